@@ -1,0 +1,120 @@
+"""Plain dataclasses shared by the store, the domain code and both faces."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Turn:
+    """A speaker turn. `start`/`end` bound the speech; the label sits at [label_start, start)."""
+
+    index: int
+    start: int
+    end: int
+    speaker: str | None
+    label_start: int
+    time_start: float | None = None
+    time_end: float | None = None
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A coding unit (sentence or turn) as half-open code-point offsets."""
+
+    index: int
+    start: int
+    end: int
+    speaker: str | None = None
+    turn: int | None = None
+
+
+@dataclass(frozen=True)
+class Token:
+    start: int
+    end: int
+    norm: str
+    lemma: str
+
+
+@dataclass
+class Document:
+    id: int
+    uid: str
+    name: str
+    lang: str
+    format: str
+    encoding: str | None
+    text: str
+    raw_sha256: str
+    text_sha256: str
+    group: str | None
+    position: int
+    imported_at: str
+    source_name: str | None = None
+
+
+@dataclass(frozen=True)
+class DocumentSummary:
+    id: int
+    uid: str
+    name: str
+    lang: str
+    chars: int
+    sentences: int
+    turns: int
+    speakers: list[str]
+    group: str | None
+    format: str
+    encoding: str | None
+    coded: int = 0
+
+
+@dataclass
+class Participant:
+    id: int
+    uid: str
+    key: str
+    pseudonym: str | None
+    attributes: dict[str, str] = field(default_factory=dict)
+    speakers: list[tuple[str, str]] = field(default_factory=list)  # (document name, label)
+
+
+@dataclass
+class Code:
+    id: int
+    uid: str
+    name: str
+    parent_id: int | None
+    position: int
+    color: str | None
+    codable: bool = True
+    retired: bool = False
+    labels: dict[str, str] = field(default_factory=dict)
+    brief: dict[str, str] = field(default_factory=dict)
+    definition: dict[str, str] = field(default_factory=dict)
+    when_to_use: dict[str, str] = field(default_factory=dict)
+    when_not_to_use: dict[str, str] = field(default_factory=dict)
+    example: dict[str, str] = field(default_factory=dict)
+
+    def label(self, lang: str | None) -> str:
+        """The name in `lang`, falling back to the canonical name."""
+        return (lang and self.labels.get(lang)) or self.name
+
+
+@dataclass
+class Segment:
+    id: int
+    uid: str
+    doc_id: int
+    doc: str
+    code_id: int
+    code: str
+    coder: str
+    start: int
+    end: int
+    text: str
+    memo: str | None = None
+    exemplar: bool = False
+    translation: str | None = None
+    created_at: str | None = None

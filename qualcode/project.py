@@ -1,0 +1,281 @@
+"""Project: the one service API that both faces (CLI and TUI) call.
+
+Plain Python: no SQL (that is the Store's), no Textual. Every method that changes the
+project does so in one transaction and records an event in it.
+"""
+
+from __future__ import annotations
+
+import csv
+import getpass
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import QualcodeError
+from .model import Code, Document, DocumentSummary, Participant, Segment, Unit
+from .store import Store
+from .store.store import new_uid, now
+from .text.prepare import PreparedDocument, analyze_document, read_document
+
+UNIT_KINDS = ("sentence", "turn")
+Progress = Callable[[str, int, int], None]  # (what, done, total)
+
+
+def default_coder() -> str:
+    return os.environ.get("QUALCODE_CODER") or getpass.getuser() or "coder"
+
+
+@dataclass
+class ImportReport:
+    imported: list[DocumentSummary] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+
+
+class Project:
+    def __init__(self, path: Path | str, *, create: bool = False) -> None:
+        path = Path(path)
+        if not create and not path.exists():
+            raise QualcodeError("no such project (create one with 'qualcode init' or import a file)", path)
+        if path.exists() and not _is_sqlite(path):
+            raise QualcodeError("not a qualcode project (not an SQLite file)", path)
+        self.path = path
+        self.store = Store(path)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # --- documents ----------------------------------------------------------------------------
+
+    def read_files(self, paths: Sequence[Path], lang: str = "auto", speakers: str = "auto",
+                   progress: Progress | None = None) -> list[PreparedDocument]:
+        """Read, normalise and analyse files without touching the project."""
+        prepared = []
+        for i, path in enumerate(paths):
+            if progress:
+                progress(f"reading {Path(path).name}", i, len(paths))
+            prepared.append(read_document(Path(path), lang, speakers))
+        for i, doc in enumerate(prepared):
+            if progress:
+                progress(f"analysing {doc.source_name}", i, len(prepared))
+            analyze_document(doc)
+        if progress:
+            progress("storing", len(prepared), len(prepared))
+        return prepared
+
+    def import_files(self, paths: Sequence[Path], *, lang: str = "auto", group: str | None = None,
+                     speakers: str = "auto", actor: str | None = None,
+                     progress: Progress | None = None) -> ImportReport:
+        """Import transcripts. All files are read first: one bad file imports nothing."""
+        prepared = self.read_files(paths, lang, speakers, progress)
+        return self.store_documents(prepared, group=group, actor=actor)
+
+    def store_documents(self, prepared: Sequence[PreparedDocument], *, group: str | None = None,
+                        actor: str | None = None) -> ImportReport:
+        actor = actor or default_coder()
+        report = ImportReport()
+        imported_ids: list[int] = []
+        with self.store.transaction():
+            names = self.store.document_names()
+            for doc in prepared:
+                existing = self.store.document_by_hash(doc.text_sha256)
+                if existing:
+                    report.skipped.append((doc.source_name, f"same text as document '{existing.name}'"))
+                    continue
+                doc.name = _unique_name(doc.name, names)
+                names.add(doc.name)
+                doc_id, speaker_ids = self.store.insert_document(doc, group, actor)
+                for label, speaker_id in speaker_ids.items():
+                    # each speaker is a case of its own until a participants CSV says otherwise
+                    attributes = {"group": group} if group else {}
+                    pid = self.store.upsert_participant(f"{doc.name}/{label}", None, attributes)
+                    self.store.link_speaker(speaker_id, pid)
+                imported_ids.append(doc_id)
+        summaries = {d.id: d for d in self.store.document_summaries()}
+        report.imported = [summaries[i] for i in imported_ids]
+        return report
+
+    def documents(self) -> list[DocumentSummary]:
+        return self.store.document_summaries()
+
+    def document(self, ref: str | int) -> Document:
+        doc = self.store.find_document(str(ref))
+        if doc is None:
+            raise QualcodeError("no such document", ref)
+        return doc
+
+    def text(self, ref: str | int, start: int | None = None, end: int | None = None) -> str:
+        doc = self.document(ref)
+        start = 0 if start is None else start
+        end = len(doc.text) if end is None else end
+        _check_span(doc, start, end, allow_empty=True)
+        return doc.text[start:end]
+
+    def units(self, ref: str | int, kind: str = "sentence") -> list[Unit]:
+        doc = self.document(ref)
+        if kind == "sentence":
+            return self.store.sentences(doc.id)
+        if kind == "turn":
+            return [Unit(t.index, t.start, t.end, t.speaker, t.index) for t in self.store.turns(doc.id)]
+        raise QualcodeError(f"unknown unit '{kind}' (use {' or '.join(UNIT_KINDS)})", kind)
+
+    def unit(self, ref: str | int, kind: str, index: int) -> Unit:
+        units = self.units(ref, kind)
+        if not 0 <= index < len(units):
+            raise QualcodeError(f"no {kind} {index} (the document has {len(units)})", ref)
+        return units[index]
+
+    # --- participants -------------------------------------------------------------------------
+
+    def participants(self) -> list[Participant]:
+        return self.store.participants()
+
+    def load_participants(self, path: Path, actor: str | None = None) -> list[Participant]:
+        """Attach participants (id, document, speaker, attributes…) from a CSV; all or nothing."""
+        actor = actor or default_coder()
+        rows = _read_participants_csv(Path(path))
+        speakers = {(s["document"], s["label"]): s for s in self.store.speakers()}
+        problems = [
+            f"line {line}: no speaker '{row['speaker']}' in document '{row['document']}'"
+            for line, row in rows
+            if (row["document"], row["speaker"]) not in speakers
+        ]
+        if problems:
+            raise QualcodeError("; ".join(problems), path)
+        with self.store.transaction():
+            for _line, row in rows:
+                speaker = speakers[(row["document"], row["speaker"])]
+                attributes = {k: v for k, v in row.items()
+                              if k not in {"id", "document", "speaker", "pseudonym"} and v != ""}
+                pid = self.store.upsert_participant(row["id"], row.get("pseudonym") or None, attributes)
+                self.store.link_speaker(speaker["id"], pid)
+            self.store.drop_orphan_participants()
+            self.store.log(actor, "participants.load", {"file": Path(path).name, "rows": len(rows)})
+        return self.participants()
+
+    # --- codes --------------------------------------------------------------------------------
+
+    def codes(self) -> list[Code]:
+        return self.store.codes()
+
+    def code(self, ref: str) -> Code:
+        code = self.store.find_code(str(ref))
+        if code is None:
+            raise QualcodeError("unknown code", ref)
+        return code
+
+    def add_code(self, name: str, parent: str | None = None, actor: str | None = None,
+                 codable: bool = True, color: str | None = None) -> Code:
+        actor = actor or default_coder()
+        name = name.strip()
+        if not name:
+            raise QualcodeError("a code needs a name", "''")
+        if any(c.name == name for c in self.codes()):
+            raise QualcodeError("a code with this name exists already", name)
+        parent_code = self.code(parent) if parent else None
+        with self.store.transaction():
+            code_id = self.store.insert_code(name, parent_code.id if parent_code else None,
+                                             codable=codable, color=color)
+            code = next(c for c in self.store.codes() if c.id == code_id)
+            self.store.log(actor, "code.add", {"uid": code.uid, "name": name,
+                                               "parent": parent_code.uid if parent_code else None})
+        return code
+
+    # --- segments -----------------------------------------------------------------------------
+
+    def add_segment(self, doc_ref: str | int, code_ref: str, start: int, end: int,
+                    coder: str | None = None, memo: str | None = None) -> Segment:
+        coder = coder or default_coder()
+        doc = self.document(doc_ref)
+        code = self.code(code_ref)
+        if not code.codable:
+            raise QualcodeError("this code is a category and cannot be applied", code.name)
+        if code.retired:
+            raise QualcodeError("this code is retired", code.name)
+        _check_span(doc, start, end)
+        if not doc.text[start:end].strip():
+            raise QualcodeError(f"span {start}:{end} holds only white space", doc.name)
+        with self.store.transaction():
+            row = {
+                "uid": new_uid(), "doc_id": doc.id, "code_id": code.id,
+                "coder_id": self.store.coder_id(coder), "start": start, "end": end,
+                "memo": memo or None, "exemplar": 0, "translation": None, "created_at": now(),
+            }
+            segment_id = self.store.insert_segment(row)
+            self.store.log(coder, "segment.add", self.store.segment_row(segment_id))
+        return self.segment(segment_id)
+
+    def segment(self, segment_id: int | str) -> Segment:
+        row = self.store.segment_row(segment_id)
+        if row is None:
+            raise QualcodeError("no such segment", segment_id)
+        return self.store.segments(segment_id=row["id"])[0]
+
+    def remove_segment(self, segment_id: int | str, actor: str | None = None) -> Segment:
+        actor = actor or default_coder()
+        segment = self.segment(segment_id)
+        with self.store.transaction():
+            self.store.log(actor, "segment.remove", self.store.segment_row(segment.id))
+            self.store.delete_segment(segment.id)
+        return segment
+
+    def segments(self, doc: str | int | None = None, code: str | None = None,
+                 coder: str | None = None) -> list[Segment]:
+        doc_id = self.document(doc).id if doc is not None else None
+        code_id = self.code(code).id if code is not None else None
+        coder_id = None
+        if coder is not None:
+            coder_id = self.store.coder_id(coder, create=False)
+            if coder_id is None:
+                return []
+        return self.store.segments(doc_id=doc_id, code_id=code_id, coder_id=coder_id)
+
+
+def _check_span(doc: Document, start: int, end: int, allow_empty: bool = False) -> None:
+    n = len(doc.text)
+    if start < 0 or end > n or start > end or (start == end and not allow_empty):
+        raise QualcodeError(f"span {start}:{end} is outside the text (0:{n})", doc.name)
+
+
+def _unique_name(name: str, taken: set[str]) -> str:
+    if name not in taken:
+        return name
+    n = 2
+    while f"{name} ({n})" in taken:
+        n += 1
+    return f"{name} ({n})"
+
+
+def _is_sqlite(path: Path) -> bool:
+    if path.stat().st_size == 0:
+        return True
+    with path.open("rb") as f:
+        return f.read(16) == b"SQLite format 3\x00"
+
+
+def _read_participants_csv(path: Path) -> list[tuple[int, dict[str, str]]]:
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            reader = csv.DictReader(f)
+            columns = reader.fieldnames or []
+            missing = [c for c in ("id", "document", "speaker") if c not in columns]
+            if missing:
+                raise QualcodeError(f"participants CSV lacks column(s) {', '.join(missing)}", path)
+            rows = [(reader.line_num, {k: (v or "").strip() for k, v in row.items() if k})
+                    for row in reader]
+    except FileNotFoundError:
+        raise QualcodeError("file not found", path) from None
+    except UnicodeDecodeError:
+        raise QualcodeError("participants CSV is not UTF-8", path) from None
+    except csv.Error as exc:
+        raise QualcodeError(f"not a valid CSV file: {exc}", path) from None
+    if not rows:
+        raise QualcodeError("participants CSV has no rows", path)
+    return rows

@@ -1,0 +1,179 @@
+"""The project schema, as migrations. Documented for people who query it: see docs/schema.md."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from sqlite_utils import Migrations
+
+migrations = Migrations("qualcode")
+
+
+def run_script(db, script: str) -> None:
+    """Run statements one by one: sqlite3's executescript would COMMIT the migration's transaction."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            db.execute(statement)
+            statement = ""
+
+
+@migrations()
+def m001_initial(db) -> None:
+    run_script(
+        db,
+        """
+        CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+        CREATE TABLE documents (
+            id INTEGER PRIMARY KEY,
+            uid TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL UNIQUE,
+            source_name TEXT,
+            format TEXT NOT NULL,
+            encoding TEXT,
+            lang TEXT NOT NULL,
+            text TEXT NOT NULL,
+            raw_sha256 TEXT NOT NULL,
+            text_sha256 TEXT NOT NULL,
+            group_name TEXT,
+            position INTEGER NOT NULL,
+            imported_at TEXT NOT NULL,
+            imported_by TEXT NOT NULL
+        );
+        CREATE INDEX documents_text_sha256 ON documents(text_sha256);
+        -- offsets into a document's text are only meaningful while the text never changes
+        CREATE TRIGGER documents_text_immutable BEFORE UPDATE OF text ON documents
+        BEGIN SELECT RAISE(ABORT, 'document text is immutable'); END;
+
+        CREATE TABLE participants (
+            id INTEGER PRIMARY KEY,
+            uid TEXT NOT NULL UNIQUE,
+            key TEXT NOT NULL UNIQUE,
+            pseudonym TEXT,
+            attributes TEXT NOT NULL DEFAULT '{}'
+        );
+
+        CREATE TABLE speakers (
+            id INTEGER PRIMARY KEY,
+            doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            label TEXT NOT NULL,
+            participant_id INTEGER REFERENCES participants(id) ON DELETE SET NULL,
+            UNIQUE (doc_id, label)
+        );
+        CREATE INDEX speakers_participant ON speakers(participant_id);
+
+        CREATE TABLE turns (
+            doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            idx INTEGER NOT NULL,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            label_start INTEGER NOT NULL,
+            speaker_id INTEGER REFERENCES speakers(id),
+            time_start REAL,
+            time_end REAL,
+            PRIMARY KEY (doc_id, idx)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE sentences (
+            doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            idx INTEGER NOT NULL,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            turn_idx INTEGER,
+            PRIMARY KEY (doc_id, idx)
+        ) WITHOUT ROWID;
+
+        -- word index for search: jieba tokens for Chinese, lower-cased lemmas for Swedish/English
+        CREATE TABLE tokens (
+            doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            norm TEXT NOT NULL,
+            lemma TEXT NOT NULL,
+            PRIMARY KEY (doc_id, start)
+        ) WITHOUT ROWID;
+        CREATE INDEX tokens_lemma ON tokens(lemma);
+
+        CREATE TABLE coders (
+            id INTEGER PRIMARY KEY,
+            uid TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL UNIQUE
+        );
+
+        CREATE TABLE codes (
+            id INTEGER PRIMARY KEY,
+            uid TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL UNIQUE,
+            parent_id INTEGER REFERENCES codes(id),
+            position INTEGER NOT NULL,
+            color TEXT,
+            codable INTEGER NOT NULL DEFAULT 1,
+            retired INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX codes_parent ON codes(parent_id, position);
+
+        -- names and the MacQueen fields, per language:
+        -- field in (label, brief, definition, when_to_use, when_not_to_use, example)
+        CREATE TABLE code_texts (
+            code_id INTEGER NOT NULL REFERENCES codes(id) ON DELETE CASCADE,
+            field TEXT NOT NULL,
+            lang TEXT NOT NULL,
+            text TEXT NOT NULL,
+            PRIMARY KEY (code_id, field, lang)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE themes (
+            id INTEGER PRIMARY KEY,
+            uid TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL UNIQUE,
+            position INTEGER NOT NULL
+        );
+        CREATE TABLE theme_texts (
+            theme_id INTEGER NOT NULL REFERENCES themes(id) ON DELETE CASCADE,
+            field TEXT NOT NULL,
+            lang TEXT NOT NULL,
+            text TEXT NOT NULL,
+            PRIMARY KEY (theme_id, field, lang)
+        ) WITHOUT ROWID;
+        CREATE TABLE theme_codes (
+            theme_id INTEGER NOT NULL REFERENCES themes(id) ON DELETE CASCADE,
+            code_id INTEGER NOT NULL REFERENCES codes(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            PRIMARY KEY (theme_id, code_id)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE segments (
+            id INTEGER PRIMARY KEY,
+            uid TEXT NOT NULL UNIQUE,
+            doc_id INTEGER NOT NULL REFERENCES documents(id),
+            code_id INTEGER NOT NULL REFERENCES codes(id),
+            coder_id INTEGER NOT NULL REFERENCES coders(id),
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            memo TEXT,
+            exemplar INTEGER NOT NULL DEFAULT 0,
+            translation TEXT,
+            created_at TEXT NOT NULL,
+            CHECK (start >= 0 AND end > start)
+        );
+        CREATE INDEX segments_doc ON segments(doc_id, start);
+        CREATE INDEX segments_code ON segments(code_id);
+        CREATE INDEX segments_coder ON segments(coder_id);
+
+        -- the audit trail, append-only; also feeds undo/redo
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            payload TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE INDEX events_actor ON events(actor, id);
+        CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
+        BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+        CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
+        BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+        """
+    )

@@ -1,0 +1,1 @@
+"""Text: reading files, normalising, speaker turns, spaCy analysis and coding units."""

@@ -1,0 +1,149 @@
+"""From a file to a document ready to store: text, language, turns, sentences and tokens."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import QualcodeError
+from ..model import Token, Turn, Unit
+from . import nlp
+from .lang import LANGUAGES, detect_language
+from .normalize import clean, is_cjk, normalize
+from .readers import Cue, Source, read_source
+from .speakers import find_turns
+
+
+@dataclass
+class PreparedDocument:
+    name: str
+    source_name: str
+    format: str
+    encoding: str | None
+    lang: str
+    text: str
+    raw_sha256: str
+    turns: list[Turn]
+    sentences: list[Unit] = field(default_factory=list)
+    tokens: list[Token] = field(default_factory=list)
+
+    @property
+    def text_sha256(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+
+def read_document(path: Path, lang: str = "auto", speakers: str = "auto") -> PreparedDocument:
+    """Read and normalise one file and find its turns (fast: no spaCy yet)."""
+    if lang != "auto" and lang not in LANGUAGES:
+        raise QualcodeError(f"unknown language '{lang}' (use {', '.join(LANGUAGES)} or auto)", lang)
+    source = read_source(path)
+    if source.cues is not None:
+        text, turns = _from_cues(source.cues)
+    else:
+        text = normalize(source.text)
+        turns = find_turns(text, speakers)
+    if not text.strip():
+        raise QualcodeError("empty file (no text after normalisation)", path)
+    return PreparedDocument(
+        name=path.stem,
+        source_name=path.name,
+        format=source.format,
+        encoding=source.encoding,
+        lang=detect_language(text) if lang == "auto" else lang,
+        text=text,
+        raw_sha256=source.raw_sha256,
+        turns=turns,
+    )
+
+
+def _from_cues(cues: list[Cue]) -> tuple[str, list[Turn]]:
+    """Subtitle cues become one paragraph per turn: consecutive cues of a speaker are one turn."""
+    merged: list[list] = []  # [speaker, [texts], start, end]
+    for cue in cues:
+        body = " ".join(clean(cue.text).split("\n"))
+        if merged and merged[-1][0] == cue.speaker and cue.speaker is not None:
+            merged[-1][1].append(body)
+            merged[-1][3] = cue.end
+        else:
+            merged.append([cue.speaker and clean(cue.speaker), [body], cue.start, cue.end])
+    parts: list[str] = []
+    turns: list[Turn] = []
+    offset = 0
+    for speaker, bodies, start, end in merged:
+        speech = _join_cjk_aware(bodies)
+        label = f"{speaker}: " if speaker else ""
+        if speaker:
+            turns.append(Turn(len(turns), offset + len(label), offset + len(label) + len(speech),
+                              speaker, offset, start, end))
+        parts.append(label + speech)
+        offset += len(label) + len(speech) + 1
+    return "\n".join(parts), turns
+
+
+def _join_cjk_aware(pieces: list[str]) -> str:
+    out = pieces[0].strip()
+    for piece in pieces[1:]:
+        piece = piece.strip()
+        if not piece:
+            continue
+        sep = "" if out and (is_cjk(out[-1]) or is_cjk(piece[0])) else " "
+        out += sep + piece
+    return out
+
+
+def regions(text: str, turns: list[Turn]) -> list[tuple[int, int, int | None]]:
+    """Spans that sentences may not cross: each turn's speech, and text outside turns,
+    each split at line breaks. Returns (start, end, turn index or None)."""
+    spans: list[tuple[int, int, int | None]] = []
+    cursor = 0
+    for turn in turns:
+        if turn.label_start > cursor:
+            spans.append((cursor, turn.label_start, None))
+        spans.append((turn.start, turn.end, turn.index))
+        cursor = turn.end
+    if cursor < len(text):
+        spans.append((cursor, len(text), None))
+    pieces = []
+    for start, end, turn in spans:
+        line_start = start
+        for line in text[start:end].split("\n"):
+            s = line_start + (len(line) - len(line.lstrip()))
+            e = line_start + len(line.rstrip())
+            if e > s:
+                pieces.append((s, e, turn))
+            line_start += len(line) + 1
+    return pieces
+
+
+def analyze_document(doc: PreparedDocument) -> None:
+    """Fill in sentences (never crossing a turn or a line break) and tokens."""
+    pieces = regions(doc.text, doc.turns)
+    speakers = {t.index: t.speaker for t in doc.turns}
+    sentences: list[Unit] = []
+    tokens: list[Token] = []
+    for (start, _end, turn), (sents, toks) in zip(pieces, _analyze_pieces(doc, pieces)):
+        for a, b in sents:
+            sentences.append(Unit(len(sentences), start + a, start + b, speakers.get(turn), turn))
+        tokens.extend(Token(start + t.start, start + t.end, t.norm, t.lemma) for t in toks)
+    doc.sentences = sentences
+    doc.tokens = tokens
+
+
+def _piece_language(doc_lang: str, piece: str) -> str:
+    """Mixed transcripts: a Chinese line in a Swedish document is segmented as Chinese."""
+    han = sum(1 for ch in piece if is_cjk(ch))
+    if han >= 0.3 * len(piece.replace(" ", "")):
+        return "zh"
+    return "en" if doc_lang == "zh" else doc_lang
+
+
+def _analyze_pieces(doc: PreparedDocument, pieces: list[tuple[int, int, int | None]]):
+    texts = [doc.text[s:e] for s, e, _ in pieces]
+    langs = [_piece_language(doc.lang, t) for t in texts]
+    results: list = [None] * len(texts)
+    for lang in sorted(set(langs)):
+        positions = [i for i, l in enumerate(langs) if l == lang]
+        for i, result in zip(positions, nlp.analyze(lang, [texts[i] for i in positions])):
+            results[i] = result
+    return results

@@ -1,0 +1,226 @@
+"""Readers turn a file into text (plus cues for subtitle formats). No normalisation here."""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import QualcodeError
+
+TEXT_SUFFIXES = {".txt", ".md", ".text", ".markdown"}
+SUPPORTED = (".txt", ".md", ".docx", ".vtt", ".srt")
+
+# Encodings we are prepared to meet in transcripts; charset-normalizer guesses wrongly on
+# short samples when it may choose among everything it knows.
+CANDIDATE_ENCODINGS = ["utf_8", "utf_16", "gb18030", "big5", "cp1252"]
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One subtitle cue: who spoke (if known), what, and when (seconds)."""
+
+    speaker: str | None
+    text: str
+    start: float
+    end: float
+
+
+@dataclass
+class Source:
+    path: Path
+    format: str
+    text: str
+    encoding: str | None
+    raw_sha256: str
+    cues: list[Cue] | None = field(default=None)
+
+
+def read_source(path: Path) -> Source:
+    """Read a transcript file; raise QualcodeError naming the file for anything unreadable."""
+    suffix = path.suffix.lower()
+    if suffix not in TEXT_SUFFIXES | {".docx", ".vtt", ".srt"}:
+        raise QualcodeError(
+            f"unsupported file type '{suffix or path.name}' (supported: {', '.join(SUPPORTED)}, .qdpx)",
+            path,
+        )
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise QualcodeError("file not found", path) from None
+    except IsADirectoryError:
+        raise QualcodeError("is a directory, not a file", path) from None
+    except OSError as exc:
+        raise QualcodeError(f"cannot read file: {exc.strerror}", path) from None
+    if not raw.strip():
+        raise QualcodeError("empty file", path)
+    digest = hashlib.sha256(raw).hexdigest()
+    if suffix == ".docx":
+        return Source(path, "docx", read_docx(raw, path), None, digest)
+    text, encoding = decode(raw, path)
+    if suffix == ".vtt":
+        return Source(path, "vtt", text, encoding, digest, parse_vtt(text, path))
+    if suffix == ".srt":
+        return Source(path, "srt", text, encoding, digest, parse_srt(text, path))
+    return Source(path, "md" if suffix in {".md", ".markdown"} else "txt", text, encoding, digest)
+
+
+def decode(raw: bytes, path: Path) -> tuple[str, str]:
+    """Decode bytes, returning (text, encoding name). BOMs decide; then strict UTF-8; then a
+    guess restricted to CANDIDATE_ENCODINGS."""
+    for bom, name in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if raw.startswith(bom):
+            try:
+                return _checked(raw.decode(name), path), name
+            except UnicodeDecodeError:
+                raise QualcodeError(f"invalid {name} text", path) from None
+    try:
+        return _checked(raw.decode("utf-8"), path), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    utf16 = _utf16_without_bom(raw)
+    if utf16:
+        try:
+            return _checked(raw.decode(utf16), path), utf16
+        except UnicodeDecodeError:
+            pass
+    if b"\x00" in raw:
+        raise QualcodeError("binary file, not text", path)
+    import charset_normalizer
+
+    best = charset_normalizer.from_bytes(raw, cp_isolation=CANDIDATE_ENCODINGS).best()
+    if best is None:
+        raise QualcodeError("cannot detect the text encoding (tried UTF-8, UTF-16, GB18030, Big5, cp1252)", path)
+    return _checked(str(best), path), best.encoding.replace("_", "-")
+
+
+def _utf16_without_bom(raw: bytes) -> str | None:
+    """UTF-16 text of mostly ASCII/Latin has a NUL in every other byte."""
+    if len(raw) < 4 or len(raw) % 2:
+        return None
+    even, odd = raw[0::2], raw[1::2]
+    if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.05 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.05 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def _checked(text: str, path: Path) -> str:
+    """Refuse decoded text that is really binary (many control characters)."""
+    controls = len(_CONTROL.findall(text[:100_000]))
+    if controls > max(8, len(text[:100_000]) // 100):
+        raise QualcodeError("binary file, not text", path)
+    if not text.strip():
+        raise QualcodeError("empty file", path)
+    return text
+
+
+# --- .docx ---------------------------------------------------------------------------------
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def read_docx(raw: bytes, path: Path) -> str:
+    """Paragraphs and tables in body order; a table row becomes one line, cells tab-separated."""
+    import io
+
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    try:
+        document = docx.Document(io.BytesIO(raw))
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise QualcodeError(f"not a valid .docx file ({type(exc).__name__})", path) from None
+    except Exception as exc:  # python-docx/lxml raise several types on damaged parts
+        raise QualcodeError(f"not a valid .docx file ({type(exc).__name__})", path) from None
+    lines: list[str] = []
+    for element in document.element.body.iterchildren():
+        if element.tag == f"{_W}p":
+            lines.append(Paragraph(element, document).text)
+        elif element.tag == f"{_W}tbl":
+            for row in Table(element, document).rows:
+                cells: list[str] = []
+                seen: set[int] = set()
+                for cell in row.cells:  # merged cells repeat: keep each once
+                    if id(cell._tc) in seen:
+                        continue
+                    seen.add(id(cell._tc))
+                    cells.append(" ".join(p.text for p in cell.paragraphs).strip())
+                lines.append("\t".join(c for c in cells if c))
+    text = "\n".join(lines)
+    if not text.strip():
+        raise QualcodeError("empty file (the .docx has no text)", path)
+    return text
+
+
+# --- subtitles ---------------------------------------------------------------------------------
+
+_TIMING = re.compile(
+    r"^\s*(?P<a>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})\s*-->\s*(?P<b>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})"
+)
+_VOICE = re.compile(r"<v(?:\.[^ >]*)?\s+([^>]+)>")
+_TAG = re.compile(r"</?[a-zA-Z][^>]*>|<\d+:\d{2}[^>]*>")
+_NAME_PREFIX = re.compile(r"^\s*(?P<name>[^\s:：<>][^:：<>]{0,30}?)\s*[:：]\s+(?=\S)")
+
+
+def _seconds(stamp: str) -> float:
+    parts = stamp.replace(",", ".").split(":")
+    seconds = float(parts[-1])
+    for i, part in enumerate(reversed(parts[:-1]), start=1):
+        seconds += int(part) * 60**i
+    return seconds
+
+
+def _cues(blocks: list[list[str]], path: Path) -> list[Cue]:
+    cues: list[Cue] = []
+    for block in blocks:
+        for i, line in enumerate(block):
+            match = _TIMING.match(line)
+            if not match:
+                continue
+            body = "\n".join(block[i + 1 :])
+            voice = _VOICE.search(body)
+            speaker = voice.group(1).strip() if voice else None
+            body = _TAG.sub("", body).strip()
+            if speaker is None:
+                named = _NAME_PREFIX.match(body)
+                if named and _looks_like_name(named.group("name")):
+                    speaker, body = named.group("name"), body[named.end() :]
+            if body:
+                cues.append(Cue(speaker, body, _seconds(match["a"]), _seconds(match["b"])))
+            break
+    if not cues:
+        raise QualcodeError("no subtitle cues found", path)
+    return cues
+
+
+def _looks_like_name(name: str) -> bool:
+    words = name.split()
+    return 1 <= len(words) <= 3 and (name[0].isupper() or "\u4e00" <= name[0] <= "\u9fff")
+
+
+def _blocks(text: str) -> list[list[str]]:
+    return [b.split("\n") for b in re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n"))]
+
+
+def parse_vtt(text: str, path: Path) -> list[Cue]:
+    if not text.lstrip("\ufeff").startswith("WEBVTT"):
+        raise QualcodeError("not a WebVTT file (no WEBVTT header)", path)
+    blocks = [b for b in _blocks(text) if b and not b[0].startswith(("NOTE", "STYLE", "REGION", "WEBVTT"))]
+    return _cues(blocks, path)
+
+
+def parse_srt(text: str, path: Path) -> list[Cue]:
+    return _cues(_blocks(text.lstrip("\ufeff")), path)
