@@ -281,7 +281,7 @@ class Store:
         self.conn.execute("UPDATE speakers SET participant_id = ? WHERE id = ?", (participant_id, speaker_id))
 
     def participants(self) -> list[Participant]:
-        return [self._participant(r) for r in self._q("SELECT * FROM participants ORDER BY id")]
+        return [self._participant(r) for r in self._q("SELECT * FROM participants ORDER BY key")]
 
     def _participant(self, row: sqlite3.Row) -> Participant:
         speakers = [

@@ -90,10 +90,21 @@ def _skip_blanks(text: str, i: int) -> int:
 def accepted_labels(text: str) -> list[Label]:
     candidates = candidate_labels(text)
     counts = Counter(l.name for l in candidates)
-    accepted = {name for name, n in counts.items() if n >= 2 or is_role(name)}
-    if len(accepted) < 2:
+    strong = {n for n, c in counts.items() if c >= 2 or is_role(n)}
+    strong |= {l.name for l in candidates if l.time is not None}
+    if len(strong) < 2 and not any(counts[n] >= 2 for n in strong):
         return []
-    return [l for l in candidates if l.name in accepted]
+    first = next(i for i, l in enumerate(candidates) if l.name in strong)
+    # once the transcript has begun, a person's name said once is still a speaker
+    # ("Erik: …"); before it, "Datum: …" is a header
+    accepted = [
+        l for i, l in enumerate(candidates)
+        if l.name in strong or (i > first and _NAME.fullmatch(l.name))
+    ]
+    return accepted if len({l.name for l in accepted}) >= 2 else []
+
+
+_NAME = re.compile(rf"[{_UPPER}][a-zåäöæøéèü]+(?:[ -][{_UPPER}][a-zåäöæøéèü]+)?")
 
 
 def regex_labels(text: str, pattern: str) -> list[Label]:

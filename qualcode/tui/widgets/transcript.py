@@ -1,0 +1,115 @@
+"""The transcript: a read-only TextArea that paints speaker labels and coded spans.
+
+Offsets are document code points; a line-start index converts them to (row, column) and
+back in O(log n). Coded spans are indexed by line when set, so painting a line looks only
+at the spans that touch it, whatever the number of segments. `get_line` is TextArea's
+documented hook for styling a line; the line cache we clear is private (textual is pinned).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from rich.style import Style
+from rich.text import Text
+from textual.message import Message
+from textual.widgets import TextArea
+
+
+class LineIndex:
+    """Offset <-> (row, column) for '\\n'-separated text."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0]
+        find = text.find
+        i = find("\n")
+        while i != -1:
+            self.starts.append(i + 1)
+            i = find("\n", i + 1)
+        self.length = len(text)
+
+    def location(self, offset: int) -> tuple[int, int]:
+        row = bisect_right(self.starts, offset) - 1
+        return row, offset - self.starts[row]
+
+    def offset(self, location: tuple[int, int]) -> int:
+        row, column = location
+        return self.starts[row] + column
+
+    def line_end(self, row: int) -> int:
+        return self.starts[row + 1] - 1 if row + 1 < len(self.starts) else self.length
+
+
+@dataclass(frozen=True)
+class Paint:
+    """A span to paint: offsets and a style."""
+
+    start: int
+    end: int
+    style: Style
+
+
+class TranscriptView(TextArea):
+    """Read-only transcript with painted labels and spans; reports selections as offsets."""
+
+    @dataclass
+    class SelectionOffsets(Message):
+        start: int
+        end: int
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__("", read_only=True, soft_wrap=True, show_line_numbers=False, **kwargs)
+        # the cursor-line style would paint over the spans on the cursor's row
+        self.highlight_cursor_line = False
+        self.index = LineIndex("")
+        self._by_line: dict[int, list[Paint]] = {}
+
+    def show(self, text: str) -> None:
+        self.load_text(text)
+        self.index = LineIndex(text)
+        self._by_line = {}
+
+    def paint(self, paints: list[Paint]) -> None:
+        """Replace what is painted. Later paints lie over earlier ones."""
+        by_line: dict[int, list[Paint]] = {}
+        for p in paints:
+            first, _ = self.index.location(p.start)
+            last, _ = self.index.location(max(p.start, p.end - 1))
+            for row in range(first, last + 1):
+                by_line.setdefault(row, []).append(p)
+        self._by_line = by_line
+        self._line_cache.clear()  # private: TextArea caches rendered lines
+        self.refresh()
+
+    def get_line(self, line_index: int) -> Text:
+        text = super().get_line(line_index)
+        paints = self._by_line.get(line_index)
+        if paints:
+            line_start = self.index.starts[line_index]
+            line_end = line_start + len(text.plain)
+            for p in paints:
+                a, b = max(p.start, line_start), min(p.end, line_end)
+                if a < b:
+                    text.stylize(p.style, a - line_start, b - line_start)
+        return text
+
+    # --- offsets ------------------------------------------------------------------------------
+
+    @property
+    def cursor_offset(self) -> int:
+        return self.index.offset(self.cursor_location)
+
+    def selection_offsets(self) -> tuple[int, int]:
+        start, end = sorted(self.selection)
+        return self.index.offset(start), self.index.offset(end)
+
+    def select_offsets(self, start: int, end: int) -> None:
+        from textual.widgets.text_area import Selection
+
+        self.selection = Selection(self.index.location(start), self.index.location(end))
+        self.scroll_cursor_visible(center=True)
+
+    def move_to_offset(self, offset: int) -> None:
+        self.move_cursor(self.index.location(offset))
+        self.scroll_cursor_visible(center=True)
