@@ -55,27 +55,41 @@ class Project:
     # --- documents ----------------------------------------------------------------------------
 
     def read_files(self, paths: Sequence[Path], lang: str = "auto", speakers: str = "auto",
-                   progress: Progress | None = None) -> list[PreparedDocument]:
-        """Read, normalise and analyse files without touching the project."""
-        prepared = []
+                   progress: Progress | None = None) -> tuple[list[PreparedDocument], list[tuple[str, str]]]:
+        """Read, normalise and analyse files without changing the project.
+
+        Returns the new documents and the (file, reason) of those skipped because the
+        project already holds the same text; spaCy runs only on the new ones."""
+        new: list[PreparedDocument] = []
+        skipped: list[tuple[str, str]] = []
+        seen: dict[str, str] = {}
         for i, path in enumerate(paths):
             if progress:
                 progress(f"reading {Path(path).name}", i, len(paths))
-            prepared.append(read_document(Path(path), lang, speakers))
-        for i, doc in enumerate(prepared):
+            doc = read_document(Path(path), lang, speakers)
+            existing = self.store.document_by_hash(doc.text_sha256)
+            if existing or doc.text_sha256 in seen:
+                same = existing.name if existing else seen[doc.text_sha256]
+                skipped.append((doc.source_name, f"same text as document '{same}'"))
+                continue
+            seen[doc.text_sha256] = doc.name
+            new.append(doc)
+        for i, doc in enumerate(new):
             if progress:
-                progress(f"analysing {doc.source_name}", i, len(prepared))
+                progress(f"analysing {doc.source_name}", i, len(new))
             analyze_document(doc)
         if progress:
-            progress("storing", len(prepared), len(prepared))
-        return prepared
+            progress("storing", len(new), len(new))
+        return new, skipped
 
     def import_files(self, paths: Sequence[Path], *, lang: str = "auto", group: str | None = None,
                      speakers: str = "auto", actor: str | None = None,
                      progress: Progress | None = None) -> ImportReport:
         """Import transcripts. All files are read first: one bad file imports nothing."""
-        prepared = self.read_files(paths, lang, speakers, progress)
-        return self.store_documents(prepared, group=group, actor=actor)
+        prepared, skipped = self.read_files(paths, lang, speakers, progress)
+        report = self.store_documents(prepared, group=group, actor=actor)
+        report.skipped[:0] = skipped
+        return report
 
     def store_documents(self, prepared: Sequence[PreparedDocument], *, group: str | None = None,
                         actor: str | None = None) -> ImportReport:
@@ -85,10 +99,6 @@ class Project:
         with self.store.transaction():
             names = self.store.document_names()
             for doc in prepared:
-                existing = self.store.document_by_hash(doc.text_sha256)
-                if existing:
-                    report.skipped.append((doc.source_name, f"same text as document '{existing.name}'"))
-                    continue
                 doc.name = _unique_name(doc.name, names)
                 names.add(doc.name)
                 doc_id, speaker_ids = self.store.insert_document(doc, group, actor)

@@ -102,15 +102,25 @@ def decode(raw: bytes, path: Path) -> tuple[str, str]:
 
 
 def _utf16_without_bom(raw: bytes) -> str | None:
-    """UTF-16 text of mostly ASCII/Latin has a NUL in every other byte."""
+    """UTF-16 without a BOM: the byte order whose decoding lands in common scripts."""
     if len(raw) < 4 or len(raw) % 2:
         return None
-    even, odd = raw[0::2], raw[1::2]
-    if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.05 * len(even):
-        return "utf-16-le"
-    if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.05 * len(odd):
-        return "utf-16-be"
-    return None
+    best, best_score = None, 0.0
+    for name in ("utf-16-le", "utf-16-be"):
+        try:
+            text = raw.decode(name)
+        except UnicodeDecodeError:
+            continue
+        score = sum(1 for ch in text if _common(ch)) / len(text)
+        if score > best_score:
+            best, best_score = name, score
+    return best if best_score >= 0.9 else None
+
+
+def _common(ch: str) -> bool:
+    """Characters of the scripts transcripts are written in: Latin, CJK and their punctuation."""
+    o = ord(ch)
+    return o < 0x250 or 0x2000 <= o < 0x2070 or 0x3000 <= o < 0x3040 or 0x4E00 <= o < 0xA000 or 0xFF00 <= o < 0xFFF0
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
@@ -172,7 +182,7 @@ _TIMING = re.compile(
 )
 _VOICE = re.compile(r"<v(?:\.[^ >]*)?\s+([^>]+)>")
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>|<\d+:\d{2}[^>]*>")
-_NAME_PREFIX = re.compile(r"^\s*(?P<name>[^\s:：<>][^:：<>]{0,30}?)\s*[:：]\s+(?=\S)")
+_NAME_PREFIX = re.compile(r"^\s*(?P<name>[^\s:：<>][^:：<>]{0,30}?)\s*(?::\s+|：\s*)(?=\S)")
 
 
 def _seconds(stamp: str) -> float:
