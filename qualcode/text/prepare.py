@@ -72,7 +72,7 @@ def _from_cues(cues: list[Cue]) -> tuple[str, list[Turn]]:
     offset = 0
     for speaker, bodies, start, end in merged:
         speech = _join_cjk_aware(bodies)
-        label = (f"{speaker}：" if is_cjk(speaker[-1]) else f"{speaker}: ") if speaker else ""
+        label = (f"{speaker}：" if any(map(is_cjk, speaker)) else f"{speaker}: ") if speaker else ""
         if speaker:
             turns.append(Turn(len(turns), offset + len(label), offset + len(label) + len(speech),
                               speaker, offset, start, end))
