@@ -256,14 +256,21 @@ def cmd_demo(args, project_path: Path) -> None:
 
 # --- parser -------------------------------------------------------------------------------------
 
+class Parser(argparse.ArgumentParser):
+    """Usage errors as one line, like every other error (`--help` shows the usage)."""
+
+    def error(self, message: str):
+        self.exit(2, f"qualcode: error: {message} ({self.prog})\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="qualcode",
         description="Code Swedish and Chinese focus-group transcripts (TUI when run without a command).",
     )
     parser.add_argument("--version", action="version", version=f"qualcode {__version__}")
     parser.add_argument("-p", "--project", help="project file (default: $QUALCODE_PROJECT or ./project.qualcode)")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
     def command(name: str, help: str, handler, *, writes: bool = False, project: bool = True,
                 coder: bool = True):
@@ -331,7 +338,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     codebook = sub.add_parser("codebook", help="the codebook: codes and themes",
                               description="the codebook: codes and themes")
-    cb = codebook.add_subparsers(dest="codebook_command", metavar="ACTION", required=True)
+    cb = codebook.add_subparsers(dest="codebook_command", metavar="ACTION", required=True,
+                                 parser_class=Parser)
 
     def cb_command(name: str, help: str, handler, *, writes: bool = False):
         p = cb.add_parser(name, help=help, description=help)
@@ -361,7 +369,10 @@ def main(argv: list[str] | None = None) -> int:
         if hasattr(stream, "reconfigure") and (stream.encoding or "").lower() not in ("utf-8", "utf8"):
             stream.reconfigure(encoding="utf-8")
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
     if args.command is None:
         args = parser.parse_args([*(argv or sys.argv[1:]), "tui"])
     path = project_path(args)
