@@ -16,3 +16,24 @@ def project(tmp_path):
 
     with Project(tmp_path / "test.qualcode", create=True) as p:
         yield p
+
+
+@pytest.fixture(scope="session")
+def demo_built(tmp_path_factory):
+    """The demo project, built once per test session. Copy it before writing (see `demo_path`)."""
+    from qualcode.demo import build_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.qualcode"
+    build_demo(path)
+    return path
+
+
+@pytest.fixture
+def demo_path(demo_built, tmp_path):
+    """A private copy of the demo project that a test may change."""
+    import sqlite3
+
+    target = tmp_path / "demo.qualcode"
+    with sqlite3.connect(demo_built) as source, sqlite3.connect(target) as copy:
+        source.backup(copy)
+    return target

@@ -71,7 +71,7 @@ def _wrap_width(widths: list[int]) -> int | None:
     """
     if len(widths) < 4:
         return None
-    width = int(statistics.quantiles(widths, n=4)[2])  # upper quartile
+    width = int(statistics.quantiles(widths, n=10)[8])  # ninth decile: the full lines
     if width < 16:
         return None
     near = sum(1 for w in widths if 0.8 * width <= w <= 1.12 * width)
@@ -121,7 +121,7 @@ def reflow(text: str) -> str:
             newlines = gap + 1 - (1 if blank_wrapped and gap >= 1 else 0)
             out.append("\n" * newlines + line.rstrip())
     tail = len(lines) - 1 - content[-1]
-    out.append("\n" * tail)
+    out.append("\n" * (tail - (1 if blank_wrapped and tail >= 1 else 0)))
     return "".join(out)
 
 
@@ -132,11 +132,16 @@ def _line_offset(lines: list[str], index: int) -> int:
 def _continues(prev: str, line: str, width: int, cut: int | None, speakers: set[str]) -> bool:
     if _is_block_start(line, width, speakers) or _PAGE_LINE.match(prev):
         return False
-    if cut is not None and len(prev) == cut:
-        return True  # cut at the exact count, whatever the last character was
-    if display_width(prev) < 0.75 * width:
-        return False  # a short line ends its paragraph (or is a heading)
-    return not prev.endswith(_SENTENCE_END)
+    if cut is not None:
+        # cut at an exact count whatever the last character: a shorter line ended its paragraph
+        return len(prev) == cut
+    filled = display_width(prev)
+    if prev.endswith(_SENTENCE_END):
+        # a sentence may end just at the wrap; then the line is as full as wrapping allows
+        # (within one long word of the width), which a paragraph's last line seldom is
+        slack = 4 if is_cjk(prev[-1]) or is_cjk(prev[0]) else 14
+        return filled >= width - slack
+    return filled >= 0.75 * width  # a short unfinished line is a heading or a last line
 
 
 def _joiner(prev: str, line: str) -> str:

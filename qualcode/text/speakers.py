@@ -24,7 +24,7 @@ LABEL_LINE = re.compile(
         (?:[\[(](?P<t1>{_TIME})[\])][ \t]*|(?P<t0>{_TIME})[ \t]+)?
         (?P<label>{_LATIN_LABEL}|{_CJK_LABEL})
         (?:[ \t]*[\[(](?P<t2>{_TIME})[\])])?
-        [ \t]*(?:：[ \t]*|:(?:[ \t]+|$))""",
+        [ \t]*(?:：[ \t]*|:(?:[ \t]+|$|(?=[\u3000-\u9fff\uff00-\uffef])))""",
     re.VERBOSE | re.MULTILINE,
 )
 
