@@ -162,8 +162,10 @@ class Project:
         with self.store.transaction():
             for _line, row in rows:
                 speaker = speakers[(row["document"], row["speaker"])]
-                attributes = {k: v for k, v in row.items()
-                              if k not in {"id", "document", "speaker", "pseudonym"} and v != ""}
+                # what the speaker carried already (the import's --group) stays unless overridden
+                attributes = {**speaker["attributes"], **{
+                    k: v for k, v in row.items()
+                    if k not in {"id", "document", "speaker", "pseudonym"} and v != ""}}
                 pid = self.store.upsert_participant(row["id"], row.get("pseudonym") or None, attributes)
                 self.store.link_speaker(speaker["id"], pid)
             self.store.drop_orphan_participants()

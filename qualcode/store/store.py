@@ -245,10 +245,12 @@ class Store:
 
     def speakers(self) -> list[dict]:
         return [
-            dict(r)
+            {**dict(r), "attributes": json.loads(r["attributes"])}
             for r in self._q(
-                "SELECT sp.id, sp.label, sp.participant_id, d.name AS document, d.group_name"
-                " FROM speakers sp JOIN documents d ON d.id = sp.doc_id ORDER BY d.position, sp.id"
+                "SELECT sp.id, sp.label, sp.participant_id, d.name AS document, d.group_name,"
+                " COALESCE(p.attributes, '{}') AS attributes"
+                " FROM speakers sp JOIN documents d ON d.id = sp.doc_id"
+                " LEFT JOIN participants p ON p.id = sp.participant_id ORDER BY d.position, sp.id"
             )
         ]
 

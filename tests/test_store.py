@@ -1,0 +1,86 @@
+"""The project file: pragmas, migrations, immutability, the audit trail, participants CSV."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from qualcode.errors import QualcodeError
+from qualcode.project import Project
+
+TEXT = "Moderator: Välkomna.\nAnna: Tack.\nModerator: Hur var det?\nErik: Bra.\n"
+
+
+@pytest.fixture
+def imported(project, tmp_path):
+    src = tmp_path / "fg.txt"
+    src.write_text(TEXT, encoding="utf-8")
+    project.import_files([src], group="Hospital", actor="tester")
+    return project
+
+
+def test_pragmas_and_schema_version(project):
+    conn = project.store.conn
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
+    assert project.store.schema_version == "m001_initial"
+    indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert {"segments_doc", "segments_code", "segments_coder", "tokens_lemma"} <= indexes
+
+
+def test_document_text_is_immutable_and_events_append_only(imported):
+    conn = imported.store.conn
+    with pytest.raises(sqlite3.IntegrityError, match="immutable"):
+        conn.execute("UPDATE documents SET text = 'x'")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        conn.execute("DELETE FROM events")
+
+
+def test_failed_write_rolls_back_everything(imported):
+    store = imported.store
+    before = store.conn.execute("SELECT COUNT(*) FROM events").fetchone()[0]
+    with pytest.raises(RuntimeError):
+        with store.transaction():
+            store.log("x", "test", {})
+            store.insert_code("Kod", None)
+            raise RuntimeError("crash in the middle")
+    assert store.conn.execute("SELECT COUNT(*) FROM events").fetchone()[0] == before
+    assert store.codes() == []
+
+
+def test_speakers_become_participants_then_csv_attaches_them(imported, tmp_path):
+    people = imported.participants()
+    assert sorted(p.key for p in people) == ["fg/Anna", "fg/Erik", "fg/Moderator"]
+    assert all(p.attributes == {"group": "Hospital"} for p in people)
+    csv = tmp_path / "people.csv"
+    csv.write_text("id,document,speaker,pseudonym,specialty\nP11,fg,Anna,P11,internmedicin\n"
+                   "P12,fg,Erik,P12,kirurgi\n", encoding="utf-8")
+    imported.load_participants(csv)
+    by_key = {p.key: p for p in imported.participants()}
+    assert sorted(by_key) == ["P11", "P12", "fg/Moderator"]
+    assert by_key["P11"].speakers == [("fg", "Anna")]
+    assert by_key["P11"].attributes == {"group": "Hospital", "specialty": "internmedicin"}
+    assert by_key["P11"].pseudonym == "P11"
+
+
+def test_participants_csv_problems_are_all_reported_and_change_nothing(imported, tmp_path):
+    csv = tmp_path / "bad.csv"
+    csv.write_text("id,document,speaker\nP1,fg,Anna\nP2,fg,Nobody\nP3,other,Erik\n", encoding="utf-8")
+    with pytest.raises(QualcodeError) as info:
+        imported.load_participants(csv)
+    assert "line 3: no speaker 'Nobody' in document 'fg'" in info.value.message
+    assert "line 4: no speaker 'Erik' in document 'other'" in info.value.message
+    assert sorted(p.key for p in imported.participants()) == ["fg/Anna", "fg/Erik", "fg/Moderator"]
+    missing = tmp_path / "missing.csv"
+    missing.write_text("name,group\nx,y\n", encoding="utf-8")
+    with pytest.raises(QualcodeError, match="lacks column"):
+        imported.load_participants(missing)
+
+
+def test_not_a_project_file(tmp_path):
+    bogus = tmp_path / "notes.qualcode"
+    bogus.write_text("hello")
+    with pytest.raises(QualcodeError, match="not a qualcode project"):
+        Project(bogus)
