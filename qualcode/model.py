@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
 @dataclass(frozen=True)
@@ -29,8 +30,9 @@ class Unit:
     turn: int | None = None
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    """A word: a tuple because imports make hundreds of thousands of them."""
+
     start: int
     end: int
     norm: str

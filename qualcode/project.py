@@ -56,10 +56,11 @@ class Project:
 
     def read_files(self, paths: Sequence[Path], lang: str = "auto", speakers: str = "auto",
                    progress: Progress | None = None) -> tuple[list[PreparedDocument], list[tuple[str, str]]]:
-        """Read, normalise and analyse files without changing the project.
+        """Read and normalise files and find their turns, without changing the project.
 
         Returns the new documents and the (file, reason) of those skipped because the
-        project already holds the same text; spaCy runs only on the new ones."""
+        project already holds the same text. Any unreadable file raises before anything
+        is written."""
         new: list[PreparedDocument] = []
         skipped: list[tuple[str, str]] = []
         seen: dict[str, str] = {}
@@ -74,40 +75,43 @@ class Project:
                 continue
             seen[doc.text_sha256] = doc.name
             new.append(doc)
-        for i, doc in enumerate(new):
-            if progress:
-                progress(f"analysing {doc.source_name}", i, len(new))
-            analyze_document(doc)
-        if progress:
-            progress("storing", len(new), len(new))
         return new, skipped
 
     def import_files(self, paths: Sequence[Path], *, lang: str = "auto", group: str | None = None,
                      speakers: str = "auto", actor: str | None = None,
                      progress: Progress | None = None) -> ImportReport:
-        """Import transcripts. All files are read first: one bad file imports nothing."""
+        """Import transcripts in one transaction: one bad file imports nothing."""
         prepared, skipped = self.read_files(paths, lang, speakers, progress)
-        report = self.store_documents(prepared, group=group, actor=actor)
+        report = self.store_documents(prepared, group=group, actor=actor, progress=progress)
         report.skipped[:0] = skipped
         return report
 
     def store_documents(self, prepared: Sequence[PreparedDocument], *, group: str | None = None,
-                        actor: str | None = None) -> ImportReport:
+                        actor: str | None = None, progress: Progress | None = None) -> ImportReport:
+        """Analyse (spaCy) and store documents one at a time, so memory stays flat however
+        many there are; all in one transaction."""
         actor = actor or default_coder()
         report = ImportReport()
         imported_ids: list[int] = []
         with self.store.transaction():
             names = self.store.document_names()
-            for doc in prepared:
+            for i, doc in enumerate(prepared):
+                if progress:
+                    progress(f"analysing {doc.source_name}", i, len(prepared))
+                if not doc.sentences:
+                    analyze_document(doc)
                 doc.name = _unique_name(doc.name, names)
                 names.add(doc.name)
                 doc_id, speaker_ids = self.store.insert_document(doc, group, actor)
+                doc.lemmas, doc.sentences = {}, []  # stored: let them go (memory stays flat)
                 for label, speaker_id in speaker_ids.items():
                     # each speaker is a case of its own until a participants CSV says otherwise
                     attributes = {"group": group} if group else {}
                     pid = self.store.upsert_participant(f"{doc.name}/{label}", None, attributes)
                     self.store.link_speaker(speaker_id, pid)
                 imported_ids.append(doc_id)
+            if progress:
+                progress("done", len(prepared), len(prepared))
         summaries = {d.id: d for d in self.store.document_summaries()}
         report.imported = [summaries[i] for i in imported_ids]
         return report

@@ -27,7 +27,16 @@ def test_pragmas_and_schema_version(project):
     assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
     assert project.store.schema_version == "m001_initial"
     indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
-    assert {"segments_doc", "segments_code", "segments_coder", "tokens_lemma"} <= indexes
+    assert {"segments_doc", "segments_code", "segments_coder"} <= indexes
+
+
+def test_lemma_index_finds_inflected_forms(imported, tmp_path):
+    src = tmp_path / "lakare.txt"
+    src.write_text("Moderator: Läkarna pratade.\nD1: En läkare pratar om läkaren.\n", encoding="utf-8")
+    imported.import_files([src])
+    doc = imported.document("lakare")
+    hits = imported.store.lemma_spans("läkare", doc.id)
+    assert [doc.text[s:e] for _, s, e in hits] == ["Läkarna", "läkare", "läkaren"]
 
 
 def test_document_text_is_immutable_and_events_append_only(imported):

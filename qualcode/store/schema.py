@@ -85,16 +85,15 @@ def m001_initial(db) -> None:
             PRIMARY KEY (doc_id, idx)
         ) WITHOUT ROWID;
 
-        -- word index for search: jieba tokens for Chinese, lower-cased lemmas for Swedish/English
-        CREATE TABLE tokens (
-            doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-            start INTEGER NOT NULL,
-            end INTEGER NOT NULL,
-            norm TEXT NOT NULL,
+        -- word index for search: for each lemma (jieba word for Chinese, lower-cased lookup
+        -- lemma for Swedish/English) the spans where it occurs in a document, as a flat JSON
+        -- array [start, end, start, end, ...]; one row per (lemma, document) keeps imports fast
+        CREATE TABLE lemmas (
             lemma TEXT NOT NULL,
-            PRIMARY KEY (doc_id, start)
+            doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            spans TEXT NOT NULL,
+            PRIMARY KEY (lemma, doc_id)
         ) WITHOUT ROWID;
-        CREATE INDEX tokens_lemma ON tokens(lemma);
 
         CREATE TABLE coders (
             id INTEGER PRIMARY KEY,

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from ..model import Code, Document, DocumentSummary, Participant, Segment, Token, Turn, Unit
+from ..model import Code, Document, DocumentSummary, Participant, Segment, Turn, Unit
 from .schema import migrations
 
 CODE_FIELDS = ("label", "brief", "definition", "when_to_use", "when_not_to_use", "example")
@@ -41,6 +41,7 @@ class Store:
         if self.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             self.conn.execute("PRAGMA journal_mode = WAL")
         self.conn.execute("PRAGMA synchronous = NORMAL")
+        self.conn.execute("PRAGMA cache_size = -65536")  # 64 MiB: large imports stay in memory
         self.db = sqlite_utils.Database(self.conn)
         self._migrate()
 
@@ -163,8 +164,8 @@ class Store:
             [(doc_id, s.index, s.start, s.end, s.turn) for s in doc.sentences],
         )
         self.conn.executemany(
-            "INSERT INTO tokens VALUES (?, ?, ?, ?, ?)",
-            [(doc_id, t.start, t.end, t.norm, t.lemma) for t in doc.tokens],
+            "INSERT INTO lemmas VALUES (?, ?, ?)",
+            [(lemma, doc_id, f"[{','.join(map(str, spans))}]") for lemma, spans in doc.lemmas.items()],
         )
         self.log(actor, "document.import", {
             "uid": uid, "name": doc.name, "source": doc.source_name, "format": doc.format,
@@ -235,11 +236,17 @@ class Store:
             )
         ]
 
-    def tokens(self, doc_id: int) -> list[Token]:
-        return [
-            Token(r["start"], r["end"], r["norm"], r["lemma"])
-            for r in self._q("SELECT * FROM tokens WHERE doc_id = ? ORDER BY start", (doc_id,))
-        ]
+    def lemma_spans(self, lemma: str, doc_id: int | None = None) -> list[tuple[int, int, int]]:
+        """(doc_id, start, end) of every occurrence of a lemma, in document order."""
+        sql, params = "SELECT doc_id, spans FROM lemmas WHERE lemma = ?", [lemma]
+        if doc_id is not None:
+            sql += " AND doc_id = ?"
+            params.append(doc_id)
+        hits = []
+        for r in self._q(sql, params):
+            flat = json.loads(r["spans"])
+            hits.extend((r["doc_id"], flat[i], flat[i + 1]) for i in range(0, len(flat), 2))
+        return sorted(hits)
 
     # --- participants ---------------------------------------------------------------------------
 

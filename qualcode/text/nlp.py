@@ -10,7 +10,6 @@ import logging
 import threading
 from collections.abc import Iterable, Sequence
 
-from ..model import Token
 
 _ABBREVIATIONS_ENDING_SENTENCES = {"osv.", "etc.", "m.m.", "o.s.v.", "m.fl.", "o.d.", "e.d."}
 _lock = threading.Lock()
@@ -62,30 +61,52 @@ def _sentence_fixes(doc):
     return doc
 
 
-def analyze(lang: str, pieces: Sequence[str]) -> Iterable[tuple[list[tuple[int, int]], list[Token]]]:
-    """For each piece of text: its sentences and word tokens, offsets relative to the piece."""
+def analyze(lang: str, pieces: Sequence[str], bases: Sequence[int], postings: dict[str, list[int]]
+            ) -> Iterable[list[tuple[int, int]]]:
+    """Yield each piece's sentences as document offsets (piece offset + base); add every
+    word to `postings`: lemma -> flat [start, end, start, end, ...].
+
+    Reads spaCy's arrays rather than Token objects: creating a Python object per token
+    costs as much as the tokenizer itself."""
+    from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LEMMA, LENGTH, LOWER, ORTH, SENT_START
+
     nlp = pipeline(lang)
-    table = None
-    if lang != "zh":
-        table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
-    for doc in nlp.pipe(pieces, batch_size=256):
-        sentences = []
-        for sent in doc.sents:
-            start, end = sent.start_char, sent.end_char
-            if end > start:
-                sentences.append((start, end))
-        tokens = []
-        for token in doc:
-            if token.is_punct or token.is_space:
+    strings = nlp.vocab.strings
+    table = None if lang == "zh" else nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+    columns = [IDX, LENGTH, SENT_START, IS_PUNCT, IS_SPACE, LOWER, LEMMA, ORTH]
+    words: dict[int, str] = {}  # hash -> lemma, memoised per call: words repeat a lot
+    for base, doc in zip(bases, nlp.pipe(pieces, batch_size=256)):
+        sentences: list[tuple[int, int]] = []
+        sent_start = sent_end = None
+        for idx, length, starts, punct, space, lower, lemma, orth in doc.to_array(columns).tolist():
+            idx += base
+            if starts == 1 and sent_start is not None:
+                sentences.append((sent_start, sent_end))
+                sent_start = None
+            if space:
                 continue
-            norm = token.lower_
-            if table is None:
-                lemma = norm
-            else:
-                lemma = token.lemma_
-                if lemma == token.text and token.text != norm:
+            if sent_start is None:
+                sent_start = idx
+            end = sent_end = idx + length
+            if punct:
+                continue
+            key = lemma if table is not None and (lemma != orth or lower == orth) else lower
+            word = words.get(key)
+            if word is None:
+                if table is None:
+                    word = strings[lower]
+                elif key == lower:
                     # lookups are case-sensitive: "Läkarna" is only found as "läkarna"
-                    lemma = table.get(norm, norm)
-                lemma = lemma.lower()
-            tokens.append(Token(token.idx, token.idx + len(token.text), norm, lemma))
-        yield sentences, tokens
+                    norm = strings[lower]
+                    word = table.get(norm, norm).lower()
+                else:
+                    word = strings[lemma].lower()
+                words[key] = word
+            spans = postings.get(word)
+            if spans is None:
+                postings[word] = [idx, end]
+            else:
+                spans += (idx, end)
+        if sent_start is not None:
+            sentences.append((sent_start, sent_end))
+        yield sentences

@@ -33,8 +33,16 @@ def is_cjk(ch: str) -> bool:
     return unicodedata.east_asian_width(ch) in "WF"
 
 
+# East Asian Wide and Fullwidth ranges (what terminals and typesetters draw two cells wide)
+_WIDE = re.compile(
+    "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
+    "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
+    "\U0001f300-\U0001f64f\U0001f900-\U0001f9ff\U00020000-\U0003fffd]"
+)
+
+
 def display_width(s: str) -> int:
-    return sum(2 if is_cjk(ch) else 1 for ch in s)
+    return len(s) + len(_WIDE.findall(s))
 
 
 # --- reflow -----------------------------------------------------------------------------------

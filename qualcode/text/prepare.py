@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import QualcodeError
-from ..model import Token, Turn, Unit
+from ..model import Turn, Unit
 from . import nlp
 from .lang import LANGUAGES, detect_language
 from .normalize import clean, is_cjk, normalize
@@ -26,7 +27,8 @@ class PreparedDocument:
     raw_sha256: str
     turns: list[Turn]
     sentences: list[Unit] = field(default_factory=list)
-    tokens: list[Token] = field(default_factory=list)
+    # the word index: lemma -> flat [start, end, start, end, ...] in document offsets
+    lemmas: dict[str, list[int]] = field(default_factory=dict)
 
     @property
     def text_sha256(self) -> str:
@@ -117,33 +119,32 @@ def regions(text: str, turns: list[Turn]) -> list[tuple[int, int, int | None]]:
 
 
 def analyze_document(doc: PreparedDocument) -> None:
-    """Fill in sentences (never crossing a turn or a line break) and tokens."""
+    """Fill in sentences (never crossing a turn or a line break) and the word index."""
     pieces = regions(doc.text, doc.turns)
     speakers = {t.index: t.speaker for t in doc.turns}
-    sentences: list[Unit] = []
-    tokens: list[Token] = []
-    for (start, _end, turn), (sents, toks) in zip(pieces, _analyze_pieces(doc, pieces)):
-        for a, b in sents:
-            sentences.append(Unit(len(sentences), start + a, start + b, speakers.get(turn), turn))
-        tokens.extend(Token(start + t.start, start + t.end, t.norm, t.lemma) for t in toks)
-    doc.sentences = sentences
-    doc.tokens = tokens
+    texts = [doc.text[s:e] for s, e, _ in pieces]
+    langs = [_piece_language(doc.lang, t) for t in texts]
+    found: list = [None] * len(texts)
+    lemmas: dict[str, list[int]] = {}
+    for lang in sorted(set(langs)):
+        positions = [i for i, l in enumerate(langs) if l == lang]
+        results = nlp.analyze(lang, [texts[i] for i in positions], [pieces[i][0] for i in positions], lemmas)
+        for i, sentences in zip(positions, results):
+            found[i] = sentences
+    units: list[Unit] = []
+    for (_start, _end, turn), sentences in zip(pieces, found):
+        speaker = speakers.get(turn)
+        for a, b in sentences:
+            units.append(Unit(len(units), a, b, speaker, turn))
+    doc.sentences = units
+    doc.lemmas = lemmas
+
+
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
 
 
 def _piece_language(doc_lang: str, piece: str) -> str:
     """Mixed transcripts: a Chinese line in a Swedish document is segmented as Chinese."""
-    han = sum(1 for ch in piece if is_cjk(ch))
-    if han >= 0.3 * len(piece.replace(" ", "")):
+    if len(_HAN.findall(piece)) >= 0.3 * (len(piece) - piece.count(" ")):
         return "zh"
     return "en" if doc_lang == "zh" else doc_lang
-
-
-def _analyze_pieces(doc: PreparedDocument, pieces: list[tuple[int, int, int | None]]):
-    texts = [doc.text[s:e] for s, e, _ in pieces]
-    langs = [_piece_language(doc.lang, t) for t in texts]
-    results: list = [None] * len(texts)
-    for lang in sorted(set(langs)):
-        positions = [i for i, l in enumerate(langs) if l == lang]
-        for i, result in zip(positions, nlp.analyze(lang, [texts[i] for i in positions])):
-            results[i] = result
-    return results
