@@ -1,0 +1,36 @@
+"""The workbench opens on a project, lists documents by group and shows the transcript."""
+
+from __future__ import annotations
+
+from textual.widgets import OptionList
+
+from qualcode.project import Project
+from qualcode.tui.app import make_app
+from qualcode.tui.widgets.transcript import TranscriptView
+
+
+async def test_opens_with_documents_grouped_and_first_transcript(demo_path):
+    app = make_app(demo_path, coder="tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        documents = app.query_one("#documents", OptionList)
+        prompts = [str(documents.get_option_at_index(i).prompt) for i in range(documents.option_count)]
+        assert sum(1 for p in prompts if p.startswith("  ")) == 7
+        assert "[b]GP A[/b]" in prompts and "[b]儿科[/b]" in prompts
+        view = app.query_one(TranscriptView)
+        with Project(demo_path) as p:
+            assert view.text == p.document("fokusgrupp1_allmanlakare").text
+        assert "tester" in app.sub_title
+
+
+async def test_doc_option_opens_that_document_with_cursor_at_zero(demo_path):
+    with Project(demo_path) as p:
+        doc = p.document("zhongliu_huli_jiaoliu")
+    app = make_app(demo_path, coder="x", doc=doc.id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        view = app.query_one(TranscriptView)
+        assert view.text == doc.text
+        assert view.cursor_offset == 0 and app.focused is view
+        await pilot.press("q")
+    assert app.return_code in (0, None)
