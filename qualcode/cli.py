@@ -204,13 +204,98 @@ def cmd_codebook_show(args, project) -> None:
     if args.json:
         emit_json([code_json(c, by_id) for c in codes])
         return
+    lang = args.lang or project.display_language
     depth = {}
     rows = []
     for c in codes:
         depth[c.id] = depth.get(c.parent_id, -1) + 1
-        rows.append([c.id, "  " * depth[c.id] + c.label(args.lang), c.color or "",
+        rows.append([c.id, "  " * depth[c.id] + c.label(lang), c.color or "",
                      "" if c.codable else "category", "retired" if c.retired else ""])
     emit_table(["id", "code", "colour", "kind", "status"], rows)
+
+
+def cmd_codebook_load(args, project) -> None:
+    changes = project.load_codebook(Path(args.file), retire=args.retire, actor=args.coder)
+    if args.json:
+        emit_json(changes)
+        return
+    for change in changes:
+        print(change)
+    print(f"{len(changes)} change(s); {sum(1 for c in project.codes() if not c.retired)} codes, "
+          f"{len(project.themes())} themes")
+
+
+def cmd_codebook_export(args, project) -> None:
+    path = project.export_codebook(Path(args.file), lang=args.lang)
+    print(f"wrote {path}")
+
+
+def cmd_codebook_edit(args, project) -> None:
+    texts: dict[str, dict[str, str]] = {}
+    for option in ("label", "brief", "definition", "when_to_use", "when_not_to_use", "example"):
+        for value in getattr(args, option) or []:
+            lang, sep, text = value.partition("=")
+            if not sep or not lang:
+                raise QualcodeError(f"--{option.replace('_', '-')} takes LANG=TEXT", value)
+            texts.setdefault(option, {})[lang] = text
+    if args.name is None and args.parent is None and args.color is None and not texts:
+        raise QualcodeError("nothing to change (give --name, --parent, --color or a field)", args.code)
+    code = project.edit_code(args.code, actor=args.coder, name=args.name, parent=args.parent,
+                             color=args.color, texts=texts)
+    if args.json:
+        emit_json(code_json(code, {c.id: c for c in project.codes()}))
+    else:
+        print(f"code {code.id}: {code.name}")
+
+
+def cmd_codebook_retire(args, project) -> None:
+    code = project.retire_code(args.code, actor=args.coder)
+    print(f"code {code.id} '{code.name}' retired; its codings are kept")
+
+
+def cmd_codebook_history(args, project) -> None:
+    rows = project.codebook_history()
+    if args.json:
+        emit_json([{"at": at, "by": who, "change": what} for at, who, what in rows])
+        return
+    for at, who, what in rows:
+        print(f"{at[:16].replace('T', ' ')}  {who}: {what}")
+
+
+def cmd_theme_add(args, project) -> None:
+    definition = {}
+    if args.definition:
+        lang = args.lang or project.display_language or "en"
+        definition[lang] = args.definition
+    theme = project.add_theme(args.name, args.code or [], definition=definition, actor=args.coder)
+    print(f"theme {theme.id}: {theme.name} ({len(theme.code_ids)} codes)")
+
+
+def cmd_theme_show(args, project) -> None:
+    codes = {c.id: c for c in project.codes()}
+    lang = args.lang or project.display_language
+    themes = project.themes()
+    if args.json:
+        emit_json([{"id": t.id, "uid": t.uid, "name": t.name, "labels": t.labels, "definition": t.definition,
+                    "codes": [codes[i].name for i in t.code_ids]} for t in themes])
+        return
+    for t in themes:
+        print(f"{t.id}. {t.label(lang)}")
+        definition = t.definition.get(lang or "") or next(iter(t.definition.values()), "")
+        if definition:
+            print(f"   {definition}")
+        for i in t.code_ids:
+            print(f"   - {codes[i].label(lang)}")
+
+
+def cmd_settings(args, project) -> None:
+    if args.key == "display_language" and args.value:
+        project.set_display_language(args.value)
+    value = project.store.setting(args.key) if args.key else None
+    if args.key:
+        print(value if value is not None else "")
+    else:
+        print(f"display_language = {project.display_language or ''}")
 
 
 def cmd_participants(args, project) -> None:
@@ -357,6 +442,53 @@ def build_parser() -> argparse.ArgumentParser:
     p = cb_command("show", "show the codebook", cmd_codebook_show)
     p.add_argument("--lang", help="show labels in this language")
     p.add_argument("--json", action="store_true")
+
+    p = cb_command("load", "load a codebook (.yaml or REFI .qdc/.qdpx), merging by UUID", cmd_codebook_load,
+                   writes=True)
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--retire", action="store_true",
+                   help="retire codes with codings that the file no longer has (else the load is refused)")
+    p.add_argument("--json", action="store_true")
+
+    p = cb_command("export", "write the codebook as .yaml, REFI .qdc or a .docx appendix", cmd_codebook_export)
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--lang", help="language of the .docx appendix")
+
+    p = cb_command("edit", "change a code: name, parent, colour or a field in a language", cmd_codebook_edit,
+                   writes=True)
+    p.add_argument("code", metavar="CODE")
+    p.add_argument("--name")
+    p.add_argument("--parent", help="new parent code ('' for the top level)")
+    p.add_argument("--color", help="#RRGGBB")
+    for option in ("label", "brief", "definition", "when-to-use", "when-not-to-use", "example"):
+        p.add_argument(f"--{option}", action="append", metavar="LANG=TEXT", dest=option.replace("-", "_"))
+    p.add_argument("--json", action="store_true")
+
+    p = cb_command("retire", "retire a code: it keeps its codings but can no longer be applied",
+                   cmd_codebook_retire, writes=True)
+    p.add_argument("code", metavar="CODE")
+
+    p = cb_command("history", "every change to the codebook: who, when, what", cmd_codebook_history)
+    p.add_argument("--json", action="store_true")
+
+    theme = sub.add_parser("theme", help="themes: named groups of codes", description="themes: named groups of codes")
+    th = theme.add_subparsers(dest="theme_command", metavar="ACTION", required=True, parser_class=Parser)
+    p = th.add_parser("add", help="add a theme", description="add a theme")
+    p.set_defaults(handler=cmd_theme_add, writes=True, needs_project=True)
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("--code", action="append", metavar="CODE", help="a code of the theme (repeat)")
+    p.add_argument("--definition")
+    p.add_argument("--lang", help="language of the definition")
+    p.add_argument("--coder", help="who is working")
+    p = th.add_parser("show", help="list themes and their codes", description="list themes and their codes")
+    p.set_defaults(handler=cmd_theme_show, writes=False, needs_project=True, coder=None)
+    p.add_argument("--lang")
+    p.add_argument("--json", action="store_true")
+
+    p = command("settings", "show or set a project setting (display_language)", cmd_settings, writes=True,
+                coder=False)
+    p.add_argument("key", nargs="?", choices=["display_language"])
+    p.add_argument("value", nargs="?")
     return parser
 
 
@@ -390,7 +522,8 @@ def main(argv: list[str] | None = None) -> int:
     except QualcodeError as exc:
         if created:
             _remove_project(path)
-        print(f"qualcode: error: {exc}", file=sys.stderr)
+        for problem in getattr(exc, "problems", None) or [str(exc)]:
+            print(f"qualcode: error: {problem}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         if created:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from .errors import QualcodeError
 from .project import Progress, Project
 
 DEMO_CODER = "demo"
@@ -36,6 +37,31 @@ def build_demo(path: Path, progress: Progress | None = None) -> str:
             imported += len(report.imported)
         if imported:
             project.load_participants(corpora / "participants.csv", actor=DEMO_CODER)
+        if not project.codes():
+            project.load_codebook(root / "codebooks" / "balint.yaml", actor=DEMO_CODER)
+        if not project.segments():
+            code_quotes(project, corpora / "demo_codings.csv")
         docs = project.documents()
-        return (f"demo project {path}: {len(docs)} documents, "
-                f"{sum(d.turns for d in docs)} turns, {len(project.participants())} participants")
+        return (f"demo project {path}: {len(docs)} documents, {sum(d.turns for d in docs)} turns, "
+                f"{len(project.participants())} participants, {len(project.codes())} codes, "
+                f"{len(project.segments())} coded segments by {len(project.store.coders())} coders")
+
+
+def code_quotes(project: Project, path: Path) -> int:
+    """Code the quotes of a CSV (coder, document, code, quote, memo, exemplar, translation):
+    each quote is found in its document's stored text, so the file needs no offsets."""
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    texts: dict[str, str] = {}
+    with project.transaction():
+        for line, row in enumerate(rows, start=2):
+            text = texts.setdefault(row["document"], project.document(row["document"]).text)
+            start = text.find(row["quote"])
+            if start < 0 or text.find(row["quote"], start + 1) >= 0:
+                raise QualcodeError(f"line {line}: the quote is not found exactly once in "
+                                    f"'{row['document']}'", path)
+            project.add_segment(row["document"], row["code"], start, start + len(row["quote"]),
+                                coder=row["coder"], memo=row.get("memo") or None,
+                                exemplar=row.get("exemplar") == "1",
+                                translation=row.get("translation") or None)
+    return len(rows)

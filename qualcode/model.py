@@ -105,6 +105,20 @@ class Code:
 
 
 @dataclass
+class Theme:
+    id: int
+    uid: str
+    name: str
+    position: int
+    labels: dict[str, str] = field(default_factory=dict)
+    definition: dict[str, str] = field(default_factory=dict)
+    code_ids: list[int] = field(default_factory=list)
+
+    def label(self, lang: str | None) -> str:
+        return (lang and self.labels.get(lang)) or self.name
+
+
+@dataclass
 class Segment:
     id: int
     uid: str

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from ..model import Code, Document, DocumentSummary, Participant, Segment, Turn, Unit
+from ..model import Code, Document, DocumentSummary, Participant, Segment, Theme, Turn, Unit
 from .schema import migrations
 
 CODE_FIELDS = ("label", "brief", "definition", "when_to_use", "when_not_to_use", "example")
@@ -363,6 +363,62 @@ class Store:
 
         walk(None)
         return ordered
+
+    def update_code(self, code_id: int, **fields) -> None:
+        allowed = {"name", "parent_id", "position", "color", "codable", "retired", "uid"}
+        assert set(fields) <= allowed, fields
+        sets = ", ".join(f"{k} = :{k}" for k in fields)
+        self.conn.execute(f"UPDATE codes SET {sets} WHERE id = :id", {**fields, "id": code_id})
+
+    def delete_code(self, code_id: int) -> None:
+        self.conn.execute("DELETE FROM codes WHERE id = ?", (code_id,))
+
+    def code_segment_counts(self) -> dict[int, int]:
+        return {r[0]: r[1] for r in self._q("SELECT code_id, COUNT(*) FROM segments GROUP BY code_id")}
+
+    # --- themes -------------------------------------------------------------------------------
+
+    def themes(self) -> list[Theme]:
+        texts: dict[int, dict[str, dict[str, str]]] = {}
+        for r in self._q("SELECT * FROM theme_texts"):
+            texts.setdefault(r["theme_id"], {}).setdefault(r["field"], {})[r["lang"]] = r["text"]
+        members: dict[int, list[int]] = {}
+        for r in self._q("SELECT theme_id, code_id FROM theme_codes ORDER BY theme_id, position"):
+            members.setdefault(r["theme_id"], []).append(r["code_id"])
+        return [
+            Theme(r["id"], r["uid"], r["name"], r["position"], texts.get(r["id"], {}).get("label", {}),
+                  texts.get(r["id"], {}).get("definition", {}), members.get(r["id"], []))
+            for r in self._q("SELECT * FROM themes ORDER BY position, id")
+        ]
+
+    def insert_theme(self, name: str, uid: str | None = None, position: int | None = None) -> int:
+        if position is None:
+            position = self._one("SELECT COALESCE(MAX(position), 0) + 1 FROM themes")[0]
+        return self.conn.execute(
+            "INSERT INTO themes (uid, name, position) VALUES (?, ?, ?)", (uid or new_uid(), name, position)
+        ).lastrowid
+
+    def update_theme(self, theme_id: int, **fields) -> None:
+        assert set(fields) <= {"name", "position"}, fields
+        sets = ", ".join(f"{k} = :{k}" for k in fields)
+        self.conn.execute(f"UPDATE themes SET {sets} WHERE id = :id", {**fields, "id": theme_id})
+
+    def set_theme_texts(self, theme_id: int, field: str, texts: dict[str, str]) -> None:
+        self.conn.execute("DELETE FROM theme_texts WHERE theme_id = ? AND field = ?", (theme_id, field))
+        self.conn.executemany(
+            "INSERT INTO theme_texts VALUES (?, ?, ?, ?)",
+            [(theme_id, field, lang, text) for lang, text in texts.items() if text],
+        )
+
+    def set_theme_codes(self, theme_id: int, code_ids: list[int]) -> None:
+        self.conn.execute("DELETE FROM theme_codes WHERE theme_id = ?", (theme_id,))
+        self.conn.executemany(
+            "INSERT INTO theme_codes VALUES (?, ?, ?)",
+            [(theme_id, code_id, i) for i, code_id in enumerate(code_ids, start=1)],
+        )
+
+    def delete_theme(self, theme_id: int) -> None:
+        self.conn.execute("DELETE FROM themes WHERE id = ?", (theme_id,))
 
     def find_code(self, ref: str) -> Code | None:
         """A code by id, uid, name, or a label in any language."""

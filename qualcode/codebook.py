@@ -1,0 +1,405 @@
+"""Codebook files (YAML) <-> plain model, with validation that names file, line and reason.
+
+The YAML format, written to be edited by hand (see codebooks/balint.yaml):
+
+    codebook: Title
+    version: 1
+    languages: [sv, zh, en]
+    default_language: sv
+    codes:
+      - id: <uuid>            # optional when writing by hand; keep it once it exists
+        name: Canonical name  # unique
+        labels: {sv: …, zh: …, en: …}
+        color: "#4E79A7"
+        category: true        # a grouping category, not codable
+        brief / definition / when_to_use / when_not_to_use / example: {sv: …, zh: …}
+        children: [ …codes… ] # or, instead of nesting, `parent: Name`
+    themes:
+      - id: <uuid>
+        name: Theme
+        labels: {…}
+        definition: {…}
+        codes: [Canonical name, …]
+
+A language map may also be a plain string, meaning the default language.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import QualcodeError
+
+MACQUEEN_FIELDS = ("brief", "definition", "when_to_use", "when_not_to_use", "example")
+CODE_KEYS = {"id", "name", "labels", "color", "category", "retired", "parent", "children", *MACQUEEN_FIELDS}
+THEME_KEYS = {"id", "name", "labels", "definition", "codes"}
+TOP_KEYS = {"codebook", "version", "languages", "default_language", "codes", "themes"}
+COLOR = re.compile(r"^#(?:[0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})$")
+FIELD_TITLES = {
+    "brief": "Brief definition", "definition": "Full definition", "when_to_use": "When to use",
+    "when_not_to_use": "When not to use", "example": "Example",
+}
+
+
+@dataclass
+class CodeEntry:
+    name: str
+    uid: str | None = None
+    parent: str | None = None  # canonical name of the parent
+    labels: dict[str, str] = field(default_factory=dict)
+    color: str | None = None
+    codable: bool = True
+    retired: bool = False
+    texts: dict[str, dict[str, str]] = field(default_factory=dict)  # MacQueen field -> lang -> text
+    line: int = field(default=0, compare=False)
+
+
+@dataclass
+class ThemeEntry:
+    name: str
+    uid: str | None = None
+    labels: dict[str, str] = field(default_factory=dict)
+    definition: dict[str, str] = field(default_factory=dict)
+    codes: list[str] = field(default_factory=list)
+    line: int = field(default=0, compare=False)
+
+
+@dataclass
+class Codebook:
+    title: str | None = None
+    version: str | None = None
+    languages: list[str] = field(default_factory=list)
+    default_language: str | None = None
+    codes: list[CodeEntry] = field(default_factory=list)  # parents before children, siblings in order
+    themes: list[ThemeEntry] = field(default_factory=list)
+
+    def children(self, parent: str | None) -> list[CodeEntry]:
+        return [c for c in self.codes if c.parent == parent]
+
+
+class CodebookError(QualcodeError):
+    """Every problem found in a codebook file, each as 'file:line: reason'."""
+
+    def __init__(self, path: Path, problems: list[str]) -> None:
+        super().__init__(f"{len(problems)} problem(s) in the codebook", path)
+        self.problems = problems
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+def _yaml():
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = False
+    return yaml
+
+
+def read_codebook(path: Path) -> Codebook:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise QualcodeError("file not found", path) from None
+    except UnicodeDecodeError:
+        raise QualcodeError("a codebook must be UTF-8 text", path) from None
+    return parse_codebook(text, path)
+
+
+def parse_codebook(text: str, path: Path | str = "<codebook>") -> Codebook:
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    name = Path(path).name
+    try:
+        data = _yaml().load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        raise CodebookError(Path(path), [f"{name}:{line}: not valid YAML: {exc.problem or exc.context}"]) from None
+    except YAMLError as exc:
+        raise CodebookError(Path(path), [f"{name}:1: not valid YAML: {exc}"]) from None
+    return _Reader(name, Path(path)).read(data)
+
+
+class _Reader:
+    def __init__(self, name: str, path: Path) -> None:
+        self.name = name
+        self.path = path
+        self.problems: list[str] = []
+
+    def problem(self, line: int, reason: str) -> None:
+        self.problems.append(f"{self.name}:{line}: {reason}")
+
+    def read(self, data) -> Codebook:
+        from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+        if not isinstance(data, CommentedMap):
+            raise CodebookError(self.path, [f"{self.name}:1: a codebook is a mapping with 'codes:' (and 'themes:')"])
+        for key in data:
+            if key not in TOP_KEYS:
+                self.problem(_line(data, key), f"unknown field '{key}' (expected one of {', '.join(sorted(TOP_KEYS))})")
+        book = Codebook(
+            title=_str(data.get("codebook")), version=_str(data.get("version")),
+            languages=[str(x) for x in data.get("languages") or []],
+            default_language=_str(data.get("default_language")),
+        )
+        self.default = book.default_language or (book.languages[0] if book.languages else "en")
+        codes = data.get("codes")
+        if codes is None:
+            self.problem(1, "no 'codes:' list")
+        elif not isinstance(codes, CommentedSeq):
+            self.problem(_line(data, "codes"), "'codes' must be a list")
+        else:
+            self.read_codes(codes, None, book)
+        themes = data.get("themes") or []
+        if not isinstance(themes, CommentedSeq) and themes:
+            self.problem(_line(data, "themes"), "'themes' must be a list")
+        else:
+            for i, item in enumerate(themes):
+                theme = self.read_theme(item, _item_line(themes, i))
+                if theme:
+                    book.themes.append(theme)
+        self.check(book)
+        if self.problems:
+            raise CodebookError(self.path, self.problems)
+        book.codes = _tree_order(book.codes)
+        return book
+
+    def read_codes(self, items, parent: str | None, book: Codebook) -> None:
+        from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+        for i, item in enumerate(items):
+            line = _item_line(items, i)
+            if not isinstance(item, CommentedMap):
+                self.problem(line, "a code must be a mapping with at least 'name:'")
+                continue
+            line = item.lc.line + 1
+            for key in item:
+                if key not in CODE_KEYS:
+                    self.problem(_line(item, key), f"unknown field '{key}' in code")
+            name = _str(item.get("name"))
+            if not name:
+                self.problem(line, "a code without a name")
+                continue
+            explicit_parent = _str(item.get("parent"))
+            if explicit_parent and parent is not None and explicit_parent != parent:
+                self.problem(_line(item, "parent"), f"code '{name}' is nested under '{parent}' but says parent '{explicit_parent}'")
+            entry = CodeEntry(
+                name=name, uid=self.read_uid(item, line), parent=parent or explicit_parent,
+                labels=self.lang_map(item, "labels"), color=self.read_color(item),
+                codable=not bool(item.get("category", False)), retired=bool(item.get("retired", False)),
+                texts={f: self.lang_map(item, f) for f in MACQUEEN_FIELDS if item.get(f) is not None},
+                line=line,
+            )
+            book.codes.append(entry)
+            children = item.get("children")
+            if children is not None:
+                if isinstance(children, CommentedSeq):
+                    self.read_codes(children, name, book)
+                else:
+                    self.problem(_line(item, "children"), f"'children' of '{name}' must be a list")
+
+    def read_theme(self, item, line: int) -> ThemeEntry | None:
+        from ruamel.yaml.comments import CommentedMap
+
+        if not isinstance(item, CommentedMap):
+            self.problem(line, "a theme must be a mapping with at least 'name:'")
+            return None
+        line = item.lc.line + 1
+        for key in item:
+            if key not in THEME_KEYS:
+                self.problem(_line(item, key), f"unknown field '{key}' in theme")
+        name = _str(item.get("name"))
+        if not name:
+            self.problem(line, "a theme without a name")
+            return None
+        codes = item.get("codes") or []
+        if not isinstance(codes, list):
+            self.problem(_line(item, "codes"), f"'codes' of theme '{name}' must be a list of code names")
+            codes = []
+        return ThemeEntry(name=name, uid=self.read_uid(item, line), labels=self.lang_map(item, "labels"),
+                          definition=self.lang_map(item, "definition"), codes=[str(c) for c in codes],
+                          line=line)
+
+    def read_uid(self, item, line: int) -> str | None:
+        value = item.get("id")
+        if value is None:
+            return None
+        try:
+            return str(uuid.UUID(str(value).strip("{}")))
+        except ValueError:
+            self.problem(_line(item, "id"), f"'{value}' is not a UUID")
+            return None
+
+    def read_color(self, item) -> str | None:
+        value = item.get("color")
+        if value is None:
+            return None
+        if not COLOR.match(str(value)):
+            self.problem(_line(item, "color"), f"bad colour '{value}' (use #RRGGBB)")
+            return None
+        return str(value).upper()
+
+    def lang_map(self, item, key: str) -> dict[str, str]:
+        from ruamel.yaml.comments import CommentedMap
+
+        value = item.get(key)
+        if value is None:
+            return {}
+        if isinstance(value, str):
+            return {self.default: value.strip()}
+        if not isinstance(value, CommentedMap):
+            self.problem(_line(item, key), f"'{key}' must be text or a map of language: text")
+            return {}
+        result = {}
+        for lang, text in value.items():
+            if not isinstance(text, str):
+                self.problem(_line(value, lang), f"'{key}' in {lang} must be text")
+                continue
+            result[str(lang)] = text.strip()
+        return result
+
+    def check(self, book: Codebook) -> None:
+        seen_names: dict[str, int] = {}
+        seen_uids: dict[str, int] = {}
+        for code in book.codes:
+            if code.name in seen_names:
+                self.problem(code.line, f"duplicate code name '{code.name}' (first at line {seen_names[code.name]})")
+            seen_names.setdefault(code.name, code.line)
+            if code.uid and code.uid in seen_uids:
+                self.problem(code.line, f"duplicate id {code.uid} (first at line {seen_uids[code.uid]})")
+            if code.uid:
+                seen_uids.setdefault(code.uid, code.line)
+        for code in book.codes:
+            if code.parent and code.parent not in seen_names:
+                self.problem(code.line, f"unknown parent '{code.parent}' of code '{code.name}'")
+        parents = {c.name: c.parent for c in book.codes}
+        for code in book.codes:
+            seen, current = {code.name}, code.parent
+            while current in parents:
+                if current in seen:
+                    self.problem(code.line, f"code '{code.name}' is its own ancestor (a cycle through '{current}')")
+                    break
+                seen.add(current)
+                current = parents[current]
+        theme_names: dict[str, int] = {}
+        for theme in book.themes:
+            if theme.name in theme_names:
+                self.problem(theme.line, f"duplicate theme name '{theme.name}' (first at line {theme_names[theme.name]})")
+            theme_names.setdefault(theme.name, theme.line)
+            if theme.uid and theme.uid in seen_uids:
+                self.problem(theme.line, f"duplicate id {theme.uid} (first at line {seen_uids[theme.uid]})")
+            if theme.uid:
+                seen_uids.setdefault(theme.uid, theme.line)
+            for name in theme.codes:
+                if name not in seen_names:
+                    self.problem(theme.line, f"theme '{theme.name}' names unknown code '{name}'")
+
+
+def _tree_order(codes: list[CodeEntry]) -> list[CodeEntry]:
+    """Parents before children, siblings in file order (flat `parent:` entries may come first)."""
+    by_parent: dict[str | None, list[CodeEntry]] = {}
+    for c in codes:
+        by_parent.setdefault(c.parent, []).append(c)
+    ordered: list[CodeEntry] = []
+
+    def walk(parent: str | None) -> None:
+        for c in by_parent.get(parent, []):
+            ordered.append(c)
+            walk(c.name)
+
+    walk(None)
+    return ordered
+
+
+def _str(value) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _line(mapping, key) -> int:
+    try:
+        return mapping.lc.key(key)[0] + 1
+    except (AttributeError, KeyError, TypeError):
+        return mapping.lc.line + 1 if hasattr(mapping, "lc") else 1
+
+
+def _item_line(seq, index: int) -> int:
+    try:
+        return seq.lc.item(index)[0] + 1
+    except (AttributeError, KeyError, TypeError, IndexError):
+        return 1
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+def codebook_yaml(book: Codebook) -> str:
+    """The codebook as YAML in the hand-editing format (nested children, language maps)."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    def flow(mapping: dict[str, str]) -> CommentedMap:
+        m = CommentedMap(mapping)
+        if all(len(v) < 40 for v in mapping.values()):
+            m.fa.set_flow_style()
+        return m
+
+    def code_node(code: CodeEntry) -> CommentedMap:
+        node = CommentedMap()
+        if code.uid:
+            node["id"] = code.uid
+        node["name"] = code.name
+        if code.labels:
+            node["labels"] = flow(code.labels)
+        if code.color:
+            node["color"] = code.color
+        if not code.codable:
+            node["category"] = True
+        if code.retired:
+            node["retired"] = True
+        for f in MACQUEEN_FIELDS:
+            if code.texts.get(f):
+                node[f] = CommentedMap(code.texts[f])
+        children = book.children(code.name)
+        if children:
+            node["children"] = CommentedSeq([code_node(c) for c in children])
+        return node
+
+    root = CommentedMap()
+    if book.title:
+        root["codebook"] = book.title
+    if book.version:
+        root["version"] = int(book.version) if book.version.isdigit() else book.version
+    if book.languages:
+        langs = CommentedSeq(book.languages)
+        langs.fa.set_flow_style()
+        root["languages"] = langs
+    if book.default_language:
+        root["default_language"] = book.default_language
+    root["codes"] = CommentedSeq([code_node(c) for c in book.children(None)])
+    if book.themes:
+        themes = CommentedSeq()
+        for t in book.themes:
+            node = CommentedMap()
+            if t.uid:
+                node["id"] = t.uid
+            node["name"] = t.name
+            if t.labels:
+                node["labels"] = flow(t.labels)
+            if t.definition:
+                node["definition"] = CommentedMap(t.definition)
+            codes = CommentedSeq(t.codes)
+            node["codes"] = codes
+            themes.append(node)
+        root["themes"] = themes
+    yaml = _yaml()
+    yaml.width = 100
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    out = io.StringIO()
+    yaml.dump(root, out)
+    return out.getvalue()

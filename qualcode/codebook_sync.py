@@ -1,0 +1,221 @@
+"""Bringing a codebook file into a project, and the project's codebook back out.
+
+Loading merges by UUID (then by name): renames, re-definitions and moves keep their
+codings; a code missing from the file is deleted when unused, refused when it has codings
+(unless retiring is asked for, which keeps it and its codings, marked retired). Every
+change is an event, which is what `codebook history` tells.
+"""
+
+from __future__ import annotations
+
+from .codebook import MACQUEEN_FIELDS, Codebook, CodeEntry, ThemeEntry
+from .errors import QualcodeError
+from .model import Code
+from .store.store import Store
+
+TEXT_FIELDS = ("label", *MACQUEEN_FIELDS)
+
+
+def project_codebook(store: Store) -> Codebook:
+    codes = store.codes()
+    by_id = {c.id: c for c in codes}
+    book = Codebook(
+        title=store.setting("codebook.title"), version=store.setting("codebook.version"),
+        languages=[x for x in (store.setting("codebook.languages") or "").split(",") if x],
+        default_language=store.setting("codebook.default_language"),
+    )
+    for c in codes:
+        parent = by_id.get(c.parent_id)
+        book.codes.append(CodeEntry(
+            name=c.name, uid=c.uid, parent=parent.name if parent else None, labels=dict(c.labels),
+            color=c.color, codable=c.codable, retired=c.retired,
+            texts={f: dict(getattr(c, f)) for f in MACQUEEN_FIELDS if getattr(c, f)},
+        ))
+    for t in store.themes():
+        book.themes.append(ThemeEntry(
+            name=t.name, uid=t.uid, labels=dict(t.labels), definition=dict(t.definition),
+            codes=[by_id[i].name for i in t.code_ids if i in by_id],
+        ))
+    return book
+
+
+def _texts(code: Code) -> dict[str, dict[str, str]]:
+    return {"label": code.labels, **{f: getattr(code, f) for f in MACQUEEN_FIELDS}}
+
+
+def apply_codebook(store: Store, book: Codebook, *, retire: bool, actor: str, source: str) -> list[str]:
+    """Merge `book` into the project inside the caller's transaction; return what changed."""
+    existing = store.codes()
+    by_uid = {c.uid: c for c in existing}
+    by_name = {c.name: c for c in existing}
+    file_uids = {e.uid for e in book.codes if e.uid}
+    matched: dict[str, Code | None] = {}
+    used: set[int] = set()
+    for entry in book.codes:
+        code = by_uid.get(entry.uid) if entry.uid else None
+        if code is None:
+            candidate = by_name.get(entry.name)
+            # a code of the same name whose own UUID the file does not mention is the same code
+            if candidate and candidate.id not in used and candidate.uid not in file_uids:
+                code = candidate
+        matched[entry.name] = code
+        if code:
+            used.add(code.id)
+    counts = store.code_segment_counts()
+    missing = [c for c in existing if c.id not in used and not c.retired]
+    coded_missing = [c for c in missing if counts.get(c.id)]
+    if coded_missing and not retire:
+        names = ", ".join(f"'{c.name}' ({counts[c.id]} codings)" for c in coded_missing)
+        raise QualcodeError(f"codes with codings are missing from the codebook: {names}; "
+                            "load with --retire to mark them retired", source)
+
+    changes: list[str] = []
+
+    def log(action: str, payload: dict) -> None:
+        store.log(actor, action, payload)
+        changes.append(describe_event({"action": action, "payload": payload}))
+
+    # free the names that change hands before anyone takes them (names are unique)
+    for entry in book.codes:
+        code = matched[entry.name]
+        if code and code.name != entry.name:
+            store.update_code(code.id, name=f"\x00renaming {code.uid}")
+    for code in coded_missing:
+        if any(e.name == code.name for e in book.codes):
+            store.update_code(code.id, name=f"{code.name} (retired)")
+
+    ids: dict[str, int] = {}
+    positions: dict[str | None, int] = {}
+    old_names = {c.id: c.name for c in existing}
+    for entry in book.codes:
+        parent_id = ids[entry.parent] if entry.parent else None
+        positions[entry.parent] = position = positions.get(entry.parent, 0) + 1
+        code = matched[entry.name]
+        if code is None:
+            code_id = store.insert_code(entry.name, parent_id, uid=entry.uid, color=entry.color,
+                                        codable=entry.codable, position=position)
+            if entry.retired:
+                store.update_code(code_id, retired=1)
+            for f in TEXT_FIELDS:
+                store.set_code_texts(code_id, f, entry.labels if f == "label" else entry.texts.get(f, {}))
+            uid = next(c.uid for c in store.codes() if c.id == code_id)
+            log("code.add", {"uid": uid, "name": entry.name, "parent": entry.parent})
+            ids[entry.name] = code_id
+            continue
+        ids[entry.name] = code.id
+        updates: dict = {"name": entry.name, "parent_id": parent_id, "position": position}
+        if entry.uid and entry.uid != code.uid:
+            updates["uid"] = entry.uid
+        if entry.name != code.name:
+            log("code.rename", {"uid": code.uid, "from": code.name, "to": entry.name})
+        if parent_id != code.parent_id:
+            before = old_names.get(code.parent_id)
+            log("code.move", {"uid": code.uid, "name": entry.name, "from": before, "to": entry.parent})
+        for attribute, new, old in (("color", entry.color, code.color), ("codable", entry.codable, code.codable),
+                                    ("retired", entry.retired, code.retired)):
+            if new != old:
+                updates[attribute] = int(new) if isinstance(new, bool) else new
+                log("code.edit", {"uid": code.uid, "name": entry.name, "field": attribute, "from": old, "to": new})
+        store.update_code(code.id, **updates)
+        old_texts = _texts(code)
+        for f in TEXT_FIELDS:
+            new_texts = entry.labels if f == "label" else entry.texts.get(f, {})
+            if new_texts != old_texts[f]:
+                store.set_code_texts(code.id, f, new_texts)
+                for lang in sorted(set(new_texts) | set(old_texts[f])):
+                    if new_texts.get(lang) != old_texts[f].get(lang):
+                        log("code.edit", {"uid": code.uid, "name": entry.name, "field": f, "lang": lang,
+                                          "from": old_texts[f].get(lang), "to": new_texts.get(lang)})
+
+    for code in missing:
+        if counts.get(code.id):
+            store.update_code(code.id, retired=1, parent_id=None)
+            log("code.retire", {"uid": code.uid, "name": code.name, "codings": counts[code.id]})
+    for code in reversed([c for c in missing if not counts.get(c.id)]):  # children first
+        for child in store.codes():
+            if child.parent_id == code.id:
+                store.update_code(child.id, parent_id=None)
+        store.delete_code(code.id)
+        log("code.remove", {"uid": code.uid, "name": code.name})
+
+    _apply_themes(store, book, ids, log)
+    for key, value in (("codebook.title", book.title), ("codebook.version", book.version),
+                       ("codebook.languages", ",".join(book.languages)),
+                       ("codebook.default_language", book.default_language)):
+        if value:
+            store.set_setting(key, value)
+    if book.default_language and not store.setting("display_language"):
+        store.set_setting("display_language", book.default_language)
+    store.log(actor, "codebook.load", {"file": source, "title": book.title, "version": book.version,
+                                        "changes": len(changes)})
+    return changes
+
+
+def _apply_themes(store: Store, book: Codebook, ids: dict[str, int], log) -> None:
+    themes = store.themes()
+    by_uid = {t.uid: t for t in themes}
+    by_name = {t.name: t for t in themes}
+    file_uids = {t.uid for t in book.themes if t.uid}
+    used: set[int] = set()
+    code_names = {c.id: c.name for c in store.codes()}
+    pending = []
+    for entry in book.themes:
+        theme = by_uid.get(entry.uid) if entry.uid else None
+        if theme is None:
+            candidate = by_name.get(entry.name)
+            if candidate and candidate.id not in used and candidate.uid not in file_uids:
+                theme = candidate
+        if theme:
+            used.add(theme.id)
+            if theme.name != entry.name:
+                store.update_theme(theme.id, name=f"\x00renaming {theme.uid}")
+        pending.append((entry, theme))
+    for theme in themes:
+        if theme.id not in used:
+            store.delete_theme(theme.id)
+            log("theme.remove", {"uid": theme.uid, "name": theme.name})
+    for position, (entry, theme) in enumerate(pending, start=1):
+        code_ids = [ids[name] for name in entry.codes]
+        if theme is None:
+            theme_id = store.insert_theme(entry.name, entry.uid, position)
+            store.set_theme_texts(theme_id, "label", entry.labels)
+            store.set_theme_texts(theme_id, "definition", entry.definition)
+            store.set_theme_codes(theme_id, code_ids)
+            log("theme.add", {"name": entry.name, "codes": entry.codes})
+            continue
+        store.update_theme(theme.id, name=entry.name, position=position)
+        if theme.name != entry.name:
+            log("theme.rename", {"uid": theme.uid, "from": theme.name, "to": entry.name})
+        if theme.labels != entry.labels or theme.definition != entry.definition:
+            store.set_theme_texts(theme.id, "label", entry.labels)
+            store.set_theme_texts(theme.id, "definition", entry.definition)
+            log("theme.edit", {"uid": theme.uid, "name": entry.name})
+        if theme.code_ids != code_ids:
+            store.set_theme_codes(theme.id, code_ids)
+            before = {code_names.get(i) for i in theme.code_ids}
+            after = set(entry.codes)
+            added, removed = sorted(after - before), sorted(before - after)
+            log("theme.codes", {"uid": theme.uid, "name": entry.name, "added": added, "removed": removed})
+
+
+def describe_event(event: dict) -> str | None:
+    """One line of codebook history for an event, or None when it is not a codebook change."""
+    p, a = event["payload"], event["action"]
+    texts = {
+        "code.add": lambda: f"code '{p['name']}' added",
+        "code.rename": lambda: f"code '{p['from']}' renamed to '{p['to']}'",
+        "code.move": lambda: f"code '{p['name']}' moved from '{p['from'] or '(top)'}' to '{p['to'] or '(top)'}'",
+        "code.edit": lambda: f"code '{p['name']}': {p['field'].replace('_', ' ')}"
+                             + (f" ({p['lang']})" if p.get("lang") else "") + " changed",
+        "code.retire": lambda: f"code '{p['name']}' retired",
+        "code.unretire": lambda: f"code '{p['name']}' brought back",
+        "code.remove": lambda: f"code '{p['name']}' removed",
+        "theme.add": lambda: f"theme '{p['name']}' added",
+        "theme.rename": lambda: f"theme '{p['from']}' renamed to '{p['to']}'",
+        "theme.edit": lambda: f"theme '{p['name']}': texts changed",
+        "theme.codes": lambda: f"theme '{p['name']}': codes "
+                               + " ".join([f"+{n}" for n in p["added"]] + [f"-{n}" for n in p["removed"]]),
+        "theme.remove": lambda: f"theme '{p['name']}' removed",
+        "codebook.load": lambda: f"codebook loaded from {p['file']} ({p['changes']} changes)",
+    }
+    return texts[a]() if a in texts else None

@@ -1,0 +1,1 @@
+"""Exchange with other tools: REFI-QDA codebooks (.qdc) and projects (.qdpx)."""

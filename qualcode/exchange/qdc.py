@@ -1,0 +1,177 @@
+"""REFI-QDA codebooks (.qdc), and the codebook inside a .qdpx project.
+
+The MacQueen fields and the labels in other languages have no place of their own in
+REFI, so they travel in each code's <Description> in a layout people can read and we
+parse back:
+
+    [sv] Trygghet i gruppen
+    Brief definition: …
+    Full definition: …
+    When to use: …
+    When not to use: …
+    Example: …
+
+    [zh] 小组中的安全感
+    Brief definition: …
+
+A description without that layout (from another tool) becomes the code's definition.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..codebook import FIELD_TITLES, MACQUEEN_FIELDS, Codebook, CodeEntry, ThemeEntry
+from ..errors import QualcodeError
+from .refi import CODEBOOK_NS, child, children, guid, local, open_archive, parse_xml, project_xml, refi_guid
+
+_TITLE_FIELDS = {title: f for f, title in FIELD_TITLES.items()}
+_SECTION = re.compile(r"^\[([A-Za-z]{2,3}(?:-[A-Za-z0-9]+)*)\](?:[ \t]+(.*))?$")
+_FIELD_LINE = re.compile(rf"^({'|'.join(map(re.escape, FIELD_TITLES.values()))}|Definition): ?(.*)$")
+
+
+def pack_description(languages: list[str], labels: dict[str, str], texts: dict[str, dict[str, str]]) -> str:
+    langs = [l for l in languages if l in labels or any(l in t for t in texts.values())]
+    langs += sorted({l for t in [labels, *texts.values()] for l in t} - set(langs))
+    blocks = []
+    for lang in langs:
+        lines = [f"[{lang}]" + (f" {labels[lang]}" if labels.get(lang) else "")]
+        for f in MACQUEEN_FIELDS:
+            if texts.get(f, {}).get(lang):
+                lines.append(f"{FIELD_TITLES[f]}: {texts[f][lang]}")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+def unpack_description(text: str | None, fallback_lang: str) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """(labels, texts) from a packed description; plain text becomes the definition."""
+    labels: dict[str, str] = {}
+    texts: dict[str, dict[str, str]] = {}
+    if not text or not text.strip():
+        return labels, texts
+    lines = text.replace("\r\n", "\n").split("\n")
+    if not any(_SECTION.match(l) for l in lines):
+        return labels, {"definition": {fallback_lang: text.strip()}}
+    lang, current = None, None
+    for line in lines:
+        section = _SECTION.match(line)
+        if section:
+            lang, current = section[1], None
+            if section[2]:
+                labels[lang] = section[2].strip()
+            continue
+        field_line = _FIELD_LINE.match(line)
+        if field_line and lang:
+            current = _TITLE_FIELDS.get(field_line[1], "definition")
+            texts.setdefault(current, {})[lang] = field_line[2].strip()
+        elif current and lang and line.strip():
+            texts[current][lang] += "\n" + line.strip()
+    return labels, texts
+
+
+def qdc_bytes(book: Codebook, origin: str = "qualcode") -> bytes:
+    from lxml import etree
+
+    ns = f"{{{CODEBOOK_NS}}}"
+    root = etree.Element(f"{ns}CodeBook", nsmap={None: CODEBOOK_NS}, origin=origin)
+    codes = etree.SubElement(root, f"{ns}Codes")
+    append_codes(codes, book, None, ns)
+    uids = {c.name: c.uid for c in book.codes}
+    if book.themes:
+        sets = etree.SubElement(root, f"{ns}Sets")
+        for theme in book.themes:
+            append_set(sets, book, theme, ns, uids, member="MemberCode", attribute="guid")
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def append_codes(parent, book: Codebook, parent_name: str | None, ns: str) -> None:
+    """Nested <Code> elements (shared with the .qdpx writer)."""
+    from lxml import etree
+
+    for code in book.children(parent_name):
+        attributes = {"guid": refi_guid(code.uid), "name": code.name, "isCodable": "false" if not code.codable or code.retired else "true"}
+        if code.color:
+            attributes["color"] = code.color
+        element = etree.SubElement(parent, f"{ns}Code", attributes)
+        description = pack_description(book.languages, code.labels, code.texts)
+        if code.retired:
+            description = "(retired)\n" + description
+        if description:
+            etree.SubElement(element, f"{ns}Description").text = description
+        append_codes(element, book, code.name, ns)
+
+
+def append_set(parent, book: Codebook, theme: ThemeEntry, ns: str, uids: dict[str, str], *,
+               member: str, attribute: str) -> None:
+    from lxml import etree
+
+    element = etree.SubElement(parent, f"{ns}Set", guid=refi_guid(theme.uid), name=theme.name)
+    description = pack_description(book.languages, theme.labels, {"definition": theme.definition})
+    if description:
+        etree.SubElement(element, f"{ns}Description").text = description
+    for name in theme.codes:
+        etree.SubElement(element, f"{ns}{member}", {attribute: refi_guid(uids[name])})
+
+
+def read_qdc(path: Path, fallback_lang: str = "en") -> Codebook:
+    """A codebook from a .qdc, or from the CodeBook and Sets of a .qdpx project."""
+    path = Path(path)
+    if path.suffix.lower() in (".qdpx", ".zip"):
+        with open_archive(path) as archive:
+            root = project_xml(archive, path)
+        codebook = child(root, "CodeBook")
+        codes = child(codebook, "Codes") if codebook is not None else None
+        sets = child(root, "Sets")
+        member, attribute = "MemberCode", "targetGUID"
+    else:
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise QualcodeError("file not found", path) from None
+        root = parse_xml(data, path.name)
+        if local(root) != "CodeBook":
+            raise QualcodeError(f"not a REFI-QDA codebook (root element is <{local(root)}>)", path)
+        codes, sets = child(root, "Codes"), child(root, "Sets")
+        member, attribute = "MemberCode", "guid"
+    book = Codebook(title=path.stem, languages=[])
+    if codes is not None:
+        _read_codes(codes, None, book, path, fallback_lang, set())
+    by_uid = {c.uid: c.name for c in book.codes}
+    for s in children(sets, "Set") if sets is not None else []:
+        where = f"{path.name}: Set '{s.get('name')}'"
+        names = []
+        for m in children(s, member):
+            target = guid(m.get(attribute), where)
+            if target in by_uid:  # sets of sources or notes (MAXQDA) are not themes
+                names.append(by_uid[target])
+        if not names and children(s, member) == []:
+            continue
+        labels, texts = unpack_description(_text(child(s, "Description")), fallback_lang)
+        book.themes.append(ThemeEntry(name=s.get("name") or "Set", uid=guid(s.get("guid"), where),
+                                      labels=labels, definition=texts.get("definition", {}), codes=names))
+    book.languages = sorted({l for c in book.codes for l in c.labels} | {l for c in book.codes for t in c.texts.values() for l in t})
+    return book
+
+
+def _read_codes(parent, parent_name: str | None, book: Codebook, path: Path, lang: str, names: set[str]) -> None:
+    for element in children(parent, "Code"):
+        name = (element.get("name") or "").strip() or "(unnamed)"
+        unique, n = name, 2
+        while unique in names:  # other tools allow twins under different parents
+            unique, n = f"{name} ({n})", n + 1
+        names.add(unique)
+        where = f"{path.name}: Code '{name}'"
+        labels, texts = unpack_description(_text(child(element, "Description")), lang)
+        color = element.get("color")
+        book.codes.append(CodeEntry(
+            name=unique, uid=guid(element.get("guid"), where), parent=parent_name, labels=labels,
+            color=color.upper()[:7] if color and re.fullmatch(r"#[0-9A-Fa-f]{6}([0-9A-Fa-f]{2})?|#[0-9A-Fa-f]{3}", color) else None,
+            codable=(element.get("isCodable", "true").strip().lower() in ("true", "1")), texts=texts,
+        ))
+        _read_codes(element, unique, book, path, lang, names)
+
+
+def _text(element) -> str | None:
+    return element.text if element is not None else None
+

@@ -1,0 +1,1 @@
+"""Reports for manuscripts: data first, then renderers (docx, markdown, csv, xlsx)."""
