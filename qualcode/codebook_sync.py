@@ -43,8 +43,10 @@ def _texts(code: Code) -> dict[str, dict[str, str]]:
     return {"label": code.labels, **{f: getattr(code, f) for f in MACQUEEN_FIELDS}}
 
 
-def apply_codebook(store: Store, book: Codebook, *, retire: bool, actor: str, source: str) -> list[str]:
-    """Merge `book` into the project inside the caller's transaction; return what changed."""
+def apply_codebook(store: Store, book: Codebook, *, retire: bool, actor: str, source: str,
+                   from_file: bool = True) -> list[str]:
+    """Merge `book` into the project inside the caller's transaction; return what changed.
+    `source` names the file (or the edit) in messages."""
     existing = store.codes()
     by_uid = {c.uid: c for c in existing}
     by_name = {c.name: c for c in existing}
@@ -111,11 +113,13 @@ def apply_codebook(store: Store, book: Codebook, *, retire: bool, actor: str, so
         if parent_id != code.parent_id:
             before = old_names.get(code.parent_id)
             log("code.move", {"uid": code.uid, "name": entry.name, "from": before, "to": entry.parent})
-        for attribute, new, old in (("color", entry.color, code.color), ("codable", entry.codable, code.codable),
-                                    ("retired", entry.retired, code.retired)):
+        for attribute, new, old in (("color", entry.color, code.color), ("codable", entry.codable, code.codable)):
             if new != old:
                 updates[attribute] = int(new) if isinstance(new, bool) else new
                 log("code.edit", {"uid": code.uid, "name": entry.name, "field": attribute, "from": old, "to": new})
+        if entry.retired != code.retired:
+            updates["retired"] = int(entry.retired)
+            log("code.retire" if entry.retired else "code.unretire", {"uid": code.uid, "name": entry.name})
         store.update_code(code.id, **updates)
         old_texts = _texts(code)
         for f in TEXT_FIELDS:
@@ -146,8 +150,9 @@ def apply_codebook(store: Store, book: Codebook, *, retire: bool, actor: str, so
             store.set_setting(key, value)
     if book.default_language and not store.setting("display_language"):
         store.set_setting("display_language", book.default_language)
-    store.log(actor, "codebook.load", {"file": source, "title": book.title, "version": book.version,
-                                        "changes": len(changes)})
+    if from_file:
+        store.log(actor, "codebook.load", {"file": source, "title": book.title, "version": book.version,
+                                            "changes": len(changes)})
     return changes
 
 
@@ -192,10 +197,23 @@ def _apply_themes(store: Store, book: Codebook, ids: dict[str, int], log) -> Non
             log("theme.edit", {"uid": theme.uid, "name": entry.name})
         if theme.code_ids != code_ids:
             store.set_theme_codes(theme.id, code_ids)
-            before = {code_names.get(i) for i in theme.code_ids}
-            after = set(entry.codes)
-            added, removed = sorted(after - before), sorted(before - after)
-            log("theme.codes", {"uid": theme.uid, "name": entry.name, "added": added, "removed": removed})
+    # membership is told per code: "moved from theme A to theme B" reads as the researcher did it
+    before = _memberships(themes, code_names)
+    after = _memberships(store.themes(), {v: k for k, v in ids.items()})
+    for code in sorted(set(before) | set(after)):
+        old, new = before.get(code, []), after.get(code, [])
+        if set(old) != set(new) and code in ids:
+            log("code.themes", {"name": code, "from": [t for t in old if t not in new],
+                                "to": [t for t in new if t not in old]})
+
+
+def _memberships(themes, code_names: dict[int, str]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for theme in themes:
+        for code_id in theme.code_ids:
+            if code_id in code_names:
+                found.setdefault(code_names[code_id], []).append(theme.name)
+    return found
 
 
 def describe_event(event: dict) -> str | None:
@@ -213,8 +231,10 @@ def describe_event(event: dict) -> str | None:
         "theme.add": lambda: f"theme '{p['name']}' added",
         "theme.rename": lambda: f"theme '{p['from']}' renamed to '{p['to']}'",
         "theme.edit": lambda: f"theme '{p['name']}': texts changed",
-        "theme.codes": lambda: f"theme '{p['name']}': codes "
-                               + " ".join([f"+{n}" for n in p["added"]] + [f"-{n}" for n in p["removed"]]),
+        "code.themes": lambda: f"code '{p['name']}' " + (
+            f"moved from theme '{', '.join(p['from'])}' to theme '{', '.join(p['to'])}'" if p["from"] and p["to"]
+            else f"added to theme '{', '.join(p['to'])}'" if p["to"]
+            else f"removed from theme '{', '.join(p['from'])}'"),
         "theme.remove": lambda: f"theme '{p['name']}' removed",
         "codebook.load": lambda: f"codebook loaded from {p['file']} ({p['changes']} changes)",
     }

@@ -318,7 +318,8 @@ class Project:
 
         parse_codebook(codebook_yaml(book), source)  # the same validation a file gets
         with self.store.transaction():
-            apply_codebook(self.store, book, retire=False, actor=actor or default_coder(), source=source)
+            apply_codebook(self.store, book, retire=False, actor=actor or default_coder(), source=source,
+                           from_file=False)
 
     # --- segments -----------------------------------------------------------------------------
 

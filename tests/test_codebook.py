@@ -1,0 +1,241 @@
+"""Codebooks: lossless YAML, validation with lines, merge by UUID, REFI .qdc, Word appendix."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+
+import docx
+import pytest
+from lxml import etree
+
+from conftest import ROOT, SHARED
+from qualcode.codebook import CodebookError, parse_codebook, read_codebook
+from qualcode.errors import QualcodeError
+from qualcode.exchange.qdc import read_qdc
+from qualcode.project import Project
+
+BALINT = ROOT / "codebooks" / "balint.yaml"
+SAMPLES = SHARED / "refi-qda" / "samples"
+CODEBOOK_XSD = SHARED / "refi-qda" / "Codebook-mrt2019.xsd"
+
+
+def test_yaml_project_yaml_is_lossless(project, tmp_path):
+    original = read_codebook(BALINT)
+    project.load_codebook(BALINT, actor="t")
+    out = project.export_codebook(tmp_path / "again.yaml")
+    again = read_codebook(out)
+    assert again == original  # every field, language, order and UUID
+    assert [c.uid for c in again.codes] == [c.uid for c in original.codes]
+    assert again.codes[1].texts["example"]["zh"] == original.codes[1].texts["example"]["zh"]
+    assert (again.languages, again.default_language, again.title) == (["sv", "zh", "en"], "sv", original.title)
+
+
+def test_balint_codebook_is_complete(project):
+    book = read_codebook(BALINT)
+    codable = [c for c in book.codes if c.codable]
+    assert len(book.themes) == 9 and len(codable) >= 25
+    for entry in [*book.codes]:
+        assert set(entry.labels) == {"sv", "zh", "en"}, entry.name
+        for field in ("brief", "definition", "when_to_use", "when_not_to_use", "example"):
+            assert set(entry.texts[field]) == {"sv", "zh", "en"}, (entry.name, field)
+    # example quotes are real: each is in a transcript of the demo study
+    project.load_codebook(BALINT)
+    from qualcode.demo import data_root, manifest
+
+    texts = []
+    for item in manifest():
+        texts.append(project.read_files([data_root() / "corpora" / item["file"]], lang=item["lang"])[0][0].text)
+    for entry in book.codes:
+        for lang in ("sv", "zh"):
+            assert any(entry.texts["example"][lang] in t for t in texts), (entry.name, lang)
+
+
+def test_yaml_qdc_project_keeps_names_hierarchy_colours_and_fields(project, tmp_path):
+    project.load_codebook(BALINT)
+    qdc = project.export_codebook(tmp_path / "balint.qdc")
+    schema = etree.XMLSchema(etree.parse(str(CODEBOOK_XSD)))
+    assert schema.validate(etree.parse(str(qdc))), schema.error_log
+    with Project(tmp_path / "other.qualcode", create=True) as other:
+        other.load_codebook(qdc)
+        before = project.codes()
+        after = other.codes()
+        assert [(c.uid, c.name, c.color, c.codable, c.labels) for c in after] == [
+            (c.uid, c.name, c.color, c.codable, c.labels) for c in before]
+        parents = lambda codes: {c.name: next((p.name for p in codes if p.id == c.parent_id), None) for c in codes}  # noqa: E731
+        assert parents(after) == parents(before)
+        for a, b in zip(after, before):
+            for field in ("brief", "definition", "when_to_use", "when_not_to_use", "example"):
+                assert getattr(a, field) == getattr(b, field), (a.name, field)
+        assert [(t.name, [c.name for c in after if c.id in t.code_ids]) for t in other.themes()] == [
+            (t.name, [c.name for c in before if c.id in t.code_ids]) for t in project.themes()]
+
+
+@pytest.mark.parametrize("sample,total,top,children_of", [
+    ("codebook.qdc", 3, 3, {}),
+    ("oltas0517.qdpx", 152, 12, None),
+    ("target-atlas-project.qdpx", 3, 1, {"first": 2}),
+    ("2025-06-16_ICLS_Conf_Themes_ALL_just10.zip", 307, 18, None),
+])
+def test_refi_samples_yield_their_codes(sample, total, top, children_of, project, tmp_path):
+    path = SAMPLES / sample
+    if path.suffix == ".zip":  # a MAXQDA .qdpx stored under another name
+        path = shutil.copy(path, tmp_path / "maxqda.qdpx")
+    book = read_qdc(path)
+    assert len(book.codes) == total
+    assert len(book.children(None)) == top
+    if children_of:
+        first = book.children(None)[0]
+        assert len(book.children(first.name)) == children_of["first"]
+    project.load_codebook(path)
+    assert len(project.codes()) == total
+    if "ICLS" in sample:
+        assert all(c.color for c in project.codes())
+
+
+def test_every_written_qdc_validates_including_edge_cases(project, tmp_path):
+    project.add_code("Ensam kod")  # no colour, no texts, no themes
+    qdc = project.export_codebook(tmp_path / "min.qdc")
+    schema = etree.XMLSchema(etree.parse(str(CODEBOOK_XSD)))
+    assert schema.validate(etree.parse(str(qdc))), schema.error_log
+    assert b"<Sets" not in qdc.read_bytes()  # no empty containers
+
+
+BAD = {
+    "duplicate": ("codes:\n  - name: A\n  - name: B\n  - name: A\n", ["<f>:4: duplicate code name 'A' (first at line 2)"]),
+    "parent": ("codes:\n  - name: A\n  - name: B\n    parent: Nope\n", ["<f>:3: unknown parent 'Nope' of code 'B'"]),
+    "cycle": ("codes:\n  - name: A\n    parent: B\n  - name: B\n    parent: A\n",
+              ["<f>:2: code 'A' is its own ancestor", "<f>:4: code 'B' is its own ancestor"]),
+    "theme": ("codes:\n  - name: A\nthemes:\n  - name: T\n    codes: [A, Z]\n", ["<f>:4: theme 'T' names unknown code 'Z'"]),
+    "colour": ("codes:\n  - name: A\n    color: red\n", ["<f>:3: bad colour 'red' (use #RRGGBB)"]),
+    "yaml": ("codes:\n  - name: A\n   bad: [\n", ["<f>:3: not valid YAML"]),
+    "several": ("codes:\n  - name: A\n    color: '#12'\n  - name: A\n", ["<f>:3: bad colour", "<f>:4: duplicate code name 'A'"]),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BAD))
+def test_malformed_codebooks_give_line_numbered_errors_and_change_nothing(kind, project, tmp_path):
+    text, expected = BAD[kind]
+    path = tmp_path / f"{kind}.yaml"
+    path.write_text(text, encoding="utf-8")
+    project.load_codebook(BALINT)
+    digest = hashlib.sha256(str([(c.uid, c.name) for c in project.codes()]).encode()).hexdigest()
+    events = len(project.store.events())
+    with pytest.raises(CodebookError) as info:
+        project.load_codebook(path)
+    problems = info.value.problems
+    for fragment in expected:
+        assert any(p.startswith(fragment.replace("<f>", path.name)) for p in problems), problems
+    assert hashlib.sha256(str([(c.uid, c.name) for c in project.codes()]).encode()).hexdigest() == digest
+    assert len(project.store.events()) == events
+
+
+def test_not_a_codebook_at_all(tmp_path):
+    with pytest.raises(CodebookError) as info:
+        parse_codebook("just a sentence\n", "x.yaml")
+    assert info.value.problems == ["x.yaml:1: a codebook is a mapping with 'codes:' (and 'themes:')"]
+
+
+def test_reloading_an_edited_codebook_keeps_codings_and_records_history(demo_path, tmp_path):
+    with Project(demo_path) as p:
+        before = {s.uid: s.code for s in p.segments()}
+        code_of = {s.uid: p.code(s.code).uid for s in p.segments()}
+        text = BALINT.read_text(encoding="utf-8")
+        # 1. rename a code, 2. move a code to another theme, 3. change a definition
+        text = text.replace("name: Sekretess\n", "name: Konfidentialitet\n", 1)
+        text = "\n".join(l.replace("Sekretess", "Konfidentialitet") if l.lstrip().startswith("codes: [") else l
+                         for l in text.split("\n"))
+        text = text.replace("      sv: Deltagarens upplevelse av att kunna visa osäkerhet",
+                            "      sv: Deltagarens känsla av att kunna visa osäkerhet")
+        book = parse_codebook(text)
+        moved = next(c.name for c in book.codes if sum(c.name in t.codes for t in book.themes) == 1
+                     and c.name != "Konfidentialitet")
+        src = next(t for t in book.themes if moved in t.codes)
+        dst = next(t for t in book.themes if moved not in t.codes and t is not src)
+        edited = tmp_path / "balint.yaml"
+        edited.write_text(_move_in_yaml(text, moved, src.name, dst.name), encoding="utf-8")
+        changes = p.load_codebook(edited, actor="karin")
+        assert len(changes) == 3, changes
+        after = {s.uid: s.code for s in p.segments()}
+        assert set(after) == set(before)
+        assert {s.uid: p.code(s.code).uid for s in p.segments()} == code_of  # same codes, by UUID
+        assert sum(1 for c in after.values() if c == "Konfidentialitet") == sum(
+            1 for c in before.values() if c == "Sekretess") > 0
+        history = [what for _, who, what in p.codebook_history() if who == "karin"]
+        assert "code 'Sekretess' renamed to 'Konfidentialitet'" in history
+        assert "code 'Trygghet i gruppen': definition (sv) changed" in history
+        assert f"code '{moved}' moved from theme '{src.name}' to theme '{dst.name}'" in history
+
+
+def _move_in_yaml(text: str, code: str, src: str, dst: str) -> str:
+    book = parse_codebook(text)
+    lines = text.split("\n")
+    for theme in book.themes:
+        if theme.name not in (src, dst):
+            continue
+        codes = [c for c in theme.codes if c != code] + ([code] if theme.name == dst else [])
+        i = theme.line - 1
+        while not lines[i].lstrip().startswith("codes:"):
+            i += 1
+        indent = lines[i][: len(lines[i]) - len(lines[i].lstrip())]
+        lines[i] = f"{indent}codes: [{', '.join(codes)}]"
+    return "\n".join(lines)
+
+
+def test_removed_code_with_codings_is_refused_unless_retired(demo_path, tmp_path):
+    with Project(demo_path) as p:
+        text = BALINT.read_text(encoding="utf-8")
+        book = read_codebook(BALINT)
+        victim = next(c for c in book.codes if c.name == "Sekretess")
+        start = text.index(f"      - id: {victim.uid}")
+        end = text.index("      - id:", start + 10)
+        trimmed = text[:start] + text[end:]
+        trimmed = trimmed.replace("Sekretess, ", "").replace(", Sekretess", "").replace("[Sekretess]", "[]")
+        path = tmp_path / "trimmed.yaml"
+        path.write_text(trimmed, encoding="utf-8")
+        n = len(p.segments(code="Sekretess"))
+        with pytest.raises(QualcodeError, match="'Sekretess' \\(\\d+ codings\\)"):
+            p.load_codebook(path)
+        assert not p.code("Sekretess").retired
+        p.load_codebook(path, retire=True)
+        code = p.code("Sekretess")
+        assert code.retired and len(p.segments(code="Sekretess")) == n > 0
+        with pytest.raises(QualcodeError, match="retired"):
+            s = p.segments()[0]
+            p.add_segment(s.doc, "Sekretess", s.start, s.end, coder="x")
+
+
+def test_edit_retire_theme_and_history_through_the_api(project):
+    project.load_codebook(BALINT, actor="anna")
+    project.edit_code("Sekretess", actor="anna", texts={"brief": {"en": "What is said stays."}},
+                      color="#123456")
+    project.add_theme("Nytt tema", ["Sekretess", "Inte ensam"], actor="anna")
+    project.retire_code("Inte ensam", actor="anna")
+    code = project.code("Sekretess")
+    assert code.brief["en"] == "What is said stays." and code.color == "#123456"
+    assert project.code("Inte ensam").retired
+    history = [what for _, _, what in project.codebook_history()][-6:]
+    assert history == ["code 'Sekretess': color changed", "code 'Sekretess': brief (en) changed",
+                       "theme 'Nytt tema' added", "code 'Inte ensam' added to theme 'Nytt tema'",
+                       "code 'Sekretess' added to theme 'Nytt tema'", "code 'Inte ensam' retired"]
+    assert project.theme("Nytt tema").code_ids == [project.code("Sekretess").id, project.code("Inte ensam").id]
+
+
+def test_codebook_appendix_docx(project, tmp_path):
+    project.load_codebook(BALINT)
+    path = project.export_codebook(tmp_path / "appendix.docx", lang="zh")
+    document = docx.Document(str(path))
+    rfonts = document.styles["Normal"].element.rPr.rFonts
+    assert rfonts.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia") == "SimSun"
+    text = "\n".join(p.text for p in document.paragraphs)
+    cells = "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
+    assert "编码手册" in text
+    book = read_codebook(BALINT)
+    for entry in book.codes:
+        if entry.codable:
+            assert entry.labels["zh"] in cells, entry.name
+            assert entry.texts["when_not_to_use"]["zh"] in cells
+    assert len(document.tables) == 1 + sum(1 for c in book.children(None) if not c.codable)
+    xml = (tmp_path / "appendix.docx").read_bytes()
+    assert b"PAGE" in __import__("zipfile").ZipFile(path).read("word/footer1.xml")
+    assert xml
