@@ -1,0 +1,1 @@
+"""The Project's operations, by subject: each a mixin over `self.store`."""
