@@ -14,8 +14,9 @@ async def test_opens_with_documents_grouped_and_first_transcript(demo_path):
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         documents = app.query_one("#documents", OptionList)
-        prompts = [str(documents.get_option_at_index(i).prompt) for i in range(documents.option_count)]
-        assert sum(1 for p in prompts if p.startswith("  ")) == 7
+        options = [documents.get_option_at_index(i) for i in range(documents.option_count)]
+        prompts = [str(o.prompt) for o in options]
+        assert sum(1 for o in options if (o.id or "").startswith("doc-")) == 7
         assert "[b]GP A[/b]" in prompts and "[b]儿科[/b]" in prompts
         view = app.query_one(TranscriptView)
         with Project(demo_path) as p:

@@ -63,3 +63,166 @@ class CodingOps:
         return self.store.segments(doc_id=doc_id, code_id=code_id, coder_id=coder_id)
 
 
+    def document_segments(self, doc_id: int) -> list[Segment]:
+        """All segments of one document, their text sliced here (SQLite's substr() walks the
+        text from its start for every row: slow for long transcripts)."""
+        text = self.document(doc_id).text
+        segments = self.store.segments(doc_id=doc_id, with_text=False)
+        for s in segments:
+            s.text = text[s.start:s.end]
+        return segments
+
+    def update_segment(self, segment_id: int | str, actor: str | None = None, **changes) -> Segment:
+        """Change memo, exemplar, translation or code of a segment (one undoable action)."""
+        actor = actor or self.default_actor()
+        row = self.store.segment_row(segment_id)
+        if row is None:
+            raise QualcodeError("no such segment", segment_id)
+        if "code" in changes:
+            code = self.code(changes.pop("code"))
+            if not code.codable or code.retired:
+                raise QualcodeError("this code cannot be applied", code.name)
+            changes["code_id"] = code.id
+        if "exemplar" in changes:
+            changes["exemplar"] = int(bool(changes["exemplar"]))
+        for key in ("memo", "translation"):
+            if key in changes:
+                changes[key] = (changes[key] or "").strip() or None
+        before = {k: row[k] for k in changes}
+        if before == changes:
+            return self.segment(row["id"])
+        with self.store.transaction():
+            self.store.update_segment(row["id"], **changes)
+            self.store.log(actor, "segment.update", {"uid": row["uid"], "before": before, "after": changes})
+        return self.segment(row["id"])
+
+    # --- undo and redo --------------------------------------------------------------------------
+
+    def _undo_state(self, actor: str) -> tuple[list[dict], list[dict]]:
+        """(done, undone) coding events of `actor`, replayed from the events table, so the
+        history survives restarts."""
+        events = self.store.events_of(actor, (*CODING_ACTIONS, "undo", "redo"))
+        by_id = {e["id"]: e for e in events}
+        done: list[dict] = []
+        undone: list[dict] = []
+        for event in events:
+            if event["action"] in CODING_ACTIONS:
+                done.append(event)
+                undone.clear()
+            elif event["action"] == "undo" and done and done[-1]["id"] == event["payload"]["event"]:
+                undone.append(done.pop())
+            elif event["action"] == "redo" and undone and undone[-1]["id"] == event["payload"]["event"]:
+                done.append(by_id[undone.pop()["id"]])
+        return done, undone
+
+    def can_undo(self, actor: str) -> bool:
+        return bool(self._undo_state(actor)[0])
+
+    def undo(self, actor: str | None = None) -> str | None:
+        """Undo the actor's last coding action; returns what was undone, or None."""
+        actor = actor or self.default_actor()
+        done, _ = self._undo_state(actor)
+        if not done:
+            return None
+        event = done[-1]
+        with self.store.transaction():
+            self._apply_event(event, inverse=True)
+            self.store.log(actor, "undo", {"event": event["id"], "action": event["action"]})
+        return "undo: " + describe_coding(event)
+
+    def redo(self, actor: str | None = None) -> str | None:
+        actor = actor or self.default_actor()
+        _, undone = self._undo_state(actor)
+        if not undone:
+            return None
+        event = undone[-1]
+        with self.store.transaction():
+            self._apply_event(event, inverse=False)
+            self.store.log(actor, "redo", {"event": event["id"], "action": event["action"]})
+        return "redo: " + describe_coding(event)
+
+    def _apply_event(self, event: dict, inverse: bool) -> None:
+        action, payload = event["action"], event["payload"]
+        adding = (action == "segment.add") != inverse
+        if action in ("segment.add", "segment.remove"):
+            current = self.store.segment_row(payload["uid"])
+            if adding:
+                if current:
+                    raise QualcodeError("the segment exists already", payload["uid"])
+                self.store.insert_segment({k: payload[k] for k in SEGMENT_COLUMNS})
+            else:
+                if current is None:
+                    raise QualcodeError("the segment was removed meanwhile", payload["uid"])
+                self.store.delete_segment(current["id"])
+            return
+        current = self.store.segment_row(payload["uid"])
+        if current is None:
+            raise QualcodeError("the segment was removed meanwhile", payload["uid"])
+        self.store.update_segment(current["id"], **(payload["before"] if inverse else payload["after"]))
+
+    # --- reading helpers for the faces ----------------------------------------------------------
+
+    def quick_codes(self) -> list:
+        """Nine slots for keys 1-9: pinned codes, else the first codable codes in codebook order."""
+        import json
+
+        codes = [c for c in self.codes() if c.codable and not c.retired]
+        pinned = json.loads(self.store.setting("quick_codes") or "[]")
+        by_uid = {c.uid: c for c in codes}
+        slots = [by_uid.get(uid) for uid in pinned[:9]] + [None] * (9 - len(pinned[:9]))
+        rest = iter(c for c in codes if c not in slots)
+        return [slot or next(rest, None) for slot in slots]
+
+    def pin_quick_code(self, slot: int, code_ref: str) -> None:
+        import json
+
+        if not 1 <= slot <= 9:
+            raise QualcodeError("quick code slots are 1-9", slot)
+        code = self.code(code_ref)
+        pinned = json.loads(self.store.setting("quick_codes") or "[]")
+        pinned += [None] * (9 - len(pinned))
+        pinned[slot - 1] = code.uid
+        with self.store.transaction():
+            self.store.set_setting("quick_codes", json.dumps(pinned))
+
+    def search(self, doc_ref: str | int, query: str) -> list[tuple[int, int]]:
+        """Where `query` occurs: as text (any case), and as a word in any inflection (lemma)."""
+        import re
+
+        query = query.strip()
+        if not query:
+            return []
+        doc = self.document(doc_ref)
+        hits = {(m.start(), m.end()) for m in re.finditer(re.escape(query), doc.text, re.IGNORECASE)}
+        if " " not in query:
+            hits |= {(s, e) for _, s, e in self.store.lemma_spans(query.lower(), doc.id)}
+        # "läkare" found as text inside "läkaren" (a lemma hit) is one hit, the longer
+        return sorted(h for h in hits if not any(o != h and o[0] <= h[0] and h[1] <= o[1] for o in hits))
+
+    def progress(self, coder: str | None = None) -> dict[int, tuple[int, int]]:
+        """Per document: (sentences with a segment, sentences), for one coder or all."""
+        coder_id = self.store.coder_id(coder, create=False) if coder else None
+        if coder and coder_id is None:
+            return {d.id: (0, d.sentences) for d in self.documents()}
+        return self.store.sentence_coverage(coder_id)
+
+
+CODING_ACTIONS = ("segment.add", "segment.remove", "segment.update")
+SEGMENT_COLUMNS = ("uid", "doc_id", "code_id", "coder_id", "start", "end", "memo", "exemplar",
+                   "translation", "created_at")
+
+
+def describe_coding(event: dict) -> str:
+    p = event["payload"]
+    what = {"segment.add": "coding added", "segment.remove": "coding removed",
+            "segment.update": "segment changed"}[event["action"]]
+    if event["action"] == "segment.update":
+        return f"{what} ({', '.join(p['after'])})"
+    return f"{what} ({p.get('start')}:{p.get('end')})"
+
+
+def covering(segments: list[Segment], start: int, end: int | None = None) -> list[Segment]:
+    """Segments under a cursor (end None) or overlapping a selection."""
+    if end is None or end == start:
+        return [s for s in segments if s.start <= start < s.end]
+    return [s for s in segments if s.start < end and start < s.end]

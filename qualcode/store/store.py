@@ -86,8 +86,8 @@ class Store:
             raise
         self.conn.execute("COMMIT")
 
-    def _q(self, sql: str, params: Iterable = ()) -> list[sqlite3.Row]:
-        return self.conn.execute(sql, tuple(params)).fetchall()
+    def _q(self, sql: str, params: Iterable | dict = ()) -> list[sqlite3.Row]:
+        return self.conn.execute(sql, params if isinstance(params, dict) else tuple(params)).fetchall()
 
     def _one(self, sql: str, params: Iterable = ()) -> sqlite3.Row | None:
         return self.conn.execute(sql, tuple(params)).fetchone()
@@ -111,6 +111,14 @@ class Store:
             params.append(actor)
         return [
             {**dict(r), "payload": json.loads(r["payload"])} for r in self._q(sql + " ORDER BY id", params)
+        ]
+
+    def events_of(self, actor: str, actions: tuple[str, ...]) -> list[dict]:
+        marks = ", ".join("?" for _ in actions)
+        return [
+            {**dict(r), "payload": json.loads(r["payload"])}
+            for r in self._q(f"SELECT * FROM events WHERE actor = ? AND action IN ({marks}) ORDER BY id",
+                             (actor, *actions))
         ]
 
     # --- settings -----------------------------------------------------------------------------
@@ -213,6 +221,18 @@ class Store:
                             r["encoding"], r["coded"])
             for r in rows
         ]
+
+    def sentence_coverage(self, coder_id: int | None) -> dict[int, tuple[int, int]]:
+        rows = self._q(
+            """
+            SELECT s.doc_id, COUNT(*) AS total,
+                   SUM(EXISTS(SELECT 1 FROM segments g WHERE g.doc_id = s.doc_id AND g.start < s.end
+                              AND g.end > s.start AND (:coder IS NULL OR g.coder_id = :coder))) AS coded
+            FROM sentences s GROUP BY s.doc_id
+            """,
+            {"coder": coder_id},
+        )
+        return {r["doc_id"]: (r["coded"], r["total"]) for r in rows}
 
     def turns(self, doc_id: int) -> list[Turn]:
         return [
@@ -438,8 +458,7 @@ class Store:
     # --- segments -----------------------------------------------------------------------------
 
     _SEGMENT_SELECT = """
-        SELECT g.*, d.name AS doc_name, c.name AS code_name, k.name AS coder_name,
-               substr(d.text, g.start + 1, g.end - g.start) AS text
+        SELECT g.*, d.name AS doc_name, c.name AS code_name, k.name AS coder_name, {text} AS text
         FROM segments g
         JOIN documents d ON d.id = g.doc_id
         JOIN codes c ON c.id = g.code_id
@@ -474,8 +493,10 @@ class Store:
         self.conn.execute(f"UPDATE segments SET {sets} WHERE id = :id", {**fields, "id": segment_id})
 
     def segments(self, doc_id: int | None = None, code_id: int | None = None,
-                 coder_id: int | None = None, segment_id: int | None = None) -> list[Segment]:
-        sql, params = self._SEGMENT_SELECT + " WHERE 1=1", []
+                 coder_id: int | None = None, segment_id: int | None = None,
+                 with_text: bool = True) -> list[Segment]:
+        text = "substr(d.text, g.start + 1, g.end - g.start)" if with_text else "''"
+        sql, params = self._SEGMENT_SELECT.format(text=text) + " WHERE 1=1", []
         for column, value in (("g.doc_id", doc_id), ("g.code_id", code_id),
                               ("g.coder_id", coder_id), ("g.id", segment_id)):
             if value is not None:

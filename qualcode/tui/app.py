@@ -1,22 +1,52 @@
-"""The qualcode workbench (Textual)."""
+"""The qualcode workbench: documents | transcript | codebook and inspector.
+
+The app is a face: every action calls `Project`, which writes it to SQLite in one
+transaction at once. The app keeps only what it shows (the open document, its units and
+segments) and reloads it after each action.
+"""
 
 from __future__ import annotations
 
+import os
+from bisect import bisect_left, bisect_right
+from functools import partial
 from pathlib import Path
 
 from rich.style import Style
-from textual import on
-from textual.app import App, ComposeResult
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.containers import Horizontal
-from textual.widgets import Footer, Header, OptionList
-from textual.widgets.option_list import Option
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Header, Input, ProgressBar, TextArea
 
 from ..errors import QualcodeError
-from ..project import Project, default_coder
-from .widgets.transcript import Paint, TranscriptView
+from ..model import Code, Segment, Unit
+from ..ops.coding import covering
+from ..project import Project
+from .screens import ChoicePrompt, CodePicker, HelpScreen, NewCode, TextPrompt
+from .widgets.codebook import CodebookTree
+from .widgets.documents import DocumentList
+from .widgets.inspector import Inspector
+from .widgets.transcript import Paint, TranscriptView, coded_paints
 
 LABEL_STYLE = Style(bold=True, color="#5fafd7")
+HIT_STYLE = Style(bgcolor="#8a7400", color="#ffffff")
+KEY_SECTIONS = [
+    ("Select", [("] / [", "next / previous sentence (at the cursor when nothing is selected)"),
+                ("} / {", "next / previous speaker turn"),
+                ("shift+arrows", "extend the selection by characters (or drag the mouse)")]),
+    ("Code", [("1 … 9", "apply quick code 1–9 (shown as [n] in the codebook)"),
+              ("c", "code picker: type a code in any language, Enter applies or creates"),
+              ("x", "remove a code under the cursor"), ("m", "memo on the segment"),
+              ("e", "toggle exemplar quote"), ("t", "translation of the segment"),
+              ("ctrl+z / ctrl+y", "undo / redo, many levels, across restarts")]),
+    ("Find and view", [("/", "search the document (text and word forms)"), ("n / N", "next / previous hit"),
+                       ("v", "layer: my coding, everyone's, or one coder's (blind coding)"),
+                       ("enter (codebook)", "all segments of the code across documents")]),
+    ("Workbench", [("tab", "next pane"), ("f2 / f3", "hide or show documents / codebook"),
+                   ("f4 / f5", "narrower / wider codebook pane"), ("ctrl+p", "command palette"),
+                   ("?", "this help"), ("q", "quit")]),
+]
 
 
 class QualcodeApp(App):
@@ -24,67 +54,468 @@ class QualcodeApp(App):
     TITLE = "qualcode"
     BINDINGS = [
         Binding("q", "quit", "Quit"),
-        Binding("tab", "focus_next", "Next pane", show=False),
-        Binding("shift+tab", "focus_previous", "Previous pane", show=False),
+        Binding("question_mark", "help", "Help"),
+        Binding("right_square_bracket", "next_sentence", "Sentence", key_display="]"),
+        Binding("left_square_bracket", "previous_sentence", "Prev sentence", show=False, key_display="["),
+        Binding("right_curly_bracket", "next_turn", "Turn", key_display="}"),
+        Binding("left_curly_bracket", "previous_turn", "Prev turn", show=False, key_display="{"),
+        *[Binding(str(n), f"quick_code({n})", f"Code {n}", show=False) for n in range(1, 10)],
+        Binding("c", "pick_code", "Code…"),
+        Binding("x", "remove_code", "Remove"),
+        Binding("m", "memo", "Memo"),
+        Binding("e", "exemplar", "Exemplar", show=False),
+        Binding("t", "translation", "Translate", show=False),
+        Binding("ctrl+z", "undo", "Undo"),
+        Binding("ctrl+y", "redo", "Redo", show=False),
+        Binding("slash", "search", "Search", key_display="/"),
+        Binding("n", "next_hit", "Next hit", show=False),
+        Binding("N", "previous_hit", "Previous hit", show=False),
+        Binding("v", "cycle_layer", "Layer", show=False),
+        Binding("f2", "toggle_documents", "Docs", show=False),
+        Binding("f3", "toggle_side", "Codebook", show=False),
+        Binding("f4", "resize_side(-4)", "Narrower", show=False),
+        Binding("f5", "resize_side(4)", "Wider", show=False),
     ]
 
     def __init__(self, project_path: Path, coder: str | None = None, doc: int | None = None) -> None:
         super().__init__()
         self.project = Project(project_path)
-        self.coder = coder or default_coder()
+        self.project_path = project_path
+        self.coder = coder or os.environ.get("QUALCODE_CODER") or self.project.store.setting("tui.coder")
         self.initial_doc = doc
+        self.lang = self.project.display_language
         self.doc_id: int | None = None
-        self.sub_title = f"{project_path.name} · coder: {self.coder}"
+        self.text = ""
+        self.sentences: list[Unit] = []
+        self.turns: list[Unit] = []
+        self.segments: list[Segment] = []
+        self.codes: dict[int, Code] = {}
+        self.hits: list[tuple[int, int]] = []
+        self.layer = "mine"
+        self.side_width = 38
+
+    # --- layout -------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="panes"):
-            yield OptionList(id="documents")
-            yield TranscriptView(id="transcript")
+            yield DocumentList(id="documents")
+            with Vertical(id="center"):
+                yield TranscriptView(id="transcript")
+                yield Input(placeholder="search this document (Enter finds, Escape closes)", id="search")
+                yield ProgressBar(id="progress", show_eta=False)
+            with Vertical(id="side"):
+                yield CodebookTree(id="codebook")
+                yield Inspector(id="inspector")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.refresh_documents()
+        self.query_one("#search").display = False
+        self.query_one("#progress").display = False
+        if self.size.width < 100:
+            self.query_one("#documents").display = False
+        self.apply_side_width()
+        if self.coder:
+            self.start()
+        else:
+            self.push_screen(TextPrompt("Who is coding? (remembered for this project)", os.environ.get("USER", "")),
+                             self.coder_chosen)
+
+    def coder_chosen(self, name: str | None) -> None:
+        name = (name or "").strip() or "coder"
+        with self.project.transaction():
+            self.project.store.set_setting("tui.coder", name)
+        self.coder = name
+        self.start()
+
+    def start(self) -> None:
+        others = [c for c in self.project.store.coders() if c != self.coder]
+        # blind coding: with co-authors in the project, each sees only their own coding
+        self.layer = "mine" if others else "all"
+        self.update_title()
+        self.refresh_codebook()
         docs = self.project.documents()
         if self.initial_doc is not None:
             self.open_document(self.initial_doc)
             self.query_one(TranscriptView).focus()
         elif docs:
             self.open_document(docs[0].id)
-            self.query_one("#documents", OptionList).focus()
+            self.query_one(TranscriptView).focus()
+        else:
+            self.notify("The project has no documents yet: ctrl+p → Import files.", timeout=8)
 
     def on_unmount(self) -> None:
         self.project.close()
 
-    def refresh_documents(self) -> None:
-        documents = self.query_one("#documents", OptionList)
-        documents.clear_options()
-        group = object()
-        for doc in self.project.documents():
-            if doc.group != group:
-                group = doc.group
-                documents.add_option(Option(f"[b]{group or 'no group'}[/b]", disabled=True))
-            documents.add_option(Option(f"  {doc.name} [dim]{doc.coded}[/dim]", id=f"doc-{doc.id}"))
+    def update_title(self) -> None:
+        layer = {"mine": "my coding", "all": "all coders"}.get(self.layer, f"coder {self.layer}")
+        self.sub_title = f"{self.project_path.name} · coder: {self.coder} · showing {layer}"
 
-    @on(OptionList.OptionSelected, "#documents")
-    def document_chosen(self, event: OptionList.OptionSelected) -> None:
+    def apply_side_width(self) -> None:
+        self.query_one("#side").styles.width = self.side_width
+
+    # --- data ---------------------------------------------------------------------------------
+
+    def guard(self, function, *args, **kwargs):
+        """Run a project action; a user error becomes a notification, never a traceback."""
+        try:
+            return function(*args, **kwargs)
+        except QualcodeError as exc:
+            self.notify(str(exc), severity="error")
+        except Exception as exc:  # a fault of ours must not lose the screen or the work
+            self.notify(f"internal error: {type(exc).__name__}: {exc}", severity="error", timeout=10)
+        return None
+
+    def visible(self, segment: Segment) -> bool:
+        if self.layer == "all":
+            return True
+        return segment.coder == (self.coder if self.layer == "mine" else self.layer)
+
+    def refresh_documents(self) -> None:
+        progress = self.project.progress(self.coder if self.layer == "mine" else None)
+        self.query_one(DocumentList).fill(self.project.documents(), progress, self.doc_id)
+
+    def refresh_codebook(self) -> None:
+        codes = self.project.codes()
+        self.codes = {c.id: c for c in codes}
+        counts: dict[int, int] = {}
+        for s in self.project.segments(coder=self.coder if self.layer == "mine" else None):
+            if self.visible(s):
+                counts[s.code_id] = counts.get(s.code_id, 0) + 1
+        self.query_one(CodebookTree).fill(codes, self.project.themes(), counts, self.lang,
+                                          self.project.quick_codes())
+
+    def open_document(self, doc_id: int, select: tuple[int, int] | None = None) -> None:
+        doc = self.guard(self.project.document, doc_id)
+        if doc is None:
+            return
+        self.doc_id = doc.id
+        self.text = doc.text
+        self.sentences = self.project.units(doc.id, "sentence")
+        self.turns = self.project.units(doc.id, "turn")
+        self.hits = []
+        view = self.query_one(TranscriptView)
+        view.show(doc.text)
+        view.border_title = doc.name
+        self.refresh_coding()
+        if select:
+            view.select_offsets(*select)
+        else:
+            view.move_cursor((0, 0))
+
+    def refresh_coding(self) -> None:
+        """Reload the open document's segments and repaint; update counts and progress."""
+        if self.doc_id is None:
+            return
+        self.segments = self.project.document_segments(self.doc_id)
+        shown = [s for s in self.segments if self.visible(s)]
+        colours = {c.id: c.color or "#888888" for c in self.codes.values()}
+        label_starts = {t.start: t for t in self.turns}
+        paints = [Paint(t.start - len(self.label_of(t)), t.start, LABEL_STYLE) for t in label_starts.values()]
+        paints += coded_paints([(s.start, s.end, colours.get(s.code_id, "#888888")) for s in shown])
+        paints += [Paint(a, b, HIT_STYLE) for a, b in self.hits]
+        view = self.query_one(TranscriptView)
+        view.paint(paints)
+        coded = sum(1 for u in self.sentences if covering(shown, u.start, u.end))
+        view.border_subtitle = f"{len(shown)} segments · {coded}/{len(self.sentences)} sentences coded"
+        self.update_inspector()
+        self.refresh_documents()
+
+    def label_of(self, turn: Unit) -> str:
+        line_start = self.text.rfind("\n", 0, turn.start) + 1
+        return self.text[line_start:turn.start]
+
+    def update_inspector(self) -> None:
+        view = self.query_one(TranscriptView)
+        start, end = view.selection_offsets()
+        here = [s for s in covering(self.segments, start, end if end > start else None) if self.visible(s)]
+        self.query_one(Inspector).show_segments(here, self.codes, self.lang)
+
+    @on(TextArea.SelectionChanged, "#transcript")
+    def selection_changed(self) -> None:
+        self.update_inspector()
+
+    @on(DocumentList.OptionSelected, "#documents")
+    def document_chosen(self, event: DocumentList.OptionSelected) -> None:
         if event.option.id:
             self.open_document(int(event.option.id.removeprefix("doc-")))
             self.query_one(TranscriptView).focus()
 
-    def open_document(self, doc_id: int) -> None:
-        try:
-            doc = self.project.document(doc_id)
-        except QualcodeError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        self.doc_id = doc.id
+    @on(CodebookTree.CodeHighlighted)
+    def code_highlighted(self, event: CodebookTree.CodeHighlighted) -> None:
+        if event.code:
+            self.query_one(Inspector).show_code(event.code, self.lang)
+
+    @on(CodebookTree.CodeChosen)
+    def code_chosen(self, event: CodebookTree.CodeChosen) -> None:
+        from .retrieval import RetrievalScreen
+
+        self.push_screen(RetrievalScreen(event.code, self.lang))
+
+    # --- selecting units ----------------------------------------------------------------------
+
+    def target(self) -> tuple[int, int] | None:
+        """What a code applies to: the selection (trimmed of white space), else the sentence at
+        the cursor."""
         view = self.query_one(TranscriptView)
-        view.show(doc.text)
-        view.border_title = doc.name
-        turns = self.project.store.turns(doc.id)
-        view.paint([Paint(t.label_start, t.start, LABEL_STYLE) for t in turns])
-        view.move_cursor((0, 0))
+        start, end = view.selection_offsets()
+        if end > start:
+            while start < end and self.text[start].isspace():
+                start += 1
+            while end > start and self.text[end - 1].isspace():
+                end -= 1
+            return (start, end) if end > start else None
+        unit = self.unit_at(self.sentences, view.cursor_offset)
+        return (unit.start, unit.end) if unit else None
+
+    @staticmethod
+    def unit_at(units: list[Unit], offset: int) -> Unit | None:
+        """The unit holding `offset`, else the next one after it."""
+        starts = [u.start for u in units]
+        i = bisect_right(starts, offset) - 1
+        if i >= 0 and units[i].start <= offset < units[i].end:
+            return units[i]
+        return units[i + 1] if i + 1 < len(units) else None
+
+    def step(self, units: list[Unit], forward: bool) -> None:
+        view = self.query_one(TranscriptView)
+        start, end = view.selection_offsets()
+        if not units:
+            return
+        if end == start:
+            unit = self.unit_at(units, start)
+        elif forward:
+            i = bisect_left([u.start for u in units], end)
+            unit = units[i] if i < len(units) else None
+        else:
+            i = bisect_right([u.end for u in units], start) - 1
+            unit = units[i] if i >= 0 else None
+        if unit:
+            view.select_offsets(unit.start, unit.end)
+
+    def action_next_sentence(self) -> None:
+        self.step(self.sentences, True)
+
+    def action_previous_sentence(self) -> None:
+        self.step(self.sentences, False)
+
+    def action_next_turn(self) -> None:
+        self.step(self.turns, True)
+
+    def action_previous_turn(self) -> None:
+        self.step(self.turns, False)
+
+    # --- coding ---------------------------------------------------------------------------------
+
+    def apply(self, code: Code) -> None:
+        span = self.target()
+        if self.doc_id is None or span is None:
+            self.notify("Nothing to code here: ] selects a sentence.", severity="warning")
+            return
+        if self.guard(self.project.add_segment, self.doc_id, code.uid, *span, coder=self.coder):
+            self.refresh_coding()
+            self.refresh_codebook()
+
+    def action_quick_code(self, n: int) -> None:
+        code = self.project.quick_codes()[n - 1]
+        if code is None:
+            self.notify(f"No code on key {n}: the codebook has fewer codable codes.", severity="warning")
+            return
+        self.apply(code)
+
+    def action_pick_code(self) -> None:
+        def chosen(choice) -> None:
+            if isinstance(choice, NewCode) and choice.name:
+                code = self.guard(self.project.add_code, choice.name, actor=self.coder)
+                if code:
+                    self.refresh_codebook()
+                    self.apply(code)
+            elif isinstance(choice, Code):
+                self.apply(choice)
+
+        self.push_screen(CodePicker(self.project.codes(), self.lang), chosen)
+
+    def mine_here(self) -> list[Segment]:
+        view = self.query_one(TranscriptView)
+        start, end = view.selection_offsets()
+        return [s for s in covering(self.segments, start, end if end > start else None) if s.coder == self.coder]
+
+    def with_segment(self, verb: str, then) -> None:
+        """Run `then(segment)` on my segment under the cursor, asking which when several."""
+        mine = self.mine_here()
+        if not mine:
+            self.notify(f"None of your coding here to {verb}.", severity="warning")
+            return
+        if len(mine) == 1:
+            then(mine[0])
+            return
+        choices = [(f"{self.codes[s.code_id].label(self.lang)}  {s.start}:{s.end}  “{s.text[:40]}”", s)
+                   for s in mine]
+        self.push_screen(ChoicePrompt(f"Which segment to {verb}?", choices),
+                         lambda s: then(s) if s is not None else None)
+
+    def action_remove_code(self) -> None:
+        def remove(segment: Segment) -> None:
+            if self.guard(self.project.remove_segment, segment.id, self.coder):
+                self.notify(f"removed {segment.code}")
+                self.refresh_coding()
+                self.refresh_codebook()
+
+        self.with_segment("remove", remove)
+
+    def edit_text(self, field: str, title: str) -> None:
+        def ask(segment: Segment) -> None:
+            def save(value: str | None) -> None:
+                if value is not None and self.guard(self.project.update_segment, segment.id, self.coder,
+                                                    **{field: value}):
+                    self.refresh_coding()
+
+            self.push_screen(TextPrompt(title, getattr(segment, field) or ""), save)
+
+        self.with_segment(field, ask)
+
+    def action_memo(self) -> None:
+        self.edit_text("memo", "Memo on this segment")
+
+    def action_translation(self) -> None:
+        self.edit_text("translation", "Translation of this segment")
+
+    def action_exemplar(self) -> None:
+        def toggle(segment: Segment) -> None:
+            if self.guard(self.project.update_segment, segment.id, self.coder, exemplar=not segment.exemplar):
+                self.notify("exemplar quote" if not segment.exemplar else "no longer an exemplar")
+                self.refresh_coding()
+
+        self.with_segment("mark as exemplar", toggle)
+
+    def action_undo(self) -> None:
+        self.notify(self.guard(self.project.undo, self.coder) or "Nothing to undo.")
+        self.refresh_coding()
+        self.refresh_codebook()
+
+    def action_redo(self) -> None:
+        self.notify(self.guard(self.project.redo, self.coder) or "Nothing to redo.")
+        self.refresh_coding()
+        self.refresh_codebook()
+
+    # --- search and layers ----------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        search = self.query_one("#search", Input)
+        search.display = True
+        search.focus()
+
+    @on(Input.Submitted, "#search")
+    def search_submitted(self, event: Input.Submitted) -> None:
+        if self.doc_id is None:
+            return
+        self.hits = self.guard(self.project.search, self.doc_id, event.value) or []
+        event.input.display = False
+        view = self.query_one(TranscriptView)
+        view.focus()
+        self.refresh_coding()
+        if not self.hits:
+            self.notify(f"“{event.value}” not found.", severity="warning")
+            return
+        self.notify(f"{len(self.hits)} hits for “{event.value}”")
+        self.goto_hit(view.cursor_offset, forward=True, inclusive=True)
+
+    def on_key(self, event) -> None:
+        search = self.query_one("#search", Input)
+        if event.key == "escape" and search.display:
+            search.display = False
+            self.query_one(TranscriptView).focus()
+
+    def goto_hit(self, offset: int, forward: bool, inclusive: bool = False) -> None:
+        if not self.hits:
+            return
+        starts = [h[0] for h in self.hits]
+        if forward:
+            i = bisect_left(starts, offset) if inclusive else bisect_right(starts, offset)
+            hit = self.hits[i % len(self.hits)]
+        else:
+            i = bisect_left(starts, offset) - 1
+            hit = self.hits[i % len(self.hits)]
+        self.query_one(TranscriptView).select_offsets(*hit)
+
+    def action_next_hit(self) -> None:
+        self.goto_hit(self.query_one(TranscriptView).selection_offsets()[0], forward=True)
+
+    def action_previous_hit(self) -> None:
+        self.goto_hit(self.query_one(TranscriptView).selection_offsets()[0], forward=False)
+
+    def action_cycle_layer(self) -> None:
+        layers = ["mine", "all"] + [c for c in self.project.store.coders() if c != self.coder]
+        self.layer = layers[(layers.index(self.layer) + 1) % len(layers)] if self.layer in layers else "mine"
+        self.update_title()
+        self.refresh_coding()
+        self.refresh_codebook()
+        self.notify(self.sub_title.split(" · ")[-1])
+
+    # --- panes, help, palette -------------------------------------------------------------------
+
+    def action_toggle_documents(self) -> None:
+        pane = self.query_one("#documents")
+        pane.display = not pane.display
+
+    def action_toggle_side(self) -> None:
+        pane = self.query_one("#side")
+        pane.display = not pane.display
+
+    def action_resize_side(self, delta: int) -> None:
+        self.side_width = max(24, min(self.size.width // 2, self.side_width + delta))
+        self.apply_side_width()
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(KEY_SECTIONS))
+
+    def get_system_commands(self, screen):
+        yield from super().get_system_commands(screen)
+        for binding in self.BINDINGS:
+            if binding.action.startswith(("quit", "help")):
+                continue
+            yield SystemCommand(binding.description, f"key: {binding.key_display or binding.key}",
+                                partial(self.run_action, binding.action))
+        yield SystemCommand("Import files…", "import transcripts into this project", self.ask_import)
+        for code in self.codes.values():
+            if code.codable:
+                yield SystemCommand(f"Segments of: {code.label(self.lang)}", "retrieval across documents",
+                                    partial(self.post_message, CodebookTree.CodeChosen(code)))
+        for doc in self.project.documents():
+            yield SystemCommand(f"Open: {doc.name}", doc.group or "", partial(self.open_document, doc.id))
+
+    # --- import in a worker ---------------------------------------------------------------------
+
+    def ask_import(self) -> None:
+        def go(value: str | None) -> None:
+            if value:
+                self.import_files([Path(p).expanduser() for p in value.split()])
+
+        self.push_screen(TextPrompt("Import files (paths separated by spaces)", placeholder="~/data/*.txt"), go)
+
+    @work(thread=True, exclusive=True)
+    def import_files(self, paths: list[Path]) -> None:
+        import glob
+
+        files = [Path(f) for p in paths for f in (sorted(glob.glob(str(p))) or [str(p)])]
+        bar = self.query_one("#progress", ProgressBar)
+        self.call_from_thread(setattr, bar, "display", True)
+
+        def progress(what: str, done: int, total: int) -> None:
+            self.call_from_thread(bar.update, total=max(total, 1), progress=done)
+
+        try:
+            with Project(self.project_path) as project:  # a connection of the worker's own
+                report = project.import_files(files, actor=self.coder, progress=progress)
+            message = f"imported {len(report.imported)} document(s)"
+            if report.skipped:
+                message += f", skipped {len(report.skipped)} already in the project"
+            self.call_from_thread(self.notify, message)
+        except QualcodeError as exc:
+            self.call_from_thread(self.notify, str(exc), severity="error")
+        finally:
+            self.call_from_thread(setattr, bar, "display", False)
+            self.call_from_thread(self.refresh_documents)
 
 
 def make_app(project_path: Path, coder: str | None = None, doc: int | None = None) -> QualcodeApp:

@@ -113,3 +113,41 @@ class TranscriptView(TextArea):
     def move_to_offset(self, offset: int) -> None:
         self.move_cursor(self.index.location(offset))
         self.scroll_cursor_visible(center=True)
+
+
+def blend(colours: list[str], background: str = "#1e1e1e", strength: float = 0.55) -> str:
+    """One readable background for one or more code colours (text stays legible)."""
+    def rgb(c: str) -> tuple[int, int, int]:
+        c = c.lstrip("#")
+        if len(c) == 3:
+            c = "".join(ch * 2 for ch in c)
+        return int(c[0:2], 16), int(c[2:4], 16), int(c[4:6], 16)
+
+    mixed = [sum(rgb(c)[i] for c in colours) / len(colours) for i in range(3)]
+    base = rgb(background)
+    out = [round(m * strength + b * (1 - strength)) for m, b in zip(mixed, base)]
+    return "#" + "".join(f"{v:02x}" for v in out)
+
+
+def coded_paints(spans: list[tuple[int, int, str]], underline_overlaps: bool = True) -> list[Paint]:
+    """Paints for coded spans (start, end, colour): where spans overlap, the colours mix and
+    the text is underlined, so an overlap is visible without the inspector."""
+    edges: dict[int, list[tuple[int, str]]] = {}
+    for i, (start, end, colour) in enumerate(spans):
+        edges.setdefault(start, []).append((+1, f"{i}\0{colour}"))
+        edges.setdefault(end, []).append((-1, f"{i}\0{colour}"))
+    active: dict[str, str] = {}
+    paints: list[Paint] = []
+    position = None
+    for offset in sorted(edges):
+        if active and position is not None and offset > position:
+            colours = sorted(set(active.values()))
+            style = Style(bgcolor=blend(colours), underline=underline_overlaps and len(active) > 1)
+            paints.append(Paint(position, offset, style))
+        for delta, key in edges[offset]:
+            if delta > 0:
+                active[key] = key.split("\0", 1)[1]
+            else:
+                active.pop(key, None)
+        position = offset
+    return paints

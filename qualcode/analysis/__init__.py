@@ -1,0 +1,1 @@
+"""Analyses over coded documents: intercoder agreement and friends, free of storage and UI."""

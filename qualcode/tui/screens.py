@@ -1,0 +1,168 @@
+"""Modal screens: a text prompt, a choice, the fuzzy code picker, help."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ..model import Code
+
+
+class TextPrompt(ModalScreen[str | None]):
+    """Ask for one line of text (a memo, a translation, a name). Escape cancels."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, value: str = "", placeholder: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.value = value
+        self.placeholder = placeholder
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Input(self.value, placeholder=self.placeholder, id="prompt-input")
+            yield Label("Enter saves · Escape cancels", classes="dialog-hint")
+
+    @on(Input.Submitted)
+    def submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ChoicePrompt(ModalScreen):
+    """Choose one of several things (which segment to remove, say)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, choices: list[tuple[str, object]]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.choices = choices
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield OptionList(*[Option(label, id=str(i)) for i, (label, _) in enumerate(self.choices)])
+
+    @on(OptionList.OptionSelected)
+    def chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.choices[int(event.option.id)][1])
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+@dataclass(frozen=True)
+class NewCode:
+    name: str
+
+
+def rank_codes(codes: list[Code], query: str, limit: int = 12) -> list[Code]:
+    """Codes best matching `query` in any language label (typos forgiven), codebook order on ties."""
+    codable = [c for c in codes if c.codable and not c.retired]
+    if not query.strip():
+        return codable[:limit]
+    choices = {i: " | ".join(dict.fromkeys([c.name, *c.labels.values()])) for i, c in enumerate(codable)}
+    found = process.extract(query, choices, scorer=fuzz.WRatio, limit=limit, score_cutoff=50)
+    return [codable[key] for _, _, key in sorted(found, key=lambda f: (-f[1], f[2]))]
+
+
+class CodePicker(ModalScreen[Code | NewCode | None]):
+    """Type any part of a code's name in any language; Enter applies the highlighted code,
+    or creates a new code when nothing matches."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("down", "down", show=False),
+                Binding("up", "up", show=False)]
+
+    def __init__(self, codes: list[Code], lang: str | None) -> None:
+        super().__init__()
+        self.codes = codes
+        self.lang = lang
+        self.matches: list[Code] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Apply code", classes="dialog-title")
+            yield Input(placeholder="type a code in any language…", id="picker-input")
+            yield OptionList(id="picker-options")
+            yield Label("Enter applies · ↑↓ choose · Escape cancels", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.refill("")
+
+    @on(Input.Changed)
+    def changed(self, event: Input.Changed) -> None:
+        self.refill(event.value)
+
+    def refill(self, query: str) -> None:
+        options = self.query_one("#picker-options", OptionList)
+        options.clear_options()
+        self.matches = rank_codes(self.codes, query)
+        for code in self.matches:
+            others = [v for k, v in code.labels.items() if k != self.lang and v != code.label(self.lang)]
+            extra = f"  [dim]{' · '.join(dict.fromkeys(others))}[/dim]" if others else ""
+            options.add_option(Option(f"[{code.color or 'white'}]■[/] {code.label(self.lang)}{extra}"))
+        if query.strip() and not any(c.name.casefold() == query.strip().casefold() for c in self.matches):
+            options.add_option(Option(f"[b]+ new code[/b] “{query.strip()}”", id="new"))
+        if options.option_count:
+            options.highlighted = 0
+
+    @on(Input.Submitted)
+    def submitted(self) -> None:
+        options = self.query_one("#picker-options", OptionList)
+        if options.highlighted is None:
+            return
+        self.choose(options.highlighted)
+
+    @on(OptionList.OptionSelected)
+    def selected(self, event: OptionList.OptionSelected) -> None:
+        self.choose(event.option_index)
+
+    def choose(self, index: int) -> None:
+        if index < len(self.matches):
+            self.dismiss(self.matches[index])
+        else:
+            self.dismiss(NewCode(self.query_one("#picker-input", Input).value.strip()))
+
+    def action_down(self) -> None:
+        self.query_one("#picker-options", OptionList).action_cursor_down()
+
+    def action_up(self) -> None:
+        self.query_one("#picker-options", OptionList).action_cursor_up()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,q,question_mark", "close", "Close")]
+
+    def __init__(self, sections: list[tuple[str, list[tuple[str, str]]]]) -> None:
+        super().__init__()
+        self.sections = sections
+
+    def compose(self) -> ComposeResult:
+        lines = []
+        for title, keys in self.sections:
+            lines.append(f"[b]{title}[/b]")
+            lines.extend(f"  [b $accent]{key:<14}[/] {text}" for key, text in keys)
+            lines.append("")
+        with VerticalScroll(classes="dialog help"):
+            yield Label("qualcode keys", classes="dialog-title")
+            yield Static("\n".join(lines))
+            yield Label("Escape closes", classes="dialog-hint")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

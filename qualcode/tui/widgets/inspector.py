@@ -1,0 +1,46 @@
+"""The inspector: the segments under the cursor, or the definition of the highlighted code."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.text import Text
+from textual.widgets import Static
+
+from ...codebook import FIELD_TITLES, MACQUEEN_FIELDS
+from ...model import Code, Segment
+
+
+def _pick(texts: dict[str, str], lang: str | None) -> str:
+    return (lang and texts.get(lang)) or next(iter(texts.values()), "")
+
+
+class Inspector(Static):
+    def show_segments(self, segments: list[Segment], codes: dict[int, Code], lang: str | None) -> None:
+        if not segments:
+            self.update(Text("No coding here.\n] selects a sentence, 1–9 or c codes it.", style="dim"))
+            return
+        parts = []
+        for s in segments:
+            code = codes.get(s.code_id)
+            line = Text()
+            line.append("■ ", style=(code.color if code and code.color else "white"))
+            line.append(code.label(lang) if code else s.code, style="bold")
+            line.append(f"  {s.coder}", style="dim")
+            if s.exemplar:
+                line.append("  ★ exemplar", style="yellow")
+            parts.append(line)
+            if s.memo:
+                parts.append(Text(f"  memo: {s.memo}", style="italic"))
+            if s.translation:
+                parts.append(Text(f"  translation: {s.translation}", style="italic"))
+        self.update(Group(*parts))
+
+    def show_code(self, code: Code, lang: str | None) -> None:
+        parts = [Text(code.label(lang), style=f"bold {code.color or ''}".strip())]
+        for f in MACQUEEN_FIELDS:
+            text = _pick(getattr(code, f), lang)
+            if text:
+                parts.append(Text.assemble((f"{FIELD_TITLES[f]}: ", "bold"), (text, "italic" if f == "example" else "")))
+        if len(parts) == 1:
+            parts.append(Text("No definition yet (codebook edit adds one).", style="dim"))
+        self.update(Group(*parts))
