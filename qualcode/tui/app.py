@@ -65,8 +65,9 @@ class QualcodeApp(App):
         Binding("m", "memo", "Memo"),
         Binding("e", "exemplar", "Exemplar", show=False),
         Binding("t", "translation", "Translate", show=False),
-        Binding("ctrl+z", "undo", "Undo"),
-        Binding("ctrl+y", "redo", "Redo", show=False),
+        # priority: the transcript (a TextArea) has its own ctrl+z/ctrl+y for editing text
+        Binding("ctrl+z", "undo", "Undo", priority=True),
+        Binding("ctrl+y", "redo", "Redo", show=False, priority=True),
         Binding("slash", "search", "Search", key_display="/"),
         Binding("n", "next_hit", "Next hit", show=False),
         Binding("N", "previous_hit", "Previous hit", show=False),
@@ -114,6 +115,8 @@ class QualcodeApp(App):
         self.query_one("#progress").display = False
         if self.size.width < 100:
             self.query_one("#documents").display = False
+        # wide terminals give the codebook room; narrow ones keep the transcript readable
+        self.side_width = 38 if self.size.width >= 120 else 28
         self.apply_side_width()
         if self.coder:
             self.start()
@@ -447,10 +450,9 @@ class QualcodeApp(App):
     def action_cycle_layer(self) -> None:
         layers = ["mine", "all"] + [c for c in self.project.store.coders() if c != self.coder]
         self.layer = layers[(layers.index(self.layer) + 1) % len(layers)] if self.layer in layers else "mine"
-        self.update_title()
+        self.update_title()  # the header says which layer is shown
         self.refresh_coding()
         self.refresh_codebook()
-        self.notify(self.sub_title.split(" · ")[-1])
 
     # --- panes, help, palette -------------------------------------------------------------------
 

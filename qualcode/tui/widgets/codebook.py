@@ -42,9 +42,9 @@ class CodebookTree(Tree):
             text.append("■ ", style=code.color or "white")
             text.append(code.label(lang), style="dim strike" if code.retired else ("" if code.codable else "bold"))
             if code.id in counts:
-                text.append(f" {counts[code.id]}", style="dim")
+                text.append(f"\u00a0{counts[code.id]}", style="dim")  # a plain space gets trimmed
             if code.id in keys:
-                text.append(f" [{keys[code.id]}]", style="bold cyan")
+                text.append(f"\u00a0[{keys[code.id]}]", style="bold cyan")
             return text
 
         self.clear()

@@ -1,0 +1,522 @@
+"""Intercoder agreement: percent agreement, Cohen's κ, Krippendorff's α, code presence, overlap.
+
+Definitions follow DESIGN.md, "Agreement, precisely". For coder X, code c and unit u,
+present(X, c, u) holds when some segment of X with code c covers at least one non-whitespace
+character of u. Plain functions over in-memory codings: no storage, no UI, no I/O.
+
+Built for 1,000 transcripts and 500,000 segments, so nothing loops over units × spans × codes:
+all texts are laid end to end and every offset becomes a count of the non-whitespace characters
+before it. A span then covers a non-whitespace character of a unit exactly when the two count
+intervals intersect, and (units being ordered) it marks one contiguous run of units, which a
+difference array and a cumulative sum turn into the presence matrix.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from itertools import chain, combinations, count
+from operator import attrgetter
+
+import krippendorff
+import numpy as np
+
+UNITS = ("sentence", "turn", "char")
+
+# str.isspace() as a table over code points; no whitespace character lies above U+3000.
+_WS_MAX = 0x3000
+_WS = np.array([chr(i).isspace() for i in range(_WS_MAX + 1)])
+
+
+@dataclass(frozen=True, slots=True)  # slots: there may be half a million of them
+class CodedSpan:
+    """One coded segment; half-open code-point offsets into the document text."""
+
+    coder: str
+    code: str
+    start: int
+    end: int
+
+
+@dataclass
+class DocumentCoding:
+    """A document, its coding units (sentences or turns; ignored for unit="char"), all segments."""
+
+    name: str
+    text: str
+    units: list[tuple[int, int]]
+    spans: list[CodedSpan]
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """A unit (or, for unit="char", a run of characters) where the coders differ on a code."""
+
+    document: str
+    unit_index: int  # for unit="char": the number of the run's first non-whitespace character
+    start: int
+    end: int
+    code: str
+    coders: dict[str, bool]
+    text: str
+
+
+def cohen_kappa(both: int, only_a: int, only_b: int, neither: int,
+                pooled: bool = False) -> tuple[float | None, str | None]:
+    """Cohen's κ of a 2×2 table as (κ, None), or (None, reason) when pₑ = 1 or there are no units."""
+    every, any_ = ("every code", "any code") if pooled else ("this code", "this code")
+    if both + only_a + only_b + neither == 0:
+        return None, "kappa undefined: there are no units to compare"
+    # pₑ = 1 exactly when both coders marked everything or both marked nothing
+    if only_a == only_b == neither == 0:
+        return None, f"kappa undefined: both coders marked every unit with {every}"
+    if both == only_a == only_b == 0:
+        return None, f"kappa undefined: neither coder marked any unit with {any_}"
+    # (pₒ − pₑ)/(1 − pₑ), multiplied through by N² so it stays in exact integers until the end
+    num = 2 * (both * neither - only_a * only_b)
+    den = (both + only_a) * (only_a + neither) + (both + only_b) * (only_b + neither)
+    return num / den, None
+
+
+def krippendorff_alpha(data: np.ndarray, pooled: bool = False) -> tuple[float | None, str | None]:
+    """Nominal α of a coders × units 0/1 matrix as (α, None), or (None, reason) when undefined."""
+    every, any_ = ("every code", "any code") if pooled else ("this code", "this code")
+    if data.shape[1] == 0:
+        return None, "alpha undefined: there are no units to compare"
+    # a single value leaves α as 0/0 (the package raises): say which value it was instead
+    ones = np.count_nonzero(data)
+    if ones == 0:
+        return None, f"alpha undefined: all coders agree on a single value (no unit marked with {any_})"
+    if ones == data.size:
+        return None, f"alpha undefined: all coders agree on a single value (every unit marked with {every})"
+    try:
+        value = float(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
+    except ValueError as exc:
+        return None, f"alpha undefined: {exc}"
+    return (value, None) if np.isfinite(value) else (None, "alpha undefined: not a number")
+
+
+def _mean(values) -> float | None:
+    defined = [v for v in values if v is not None]
+    return sum(defined) / len(defined) if defined else None
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+@dataclass(frozen=True)
+class PairTable:
+    """Two coders' 2×2 table for one code, or summed over all codes when `pooled`."""
+
+    coders: tuple[str, str]
+    both: int
+    only_a: int
+    only_b: int
+    neither: int
+    pooled: bool = False
+
+    @property
+    def units(self) -> int:
+        return self.both + self.only_a + self.only_b + self.neither
+
+    @property
+    def percent(self) -> float | None:
+        return _ratio(self.both + self.neither, self.units)
+
+    @property
+    def kappa(self) -> float | None:
+        return cohen_kappa(self.both, self.only_a, self.only_b, self.neither, self.pooled)[0]
+
+    @property
+    def undefined(self) -> str | None:
+        return cohen_kappa(self.both, self.only_a, self.only_b, self.neither, self.pooled)[1]
+
+    def to_json(self) -> dict:
+        a, b = self.coders
+        return {"coders": [a, b], "units": self.units, "both": self.both,
+                "only": {a: self.only_a, b: self.only_b}, "neither": self.neither,
+                "percent": self.percent, "kappa": self.kappa, "undefined": self.undefined}
+
+
+@dataclass(frozen=True)
+class CodeAgreement:
+    """One code: a 2×2 table per pair of coders, and α over all coders."""
+
+    code: str
+    pairs: list[PairTable]
+    alpha: float | None
+    alpha_undefined: str | None
+
+    @property
+    def kappa(self) -> float | None:
+        """The pair's κ; with more than two coders the mean of the defined pairwise κs."""
+        return _mean(p.kappa for p in self.pairs)
+
+    @property
+    def percent(self) -> float | None:
+        return _mean(p.percent for p in self.pairs)
+
+    @property
+    def undefined(self) -> str | None:
+        reasons = []
+        if self.kappa is None:
+            why = list(dict.fromkeys(p.undefined for p in self.pairs))
+            reasons.append(why[0] if len(why) == 1 else "kappa undefined for every pair of coders")
+        if self.alpha_undefined:
+            reasons.append(self.alpha_undefined)
+        return "; ".join(reasons) or None
+
+    def to_json(self) -> dict:
+        # the counts are the first pair's (the only pair for two coders); "pairs" holds them all
+        first = self.pairs[0].to_json()
+        return {"code": self.code, "units": first["units"], "both": first["both"],
+                "only": first["only"], "neither": first["neither"], "percent": self.percent,
+                "kappa": self.kappa, "alpha": self.alpha, "undefined": self.undefined,
+                "pairs": [p.to_json() for p in self.pairs]}
+
+
+@dataclass(frozen=True)
+class CodePresence:
+    """Which coders used a code anywhere in a document (on some non-whitespace text)."""
+
+    document: str
+    code: str
+    coders: dict[str, bool]
+
+    @property
+    def agree(self) -> bool:
+        return len(set(self.coders.values())) <= 1
+
+    def to_json(self) -> dict:
+        return {"document": self.document, "code": self.code, "coders": dict(self.coders),
+                "agree": self.agree}
+
+
+@dataclass(frozen=True)
+class OverlapCount:
+    """Segments of two coders matched one-to-one at Jaccard ≥ threshold, and the rest."""
+
+    coders: tuple[str, str]
+    matched: int
+    only_a: int
+    only_b: int
+
+    @property
+    def percent(self) -> float | None:
+        return _ratio(self.matched, self.matched + self.only_a + self.only_b)
+
+    def to_json(self) -> dict:
+        a, b = self.coders
+        return {"coders": [a, b], "matched": self.matched,
+                "only": {a: self.only_a, b: self.only_b}, "percent": self.percent}
+
+
+@dataclass(frozen=True)
+class CodeOverlap:
+    code: str
+    pairs: list[OverlapCount]
+
+    def to_json(self) -> dict:
+        first = self.pairs[0].to_json()  # counts from the first pair, as for the κ tables
+        return {"code": self.code, "matched": first["matched"], "only": first["only"],
+                "percent": _mean(p.percent for p in self.pairs),
+                "pairs": [p.to_json() for p in self.pairs]}
+
+
+@dataclass
+class AgreementReport:
+    unit: str
+    coders: list[str]
+    documents: list[str]
+    codes: list[CodeAgreement]
+    alpha: float | None  # over all codes: one column per (code, unit)
+    alpha_undefined: str | None
+    presence: list[CodePresence]
+    overlap_threshold: float
+    overlap: list[CodeOverlap]
+
+    @property
+    def pooled(self) -> list[PairTable]:
+        """Per pair of coders, the 2×2 tables summed over all codes."""
+        pairs = [tuple(p.coders) for p in self.codes[0].pairs] if self.codes else \
+            list(combinations(self.coders, 2))
+        return [PairTable(pair, *(sum(getattr(c.pairs[i], f) for c in self.codes)
+                                  for f in ("both", "only_a", "only_b", "neither")), pooled=True)
+                for i, pair in enumerate(pairs)]
+
+    @property
+    def pooled_kappa(self) -> float | None:
+        return self.pooled[0].kappa  # the first pair; every pair's is in to_json()["pairs"]
+
+    @property
+    def mean_kappa(self) -> float | None:
+        return _mean(c.kappa for c in self.codes)
+
+    @property
+    def percent(self) -> float | None:
+        # summed over codes and pairs; every pair sees the same units, so this is the pairs' mean
+        tables = [p for c in self.codes for p in c.pairs]
+        return _ratio(sum(t.both + t.neither for t in tables), sum(t.units for t in tables))
+
+    @property
+    def presence_percent(self) -> float | None:
+        return _ratio(sum(p.agree for p in self.presence), len(self.presence))
+
+    def to_json(self) -> dict:
+        """Plain JSON. With more than two coders, counts are the first pair's and rates the
+        pairs' means; every pair is listed under "pairs"."""
+        pooled = self.pooled
+        pairs = []
+        for i, table in enumerate(pooled):
+            entry = table.to_json()
+            entry["pooled_kappa"] = entry.pop("kappa")
+            entry["mean_kappa"] = _mean(c.pairs[i].kappa for c in self.codes)
+            pairs.append(entry)
+        undefined = [r for r in (pooled[0].undefined, self.alpha_undefined) if r]
+        overlap_pairs = [OverlapCount(pair, *(sum(getattr(c.pairs[i], f) for c in self.overlap)
+                                              for f in ("matched", "only_a", "only_b")))
+                         for i, pair in enumerate(p.coders for p in pooled)]
+        first = overlap_pairs[0].to_json()
+        segments = sum(p.matched + p.only_a + p.only_b for p in overlap_pairs)
+        return {
+            "unit": self.unit, "coders": list(self.coders), "documents": list(self.documents),
+            "codes": [c.to_json() for c in self.codes],
+            "overall": {"pooled_kappa": self.pooled_kappa, "mean_kappa": self.mean_kappa,
+                        "alpha": self.alpha, "percent": self.percent,
+                        "presence_percent": self.presence_percent,
+                        "undefined": "; ".join(undefined) or None},
+            "pairs": pairs,
+            "presence": [p.to_json() for p in self.presence],
+            "overlap": {"threshold": self.overlap_threshold,
+                        "codes": [c.to_json() for c in self.overlap],
+                        "matched": first["matched"], "only": first["only"],
+                        "percent": _ratio(sum(p.matched for p in overlap_pairs), segments),
+                        "pairs": [p.to_json() for p in overlap_pairs]},
+        }
+
+
+class _Ids(dict):
+    """Name → index; names not asked for map to −1."""
+
+    def __missing__(self, key):
+        return -1
+
+
+@dataclass
+class _Data:
+    """Everything as arrays in global positions (all texts end to end)."""
+
+    coders: list[str]
+    codes: list[str]
+    doc_start: np.ndarray  # global position of each document's first character, then the total
+    nw: np.ndarray  # nw[i]: non-whitespace characters before global position i
+    udoc: np.ndarray  # units: document, index within it, global [start, end)
+    uindex: np.ndarray
+    ustart: np.ndarray
+    uend: np.ndarray
+    sdoc: np.ndarray  # segments (compared coders and codes, non-empty): document, coder, code,
+    scoder: np.ndarray  # global [start, end)
+    scode: np.ndarray
+    sstart: np.ndarray
+    send: np.ndarray
+
+
+def _prepare(documents: list[DocumentCoding], coders: list[str], unit: str,
+             codes: list[str] | None) -> _Data:
+    if unit not in UNITS:
+        raise ValueError(f"unit must be one of {', '.join(UNITS)}, not {unit!r}")
+    coders = list(coders)
+    if len(coders) < 2 or len(set(coders)) < len(coders):
+        raise ValueError("agreement needs at least two distinct coders")
+    lengths = np.fromiter((len(d.text) for d in documents), np.int64, len(documents))
+    doc_start = np.concatenate(([0], np.cumsum(lengths)))
+    points = np.frombuffer("".join(d.text for d in documents).encode("utf-32-le", "surrogatepass"),
+                           "<u4")
+    nonws = (points > _WS_MAX) | ~_WS[np.minimum(points, _WS_MAX)]
+    nw = np.concatenate(([0], np.cumsum(nonws)))
+
+    # attribute by attribute through C-level iterators: the only pass over span objects
+    spans = list(chain.from_iterable(d.spans for d in documents))
+    n = len(spans)
+    sdoc = np.repeat(np.arange(len(documents)), [len(d.spans) for d in documents])
+    coder_ids = _Ids(zip(coders, count()))
+    scoder = np.fromiter(map(coder_ids.__getitem__, map(attrgetter("coder"), spans)), np.int64, n)
+    code_ids = defaultdict(count().__next__) if codes is None else _Ids(zip(dict.fromkeys(codes), count()))
+    scode = np.fromiter(map(code_ids.__getitem__, map(attrgetter("code"), spans)), np.int64, n)
+    if codes is None:  # every code a compared coder used here, sorted by name
+        names = list(code_ids)
+        codes = sorted(names[i] for i in np.unique(scode[scoder >= 0]))
+        remap = np.full(len(names), -1)
+        remap[[code_ids[c] for c in codes]] = np.arange(len(codes))
+        scode = remap[scode]
+    else:
+        codes = list(code_ids)
+    # offsets outside the text are clipped to it; empty and reversed segments cover nothing
+    base, size = doc_start[sdoc], lengths[sdoc]
+    sstart = base + np.clip(np.fromiter(map(attrgetter("start"), spans), np.int64, n), 0, size)
+    send = base + np.clip(np.fromiter(map(attrgetter("end"), spans), np.int64, n), 0, size)
+    keep = (scoder >= 0) & (scode >= 0) & (send > sstart)
+    # by coder, code and start: each coder's segments are then a run sorted for matching
+    keep = np.flatnonzero(keep)
+    keep = keep[np.argsort((scoder[keep] * len(codes) + scode[keep]) * (doc_start[-1] + 1)
+                           + sstart[keep], kind="stable")]
+
+    if unit == "char":
+        # Whitespace characters are not units at all: each non-whitespace character is one unit.
+        ustart = np.flatnonzero(nonws)
+        uend = ustart + 1
+        udoc = np.searchsorted(doc_start, ustart, "right") - 1
+        uindex = nw[ustart] - nw[doc_start[udoc]]
+    else:
+        counts = [len(d.units) for d in documents]
+        flat = np.fromiter(chain.from_iterable(chain.from_iterable(d.units for d in documents)),
+                           np.int64, 2 * sum(counts)).reshape(-1, 2)
+        udoc = np.repeat(np.arange(len(documents)), counts)
+        uindex = np.arange(len(udoc)) - np.repeat(np.cumsum(counts) - counts, counts)
+        base, size = doc_start[udoc], lengths[udoc]
+        ustart = base + np.clip(flat[:, 0], 0, size)
+        uend = np.maximum(base + np.clip(flat[:, 1], 0, size), ustart)
+    return _Data(coders, codes, doc_start, nw, udoc, uindex, ustart, uend, sdoc[keep],
+                 scoder[keep], scode[keep], sstart[keep], send[keep])
+
+
+def _presence(d: _Data) -> np.ndarray:
+    """present[coder, code, unit] as booleans."""
+    C, K, U = len(d.coders), len(d.codes), len(d.ustart)
+    # units as intervals of non-whitespace character numbers; units without any are never present
+    ua, ub = d.nw[d.ustart], d.nw[d.uend]
+    live = np.flatnonzero(ub > ua)
+    live = live[np.lexsort((ub[live], ua[live]))]
+    ua, ub = ua[live], ub[live]
+    if np.any(np.diff(ub) < 0):
+        raise ValueError("coding units must not nest inside one another")
+    sa, sb = d.nw[d.sstart], d.nw[d.send]
+    # the units a segment meets: those ending after it starts, up to the first starting after it ends
+    first = np.searchsorted(ub, sa, "right")
+    stop = np.searchsorted(ua, sb, "left")
+    hit = (sb > sa) & (first < stop)
+    width = len(live) + 1
+    row = (d.scoder[hit] * K + d.scode[hit]) * width
+    marks = np.bincount(row + first[hit], minlength=C * K * width) \
+        - np.bincount(row + stop[hit], minlength=C * K * width)
+    covered = np.cumsum(marks.reshape(C * K, width), axis=1)[:, :-1] > 0
+    if len(live) == U and np.array_equal(live, np.arange(U)):
+        return covered.reshape(C, K, U)
+    present = np.zeros((C * K, U), bool)
+    present[:, live] = covered
+    return present.reshape(C, K, U)
+
+
+def _match(ka, sa, ea, kb, sb, eb, threshold: float, span: int) -> np.ndarray:
+    """Which of A's segments are matched one-to-one to B's of the same code at Jaccard ≥ threshold,
+    greedily by best Jaccard (ties: earlier segments first). Both sorted by code, then start."""
+    # the union exceeds the intersection by at least |Δstart|, so Jaccard ≥ t needs
+    # |Δstart| ≤ |A|·(1 − t)/t: only B segments starting that near are candidates
+    key_a, key_b = ka * span + sa, kb * span + sb
+    reach = np.ceil((ea - sa) * ((1 - threshold) / threshold)).astype(np.int64) + 1
+    lo = np.searchsorted(key_b, key_a - reach, "left")
+    n = np.searchsorted(key_b, key_a + reach, "right") - lo
+    ia = np.repeat(np.arange(len(ka)), n)
+    ib = lo[ia] + np.arange(len(ia)) - np.repeat(np.cumsum(n) - n, n)
+    inter = np.minimum(ea[ia], eb[ib]) - np.maximum(sa[ia], sb[ib])
+    jac = inter / ((ea - sa)[ia] + (eb - sb)[ib] - np.maximum(inter, 0))
+    ok = (ka[ia] == kb[ib]) & (inter > 0) & (jac >= threshold)
+    ia, ib, jac = ia[ok], ib[ok], jac[ok]
+    rank = np.lexsort((ib, ia, -jac))
+    ia, ib = ia[rank], ib[rank]
+    # a pair ranked first among the pairs left at both its ends is one greedy takes; take all such
+    # pairs, drop the pairs they block, repeat (same result as the one-at-a-time loop)
+    taken_a, taken_b = np.zeros(len(ka), bool), np.zeros(len(kb), bool)
+    while ia.size:
+        best_a, best_b = np.zeros(ia.size, bool), np.zeros(ia.size, bool)
+        best_a[np.unique(ia, return_index=True)[1]] = True
+        best_b[np.unique(ib, return_index=True)[1]] = True
+        pick = best_a & best_b
+        taken_a[ia[pick]] = True
+        taken_b[ib[pick]] = True
+        left = ~(taken_a[ia] | taken_b[ib])
+        ia, ib = ia[left], ib[left]
+    return taken_a
+
+
+def compute_agreement(documents: list[DocumentCoding], coders: list[str], unit: str = "sentence",
+                      codes: list[str] | None = None, overlap: float = 0.9) -> AgreementReport:
+    """Agreement of `coders` over `documents` (the caller picks which documents count).
+
+    `codes=None` compares every code a compared coder used in these documents, by name;
+    `overlap` is the Jaccard threshold for segment matching."""
+    if not 0 < overlap <= 1:
+        raise ValueError("the overlap threshold must be above 0 and at most 1")
+    d = _prepare(documents, coders, unit, codes)
+    present = _presence(d)
+    C, K, U = present.shape
+    pairs = list(combinations(range(C), 2))
+    marked = np.count_nonzero(present, axis=2)
+    tables = []
+    for i, j in pairs:
+        both = np.count_nonzero(present[i] & present[j], axis=1)
+        tables.append(np.stack([both, marked[i] - both, marked[j] - both,
+                                U - marked[i] - marked[j] + both], axis=1).tolist())
+    # reliability data: one row per coder, one column per unit, 1/0 for presence
+    data = present.view(np.uint8)
+    results = []
+    for k, code in enumerate(d.codes):
+        alpha, why = krippendorff_alpha(data[:, k, :])
+        results.append(CodeAgreement(code, [PairTable((d.coders[i], d.coders[j]), *t[k])
+                                            for (i, j), t in zip(pairs, tables)], alpha, why))
+    alpha, alpha_why = krippendorff_alpha(data.reshape(C, K * U), pooled=True)
+
+    # presence: a coder used a code in a document if some segment covers non-whitespace text there
+    nonblank = d.nw[d.send] > d.nw[d.sstart]
+    key = (d.sdoc[nonblank] * C + d.scoder[nonblank]) * K + d.scode[nonblank]
+    used = (np.bincount(key, minlength=len(documents) * C * K) > 0).reshape(-1, C, K)
+    presence = [CodePresence(doc.name, code, dict(zip(d.coders, flags)))
+                for doc, rows in zip(documents, used.transpose(0, 2, 1).tolist())
+                for code, flags in zip(d.codes, rows)]
+
+    counts = []
+    for i, j in pairs:
+        a, b = np.flatnonzero(d.scoder == i), np.flatnonzero(d.scoder == j)
+        taken = _match(d.scode[a], d.sstart[a], d.send[a], d.scode[b], d.sstart[b], d.send[b],
+                       overlap, int(d.doc_start[-1]) + 1)
+        m = np.bincount(d.scode[a][taken], minlength=K)
+        counts.append(np.stack([m, np.bincount(d.scode[a], minlength=K) - m,
+                                np.bincount(d.scode[b], minlength=K) - m], axis=1).tolist())
+    overlaps = [CodeOverlap(code, [OverlapCount((d.coders[i], d.coders[j]), *c[k])
+                                   for (i, j), c in zip(pairs, counts)])
+                for k, code in enumerate(d.codes)]
+    return AgreementReport(unit, d.coders, [doc.name for doc in documents], results, alpha,
+                           alpha_why, presence, overlap, overlaps)
+
+
+def disagreements(documents: list[DocumentCoding], coders: list[str], unit: str = "sentence",
+                  codes: list[str] | None = None) -> list[Disagreement]:
+    """Every (document, unit, code) where the coders' presence differs, in document order, then
+    code order. For unit="char", neighbouring characters (whitespace between them is no unit) with
+    the same code and the same coders marking it form one disagreement."""
+    d = _prepare(documents, coders, unit, codes)
+    present = _presence(d)
+    C = len(d.coders)
+    pattern = sum(present[c].astype(np.int64) << c for c in range(C))  # (code, unit): who marked it
+    differ = (pattern != 0) & (pattern != (1 << C) - 1)
+    begin = end = differ
+    if unit == "char":
+        same = (pattern[:, 1:] == pattern[:, :-1]) & (d.udoc[1:] == d.udoc[:-1])
+        joined = np.zeros_like(differ)
+        joined[:, 1:] = differ[:, 1:] & differ[:, :-1] & same
+        begin = differ & ~joined
+        end = differ.copy()
+        end[:, :-1] &= ~joined[:, 1:]
+    k, first = np.nonzero(begin)
+    last = np.nonzero(end)[1]  # runs never interleave within a code, so these pair up in order
+    doc = d.udoc[first]
+    start, stop = d.ustart[first] - d.doc_start[doc], d.uend[last] - d.doc_start[doc]
+    out = []
+    for i in np.lexsort((k, stop, start, doc)).tolist():
+        n, s, e = int(doc[i]), int(start[i]), int(stop[i])
+        flags = int(pattern[k[i], first[i]])
+        out.append(Disagreement(documents[n].name, int(d.uindex[first[i]]), s, e, d.codes[k[i]],
+                                {c: bool(flags >> b & 1) for b, c in enumerate(d.coders)},
+                                documents[n].text[s:e]))
+    return out

@@ -1,0 +1,142 @@
+"""Driving the real workbench on the demo project, as a coder would, then checking SQLite."""
+
+from __future__ import annotations
+
+import pytest
+
+from qualcode.project import Project
+from qualcode.tui.app import make_app
+from qualcode.tui.screens import CodePicker, TextPrompt
+from qualcode.tui.widgets.transcript import TranscriptView
+
+
+def _doc(path, name):
+    with Project(path) as p:
+        doc = p.document(name)
+        return doc, p.units(name, "sentence"), p.quick_codes()[0]
+
+
+@pytest.mark.parametrize("name", ["fokusgrupp1_allmanlakare", "zhongliu_huli_jiaoliu"])
+async def test_code_sentence_two_memo_undo_redo_and_reopen(demo_path, name):
+    doc, sentences, code1 = _doc(demo_path, name)
+    app = make_app(demo_path, coder="tester", doc=doc.id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        view = app.query_one(TranscriptView)
+        assert view.selection_offsets() == (sentences[1].start, sentences[1].end)
+        await pilot.press("1")
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, TextPrompt)
+        await pilot.press(*"viktig", "enter")
+        await pilot.pause()
+        with Project(demo_path) as p:
+            mine = p.segments(coder="tester")
+            assert [(s.start, s.end, s.code, s.memo) for s in mine] == [
+                (sentences[1].start, sentences[1].end, code1.name, "viktig")]
+        await pilot.press("ctrl+z")  # undoes the memo
+        await pilot.press("ctrl+z")  # undoes the coding
+        with Project(demo_path) as p:
+            assert p.segments(coder="tester") == []
+        await pilot.press("ctrl+y", "ctrl+y")
+        await pilot.press("q")
+    with Project(demo_path) as p:
+        mine = p.segments(coder="tester")
+        assert [(s.start, s.end, s.code, s.memo) for s in mine] == [
+            (sentences[1].start, sentences[1].end, code1.name, "viktig")]
+    # reopen: the coding is there and undo still reaches it (history survives restarts)
+    app = make_app(demo_path, coder="tester", doc=doc.id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert [(s.start, s.end) for s in app.segments if s.coder == "tester"] == [
+            (sentences[1].start, sentences[1].end)]
+        await pilot.press("ctrl+z", "ctrl+z")
+        await pilot.press("q")
+    with Project(demo_path) as p:
+        assert p.segments(coder="tester") == []
+
+
+async def test_picker_finds_codes_in_any_language_and_creates_new_ones(demo_path):
+    doc, sentences, _ = _doc(demo_path, "zhongliu_huli_jiaoliu")
+    app = make_app(demo_path, coder="tester", doc=doc.id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("right_square_bracket", "c")
+        await pilot.pause()
+        assert isinstance(app.screen, CodePicker)
+        await pilot.press(*"保密", "enter")
+        await pilot.pause()
+        await pilot.press("right_square_bracket", "c")
+        await pilot.press(*"Confidentiality", "enter")
+        await pilot.press("right_square_bracket", "c")
+        await pilot.press(*"Helt ny kod", "down", "down", "down", "down", "down", "down", "down", "down",
+                          "down", "down", "down", "down", "down", "enter")
+        await pilot.pause()
+    with Project(demo_path) as p:
+        mine = p.segments(coder="tester")
+        assert [(s.start, s.code) for s in mine] == [
+            (sentences[0].start, "Sekretess"), (sentences[1].start, "Sekretess"), (sentences[2].start, "Helt ny kod")]
+        assert p.code("Helt ny kod").codable
+
+
+async def test_turn_keys_select_speech_and_remove_asks_when_several(demo_path):
+    with Project(demo_path) as p:
+        doc = p.document("fokusgrupp3_sjukhuslakare")
+        turns = p.units(doc.id, "turn")
+    app = make_app(demo_path, coder="tester", doc=doc.id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = app.query_one(TranscriptView)
+        await pilot.press("right_curly_bracket", "right_curly_bracket")
+        assert view.selection_offsets() == (turns[1].start, turns[1].end)
+        await pilot.press("left_curly_bracket")
+        assert view.selection_offsets() == (turns[0].start, turns[0].end)
+        await pilot.press("1", "2")
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press("down", "enter")  # the second of the two segments
+        await pilot.pause()
+    with Project(demo_path) as p:
+        mine = p.segments(coder="tester")
+        assert [(s.start, s.end, s.code) for s in mine] == [(turns[0].start, turns[0].end, p.quick_codes()[0].name)]
+
+
+async def test_search_finds_word_forms_and_n_moves(demo_path):
+    with Project(demo_path) as p:
+        doc = p.document("fokusgrupp1_allmanlakare")
+        expected = p.search(doc.id, "patient")
+    app = make_app(demo_path, coder="tester", doc=doc.id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("slash", *"patient", "enter")
+        await pilot.pause()
+        view = app.query_one(TranscriptView)
+        assert view.selection_offsets() == expected[0]
+        await pilot.press("n")
+        assert view.selection_offsets() == expected[1]
+        await pilot.press("N")
+        assert view.selection_offsets() == expected[0]
+        assert any(doc.text[a:b].lower() == "patienter" for a, b in expected)
+
+
+async def test_blind_coding_hides_other_coders_until_layer_changes(demo_path):
+    with Project(demo_path) as p:
+        doc = p.document("fokusgrupp1_allmanlakare")
+        karins = len([s for s in p.segments(doc=doc.id) if s.coder == "karin"])
+        everyone = len(p.segments(doc=doc.id))
+    app = make_app(demo_path, coder="karin", doc=doc.id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        shown = lambda: [s for s in app.segments if app.visible(s)]  # noqa: E731
+        assert len(shown()) == karins and "showing my coding" in app.sub_title
+        await pilot.press("v")
+        assert len(shown()) == everyone
+
+
+async def test_errors_are_notifications_not_tracebacks(demo_path):
+    with Project(demo_path) as p:
+        doc = p.document("fokusgrupp1_allmanlakare")
+    app = make_app(demo_path, coder="tester", doc=doc.id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("x")  # nothing of mine here
+        await pilot.pause()
+        assert any("None of your coding" in n.message for n in app._notifications)
+        app.guard(app.project.add_segment, doc.id, "no such code", 0, 5, coder="tester")
+        await pilot.pause()
+        assert any("unknown code" in n.message for n in app._notifications)
+        assert app.is_running
