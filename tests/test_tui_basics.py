@@ -17,7 +17,7 @@ async def test_opens_with_documents_grouped_and_first_transcript(demo_path):
         options = [documents.get_option_at_index(i) for i in range(documents.option_count)]
         prompts = [str(o.prompt) for o in options]
         assert sum(1 for o in options if (o.id or "").startswith("doc-")) == 7
-        assert "[b]GP A[/b]" in prompts and "[b]儿科[/b]" in prompts
+        assert "GP A" in prompts and "儿科" in prompts
         view = app.query_one(TranscriptView)
         with Project(demo_path) as p:
             assert view.text == p.document("fokusgrupp1_allmanlakare").text

@@ -23,8 +23,9 @@ import numpy as np
 
 UNITS = ("sentence", "turn", "char")
 
-# str.isspace() as a table over code points; no whitespace character lies above U+3000.
-_WS_MAX = 0x3000
+# str.isspace() as a table over code points; no whitespace character lies above U+3000,
+# so everything from U+3001 on looks up the last entry, False.
+_WS_MAX = 0x3001
 _WS = np.array([chr(i).isspace() for i in range(_WS_MAX + 1)])
 
 
@@ -176,7 +177,7 @@ class CodeAgreement:
                 "pairs": [p.to_json() for p in self.pairs]}
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # one per document and code: thousands
 class CodePresence:
     """Which coders used a code anywhere in a document (on some non-whitespace text)."""
 
@@ -333,8 +334,9 @@ def _prepare(documents: list[DocumentCoding], coders: list[str], unit: str,
     doc_start = np.concatenate(([0], np.cumsum(lengths)))
     points = np.frombuffer("".join(d.text for d in documents).encode("utf-32-le", "surrogatepass"),
                            "<u4")
-    nonws = (points > _WS_MAX) | ~_WS[np.minimum(points, _WS_MAX)]
-    nw = np.concatenate(([0], np.cumsum(nonws)))
+    nonws = ~_WS[np.minimum(points, _WS_MAX)]
+    nw = np.zeros(len(points) + 1, np.int64)
+    np.cumsum(nonws, out=nw[1:])
 
     # attribute by attribute through C-level iterators: the only pass over span objects
     spans = list(chain.from_iterable(d.spans for d in documents))
@@ -398,9 +400,10 @@ def _presence(d: _Data) -> np.ndarray:
     hit = (sb > sa) & (first < stop)
     width = len(live) + 1
     row = (d.scoder[hit] * K + d.scode[hit]) * width
-    marks = np.bincount(row + first[hit], minlength=C * K * width) \
-        - np.bincount(row + stop[hit], minlength=C * K * width)
-    covered = np.cumsum(marks.reshape(C * K, width), axis=1)[:, :-1] > 0
+    marks = np.bincount(row + first[hit], minlength=C * K * width)
+    marks -= np.bincount(row + stop[hit], minlength=C * K * width)
+    marks = marks.reshape(C * K, width)
+    covered = np.cumsum(marks, axis=1, out=marks)[:, :-1] > 0
     if len(live) == U and np.array_equal(live, np.arange(U)):
         return covered.reshape(C, K, U)
     present = np.zeros((C * K, U), bool)
@@ -423,7 +426,7 @@ def _match(ka, sa, ea, kb, sb, eb, threshold: float, span: int) -> np.ndarray:
     jac = inter / ((ea - sa)[ia] + (eb - sb)[ib] - np.maximum(inter, 0))
     ok = (ka[ia] == kb[ib]) & (inter > 0) & (jac >= threshold)
     ia, ib, jac = ia[ok], ib[ok], jac[ok]
-    rank = np.lexsort((ib, ia, -jac))
+    rank = np.argsort(-jac, kind="stable")  # candidates come in (a, b) order already
     ia, ib = ia[rank], ib[rank]
     # a pair ranked first among the pairs left at both its ends is one greedy takes; take all such
     # pairs, drop the pairs they block, repeat (same result as the one-at-a-time loop)

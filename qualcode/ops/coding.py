@@ -60,7 +60,20 @@ class CodingOps:
             coder_id = self.store.coder_id(coder, create=False)
             if coder_id is None:
                 return []
-        return self.store.segments(doc_id=doc_id, code_id=code_id, coder_id=coder_id)
+        segments = self.store.segments(doc_id=doc_id, code_id=code_id, coder_id=coder_id, with_text=False)
+        texts: dict[int, str] = {}
+        for s in segments:  # one read of each document's text, not a substr() per segment
+            if s.doc_id not in texts:
+                texts[s.doc_id] = self.store.document(s.doc_id).text
+            s.text = texts[s.doc_id][s.start:s.end]
+        return segments
+
+    def code_counts(self, coder: str | None = None) -> dict[int, int]:
+        """Segments per code id, for one coder or all."""
+        coder_id = self.store.coder_id(coder, create=False) if coder else None
+        if coder and coder_id is None:
+            return {}
+        return self.store.code_segment_counts(coder_id)
 
 
     def document_segments(self, doc_id: int) -> list[Segment]:
@@ -219,6 +232,25 @@ def describe_coding(event: dict) -> str:
     if event["action"] == "segment.update":
         return f"{what} ({', '.join(p['after'])})"
     return f"{what} ({p.get('start')}:{p.get('end')})"
+
+
+def coded_units(units: list, spans: list[tuple[int, int]]) -> int:
+    """How many units some span overlaps: merged intervals and a bisection per unit."""
+    from bisect import bisect_left
+
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    ends = [e for _, e in merged]
+    count = 0
+    for unit in units:
+        i = bisect_left(ends, unit.start + 1)  # first interval ending after the unit starts
+        if i < len(merged) and merged[i][0] < unit.end:
+            count += 1
+    return count
 
 
 def covering(segments: list[Segment], start: int, end: int | None = None) -> list[Segment]:

@@ -393,8 +393,10 @@ class Store:
     def delete_code(self, code_id: int) -> None:
         self.conn.execute("DELETE FROM codes WHERE id = ?", (code_id,))
 
-    def code_segment_counts(self) -> dict[int, int]:
-        return {r[0]: r[1] for r in self._q("SELECT code_id, COUNT(*) FROM segments GROUP BY code_id")}
+    def code_segment_counts(self, coder_id: int | None = None) -> dict[int, int]:
+        return {r[0]: r[1] for r in self._q(
+            "SELECT code_id, COUNT(*) FROM segments WHERE (:coder IS NULL OR coder_id = :coder)"
+            " GROUP BY code_id", {"coder": coder_id})}
 
     # --- themes -------------------------------------------------------------------------------
 

@@ -21,7 +21,7 @@ from textual.widgets import Footer, Header, Input, ProgressBar, TextArea
 
 from ..errors import QualcodeError
 from ..model import Code, Segment, Unit
-from ..ops.coding import covering
+from ..ops.coding import coded_units, covering
 from ..project import Project
 from .screens import ChoicePrompt, CodePicker, HelpScreen, NewCode, TextPrompt
 from .widgets.codebook import CodebookTree
@@ -175,16 +175,13 @@ class QualcodeApp(App):
         return segment.coder == (self.coder if self.layer == "mine" else self.layer)
 
     def refresh_documents(self) -> None:
-        progress = self.project.progress(self.coder if self.layer == "mine" else None)
+        progress = self.project.progress({"mine": self.coder, "all": None}.get(self.layer, self.layer))
         self.query_one(DocumentList).fill(self.project.documents(), progress, self.doc_id)
 
     def refresh_codebook(self) -> None:
         codes = self.project.codes()
         self.codes = {c.id: c for c in codes}
-        counts: dict[int, int] = {}
-        for s in self.project.segments(coder=self.coder if self.layer == "mine" else None):
-            if self.visible(s):
-                counts[s.code_id] = counts.get(s.code_id, 0) + 1
+        counts = self.project.code_counts({"mine": self.coder, "all": None}.get(self.layer, self.layer))
         self.query_one(CodebookTree).fill(codes, self.project.themes(), counts, self.lang,
                                           self.project.quick_codes())
 
@@ -219,7 +216,7 @@ class QualcodeApp(App):
         paints += [Paint(a, b, HIT_STYLE) for a, b in self.hits]
         view = self.query_one(TranscriptView)
         view.paint(paints)
-        coded = sum(1 for u in self.sentences if covering(shown, u.start, u.end))
+        coded = coded_units(self.sentences, [(s.start, s.end) for s in shown])
         view.border_subtitle = f"{len(shown)} segments · {coded}/{len(self.sentences)} sentences coded"
         self.update_inspector()
         self.refresh_documents()
