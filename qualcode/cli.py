@@ -253,6 +253,12 @@ def cmd_codebook_retire(args, project) -> None:
     print(f"code {code.id} '{code.name}' retired; its codings are kept")
 
 
+def cmd_codebook_pin(args, project) -> None:
+    project.pin_quick_code(args.key, args.code)
+    for n, code in enumerate(project.quick_codes(), start=1):
+        print(f"{n}  {code.label(project.display_language) if code else '-'}")
+
+
 def cmd_codebook_history(args, project) -> None:
     rows = project.codebook_history()
     if args.json:
@@ -467,6 +473,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = cb_command("retire", "retire a code: it keeps its codings but can no longer be applied",
                    cmd_codebook_retire, writes=True)
     p.add_argument("code", metavar="CODE")
+
+    p = cb_command("pin", "put a code on a number key (1-9) of the workbench", cmd_codebook_pin, writes=True)
+    p.add_argument("code", metavar="CODE")
+    p.add_argument("key", type=int, choices=range(1, 10), metavar="KEY")
 
     p = cb_command("history", "every change to the codebook: who, when, what", cmd_codebook_history)
     p.add_argument("--json", action="store_true")

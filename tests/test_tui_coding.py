@@ -140,3 +140,58 @@ async def test_errors_are_notifications_not_tracebacks(demo_path):
         await pilot.pause()
         assert any("unknown code" in n.message for n in app._notifications)
         assert app.is_running
+
+
+async def test_retrieval_lists_a_codes_segments_and_acts_on_them(demo_path):
+    from qualcode.tui.retrieval import RetrievalScreen
+    from qualcode.tui.widgets.codebook import CodebookTree
+
+    with Project(demo_path) as p:
+        code = p.code("Sekretess")
+        karin = [s for s in p.segments(code="Sekretess") if s.coder == "karin"]
+    app = make_app(demo_path, coder="karin")
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.post_message(CodebookTree.CodeChosen(code))
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, RetrievalScreen)
+        assert [s.uid for s in screen.segments] == [s.uid for s in karin]  # blind: only mine
+        await pilot.press("e")  # mark the first as exemplar
+        await pilot.press("down", "x")  # remove the second
+        await pilot.pause()
+        first = screen.segments[0]
+        await pilot.press("up", "enter")  # open the first in its transcript
+        await pilot.pause()
+        assert not isinstance(app.screen, RetrievalScreen)
+        assert app.query_one(TranscriptView).selection_offsets() == (first.start, first.end)
+    with Project(demo_path) as p:
+        after = [s for s in p.segments(code="Sekretess") if s.coder == "karin"]
+        assert [s.uid for s in after] == [karin[0].uid] + [s.uid for s in karin[2:]]
+        assert after[0].exemplar
+
+
+async def test_help_and_palette_list_the_keys(demo_path):
+    from qualcode.tui.screens import HelpScreen
+
+    app = make_app(demo_path, coder="tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for expected in ("Sentence", "Code…", "Remove", "Memo", "Undo", "Search", "Import files…"):
+            assert expected in titles
+        assert any(t.startswith("Segments of: ") for t in titles)
+
+
+def test_pinned_quick_codes(demo_path):
+    with Project(demo_path) as p:
+        codable = [c for c in p.codes() if c.codable and not c.retired]
+        last = codable[-1]
+        p.pin_quick_code(1, last.name)
+        p.pin_quick_code(3, codable[0].name)
+        after = [c.name for c in p.quick_codes()]
+        # pinned slots hold their codes; the others fill with codebook order, skipping the pinned
+        rest = [c.name for c in codable if c.name not in (last.name, codable[0].name)]
+        assert after == [last.name, rest[0], codable[0].name, *rest[1:7]]

@@ -306,21 +306,26 @@ class _Ids(dict):
 
 @dataclass
 class _Data:
-    """Everything as arrays in global positions (all texts end to end)."""
+    """Units and segments as arrays. Positions are global (all texts end to end); a, b bound the
+    same stretch counted in non-whitespace characters: [a, b) meets [a', b') exactly when the two
+    stretches share a non-whitespace character."""
 
     coders: list[str]
     codes: list[str]
     doc_start: np.ndarray  # global position of each document's first character, then the total
-    nw: np.ndarray  # nw[i]: non-whitespace characters before global position i
-    udoc: np.ndarray  # units: document, index within it, global [start, end)
+    udoc: np.ndarray  # units: document, index within it, [start, end), [a, b)
     uindex: np.ndarray
     ustart: np.ndarray
     uend: np.ndarray
-    sdoc: np.ndarray  # segments (compared coders and codes, non-empty): document, coder, code,
-    scoder: np.ndarray  # global [start, end)
+    ua: np.ndarray
+    ub: np.ndarray
+    sdoc: np.ndarray  # segments of the compared coders and codes, non-empty, sorted by coder,
+    scoder: np.ndarray  # code and start: document, coder, code, [start, end), [a, b)
     scode: np.ndarray
     sstart: np.ndarray
     send: np.ndarray
+    sa: np.ndarray
+    sb: np.ndarray
 
 
 def _prepare(documents: list[DocumentCoding], coders: list[str], unit: str,
@@ -335,10 +340,10 @@ def _prepare(documents: list[DocumentCoding], coders: list[str], unit: str,
     points = np.frombuffer("".join(d.text for d in documents).encode("utf-32-le", "surrogatepass"),
                            "<u4")
     nonws = ~_WS[np.minimum(points, _WS_MAX)]
-    nw = np.zeros(len(points) + 1, np.int64)
+    nw = np.zeros(len(points) + 1, np.int64)  # nw[i]: non-whitespace characters before i
     np.cumsum(nonws, out=nw[1:])
 
-    # attribute by attribute through C-level iterators: the only pass over span objects
+    # one C-level pass per attribute: the only Python-speed work over the segments
     spans = list(chain.from_iterable(d.spans for d in documents))
     n = len(spans)
     sdoc = np.repeat(np.arange(len(documents)), [len(d.spans) for d in documents])
@@ -348,7 +353,8 @@ def _prepare(documents: list[DocumentCoding], coders: list[str], unit: str,
     scode = np.fromiter(map(code_ids.__getitem__, map(attrgetter("code"), spans)), np.int64, n)
     if codes is None:  # every code a compared coder used here, sorted by name
         names = list(code_ids)
-        codes = sorted(names[i] for i in np.unique(scode[scoder >= 0]))
+        codes = sorted(names[i] for i in np.flatnonzero(np.bincount(scode[scoder >= 0],
+                                                                    minlength=len(names))))
         remap = np.full(len(names), -1)
         remap[[code_ids[c] for c in codes]] = np.arange(len(codes))
         scode = remap[scode]
@@ -358,11 +364,10 @@ def _prepare(documents: list[DocumentCoding], coders: list[str], unit: str,
     base, size = doc_start[sdoc], lengths[sdoc]
     sstart = base + np.clip(np.fromiter(map(attrgetter("start"), spans), np.int64, n), 0, size)
     send = base + np.clip(np.fromiter(map(attrgetter("end"), spans), np.int64, n), 0, size)
-    keep = (scoder >= 0) & (scode >= 0) & (send > sstart)
-    # by coder, code and start: each coder's segments are then a run sorted for matching
-    keep = np.flatnonzero(keep)
+    keep = np.flatnonzero((scoder >= 0) & (scode >= 0) & (send > sstart))
     keep = keep[np.argsort((scoder[keep] * len(codes) + scode[keep]) * (doc_start[-1] + 1)
                            + sstart[keep], kind="stable")]
+    sstart, send = sstart[keep], send[keep]
 
     if unit == "char":
         # Whitespace characters are not units at all: each non-whitespace character is one unit.
@@ -379,25 +384,23 @@ def _prepare(documents: list[DocumentCoding], coders: list[str], unit: str,
         base, size = doc_start[udoc], lengths[udoc]
         ustart = base + np.clip(flat[:, 0], 0, size)
         uend = np.maximum(base + np.clip(flat[:, 1], 0, size), ustart)
-    return _Data(coders, codes, doc_start, nw, udoc, uindex, ustart, uend, sdoc[keep],
-                 scoder[keep], scode[keep], sstart[keep], send[keep])
+    return _Data(coders, codes, doc_start, udoc, uindex, ustart, uend, nw[ustart], nw[uend],
+                 sdoc[keep], scoder[keep], scode[keep], sstart, send, nw[sstart], nw[send])
 
 
 def _presence(d: _Data) -> np.ndarray:
     """present[coder, code, unit] as booleans."""
-    C, K, U = len(d.coders), len(d.codes), len(d.ustart)
-    # units as intervals of non-whitespace character numbers; units without any are never present
-    ua, ub = d.nw[d.ustart], d.nw[d.uend]
-    live = np.flatnonzero(ub > ua)
-    live = live[np.lexsort((ub[live], ua[live]))]
-    ua, ub = ua[live], ub[live]
+    C, K, U = len(d.coders), len(d.codes), len(d.ua)
+    live = np.flatnonzero(d.ub > d.ua)  # a unit of whitespace only is never present
+    live = live[np.lexsort((d.ub[live], d.ua[live]))]
+    ua, ub = d.ua[live], d.ub[live]
     if np.any(np.diff(ub) < 0):
         raise ValueError("coding units must not nest inside one another")
-    sa, sb = d.nw[d.sstart], d.nw[d.send]
-    # the units a segment meets: those ending after it starts, up to the first starting after it ends
-    first = np.searchsorted(ub, sa, "right")
-    stop = np.searchsorted(ua, sb, "left")
-    hit = (sb > sa) & (first < stop)
+    # ordered units: a segment meets those ending after it starts, up to the first starting
+    # after it ends; a difference array over units and a cumulative sum mark them all
+    first = np.searchsorted(ub, d.sa, "right")
+    stop = np.searchsorted(ua, d.sb, "left")
+    hit = first < stop  # never for a segment of whitespace only
     width = len(live) + 1
     row = (d.scoder[hit] * K + d.scode[hit]) * width
     marks = np.bincount(row + first[hit], minlength=C * K * width)
@@ -471,7 +474,7 @@ def compute_agreement(documents: list[DocumentCoding], coders: list[str], unit: 
     alpha, alpha_why = krippendorff_alpha(data.reshape(C, K * U), pooled=True)
 
     # presence: a coder used a code in a document if some segment covers non-whitespace text there
-    nonblank = d.nw[d.send] > d.nw[d.sstart]
+    nonblank = d.sb > d.sa
     key = (d.sdoc[nonblank] * C + d.scoder[nonblank]) * K + d.scode[nonblank]
     used = (np.bincount(key, minlength=len(documents) * C * K) > 0).reshape(-1, C, K)
     presence = [CodePresence(doc.name, code, dict(zip(d.coders, flags)))
@@ -479,8 +482,9 @@ def compute_agreement(documents: list[DocumentCoding], coders: list[str], unit: 
                 for code, flags in zip(d.codes, rows)]
 
     counts = []
+    runs = np.searchsorted(d.scoder, np.arange(C + 1))  # segments are sorted by coder
     for i, j in pairs:
-        a, b = np.flatnonzero(d.scoder == i), np.flatnonzero(d.scoder == j)
+        a, b = slice(runs[i], runs[i + 1]), slice(runs[j], runs[j + 1])
         taken = _match(d.scode[a], d.sstart[a], d.send[a], d.scode[b], d.sstart[b], d.send[b],
                        overlap, int(d.doc_start[-1]) + 1)
         m = np.bincount(d.scode[a][taken], minlength=K)

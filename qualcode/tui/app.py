@@ -246,6 +246,16 @@ class QualcodeApp(App):
         if event.code:
             self.query_one(Inspector).show_code(event.code, self.lang)
 
+    @on(CodebookTree.PinRequested)
+    def pin_requested(self, event: CodebookTree.PinRequested) -> None:
+        def pin(value: str | None) -> None:
+            if value and value.strip().isdigit():
+                if self.guard(self.project.pin_quick_code, int(value), event.code.uid) is None:
+                    self.notify(f"{event.code.label(self.lang)} is now on key {value.strip()}")
+                    self.refresh_codebook()
+
+        self.push_screen(TextPrompt(f"Pin “{event.code.label(self.lang)}” to key (1–9)"), pin)
+
     @on(CodebookTree.CodeChosen)
     def code_chosen(self, event: CodebookTree.CodeChosen) -> None:
         from .retrieval import RetrievalScreen

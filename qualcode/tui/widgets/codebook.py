@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Tree
 
@@ -17,7 +18,14 @@ class CodeNode:
 
 
 class CodebookTree(Tree):
-    """Themes → codes, then the code hierarchy; Enter on a code opens its retrieval."""
+    """Themes → codes, then the code hierarchy; Enter on a code opens its retrieval,
+    p pins it to a number key."""
+
+    BINDINGS = [Binding("p", "pin", "Pin to key")]
+
+    @dataclass
+    class PinRequested(Message):
+        code: Code
 
     @dataclass
     class CodeHighlighted(Message):
@@ -64,6 +72,11 @@ class CodebookTree(Tree):
                 nodes[code.id] = parent.add(label(code), data=CodeNode(code), expand=True)
             else:
                 parent.add_leaf(label(code), data=CodeNode(code))
+
+    def action_pin(self) -> None:
+        node = self.cursor_node
+        if node is not None and isinstance(node.data, CodeNode) and node.data.code.codable:
+            self.post_message(self.PinRequested(node.data.code))
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted) -> None:
         data = event.node.data
