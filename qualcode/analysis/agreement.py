@@ -396,19 +396,23 @@ def _presence(d: _Data) -> np.ndarray:
     ua, ub = d.ua[live], d.ub[live]
     if np.any(np.diff(ub) < 0):
         raise ValueError("coding units must not nest inside one another")
-    # ordered units: a segment meets those ending after it starts, up to the first starting
-    # after it ends; a difference array over units and a cumulative sum mark them all
+    # ordered units: a segment meets a run of them, from the first ending after it starts to the
+    # last starting before it ends. Segments come sorted by coder, code and start, so their runs
+    # merge into disjoint blocks in one sweep; block edges and a cumulative sum mark the units.
     first = np.searchsorted(ub, d.sa, "right")
     stop = np.searchsorted(ua, d.sb, "left")
     hit = first < stop  # never for a segment of whitespace only
     width = len(live) + 1
     row = (d.scoder[hit] * K + d.scode[hit]) * width
-    marks = np.bincount(row + first[hit], minlength=C * K * width)
-    marks -= np.bincount(row + stop[hit], minlength=C * K * width)
-    marks = marks.reshape(C * K, width)
-    covered = np.cumsum(marks, axis=1, out=marks)[:, :-1] > 0
+    lo, hi = row + first[hit], np.maximum.accumulate(row + stop[hit])
+    marks = np.zeros(C * K * width, np.int8)
+    if lo.size:
+        gap = lo[1:] > hi[:-1]
+        marks[lo[np.concatenate(([True], gap))]] = 1
+        marks[hi[np.concatenate((gap, [True]))]] = -1
+    covered = np.cumsum(marks, dtype=np.int8, out=marks).view(bool).reshape(C * K, width)[:, :-1]
     if len(live) == U and np.array_equal(live, np.arange(U)):
-        return covered.reshape(C, K, U)
+        return np.ascontiguousarray(covered).reshape(C, K, U)
     present = np.zeros((C * K, U), bool)
     present[:, live] = covered
     return present.reshape(C, K, U)
@@ -429,11 +433,14 @@ def _match(ka, sa, ea, kb, sb, eb, threshold: float, span: int) -> np.ndarray:
     jac = inter / ((ea - sa)[ia] + (eb - sb)[ib] - np.maximum(inter, 0))
     ok = (ka[ia] == kb[ib]) & (inter > 0) & (jac >= threshold)
     ia, ib, jac = ia[ok], ib[ok], jac[ok]
-    rank = np.argsort(-jac, kind="stable")  # candidates come in (a, b) order already
-    ia, ib = ia[rank], ib[rank]
-    # a pair ranked first among the pairs left at both its ends is one greedy takes; take all such
-    # pairs, drop the pairs they block, repeat (same result as the one-at-a-time loop)
     taken_a, taken_b = np.zeros(len(ka), bool), np.zeros(len(kb), bool)
+    # most pairs compete with no other: they match whatever the order
+    alone = (np.bincount(ia, minlength=len(ka))[ia] == 1) & (np.bincount(ib, minlength=len(kb))[ib] == 1)
+    taken_a[ia[alone]] = taken_b[ib[alone]] = True
+    rank = np.flatnonzero(~alone)[np.argsort(-jac[~alone], kind="stable")]  # (a, b) order on ties
+    ia, ib = ia[rank], ib[rank]
+    # a pair ranked first among the pairs left at both its ends is one greedy takes: take all such
+    # pairs, drop the pairs they block, repeat (the one-at-a-time loop's result, in rounds)
     while ia.size:
         best_a, best_b = np.zeros(ia.size, bool), np.zeros(ia.size, bool)
         best_a[np.unique(ia, return_index=True)[1]] = True

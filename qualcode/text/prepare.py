@@ -12,7 +12,7 @@ from ..model import Turn, Unit
 from . import nlp
 from .lang import LANGUAGES, detect_language
 from .normalize import clean, is_cjk, normalize
-from .readers import Cue, Source, read_source
+from .readers import Cue, read_source
 from .speakers import find_turns
 
 

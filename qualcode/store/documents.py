@@ -1,0 +1,152 @@
+"""Documents and their units (turns, sentences, the lemma index)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from ..model import Document, DocumentSummary, Turn, Unit
+from .base import new_uid, now
+
+
+class DocumentRows:
+    # --- documents ----------------------------------------------------------------------------
+
+    def document_by_hash(self, text_sha256: str) -> Document | None:
+        row = self._one("SELECT * FROM documents WHERE text_sha256 = ?", (text_sha256,))
+        return _document(row) if row else None
+
+    def document_names(self) -> set[str]:
+        return {r["name"] for r in self._q("SELECT name FROM documents")}
+
+    def insert_document(self, doc, group: str | None, actor: str) -> tuple[int, dict[str, int]]:
+        """Insert a prepared document with its speakers, turns, sentences and tokens.
+        Returns the document id and its speakers' ids by label."""
+        position = self._one("SELECT COALESCE(MAX(position), 0) + 1 FROM documents")[0]
+        uid = new_uid()
+        cur = self.conn.execute(
+            "INSERT INTO documents (uid, name, source_name, format, encoding, lang, text, raw_sha256,"
+            " text_sha256, group_name, position, imported_at, imported_by)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (uid, doc.name, doc.source_name, doc.format, doc.encoding, doc.lang, doc.text,
+             doc.raw_sha256, doc.text_sha256, group, position, now(), actor),
+        )
+        doc_id = cur.lastrowid
+        speaker_ids: dict[str, int] = {}
+        for turn in doc.turns:
+            if turn.speaker not in speaker_ids:
+                speaker_ids[turn.speaker] = self.conn.execute(
+                    "INSERT INTO speakers (doc_id, label) VALUES (?, ?)", (doc_id, turn.speaker)
+                ).lastrowid
+        self.conn.executemany(
+            "INSERT INTO turns VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(doc_id, t.index, t.start, t.end, t.label_start, speaker_ids[t.speaker], t.time_start,
+              t.time_end) for t in doc.turns],
+        )
+        self.conn.executemany(
+            "INSERT INTO sentences VALUES (?, ?, ?, ?, ?)",
+            [(doc_id, s.index, s.start, s.end, s.turn) for s in doc.sentences],
+        )
+        self.conn.executemany(
+            "INSERT INTO lemmas VALUES (?, ?, ?)",
+            [(lemma, doc_id, f"[{','.join(map(str, spans))}]") for lemma, spans in doc.lemmas.items()],
+        )
+        self.log(actor, "document.import", {
+            "uid": uid, "name": doc.name, "source": doc.source_name, "format": doc.format,
+            "encoding": doc.encoding, "lang": doc.lang, "text_sha256": doc.text_sha256,
+            "turns": len(doc.turns), "sentences": len(doc.sentences), "group": group,
+        })
+        return doc_id, speaker_ids
+
+    def find_document(self, ref: str) -> Document | None:
+        row = None
+        if str(ref).isdigit():
+            row = self._one("SELECT * FROM documents WHERE id = ?", (int(ref),))
+        if row is None:
+            row = self._one("SELECT * FROM documents WHERE name = ? OR uid = ?", (ref, ref))
+        return _document(row) if row else None
+
+    def document(self, doc_id: int) -> Document:
+        return _document(self._one("SELECT * FROM documents WHERE id = ?", (doc_id,)))
+
+    def text_slice(self, doc_id: int, start: int, end: int) -> str:
+        # substr() counts characters (code points) for TEXT, like Python's str indices
+        return self._one(
+            "SELECT substr(text, ?, ?) FROM documents WHERE id = ?", (start + 1, end - start, doc_id)
+        )[0]
+
+    def text_length(self, doc_id: int) -> int:
+        return self._one("SELECT length(text) FROM documents WHERE id = ?", (doc_id,))[0]
+
+    def document_summaries(self) -> list[DocumentSummary]:
+        rows = self._q(
+            """
+            SELECT d.id, d.uid, d.name, d.lang, length(d.text) AS chars, d.group_name, d.format,
+                   d.encoding,
+                   (SELECT COUNT(*) FROM sentences s WHERE s.doc_id = d.id) AS sentences,
+                   (SELECT COUNT(*) FROM turns t WHERE t.doc_id = d.id) AS turns,
+                   (SELECT COUNT(*) FROM segments g WHERE g.doc_id = d.id) AS coded,
+                   (SELECT json_group_array(label) FROM
+                       (SELECT label FROM speakers sp WHERE sp.doc_id = d.id ORDER BY sp.id)) AS speakers
+            FROM documents d ORDER BY d.position
+            """
+        )
+        return [
+            DocumentSummary(r["id"], r["uid"], r["name"], r["lang"], r["chars"], r["sentences"],
+                            r["turns"], json.loads(r["speakers"]), r["group_name"], r["format"],
+                            r["encoding"], r["coded"])
+            for r in rows
+        ]
+
+    def sentence_coverage(self, coder_id: int | None) -> dict[int, tuple[int, int]]:
+        rows = self._q(
+            """
+            SELECT s.doc_id, COUNT(*) AS total,
+                   SUM(EXISTS(SELECT 1 FROM segments g WHERE g.doc_id = s.doc_id AND g.start < s.end
+                              AND g.end > s.start AND (:coder IS NULL OR g.coder_id = :coder))) AS coded
+            FROM sentences s GROUP BY s.doc_id
+            """,
+            {"coder": coder_id},
+        )
+        return {r["doc_id"]: (r["coded"], r["total"]) for r in rows}
+
+    def turns(self, doc_id: int) -> list[Turn]:
+        return [
+            Turn(r["idx"], r["start"], r["end"], r["label"], r["label_start"], r["time_start"], r["time_end"])
+            for r in self._q(
+                "SELECT t.*, sp.label FROM turns t LEFT JOIN speakers sp ON sp.id = t.speaker_id"
+                " WHERE t.doc_id = ? ORDER BY t.idx",
+                (doc_id,),
+            )
+        ]
+
+    def sentences(self, doc_id: int) -> list[Unit]:
+        return [
+            Unit(r["idx"], r["start"], r["end"], r["label"], r["turn_idx"])
+            for r in self._q(
+                "SELECT s.*, sp.label FROM sentences s"
+                " LEFT JOIN turns t ON t.doc_id = s.doc_id AND t.idx = s.turn_idx"
+                " LEFT JOIN speakers sp ON sp.id = t.speaker_id"
+                " WHERE s.doc_id = ? ORDER BY s.idx",
+                (doc_id,),
+            )
+        ]
+
+    def lemma_spans(self, lemma: str, doc_id: int | None = None) -> list[tuple[int, int, int]]:
+        """(doc_id, start, end) of every occurrence of a lemma, in document order."""
+        sql, params = "SELECT doc_id, spans FROM lemmas WHERE lemma = ?", [lemma]
+        if doc_id is not None:
+            sql += " AND doc_id = ?"
+            params.append(doc_id)
+        hits = []
+        for r in self._q(sql, params):
+            flat = json.loads(r["spans"])
+            hits.extend((r["doc_id"], flat[i], flat[i + 1]) for i in range(0, len(flat), 2))
+        return sorted(hits)
+
+
+
+def _document(row: sqlite3.Row) -> Document:
+    return Document(row["id"], row["uid"], row["name"], row["lang"], row["format"], row["encoding"],
+                    row["text"], row["raw_sha256"], row["text_sha256"], row["group_name"],
+                    row["position"], row["imported_at"], row["source_name"])

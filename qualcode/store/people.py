@@ -1,0 +1,67 @@
+"""Participants (cases) and the speakers linked to them."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from ..model import Participant
+from .base import new_uid
+
+
+class ParticipantRows:
+    # --- participants ---------------------------------------------------------------------------
+
+    def speakers(self) -> list[dict]:
+        return [
+            {**dict(r), "attributes": json.loads(r["attributes"])}
+            for r in self._q(
+                "SELECT sp.id, sp.label, sp.participant_id, d.name AS document, d.group_name,"
+                " COALESCE(p.attributes, '{}') AS attributes"
+                " FROM speakers sp JOIN documents d ON d.id = sp.doc_id"
+                " LEFT JOIN participants p ON p.id = sp.participant_id ORDER BY d.position, sp.id"
+            )
+        ]
+
+    def participant_by_key(self, key: str) -> Participant | None:
+        row = self._one("SELECT * FROM participants WHERE key = ?", (key,))
+        return self._participant(row) if row else None
+
+    def upsert_participant(self, key: str, pseudonym: str | None, attributes: dict[str, str]) -> int:
+        row = self._one("SELECT id, attributes FROM participants WHERE key = ?", (key,))
+        if row:
+            merged = {**json.loads(row["attributes"]), **attributes}
+            self.conn.execute(
+                "UPDATE participants SET pseudonym = COALESCE(?, pseudonym), attributes = ? WHERE id = ?",
+                (pseudonym, json.dumps(merged, ensure_ascii=False), row["id"]),
+            )
+            return row["id"]
+        return self.conn.execute(
+            "INSERT INTO participants (uid, key, pseudonym, attributes) VALUES (?, ?, ?, ?)",
+            (new_uid(), key, pseudonym, json.dumps(attributes, ensure_ascii=False)),
+        ).lastrowid
+
+    def drop_orphan_participants(self) -> None:
+        """Participants made for a speaker at import, once the speaker is linked elsewhere."""
+        self.conn.execute(
+            "DELETE FROM participants WHERE id NOT IN"
+            " (SELECT participant_id FROM speakers WHERE participant_id IS NOT NULL)"
+        )
+
+    def link_speaker(self, speaker_id: int, participant_id: int) -> None:
+        self.conn.execute("UPDATE speakers SET participant_id = ? WHERE id = ?", (participant_id, speaker_id))
+
+    def participants(self) -> list[Participant]:
+        return [self._participant(r) for r in self._q("SELECT * FROM participants ORDER BY key")]
+
+    def _participant(self, row: sqlite3.Row) -> Participant:
+        speakers = [
+            (r["name"], r["label"])
+            for r in self._q(
+                "SELECT d.name, sp.label FROM speakers sp JOIN documents d ON d.id = sp.doc_id"
+                " WHERE sp.participant_id = ? ORDER BY d.position",
+                (row["id"],),
+            )
+        ]
+        return Participant(row["id"], row["uid"], row["key"], row["pseudonym"],
+                           json.loads(row["attributes"]), speakers)
