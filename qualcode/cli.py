@@ -303,6 +303,16 @@ def cmd_settings(args, project) -> None:
         print(f"display_language = {project.display_language or ''}")
 
 
+def cmd_merge(args, project) -> None:
+    from .exchange.merge import merge_project
+
+    report = merge_project(project.store, Path(args.other), actor=args.coder or project.default_actor())
+    if args.json:
+        emit_json(report.to_json())
+    else:
+        print("\n".join(report.lines()))
+
+
 def cmd_participants(args, project) -> None:
     if args.action == "load":
         if not args.file:
@@ -418,6 +428,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--doc")
     p.add_argument("--code")
     p.add_argument("--coder", dest="coder_filter", help="only this coder's segments")
+    p.add_argument("--json", action="store_true")
+
+    p = command("merge", "merge a co-author's project into this one (documents by text, codes by UUID)",
+                cmd_merge, writes=True)
+    p.add_argument("other", metavar="OTHER_PROJECT")
     p.add_argument("--json", action="store_true")
 
     p = command("participants", "list participants, or load their attributes from a CSV",

@@ -1,21 +1,17 @@
 """Intercoder agreement: percent agreement, Cohen's κ, Krippendorff's α, code presence, overlap.
 
-Definitions follow DESIGN.md, "Agreement, precisely". For coder X, code c and unit u,
-present(X, c, u) holds when some segment of X with code c covers at least one non-whitespace
-character of u. Plain functions over in-memory codings: no storage, no UI, no I/O.
-
-Built for 1,000 transcripts and 500,000 segments, so nothing loops over units × spans × codes:
-all texts are laid end to end and every offset becomes a count of the non-whitespace characters
-before it. A span then covers a non-whitespace character of a unit exactly when the two count
-intervals intersect, and (units being ordered) it marks one contiguous run of units, which a
-difference array and a cumulative sum turn into the presence matrix.
+As DESIGN.md, "Agreement, precisely": present(X, c, u) ⇔ some segment of coder X with code c
+covers at least one non-whitespace character of unit u. Plain functions, no I/O. Built for
+1,000 transcripts and 500,000 segments, so nothing loops over units × segments × codes in
+Python: the texts are laid end to end and each offset becomes the number of non-whitespace
+characters before it; a segment then meets a unit exactly when their two count ranges intersect.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from itertools import chain, combinations, count
+from itertools import chain, combinations, count, repeat
 from operator import attrgetter
 
 import krippendorff
@@ -81,15 +77,14 @@ def cohen_kappa(both: int, only_a: int, only_b: int, neither: int,
 
 def krippendorff_alpha(data: np.ndarray, pooled: bool = False) -> tuple[float | None, str | None]:
     """Nominal α of a coders × units 0/1 matrix as (α, None), or (None, reason) when undefined."""
-    every, any_ = ("every code", "any code") if pooled else ("this code", "this code")
     if data.shape[1] == 0:
         return None, "alpha undefined: there are no units to compare"
     # a single value leaves α as 0/0 (the package raises): say which value it was instead
     ones = np.count_nonzero(data)
-    if ones == 0:
-        return None, f"alpha undefined: all coders agree on a single value (no unit marked with {any_})"
-    if ones == data.size:
-        return None, f"alpha undefined: all coders agree on a single value (every unit marked with {every})"
+    if ones in (0, data.size):
+        which = ("every unit marked with " + ("every code" if pooled else "this code") if ones
+                 else "no unit marked with " + ("any code" if pooled else "this code"))
+        return None, f"alpha undefined: all coders agree on a single value ({which})"
     try:
         value = float(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
     except ValueError as exc:
@@ -125,13 +120,11 @@ class PairTable:
     def percent(self) -> float | None:
         return _ratio(self.both + self.neither, self.units)
 
-    @property
-    def kappa(self) -> float | None:
-        return cohen_kappa(self.both, self.only_a, self.only_b, self.neither, self.pooled)[0]
+    kappa = property(lambda self: self._kappa()[0])
+    undefined = property(lambda self: self._kappa()[1])  # why κ is None
 
-    @property
-    def undefined(self) -> str | None:
-        return cohen_kappa(self.both, self.only_a, self.only_b, self.neither, self.pooled)[1]
+    def _kappa(self) -> tuple[float | None, str | None]:
+        return cohen_kappa(self.both, self.only_a, self.only_b, self.neither, self.pooled)
 
     def to_json(self) -> dict:
         a, b = self.coders
@@ -141,62 +134,8 @@ class PairTable:
 
 
 @dataclass(frozen=True)
-class CodeAgreement:
-    """One code: a 2×2 table per pair of coders, and α over all coders."""
-
-    code: str
-    pairs: list[PairTable]
-    alpha: float | None
-    alpha_undefined: str | None
-
-    @property
-    def kappa(self) -> float | None:
-        """The pair's κ; with more than two coders the mean of the defined pairwise κs."""
-        return _mean(p.kappa for p in self.pairs)
-
-    @property
-    def percent(self) -> float | None:
-        return _mean(p.percent for p in self.pairs)
-
-    @property
-    def undefined(self) -> str | None:
-        reasons = []
-        if self.kappa is None:
-            why = list(dict.fromkeys(p.undefined for p in self.pairs))
-            reasons.append(why[0] if len(why) == 1 else "kappa undefined for every pair of coders")
-        if self.alpha_undefined:
-            reasons.append(self.alpha_undefined)
-        return "; ".join(reasons) or None
-
-    def to_json(self) -> dict:
-        # the counts are the first pair's (the only pair for two coders); "pairs" holds them all
-        first = self.pairs[0].to_json()
-        return {"code": self.code, "units": first["units"], "both": first["both"],
-                "only": first["only"], "neither": first["neither"], "percent": self.percent,
-                "kappa": self.kappa, "alpha": self.alpha, "undefined": self.undefined,
-                "pairs": [p.to_json() for p in self.pairs]}
-
-
-@dataclass(slots=True)  # one per document and code: thousands
-class CodePresence:
-    """Which coders used a code anywhere in a document (on some non-whitespace text)."""
-
-    document: str
-    code: str
-    coders: dict[str, bool]
-
-    @property
-    def agree(self) -> bool:
-        return len(set(self.coders.values())) <= 1
-
-    def to_json(self) -> dict:
-        return {"document": self.document, "code": self.code, "coders": dict(self.coders),
-                "agree": self.agree}
-
-
-@dataclass(frozen=True)
 class OverlapCount:
-    """Segments of two coders matched one-to-one at Jaccard ≥ threshold, and the rest."""
+    """Two coders' segments matched one-to-one at Jaccard ≥ threshold, and the unmatched."""
 
     coders: tuple[str, str]
     matched: int
@@ -214,15 +153,57 @@ class OverlapCount:
 
 
 @dataclass(frozen=True)
-class CodeOverlap:
+class CodeAgreement:
+    """One code: per pair of coders a 2×2 table and the segment overlap; α over all coders.
+    With more than two coders, rates are the means over the pairs (of those defined) and
+    counts in to_json() the first pair's; "pairs" lists every pair."""
+
     code: str
-    pairs: list[OverlapCount]
+    pairs: list[PairTable]
+    alpha: float | None
+    alpha_undefined: str | None
+    overlap: list[OverlapCount]  # in the order of `pairs`
+
+    @property
+    def kappa(self) -> float | None:
+        return _mean(p.kappa for p in self.pairs)
+
+    @property
+    def percent(self) -> float | None:
+        return _mean(p.percent for p in self.pairs)
+
+    @property
+    def undefined(self) -> str | None:
+        reasons = [self.alpha_undefined] if self.alpha_undefined else []
+        if self.kappa is None:
+            why = list(dict.fromkeys(p.undefined for p in self.pairs))
+            reasons.insert(0, why[0] if len(why) == 1 else "kappa undefined for every pair of coders")
+        return "; ".join(reasons) or None
 
     def to_json(self) -> dict:
-        first = self.pairs[0].to_json()  # counts from the first pair, as for the κ tables
+        first = self.pairs[0].to_json()
+        return {"code": self.code, **{k: first[k] for k in ("units", "both", "only", "neither")},
+                "percent": self.percent, "kappa": self.kappa, "alpha": self.alpha,
+                "undefined": self.undefined, "pairs": [p.to_json() for p in self.pairs]}
+
+    def overlap_json(self) -> dict:
+        first = self.overlap[0].to_json()
         return {"code": self.code, "matched": first["matched"], "only": first["only"],
-                "percent": _mean(p.percent for p in self.pairs),
-                "pairs": [p.to_json() for p in self.pairs]}
+                "percent": _mean(p.percent for p in self.overlap),
+                "pairs": [p.to_json() for p in self.overlap]}
+
+
+@dataclass(slots=True)  # one per document and code: thousands
+class CodePresence:
+    """Which coders used a code anywhere in a document (on some non-whitespace text)."""
+
+    document: str
+    code: str
+    coders: dict[str, bool]
+
+    @property
+    def agree(self) -> bool:
+        return len(set(self.coders.values())) <= 1
 
 
 @dataclass
@@ -235,20 +216,24 @@ class AgreementReport:
     alpha_undefined: str | None
     presence: list[CodePresence]
     overlap_threshold: float
-    overlap: list[CodeOverlap]
+
+    def _pooled(self, kind, attr: str, fields: tuple[str, ...], **extra) -> list:
+        return [kind(pair, *(sum(getattr(getattr(c, attr)[i], f) for c in self.codes)
+                             for f in fields), **extra)
+                for i, pair in enumerate(combinations(self.coders, 2))]
 
     @property
     def pooled(self) -> list[PairTable]:
         """Per pair of coders, the 2×2 tables summed over all codes."""
-        pairs = [tuple(p.coders) for p in self.codes[0].pairs] if self.codes else \
-            list(combinations(self.coders, 2))
-        return [PairTable(pair, *(sum(getattr(c.pairs[i], f) for c in self.codes)
-                                  for f in ("both", "only_a", "only_b", "neither")), pooled=True)
-                for i, pair in enumerate(pairs)]
+        return self._pooled(PairTable, "pairs", ("both", "only_a", "only_b", "neither"), pooled=True)
+
+    @property
+    def pooled_overlap(self) -> list[OverlapCount]:
+        return self._pooled(OverlapCount, "overlap", ("matched", "only_a", "only_b"))
 
     @property
     def pooled_kappa(self) -> float | None:
-        return self.pooled[0].kappa  # the first pair; every pair's is in to_json()["pairs"]
+        return self.pooled[0].kappa  # the first pair's; to_json()["pairs"] has every pair's
 
     @property
     def mean_kappa(self) -> float | None:
@@ -256,7 +241,7 @@ class AgreementReport:
 
     @property
     def percent(self) -> float | None:
-        # summed over codes and pairs; every pair sees the same units, so this is the pairs' mean
+        # over codes and pairs; every pair sees the same units, so this is the pairs' mean too
         tables = [p for c in self.codes for p in c.pairs]
         return _ratio(sum(t.both + t.neither for t in tables), sum(t.units for t in tables))
 
@@ -265,62 +250,50 @@ class AgreementReport:
         return _ratio(sum(p.agree for p in self.presence), len(self.presence))
 
     def to_json(self) -> dict:
-        """Plain JSON. With more than two coders, counts are the first pair's and rates the
-        pairs' means; every pair is listed under "pairs"."""
-        pooled = self.pooled
-        pairs = []
+        pooled, overlap, pairs = self.pooled, self.pooled_overlap, []
         for i, table in enumerate(pooled):
             entry = table.to_json()
             entry["pooled_kappa"] = entry.pop("kappa")
             entry["mean_kappa"] = _mean(c.pairs[i].kappa for c in self.codes)
             pairs.append(entry)
-        undefined = [r for r in (pooled[0].undefined, self.alpha_undefined) if r]
-        overlap_pairs = [OverlapCount(pair, *(sum(getattr(c.pairs[i], f) for c in self.overlap)
-                                              for f in ("matched", "only_a", "only_b")))
-                         for i, pair in enumerate(p.coders for p in pooled)]
-        first = overlap_pairs[0].to_json()
-        segments = sum(p.matched + p.only_a + p.only_b for p in overlap_pairs)
+        segments = sum(p.matched + p.only_a + p.only_b for p in overlap)
+        why = [r for r in (pooled[0].undefined, self.alpha_undefined) if r]
         return {
             "unit": self.unit, "coders": list(self.coders), "documents": list(self.documents),
             "codes": [c.to_json() for c in self.codes],
             "overall": {"pooled_kappa": self.pooled_kappa, "mean_kappa": self.mean_kappa,
                         "alpha": self.alpha, "percent": self.percent,
                         "presence_percent": self.presence_percent,
-                        "undefined": "; ".join(undefined) or None},
+                        "undefined": "; ".join(why) or None},
             "pairs": pairs,
-            "presence": [p.to_json() for p in self.presence],
+            "presence": [{"document": p.document, "code": p.code, "coders": dict(p.coders),
+                          "agree": p.agree} for p in self.presence],
             "overlap": {"threshold": self.overlap_threshold,
-                        "codes": [c.to_json() for c in self.overlap],
-                        "matched": first["matched"], "only": first["only"],
-                        "percent": _ratio(sum(p.matched for p in overlap_pairs), segments),
-                        "pairs": [p.to_json() for p in overlap_pairs]},
+                        "codes": [c.overlap_json() for c in self.codes],
+                        **{k: v for k, v in overlap[0].to_json().items() if k in ("matched", "only")},
+                        "percent": _ratio(sum(p.matched for p in overlap), segments),
+                        "pairs": [p.to_json() for p in overlap]},
         }
-
-
-class _Ids(dict):
-    """Name → index; names not asked for map to −1."""
-
-    def __missing__(self, key):
-        return -1
 
 
 @dataclass
 class _Data:
-    """Units and segments as arrays. Positions are global (all texts end to end); a, b bound the
-    same stretch counted in non-whitespace characters: [a, b) meets [a', b') exactly when the two
-    stretches share a non-whitespace character."""
+    """Units (u…) and segments (s…) as arrays. start/end are global positions (texts end to end);
+    a/b bound the same stretch in non-whitespace characters, so [a, b) ranges intersect exactly
+    when the stretches share a non-whitespace character. Segments: the compared coders' and
+    codes', non-empty, sorted by coder, code and start."""
 
     coders: list[str]
     codes: list[str]
-    doc_start: np.ndarray  # global position of each document's first character, then the total
-    udoc: np.ndarray  # units: document, index within it, [start, end), [a, b)
-    uindex: np.ndarray
+    doc_start: np.ndarray  # each document's first global position, then the total length
+    udoc: np.ndarray
+    uindex: np.ndarray  # index within the document
     ustart: np.ndarray
     uend: np.ndarray
     ua: np.ndarray
     ub: np.ndarray
-    sdoc: np.ndarray  # segments of the compared coders and codes, non-empty, sorted by coder,
-    scoder: np.ndarray  # code and start: document, coder, code, [start, end), [a, b)
+    sdoc: np.ndarray
+    scoder: np.ndarray
     scode: np.ndarray
     sstart: np.ndarray
     send: np.ndarray
@@ -347,10 +320,15 @@ def _prepare(documents: list[DocumentCoding], coders: list[str], unit: str,
     spans = list(chain.from_iterable(d.spans for d in documents))
     n = len(spans)
     sdoc = np.repeat(np.arange(len(documents)), [len(d.spans) for d in documents])
-    coder_ids = _Ids(zip(coders, count()))
-    scoder = np.fromiter(map(coder_ids.__getitem__, map(attrgetter("coder"), spans)), np.int64, n)
-    code_ids = defaultdict(count().__next__) if codes is None else _Ids(zip(dict.fromkeys(codes), count()))
-    scode = np.fromiter(map(code_ids.__getitem__, map(attrgetter("code"), spans)), np.int64, n)
+    scoder = np.fromiter(map(dict(zip(coders, count())).get, map(attrgetter("coder"), spans),
+                             repeat(-1)), np.int64, n)
+    if codes is None:  # numbered as met; unknown codes map to −1 otherwise
+        code_ids = defaultdict(count().__next__)
+        scode = np.fromiter(map(code_ids.__getitem__, map(attrgetter("code"), spans)), np.int64, n)
+    else:
+        code_ids = dict(zip(dict.fromkeys(codes), count()))
+        scode = np.fromiter(map(code_ids.get, map(attrgetter("code"), spans), repeat(-1)),
+                            np.int64, n)
     if codes is None:  # every code a compared coder used here, sorted by name
         names = list(code_ids)
         codes = sorted(names[i] for i in np.flatnonzero(np.bincount(scode[scoder >= 0],
@@ -473,17 +451,13 @@ def compute_agreement(documents: list[DocumentCoding], coders: list[str], unit: 
                                 U - marked[i] - marked[j] + both], axis=1).tolist())
     # reliability data: one row per coder, one column per unit, 1/0 for presence
     data = present.view(np.uint8)
-    results = []
-    for k, code in enumerate(d.codes):
-        alpha, why = krippendorff_alpha(data[:, k, :])
-        results.append(CodeAgreement(code, [PairTable((d.coders[i], d.coders[j]), *t[k])
-                                            for (i, j), t in zip(pairs, tables)], alpha, why))
+    alphas = [krippendorff_alpha(data[:, k, :]) for k in range(K)]
     alpha, alpha_why = krippendorff_alpha(data.reshape(C, K * U), pooled=True)
 
     # presence: a coder used a code in a document if some segment covers non-whitespace text there
     nonblank = d.sb > d.sa
     key = (d.sdoc[nonblank] * C + d.scoder[nonblank]) * K + d.scode[nonblank]
-    used = (np.bincount(key, minlength=len(documents) * C * K) > 0).reshape(-1, C, K)
+    used = (np.bincount(key, minlength=len(documents) * C * K) > 0).reshape(len(documents), C, K)
     presence = [CodePresence(doc.name, code, dict(zip(d.coders, flags)))
                 for doc, rows in zip(documents, used.transpose(0, 2, 1).tolist())
                 for code, flags in zip(d.codes, rows)]
@@ -497,11 +471,12 @@ def compute_agreement(documents: list[DocumentCoding], coders: list[str], unit: 
         m = np.bincount(d.scode[a][taken], minlength=K)
         counts.append(np.stack([m, np.bincount(d.scode[a], minlength=K) - m,
                                 np.bincount(d.scode[b], minlength=K) - m], axis=1).tolist())
-    overlaps = [CodeOverlap(code, [OverlapCount((d.coders[i], d.coders[j]), *c[k])
-                                   for (i, j), c in zip(pairs, counts)])
-                for k, code in enumerate(d.codes)]
+    names = [(d.coders[i], d.coders[j]) for i, j in pairs]
+    results = [CodeAgreement(code, [PairTable(p, *t[k]) for p, t in zip(names, tables)],
+                             *alphas[k], [OverlapCount(p, *c[k]) for p, c in zip(names, counts)])
+               for k, code in enumerate(d.codes)]
     return AgreementReport(unit, d.coders, [doc.name for doc in documents], results, alpha,
-                           alpha_why, presence, overlap, overlaps)
+                           alpha_why, presence, overlap)
 
 
 def disagreements(documents: list[DocumentCoding], coders: list[str], unit: str = "sentence",

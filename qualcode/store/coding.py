@@ -71,6 +71,16 @@ class CodingRows:
                 params.append(value)
         sql += " ORDER BY d.position, g.start, g.end, g.id"
         return [_segment(r) for r in self._q(sql, params)]
+    def segment_rows(self) -> list[dict]:
+        """Raw segment rows with the uids and names that identify them across projects."""
+        return [dict(r) for r in self._q(
+            "SELECT g.*, d.uid AS doc_uid, d.text_sha256, c.uid AS code_uid, c.name AS code_name,"
+            " k.name AS coder_name FROM segments g JOIN documents d ON d.id = g.doc_id"
+            " JOIN codes c ON c.id = g.code_id JOIN coders k ON k.id = g.coder_id ORDER BY g.id")]
+
+    def segment_uids(self) -> set[str]:
+        return {r[0] for r in self._q("SELECT uid FROM segments")}
+
 
 
 def _segment(r: sqlite3.Row) -> Segment:

@@ -144,6 +144,44 @@ class DocumentRows:
             hits.extend((r["doc_id"], flat[i], flat[i + 1]) for i in range(0, len(flat), 2))
         return sorted(hits)
 
+    def document_rows(self, doc_id: int) -> dict:
+        """Everything stored about one document, as plain rows (for merging projects)."""
+        one = lambda sql: [dict(r) for r in self._q(sql, (doc_id,))]  # noqa: E731
+        return {
+            "document": one("SELECT * FROM documents WHERE id = ?")[0],
+            "speakers": one("SELECT sp.id, sp.label, p.key AS participant FROM speakers sp"
+                            " LEFT JOIN participants p ON p.id = sp.participant_id WHERE sp.doc_id = ?"),
+            "turns": one("SELECT * FROM turns WHERE doc_id = ? ORDER BY idx"),
+            "sentences": one("SELECT * FROM sentences WHERE doc_id = ? ORDER BY idx"),
+            "lemmas": one("SELECT * FROM lemmas WHERE doc_id = ?"),
+        }
+
+    def insert_document_rows(self, rows: dict, name: str) -> tuple[int, dict[int, int]]:
+        """Insert a document copied from another project; returns its id and the speaker map."""
+        doc = {**rows["document"], "name": name}
+        doc.pop("id")
+        doc["position"] = self._one("SELECT COALESCE(MAX(position), 0) + 1 FROM documents")[0]
+        columns = ", ".join(doc)
+        doc_id = self.conn.execute(
+            f"INSERT INTO documents ({columns}) VALUES ({', '.join('?' for _ in doc)})", tuple(doc.values())
+        ).lastrowid
+        speakers = {}
+        for sp in rows["speakers"]:
+            speakers[sp["id"]] = self.conn.execute(
+                "INSERT INTO speakers (doc_id, label) VALUES (?, ?)", (doc_id, sp["label"])).lastrowid
+        self.conn.executemany(
+            "INSERT INTO turns VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(doc_id, t["idx"], t["start"], t["end"], t["label_start"], speakers.get(t["speaker_id"]),
+              t["time_start"], t["time_end"]) for t in rows["turns"]])
+        self.conn.executemany("INSERT INTO sentences VALUES (?, ?, ?, ?, ?)",
+                              [(doc_id, s["idx"], s["start"], s["end"], s["turn_idx"]) for s in rows["sentences"]])
+        self.conn.executemany("INSERT INTO lemmas VALUES (?, ?, ?)",
+                              [(l["lemma"], doc_id, l["spans"]) for l in rows["lemmas"]])
+        return doc_id, speakers
+
+    def document_uids(self) -> dict[str, int]:
+        return {r["uid"]: r["id"] for r in self._q("SELECT id, uid FROM documents")}
+
 
 
 def _document(row: sqlite3.Row) -> Document:

@@ -1,0 +1,172 @@
+"""Merging a co-author's project into this one.
+
+Documents match by the hash of their text (names may differ), codes by UUID then by name,
+coders by name, segments by UUID. Nothing is ever overwritten: what differs is reported.
+Merging twice changes nothing the second time, and A<-B holds the same segments as B<-A.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..codebook import MACQUEEN_FIELDS
+from ..errors import QualcodeError
+from ..store import Store
+
+
+@dataclass
+class MergeReport:
+    documents_added: list[str] = field(default_factory=list)
+    documents_matched: list[str] = field(default_factory=list)
+    document_conflicts: list[str] = field(default_factory=list)
+    codes_added: list[str] = field(default_factory=list)
+    code_conflicts: list[str] = field(default_factory=list)
+    coders_added: list[str] = field(default_factory=list)
+    segments_added: int = 0
+    segments_present: int = 0
+    segments_skipped: int = 0
+    participants_added: list[str] = field(default_factory=list)
+    themes_added: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {k: v for k, v in self.__dict__.items()}
+
+    def lines(self) -> list[str]:
+        out = [
+            f"documents: {len(self.documents_added)} added, {len(self.documents_matched)} already here",
+            f"codes: {len(self.codes_added)} added",
+            f"coders: {len(self.coders_added)} added" + (f" ({', '.join(self.coders_added)})" if self.coders_added else ""),
+            f"segments: {self.segments_added} added, {self.segments_present} already here"
+            + (f", {self.segments_skipped} skipped" if self.segments_skipped else ""),
+            f"participants: {len(self.participants_added)} added",
+            f"themes: {len(self.themes_added)} added",
+        ]
+        out += [f"conflict: {c}" for c in self.document_conflicts + self.code_conflicts]
+        return out
+
+
+def merge_project(ours: Store, other_path: Path, actor: str) -> MergeReport:
+    other_path = Path(other_path)
+    if not other_path.exists():
+        raise QualcodeError("no such project", other_path)
+    if other_path.resolve() == ours.path.resolve():
+        raise QualcodeError("cannot merge a project into itself", other_path)
+    theirs = Store(other_path)
+    try:
+        report = MergeReport()
+        with ours.transaction():
+            doc_map = _merge_documents(ours, theirs, report)
+            code_map = _merge_codes(ours, theirs, report)
+            _merge_participants(ours, theirs, report)
+            _merge_themes(ours, theirs, code_map, report)
+            _merge_segments(ours, theirs, doc_map, code_map, report)
+            ours.log(actor, "project.merge", {"from": other_path.name, **{
+                k: (len(v) if isinstance(v, list) else v) for k, v in report.to_json().items()}})
+        return report
+    finally:
+        theirs.close()
+
+
+def _merge_documents(ours: Store, theirs: Store, report: MergeReport) -> dict[int, int]:
+    doc_map: dict[int, int] = {}
+    names = ours.document_names()
+    for doc in sorted((theirs.document(s.id) for s in theirs.document_summaries()), key=lambda d: d.position):
+        same = ours.document_by_hash(doc.text_sha256)
+        if same:
+            doc_map[doc.id] = same.id
+            report.documents_matched.append(doc.name)
+            continue
+        if doc.name in names:
+            report.document_conflicts.append(
+                f"document '{doc.name}' has different text here and there: not merged, nor its segments")
+            continue
+        rows = theirs.document_rows(doc.id)
+        new_id, speakers = ours.insert_document_rows(rows, doc.name)
+        for sp in rows["speakers"]:
+            key = sp["participant"] or f"{doc.name}/{sp['label']}"
+            existing = ours.participant_by_key(key)
+            pid = existing.id if existing else ours.upsert_participant(key, None, {})
+            ours.link_speaker(speakers[sp["id"]], pid)
+        names.add(doc.name)
+        doc_map[doc.id] = new_id
+        report.documents_added.append(doc.name)
+    return doc_map
+
+
+def _merge_codes(ours: Store, theirs: Store, report: MergeReport) -> dict[int, int]:
+    mine = ours.codes()
+    by_uid = {c.uid: c for c in mine}
+    by_name = {c.name: c for c in mine}
+    code_map: dict[int, int] = {}
+    for code in theirs.codes():  # parents come before children
+        match = by_uid.get(code.uid)
+        if match and match.name != code.name:
+            report.code_conflicts.append(f"code '{code.name}' is called '{match.name}' here: kept '{match.name}'")
+        if match is None and code.name in by_name:
+            match = by_name[code.name]
+            report.code_conflicts.append(f"code '{code.name}' has another UUID here: matched by name")
+        if match:
+            code_map[code.id] = match.id
+            continue
+        parent = code_map.get(code.parent_id) if code.parent_id else None
+        new_id = ours.insert_code(code.name, parent, uid=code.uid, color=code.color, codable=code.codable)
+        if code.retired:
+            ours.update_code(new_id, retired=1)
+        for f, texts in (("label", code.labels), *((f, getattr(code, f)) for f in MACQUEEN_FIELDS)):
+            ours.set_code_texts(new_id, f, texts)
+        code_map[code.id] = new_id
+        by_name[code.name] = code
+        report.codes_added.append(code.name)
+    return code_map
+
+
+def _merge_participants(ours: Store, theirs: Store, report: MergeReport) -> None:
+    for person in theirs.participants():
+        existing = ours.participant_by_key(person.key)
+        if existing is None:
+            report.participants_added.append(person.key)
+        # attributes we lack are added; where both have one, ours is kept
+        attributes = {**person.attributes, **(existing.attributes if existing else {})}
+        ours.upsert_participant(person.key, (existing and existing.pseudonym) or person.pseudonym, attributes)
+
+
+def _merge_themes(ours: Store, theirs: Store, code_map: dict[int, int], report: MergeReport) -> None:
+    mine = ours.themes()
+    known = {t.uid for t in mine} | {t.name for t in mine}
+    for theme in theirs.themes():
+        if theme.uid in known or theme.name in known:
+            continue
+        theme_id = ours.insert_theme(theme.name, theme.uid)
+        ours.set_theme_texts(theme_id, "label", theme.labels)
+        ours.set_theme_texts(theme_id, "definition", theme.definition)
+        ours.set_theme_codes(theme_id, [code_map[c] for c in theme.code_ids if c in code_map])
+        report.themes_added.append(theme.name)
+
+
+def _merge_segments(ours: Store, theirs: Store, doc_map: dict[int, int], code_map: dict[int, int],
+                    report: MergeReport) -> None:
+    present = ours.segment_uids()
+    # the same coding made twice (same coder, code and span) is one segment, whatever its uid
+    same = {(r["doc_id"], r["code_id"], r["coder_name"], r["start"], r["end"]) for r in ours.segment_rows()}
+    coders = set(ours.coders())
+    for row in theirs.segment_rows():
+        if row["doc_id"] not in doc_map or row["code_id"] not in code_map:
+            report.segments_skipped += 1
+            continue
+        key = (doc_map[row["doc_id"]], code_map[row["code_id"]], row["coder_name"], row["start"], row["end"])
+        if row["uid"] in present or key in same:
+            report.segments_present += 1
+            continue
+        same.add(key)
+        if row["coder_name"] not in coders:
+            coders.add(row["coder_name"])
+            report.coders_added.append(row["coder_name"])
+        ours.insert_segment({
+            "uid": row["uid"], "doc_id": doc_map[row["doc_id"]], "code_id": code_map[row["code_id"]],
+            "coder_id": ours.coder_id(row["coder_name"]), "start": row["start"], "end": row["end"],
+            "memo": row["memo"], "exemplar": row["exemplar"], "translation": row["translation"],
+            "created_at": row["created_at"],
+        })
+        present.add(row["uid"])
+        report.segments_added += 1

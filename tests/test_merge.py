@@ -1,0 +1,132 @@
+"""Merging co-authors' projects: idempotent, order-independent, matching documents by text."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+
+import pytest
+
+from conftest import CORPORA, ROOT
+from qualcode.cli import main
+from qualcode.demo import code_quotes
+from qualcode.errors import QualcodeError
+from qualcode.exchange.merge import merge_project
+from qualcode.project import Project
+
+FILES = ["sv/fokusgrupp1_allmanlakare.txt", "sv/fokusgrupp3_sjukhuslakare.vtt", "zh/zhongliu_huli_jiaoliu.txt"]
+
+
+def build(tmp_path, name: str, coder: str, rename: dict[str, str] | None = None):
+    """A co-author's own project: the same transcripts (perhaps renamed), the codebook, their coding."""
+    folder = tmp_path / f"{name}-files"
+    folder.mkdir()
+    paths = []
+    for f in FILES:
+        src = CORPORA / f
+        target = folder / ((rename or {}).get(src.stem, src.stem) + src.suffix)
+        shutil.copy(src, target)
+        paths.append(target)
+    path = tmp_path / f"{name}.qualcode"
+    with Project(path, create=True) as p:
+        p.import_files(paths, actor=coder)
+        p.load_codebook(ROOT / "codebooks" / "balint.yaml", actor=coder)
+        rows = [r for r in csv.DictReader((CORPORA / "demo_codings.csv").open(encoding="utf-8"))
+                if r["coder"] == coder]
+        for r in rows:
+            r["document"] = (rename or {}).get(r["document"], r["document"])
+        codings = tmp_path / f"{name}.csv"
+        with codings.open("w", encoding="utf-8", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+        code_quotes(p, codings)
+    return path
+
+
+def fingerprint(path):
+    with Project(path) as p:
+        docs = {d.id: p.document(d.id).text_sha256 for d in p.documents()}
+        codes = {c.id: c.uid for c in p.codes()}
+        return sorted((docs[s.doc_id], codes[s.code_id], s.coder, s.start, s.end, s.memo or "", s.uid)
+                      for s in p.store.segments(with_text=False))
+
+
+@pytest.fixture
+def coauthors(tmp_path):
+    karin = build(tmp_path, "karin", "karin")
+    li = build(tmp_path, "li", "li", rename={"zhongliu_huli_jiaoliu": "肿瘤科焦点小组"})
+    return karin, li
+
+
+def test_merge_is_order_independent_and_idempotent(coauthors, tmp_path):
+    karin, li = coauthors
+    ab, ba = tmp_path / "ab.qualcode", tmp_path / "ba.qualcode"
+    shutil.copy(karin, ab)
+    shutil.copy(li, ba)
+    with Project(ab) as p:
+        report = merge_project(p.store, li, actor="karin")
+    # every document matched by its text, the renamed Chinese one included
+    assert sorted(report.documents_matched) == sorted(["fokusgrupp1_allmanlakare", "fokusgrupp3_sjukhuslakare",
+                                                      "肿瘤科焦点小组"])
+    assert report.documents_added == [] and report.codes_added == [] and report.coders_added == ["li"]
+    with Project(li) as p:
+        assert report.segments_added == len(p.segments())
+    with Project(ba) as p:
+        merge_project(p.store, karin, actor="li")
+    assert fingerprint(ab) == fingerprint(ba)
+    before = fingerprint(ab)
+    with Project(ab) as p:
+        again = merge_project(p.store, li, actor="karin")
+    assert again.segments_added == 0 and fingerprint(ab) == before
+    with Project(ab) as p:
+        assert {s.coder for s in p.segments()} == {"karin", "li"}
+        assert len(p.documents()) == 3
+
+
+def test_new_documents_codes_participants_come_along(coauthors, tmp_path):
+    karin, li = coauthors
+    extra = tmp_path / "extra.txt"
+    extra.write_text("Moderator: Hej.\nD9: Ny fokusgrupp.\nModerator: Tack.\n", encoding="utf-8")
+    with Project(li) as p:
+        p.import_files([extra], group="GP C")
+        p.add_code("Ny kod från Li", actor="li")
+        p.add_segment("extra", "Ny kod från Li", 20, 34, coder="li", memo="bara hos Li")
+    with Project(karin) as p:
+        report = merge_project(p.store, li, actor="karin")
+        assert report.documents_added == ["extra"] and report.codes_added == ["Ny kod från Li"]
+        segment = p.segments(doc="extra")[0]
+        assert (segment.text, segment.memo, segment.coder) == ("Ny fokusgrupp.", "bara hos Li", "li")
+        assert [t.speaker for t in p.units("extra", "turn")] == ["Moderator", "D9", "Moderator"]
+        assert "extra/D9" in {x.key for x in p.participants()}
+
+
+def test_same_name_different_text_is_reported_not_merged(coauthors, tmp_path):
+    karin, li = coauthors
+    other = tmp_path / "other.qualcode"
+    folder = tmp_path / "changed"
+    folder.mkdir()
+    changed = folder / "fokusgrupp1_allmanlakare.txt"
+    changed.write_text("Moderator: En annan text.\nD1: Helt annan.\n", encoding="utf-8")
+    with Project(other, create=True) as p:
+        p.import_files([changed])
+        p.add_code("K")
+        p.add_segment("fokusgrupp1_allmanlakare", "K", 11, 26, coder="li")
+    with Project(karin) as p:
+        before = fingerprint(karin)
+        report = merge_project(p.store, other, actor="karin")
+        assert report.document_conflicts and "fokusgrupp1_allmanlakare" in report.document_conflicts[0]
+        assert report.segments_skipped == 1 and report.segments_added == 0
+    assert fingerprint(karin) == before
+
+
+def test_merge_cli_and_errors(coauthors, tmp_path, capsys):
+    karin, li = coauthors
+    assert main(["-p", str(karin), "merge", str(li), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["segments_added"] > 0 and out["coders_added"] == ["li"]
+    assert main(["-p", str(karin), "merge", str(tmp_path / "nope.qualcode")]) == 2
+    assert "no such project" in capsys.readouterr().err
+    with Project(karin) as p, pytest.raises(QualcodeError, match="into itself"):
+        merge_project(p.store, karin, actor="x")
