@@ -29,6 +29,35 @@ def clean(text: str) -> str:
     return _XML_INVALID.sub("", text)
 
 
+def clean_offsets(raw: str) -> list[int]:
+    """For each code point offset 0..len(raw) of `raw`, the offset in `clean(raw)`.
+
+    clean() only removes characters (a BOM, the CR of CRLF, control characters) and
+    recomposes (NFC); removed characters map to the next kept one, so a span [s, e) of
+    raw maps to [map[s], map[e])."""
+    mapping = [0] * (len(raw) + 1)
+    out = 0
+    i = 0
+    n = len(raw)
+    while i < n:
+        ch = raw[i]
+        mapping[i] = out
+        if (i == 0 and ch == "\ufeff") or _XML_INVALID.match(ch) or (ch == "\r" and i + 1 < n and raw[i + 1] == "\n"):
+            i += 1
+            continue
+        # a run of one base and its combining marks may compose into fewer code points
+        j = i + 1
+        while j < n and unicodedata.combining(raw[j]):
+            j += 1
+        composed = unicodedata.normalize("NFC", raw[i:j].replace("\r", "\n"))
+        for k in range(i, j):
+            mapping[k] = out + min(k - i, len(composed) - 1) if k > i else out
+        out += len(composed)
+        i = j
+    mapping[n] = out
+    return mapping
+
+
 def is_cjk(ch: str) -> bool:
     return unicodedata.east_asian_width(ch) in "WF"
 

@@ -59,6 +59,24 @@ def read_document(path: Path, lang: str = "auto", speakers: str = "auto") -> Pre
     )
 
 
+def prepare_text(name: str, text: str, *, lang: str = "auto", speakers: str = "auto",
+                 source_name: str | None = None, format: str = "txt", raw_sha256: str | None = None,
+                 reflow: bool = False) -> PreparedDocument:
+    """A document from text that did not come from a file of ours (a REFI-QDA source, say).
+
+    Only `clean()` is applied unless `reflow` is asked for, so offsets that another tool
+    computed on this text stay meaningful (see `clean_offsets`)."""
+    text = normalize(text) if reflow else clean(text)
+    if not text.strip():
+        raise QualcodeError("empty text", name)
+    return PreparedDocument(
+        name=name, source_name=source_name or name, format=format, encoding="utf-8",
+        lang=detect_language(text) if lang == "auto" else lang, text=text,
+        raw_sha256=raw_sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        turns=find_turns(text, speakers),
+    )
+
+
 def _from_cues(cues: list[Cue]) -> tuple[str, list[Turn]]:
     """Subtitle cues become one paragraph per turn: consecutive cues of a speaker are one turn."""
     merged: list[list] = []  # [speaker, [texts], start, end]
