@@ -303,6 +303,42 @@ def cmd_settings(args, project) -> None:
         print(f"display_language = {project.display_language or ''}")
 
 
+def cmd_export(args, project) -> None:
+    if args.what == "themes":
+        path = _output_path(args.out)
+        project.export_themes(path, lang=args.lang, quotes=args.quotes, themes=args.theme or None,
+                              groups=args.group or None, translation=not args.no_translation,
+                              coders=args.coders.split(",") if args.coders else None)
+        print(f"wrote {path}")
+    elif args.what == "qdpx":
+        from .exchange.qdpx import export_qdpx
+
+        path = _output_path(args.out)
+        report = export_qdpx(project, path, nvivo=args.nvivo)
+        for line in report.lines():
+            print(line)
+    else:
+        raise QualcodeError("export what? (themes or qdpx)", args.what)
+
+
+def _output_path(out: str) -> Path:
+    """A bare file name goes to exports/, the default output folder."""
+    path = Path(out)
+    if path.parent == Path(".") and not out.startswith("./"):
+        Path("exports").mkdir(exist_ok=True)
+        path = Path("exports") / path
+    return path
+
+
+def cmd_redact(args, project) -> None:
+    names = project.add_redaction(args.name, actor=args.coder) if args.name else project.redactions()
+    if args.json:
+        emit_json(names)
+    else:
+        for name in names:
+            print(name)
+
+
 def cmd_merge(args, project) -> None:
     from .exchange.merge import merge_project
 
@@ -428,6 +464,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--doc")
     p.add_argument("--code")
     p.add_argument("--coder", dest="coder_filter", help="only this coder's segments")
+    p.add_argument("--json", action="store_true")
+
+    p = command("export", "export for manuscripts (themes: .docx .md .csv .xlsx) or other tools (qdpx)",
+                cmd_export)
+    p.add_argument("what", choices=["themes", "qdpx"])
+    p.add_argument("out", metavar="OUT", help="output file (a bare name goes to exports/)")
+    p.add_argument("--lang", help="language of labels: sv, zh or en (default: the project's)")
+    p.add_argument("--quotes", type=int, default=3, help="quotes per theme (default 3)")
+    p.add_argument("--theme", action="append", metavar="NAME", help="only this theme (repeat)")
+    p.add_argument("--group", action="append", metavar="NAME", help="only this group (repeat)")
+    p.add_argument("--no-translation", action="store_true", help="leave translations out")
+    p.add_argument("--coders", help="whose coding counts (default: consensus if any, else all)")
+    p.add_argument("--nvivo", action="store_true", help="qdpx: positions in UTF-16 units as NVivo counts")
+
+    p = command("redact", "names never to appear in exports (they become [name]); without NAME, list them",
+                cmd_redact, writes=True)
+    p.add_argument("name", nargs="?", metavar="NAME")
     p.add_argument("--json", action="store_true")
 
     p = command("merge", "merge a co-author's project into this one (documents by text, codes by UUID)",

@@ -16,6 +16,7 @@ from .model import Document, DocumentSummary, Participant, Unit
 from .ops.codebook import CodebookOps
 from .ops.coding import CodingOps
 from .ops.common import check_span, default_coder
+from .ops.reports import ReportOps
 from .store import Store
 from .text.prepare import PreparedDocument, analyze_document, read_document
 
@@ -29,7 +30,7 @@ class ImportReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
 
 
-class Project(CodebookOps, CodingOps):
+class Project(CodebookOps, CodingOps, ReportOps):
     def __init__(self, path: Path | str, *, create: bool = False) -> None:
         path = Path(path)
         if not create and not path.exists():

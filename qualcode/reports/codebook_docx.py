@@ -5,7 +5,7 @@ from __future__ import annotations
 from docx.shared import Cm
 
 from ..codebook import FIELD_TITLES, MACQUEEN_FIELDS, Codebook, CodeEntry
-from .docx_common import add_heading, add_paragraph, add_run, new_document, shade, to_bytes
+from .docx_common import add_heading, add_paragraph, add_run, new_document, set_widths, shade, to_bytes
 
 HEADINGS = {
     "en": {"title": "Codebook", "themes": "Themes", "codes": "Codes", "theme": "Theme",
@@ -104,7 +104,4 @@ def _code_row(table, code: CodeEntry, book: Codebook, lang: str, fallbacks: list
 
 
 def _widths(table, widths) -> None:
-    table.autofit = False
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths):
-            cell.width = width
+    set_widths(table, widths)

@@ -114,3 +114,13 @@ def to_bytes(document) -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def set_widths(table, widths) -> None:
+    """Column widths that both Word (cell widths) and LibreOffice (the table grid) honour."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths):
+        column.width = width
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths):
+            cell.width = width

@@ -1,0 +1,298 @@
+"""Theme summaries as data: what a manuscript's results section needs, in no file format.
+
+`summarize()` is a pure function of `SummaryInput` (gathered from a project by
+`Project.summary_input()`), so every number can be tested by hand.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from ..model import Code, Segment, Theme
+from ..text.speakers import is_role
+
+MODERATOR = re.compile(r"^(moderator|mod|m|facilitator|intervjuare|interviewer|主持人|主持|访谈者|采访者)\s*\d*$",
+                       re.IGNORECASE)
+GROUP_WORDS = {"en": "({group} group, {who})", "sv": "(grupp {group}, {who})", "zh": "（{group}组，{who}）"}
+
+
+@dataclass
+class DocInput:
+    id: int
+    name: str
+    group: str | None
+    position: int
+    text: str
+    sentences: list[tuple[int, int]]
+    turns: list[tuple[int, int, str | None]]  # speech start, end, participant key
+
+
+@dataclass
+class PersonInput:
+    key: str
+    pseudonym: str | None
+    group: str | None
+    labels: list[str]  # speaker labels, in every document where the person speaks
+    names: list[str] = field(default_factory=list)  # real names known from attributes
+
+    @property
+    def moderator(self) -> bool:
+        return any(MODERATOR.match(label) for label in self.labels)
+
+
+@dataclass
+class SummaryInput:
+    title: str | None
+    documents: list[DocInput]
+    people: dict[str, PersonInput]
+    codes: list[Code]
+    themes: list[Theme]
+    segments: list[Segment]
+    coders: list[str]
+    redactions: list[str] = field(default_factory=list)
+    agreement: dict | None = None
+
+
+@dataclass
+class Quote:
+    text: str
+    translation: str | None
+    attribution: str
+    participant: str | None
+    group: str | None
+    document: str
+    start: int
+    end: int
+    exemplar: bool
+    code: str
+
+
+@dataclass
+class ThemeResult:
+    name: str
+    definition: str
+    codes: list[tuple[str, str, str | None]]  # label, brief definition, colour
+    segments: int
+    participants: int
+    documents: int
+    groups: list[str]
+    per_group: dict[str, dict[str, int]]  # group -> {"segments", "participants"}
+    quotes: list[Quote]
+
+
+@dataclass
+class Summary:
+    title: str | None
+    lang: str
+    documents: int
+    participants: int
+    moderators: int
+    groups: list[str]
+    coders: list[str]
+    agreement: dict | None
+    themes: list[ThemeResult]
+    frequencies: list[tuple[str, dict[str, int]]]  # code label -> group -> segments
+    saturation: list[tuple[str, int, int]]  # document, new codes, cumulative codes
+    redacted: list[str]
+
+
+def _pick(texts: dict[str, str], lang: str) -> str:
+    return texts.get(lang) or next(iter(texts.values()), "")
+
+
+def summarize(inp: SummaryInput, lang: str = "en", *, quotes: int = 3, themes: list[str] | None = None,
+              groups: list[str] | None = None, translation: bool = True,
+              coders: list[str] | None = None) -> Summary:
+    """Per theme: definition, codes, how widely voiced, and quotes safe to publish."""
+    coders = coders or (["consensus"] if "consensus" in inp.coders else inp.coders)
+    docs = {d.id: d for d in inp.documents}
+    segments = _dedupe([s for s in inp.segments if s.coder in coders and s.doc_id in docs])
+    speaker = _speaker_index(inp.documents)
+    group_of = lambda s: _group(inp, docs[s.doc_id], speaker(s))  # noqa: E731
+    if groups:
+        segments = [s for s in segments if group_of(s) in groups]
+    codes = {c.id: c for c in inp.codes}
+    redact = _redactor(inp)
+    chosen_themes = [t for t in inp.themes if not themes or t.name in themes or t.label(lang) in themes]
+    results = []
+    for theme in chosen_themes:
+        members = [codes[i] for i in theme.code_ids if i in codes]
+        mine = [s for s in segments if s.code_id in {c.id for c in members}]
+        spans = {(s.doc_id, s.start, s.end) for s in mine}
+        people = {speaker(s) for s in mine} - {None}
+        per_group: dict[str, dict[str, int]] = {}
+        for s in mine:
+            g = group_of(s) or "—"
+            entry = per_group.setdefault(g, {"segments": 0, "participants": 0, "_people": set()})
+            entry["segments"] += 1
+            entry["_people"].add(speaker(s))
+        for entry in per_group.values():
+            entry["participants"] = len(entry.pop("_people") - {None})
+        results.append(ThemeResult(
+            name=theme.label(lang), definition=_pick(theme.definition, lang),
+            codes=[(c.label(lang), _pick(c.brief, lang).rstrip(".。"), c.color) for c in members],
+            segments=len(spans), participants=len(people), documents=len({s.doc_id for s in mine}),
+            groups=sorted(per_group), per_group=dict(sorted(per_group.items())),
+            quotes=_quotes(inp, mine, docs, speaker, group_of, codes, lang, quotes, translation, redact),
+        ))
+    included_people = {p for d in inp.documents for _, _, p in d.turns if p}
+    people = [inp.people[k] for k in sorted(included_people) if k in inp.people]
+    all_groups = sorted({g for g in (group_of(s) for s in segments) if g}
+                        | {d.group for d in inp.documents if d.group})
+    return Summary(
+        title=inp.title, lang=lang, documents=len(inp.documents),
+        participants=sum(1 for p in people if not p.moderator), moderators=sum(1 for p in people if p.moderator),
+        groups=all_groups, coders=coders, agreement=inp.agreement, themes=results,
+        frequencies=_frequencies(inp, segments, group_of, codes, lang),
+        saturation=_saturation(inp, segments), redacted=redact.names,
+    )
+
+
+def _dedupe(segments: list[Segment]) -> list[Segment]:
+    """The same code on the same span by several coders counts once."""
+    seen, out = set(), []
+    for s in sorted(segments, key=lambda s: (s.doc_id, s.start, s.end, s.code_id, not s.exemplar, s.id)):
+        key = (s.doc_id, s.code_id, s.start, s.end)
+        if key not in seen:
+            seen.add(key)
+            out.append(s)
+    return out
+
+
+def _speaker_index(documents: list[DocInput]):
+    from bisect import bisect_right
+
+    index = {d.id: ([t[0] for t in d.turns], d.turns) for d in documents}
+
+    def speaker(segment: Segment) -> str | None:
+        starts, turns = index[segment.doc_id]
+        i = bisect_right(starts, segment.start) - 1
+        if i >= 0 and turns[i][0] <= segment.start < turns[i][1]:
+            return turns[i][2]
+        return None
+
+    return speaker
+
+
+def _group(inp: SummaryInput, doc: DocInput, person: str | None) -> str | None:
+    p = inp.people.get(person) if person else None
+    return (p.group if p and p.group else None) or doc.group
+
+
+class _Redactor:
+    """Replaces real names and speaker labels by pseudonyms (or [name]) in quotes."""
+
+    def __init__(self, replacements: list[tuple[str, str]]) -> None:
+        self.names = sorted({name for name, _ in replacements}, key=len, reverse=True)
+        self.replacements = dict(replacements)
+        patterns = []
+        for name in self.names:
+            if re.search(r"[\u3400-\u9fff]", name):
+                patterns.append(re.escape(name))
+            else:
+                patterns.append(rf"(?<![\w]){re.escape(name)}(?![\w])")
+        self.regex = re.compile("|".join(patterns), re.IGNORECASE) if patterns else None
+
+    def __call__(self, text: str) -> str:
+        if not self.regex:
+            return text
+        lower = {k.casefold(): v for k, v in self.replacements.items()}
+        return self.regex.sub(lambda m: lower.get(m.group(0).casefold(), "[name]"), text)
+
+
+def _redactor(inp: SummaryInput) -> _Redactor:
+    replacements: list[tuple[str, str]] = []
+    for person in inp.people.values():
+        alias = person.pseudonym or person.key
+        for label in person.labels:
+            cjk_single = len(label) == 1 and re.match(r"[\u3400-\u9fff]", label)
+            # a one-character label like 甲 is also part of words (甲状腺): left alone
+            if not cjk_single and label != alias and not (person.moderator and is_role(label)):
+                replacements.append((label, alias))
+        replacements += [(name, alias) for name in person.names if name]
+    replacements += [(name, "[name]") for name in inp.redactions if name]
+    return _Redactor(replacements)
+
+
+def _quotes(inp, segments, docs, speaker, group_of, codes, lang, limit, translation, redact) -> list[Quote]:
+    candidates = sorted(segments, key=lambda s: (not s.exemplar, docs[s.doc_id].position, s.start))
+    exemplars = [s for s in candidates if s.exemplar]
+    others = [s for s in candidates if not s.exemplar]
+    # spread the others across groups and people: round-robin over groups, people within
+    by_group: dict[str, list[Segment]] = {}
+    for s in others:
+        by_group.setdefault(group_of(s) or "", []).append(s)
+    ordered: list[Segment] = []
+    queues = [_spread_people(v, speaker) for _, v in sorted(by_group.items())]
+    while any(queues):
+        for q in queues:
+            if q:
+                ordered.append(q.pop(0))
+    chosen: list[Quote] = []
+    for s in exemplars + ordered:
+        if len(chosen) >= limit:
+            break
+        doc = docs[s.doc_id]
+        start, end = _whole_sentences(doc, s.start, s.end)
+        text = redact(doc.text[start:end])
+        if any(q.document == doc.name and q.start < end and start < q.end for q in chosen):
+            continue
+        if any(fuzz.ratio(text, q.text) >= 85 for q in chosen):
+            continue  # a near-duplicate says nothing new
+        person = speaker(s)
+        p = inp.people.get(person) if person else None
+        who = (p.pseudonym or p.key) if p else doc.name
+        group = group_of(s)
+        attribution = GROUP_WORDS.get(lang, GROUP_WORDS["en"]).format(group=group or "—", who=who)
+        chosen.append(Quote(text=text, translation=redact(s.translation) if translation and s.translation else None,
+                            attribution=attribution, participant=who if p else None, group=group,
+                            document=doc.name, start=start, end=end, exemplar=s.exemplar,
+                            code=codes[s.code_id].label(lang)))
+    return chosen
+
+
+def _spread_people(segments: list[Segment], speaker) -> list[Segment]:
+    by_person: dict[str, list[Segment]] = {}
+    for s in segments:
+        by_person.setdefault(speaker(s) or "", []).append(s)
+    queues = [v for _, v in sorted(by_person.items())]
+    out: list[Segment] = []
+    while any(queues):
+        for q in queues:
+            if q:
+                out.append(q.pop(0))
+    return out
+
+
+def _whole_sentences(doc: DocInput, start: int, end: int) -> tuple[int, int]:
+    """Widen a span to the sentences it touches (a quote should not begin mid-sentence)."""
+    touching = [(a, b) for a, b in doc.sentences if a < end and start < b]
+    if not touching:
+        return start, end
+    return min(start, touching[0][0]), max(end, touching[-1][1])
+
+
+def _frequencies(inp, segments, group_of, codes, lang) -> list[tuple[str, dict[str, int]]]:
+    table: dict[int, dict[str, int]] = {}
+    for s in segments:
+        row = table.setdefault(s.code_id, {})
+        g = group_of(s) or "—"
+        row[g] = row.get(g, 0) + 1
+    return [(codes[c.id].label(lang), table.get(c.id, {})) for c in inp.codes if c.codable and c.id in table]
+
+
+def _saturation(inp: SummaryInput, segments: list[Segment]) -> list[tuple[str, int, int]]:
+    """New codes per transcript in import order: when the curve flattens, saturation."""
+    seen: set[int] = set()
+    out = []
+    by_doc: dict[int, set[int]] = {}
+    for s in segments:
+        by_doc.setdefault(s.doc_id, set()).add(s.code_id)
+    for doc in sorted(inp.documents, key=lambda d: d.position):
+        new = by_doc.get(doc.id, set()) - seen
+        seen |= new
+        out.append((doc.name, len(new), len(seen)))
+    return out

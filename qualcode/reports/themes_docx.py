@@ -1,0 +1,92 @@
+"""The theme summary as a Word document for the manuscript."""
+
+from __future__ import annotations
+
+from docx.shared import Cm, Pt
+
+from .docx_common import add_heading, add_paragraph, add_run, new_document, set_widths, shade, to_bytes
+from .summary import Summary
+from .words import method_text, words
+
+HEADER_FILL = "#D9E2F3"
+
+
+def _table(document, headers: list[str], widths_cm: list[float]):
+    table = document.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    table.autofit = False
+    for cell, text in zip(table.rows[0].cells, headers):
+        add_run(cell.paragraphs[0], text, bold=True)
+        shade(cell, HEADER_FILL)
+    _widths(table, widths_cm)
+    return table
+
+
+def _widths(table, widths_cm: list[float]) -> None:
+    set_widths(table, [Cm(w) for w in widths_cm])
+
+
+def _row(table, values: list, widths_cm: list[float]) -> None:
+    cells = table.add_row().cells
+    for cell, value, width in zip(cells, values, widths_cm):
+        add_run(cell.paragraphs[0], "" if value is None else str(value))
+        cell.width = Cm(width)
+
+
+def render(summary: Summary) -> bytes:
+    w = words(summary.lang)
+    document = new_document(summary.title or w["title"])
+    add_heading(document, summary.title or w["title"], 0)
+
+    add_heading(document, w["method"], 1)
+    add_paragraph(document, method_text(summary))
+
+    add_heading(document, w["themes"], 1)
+    widths = [3.8, 5.6, 2.3, 2.5, 2.8]
+    table = _table(document, [w["theme"], w["codes"], w["segments"], w["participants"], w["groups"]], widths)
+    for t in summary.themes:
+        _row(table, [t.name, "; ".join(label for label, _, _ in t.codes), t.segments, t.participants,
+                     ", ".join(t.groups)], widths)
+
+    for t in summary.themes:
+        add_heading(document, t.name, 1)
+        if t.definition:
+            add_paragraph(document, t.definition)
+        paragraph = add_paragraph(document)
+        add_run(paragraph, f"{w['codes']}: ", bold=True)
+        for i, (label, brief, colour) in enumerate(t.codes):
+            add_run(paragraph, ("; " if i else "") + label, bold=True, color=colour)
+            if brief:
+                add_run(paragraph, f" – {brief}")
+        paragraph = add_paragraph(document)
+        add_run(paragraph, f"{w['by_group']}: ", bold=True)
+        add_run(paragraph, ", ".join(f"{g} {c['segments']} ({c['participants']})" for g, c in t.per_group.items()))
+        if t.quotes:
+            add_heading(document, w["quotes"], 2)
+        for q in t.quotes:
+            quote = add_paragraph(document)
+            quote.paragraph_format.left_indent = Cm(1)
+            quote.paragraph_format.space_after = Pt(2)
+            add_run(quote, f"“{q.text}” ", italic=True)
+            add_run(quote, q.attribution)
+            if q.translation:
+                translated = add_paragraph(document)
+                translated.paragraph_format.left_indent = Cm(1)
+                add_run(translated, f"{w['translation']}: ", bold=True, size=9)
+                add_run(translated, q.translation, size=9)
+
+    add_heading(document, w["frequencies"], 1)
+    groups = summary.groups
+    # the code column keeps at least 5 cm; the groups share the rest of the 17 cm text width
+    widths = [max(5.0, 17.0 - 1.7 * len(groups))] + [(17.0 - max(5.0, 17.0 - 1.7 * len(groups))) / max(len(groups), 1)] * len(groups)
+    table = _table(document, [w["code"], *groups], widths)
+    for code, counts in summary.frequencies:
+        _row(table, [code, *[counts.get(g, 0) for g in groups]], widths)
+
+    add_heading(document, w["saturation"], 1)
+    add_paragraph(document, w["saturation_text"])
+    widths = [9.0, 4.0, 4.0]
+    table = _table(document, [w["document"], w["new"], w["cumulative"]], widths)
+    for name, new, cumulative in summary.saturation:
+        _row(table, [name, new, cumulative], widths)
+    return to_bytes(document)

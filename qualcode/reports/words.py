@@ -1,0 +1,66 @@
+"""The words of the manuscript exports, in the languages of the study."""
+
+from __future__ import annotations
+
+WORDS = {
+    "en": {
+        "title": "Themes", "method": "Method", "themes": "Overview of themes", "theme": "Theme",
+        "definition": "Definition", "codes": "Codes", "segments": "Segments", "participants": "Participants",
+        "documents": "Documents", "groups": "Groups", "quotes": "Quotes", "translation": "Translation",
+        "frequencies": "Code frequencies by group", "code": "Code", "saturation": "Saturation",
+        "document": "Transcript", "new": "New codes", "cumulative": "Codes so far", "by_group": "By group",
+        "exemplar": "exemplar",
+        "method_text": ("The analysis covers {documents} transcripts with {participants} participants"
+                        "{moderators} in {ngroups} groups ({groups}), coded by {ncoders} coders ({coders})."),
+        "moderators": " (and {n} moderators)",
+        "agreement_text": ("Intercoder agreement ({unit} units): pooled Cohen's κ = {kappa}, "
+                           "Krippendorff's α = {alpha}, agreement {percent}."),
+        "saturation_text": "New codes per transcript, in import order.",
+    },
+    "sv": {
+        "title": "Teman", "method": "Metod", "themes": "Översikt över teman", "theme": "Tema",
+        "definition": "Definition", "codes": "Koder", "segments": "Segment", "participants": "Deltagare",
+        "documents": "Dokument", "groups": "Grupper", "quotes": "Citat", "translation": "Översättning",
+        "frequencies": "Kodfrekvenser per grupp", "code": "Kod", "saturation": "Mättnad",
+        "document": "Transkript", "new": "Nya koder", "cumulative": "Koder hittills", "by_group": "Per grupp",
+        "exemplar": "typcitat",
+        "method_text": ("Analysen omfattar {documents} transkript med {participants} deltagare"
+                        "{moderators} i {ngroups} grupper ({groups}), kodade av {ncoders} kodare ({coders})."),
+        "moderators": " (och {n} moderatorer)",
+        "agreement_text": ("Interbedömarreliabilitet ({unit}): poolad Cohens κ = {kappa}, "
+                           "Krippendorffs α = {alpha}, överensstämmelse {percent}."),
+        "saturation_text": "Nya koder per transkript, i importordning.",
+    },
+    "zh": {
+        "title": "主题", "method": "方法", "themes": "主题概览", "theme": "主题", "definition": "定义",
+        "codes": "编码", "segments": "编码片段", "participants": "参与者", "documents": "文档", "groups": "小组",
+        "quotes": "引文", "translation": "译文", "frequencies": "各小组编码频数", "code": "编码",
+        "saturation": "饱和度", "document": "转录稿", "new": "新编码", "cumulative": "累计编码", "by_group": "按小组",
+        "exemplar": "典型引文",
+        "method_text": "本分析涵盖{documents}份转录稿，{participants}名参与者{moderators}，分属{ngroups}个小组（{groups}），由{ncoders}名编码者（{coders}）编码。",
+        "moderators": "（另有{n}名主持人）",
+        "agreement_text": "编码者间一致性（{unit}）：合并Cohen's κ = {kappa}，Krippendorff's α = {alpha}，一致率{percent}。",
+        "saturation_text": "按导入顺序，每份转录稿新增的编码数。",
+    },
+}
+
+
+def words(lang: str) -> dict[str, str]:
+    return {**WORDS["en"], **WORDS.get(lang, {})}
+
+
+def method_text(summary) -> str:
+    w = words(summary.lang)
+    moderators = w["moderators"].format(n=summary.moderators) if summary.moderators else ""
+    text = w["method_text"].format(
+        documents=summary.documents, participants=summary.participants, moderators=moderators,
+        ngroups=len(summary.groups), groups=", ".join(summary.groups), ncoders=len(summary.coders),
+        coders=", ".join(summary.coders))
+    a = summary.agreement
+    if a and a.get("overall"):
+        fmt = lambda v: "–" if v is None else f"{v:.2f}"  # noqa: E731
+        overall = a["overall"]
+        text += " " + w["agreement_text"].format(
+            unit=a.get("unit", ""), kappa=fmt(overall.get("pooled_kappa")), alpha=fmt(overall.get("alpha")),
+            percent="–" if overall.get("percent") is None else f"{100 * overall['percent']:.0f} %")
+    return text

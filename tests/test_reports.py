@@ -1,0 +1,188 @@
+"""Theme summaries: exact counts, quotes safe to publish, and the four file formats."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import zipfile
+from collections import defaultdict
+
+import docx
+import openpyxl
+import pytest
+
+from qualcode.cli import main
+from qualcode.model import Code, Segment, Theme
+from qualcode.project import Project
+from qualcode.reports.summary import DocInput, PersonInput, SummaryInput, summarize
+from qualcode.reports.themes_tables import cell
+
+TEXT = ("Moderator: Hur var det?\n"
+        "Anna: Det var tryggt. Jag kunde prata om Erik utan oro. Ingen skvallrade.\n"
+        "Bo: Jag höll med Anna. Det var tryggt.\n"
+        "Anna: Tiden var ett problem. Det var på kvällarna.\n")
+
+
+def _input() -> SummaryInput:
+    def span(s: str, nth: int = 0) -> tuple[int, int]:
+        i = -1
+        for _ in range(nth + 1):
+            i = TEXT.index(s, i + 1)
+        return i, i + len(s)
+
+    sentences = []
+    turns = []
+    for line_start, line in zip([0] + [m.end() for m in re.finditer("\n", TEXT)][:-1], TEXT.splitlines()):
+        label, speech = line.split(": ", 1)
+        start = line_start + len(label) + 2
+        turns.append((start, start + len(speech), {"Moderator": "M1", "Anna": "P1", "Bo": "P2"}[label]))
+        for m in re.finditer(r"[^.?]+[.?]", speech):
+            a = start + m.start() + (len(m.group()) - len(m.group().lstrip()))
+            sentences.append((a, start + m.end()))
+    doc = DocInput(1, "fg", "GP A", 1, TEXT, sentences, turns)
+    safe = Code(1, "u1", "Trygghet", None, 1, "#4E79A7", labels={"en": "Safety"}, brief={"en": "Feeling safe."})
+    time = Code(2, "u2", "Tid", None, 2, "#F28E2B", labels={"en": "Time"})
+    theme = Theme(1, "t1", "Trygghet och tid", 1, labels={"en": "Safety and time"},
+                  definition={"en": "Both."}, code_ids=[1, 2])
+
+    def seg(i, code, quote, nth=0, coder="a", exemplar=False, translation=None):
+        a, b = span(quote, nth)
+        return Segment(i, f"s{i}", 1, "fg", code, ["", "Trygghet", "Tid"][code], coder, a, b, TEXT[a:b],
+                       exemplar=exemplar, translation=translation)
+
+    segments = [
+        seg(1, 1, "Det var tryggt.", 0, exemplar=True, translation="It felt safe."),
+        seg(2, 1, "Det var tryggt.", 0, coder="b"),  # same span, other coder: counts once
+        seg(3, 1, "Det var tryggt.", 1),  # Bo says the same: a near-duplicate quote
+        seg(4, 1, "Jag kunde prata om Erik"),  # part of a sentence: quoted whole
+        seg(5, 2, "Tiden var ett problem."),
+    ]
+    people = {"M1": PersonInput("M1", "Moderator", "GP A", ["Moderator"]),
+              "P1": PersonInput("P1", "P1", "GP A", ["Anna"]),
+              "P2": PersonInput("P2", "P2", "GP B", ["Bo"], names=["Bo Ek"])}
+    return SummaryInput("Studie", [doc], people, [safe, time], [theme], segments, ["a", "b"], redactions=["Erik"])
+
+
+def test_summary_counts_and_quotes_by_hand():
+    s = summarize(_input(), "en", quotes=5)
+    (theme,) = s.themes
+    assert (theme.name, theme.definition) == ("Safety and time", "Both.")
+    assert theme.codes == [("Safety", "Feeling safe", "#4E79A7"), ("Time", "", "#F28E2B")]
+    # segments: 1 (and its twin by b), 3, 4, 5 -> four distinct spans; people: Anna (P1), Bo (P2)
+    assert (theme.segments, theme.participants, theme.documents) == (4, 2, 1)
+    assert theme.per_group == {"GP A": {"segments": 3, "participants": 1}, "GP B": {"segments": 1, "participants": 1}}
+    texts = [q.text for q in theme.quotes]
+    assert texts[0] == "Det var tryggt." and theme.quotes[0].exemplar
+    assert theme.quotes[0].translation == "It felt safe."
+    assert theme.quotes[0].attribution == "(GP A group, P1)"
+    # Bo's identical sentence is a near-duplicate: left out; the partial segment is quoted whole,
+    # with the redacted name replaced
+    assert "Jag kunde prata om [name] utan oro." in texts
+    assert "Tiden var ett problem." in texts
+    assert not any("Det var tryggt." == t for t in texts[1:])
+    assert s.participants == 2 and s.moderators == 1 and s.groups == ["GP A", "GP B"]
+    assert s.saturation == [("fg", 2, 2)]
+    assert s.frequencies == [("Safety", {"GP A": 2, "GP B": 1}), ("Time", {"GP A": 1})]
+
+
+def test_quote_limit_groups_filter_and_no_translation():
+    s = summarize(_input(), "en", quotes=1, groups=["GP B"], translation=False)
+    (theme,) = s.themes
+    assert theme.segments == 1 and [q.attribution for q in theme.quotes] == ["(GP B group, P2)"]
+    s = summarize(_input(), "sv", quotes=1, translation=False)
+    assert s.themes[0].quotes[0].translation is None
+    assert s.themes[0].quotes[0].attribution == "(grupp GP A, P1)"
+
+
+def test_speaker_labels_and_names_become_pseudonyms():
+    inp = _input()
+    inp.segments.append(Segment(9, "s9", 1, "fg", 1, "Trygghet", "a", TEXT.index("Jag höll med Anna."),
+                                TEXT.index("Jag höll med Anna.") + 18, ""))
+    s = summarize(inp, "en", quotes=10)
+    texts = " ".join(q.text for q in s.themes[0].quotes)
+    assert "Jag höll med P1." in texts and "Anna" not in texts and "Erik" not in texts
+
+
+def test_cells_are_neutralised():
+    assert [cell(v) for v in ("=1+1", "+46 70", "-- hej", "@x", "ok", 3, None, "a\x07b")] == [
+        "'=1+1", "'+46 70", "'-- hej", "'@x", "ok", 3, None, "ab"]
+
+
+@pytest.fixture
+def exported(demo_path, tmp_path):
+    with Project(demo_path) as p:
+        p.add_redaction("Kungsbacka")
+        names = {"Anna", "Erik", "Karin", "Johan", "Kungsbacka"}
+        paths = {fmt: p.export_themes(tmp_path / f"themes.{fmt}", "sv", quotes=4) for fmt in ("docx", "md", "csv", "xlsx")}
+        summary = p.theme_summary("sv", quotes=4)
+    return demo_path, paths, summary, names
+
+
+def test_docx_counts_match_segments_json_aggregated_independently(exported, capsys):
+    path, paths, summary, _ = exported
+    assert main(["-p", str(path), "segments", "--json"]) == 0
+    segments = json.loads(capsys.readouterr().out)
+    assert main(["-p", str(path), "theme", "show", "--json"]) == 0
+    themes = json.loads(capsys.readouterr().out)
+    with Project(path) as p:
+        labels = {c.name: c.label("sv") for c in p.codes()}
+        theme_labels = {t.name: t.label("sv") for t in p.themes()}
+    # the summary counts the consensus coder if there is one, else everyone, each span once
+    spans = defaultdict(set)
+    for t in themes:
+        for s in segments:
+            if s["code"] in t["codes"]:
+                spans[theme_labels[t["name"]]].add((s["doc"], s["start"], s["end"]))
+    document = docx.Document(str(paths["docx"]))
+    overview = document.tables[0]
+    rows = {r.cells[0].text: r.cells for r in overview.rows[1:]}
+    assert set(rows) == set(spans)
+    for name, cells in rows.items():
+        assert int(cells[2].text) == len(spans[name]), name
+        assert cells[1].text == "; ".join(labels[c] for c in next(t for t in themes if theme_labels[t["name"]] == name)["codes"])
+
+
+def test_docx_quotes_are_exact_substrings_fonts_and_no_redacted_name(exported):
+    path, paths, summary, names = exported
+    with Project(path) as p:
+        texts = {d.name: p.document(d.id).text for d in p.documents()}
+    for theme in summary.themes:
+        for q in theme.quotes:
+            original = texts[q.document][q.start:q.end]
+            if not any(re.search(rf"(?<!\w){n}(?!\w)", original) for n in names):
+                assert q.text == original  # an exact substring of its document
+            assert q.text in " ".join(p.text for p in docx.Document(str(paths["docx"])).paragraphs)
+    xml = zipfile.ZipFile(paths["docx"]).read("word/document.xml").decode("utf-8")
+    styles = zipfile.ZipFile(paths["docx"]).read("word/styles.xml").decode("utf-8")
+    assert 'w:eastAsia="SimSun"' in styles and 'w:eastAsia="SimSun"' in xml
+    for fmt, file in paths.items():
+        blob = file.read_bytes() if fmt in ("md", "csv") else b"".join(
+            zipfile.ZipFile(file).read(n) for n in zipfile.ZipFile(file).namelist())
+        content = blob.decode("utf-8", "ignore")
+        for name in names:
+            assert not re.search(rf"(?<![\w]){name}(?![\w])", content), (fmt, name)
+    assert b"PAGE" in zipfile.ZipFile(paths["docx"]).read("word/footer1.xml")
+
+
+def test_csv_xlsx_md_hold_the_same_quotes(exported):
+    _, paths, summary, _ = exported
+    quotes = [q.text for t in summary.themes for q in t.quotes]
+    rows = list(csv.DictReader(io.StringIO(paths["csv"].read_text(encoding="utf-8-sig"))))
+    assert [r["quote"].removeprefix("'") for r in rows if r["table"] == "quote"] == quotes
+    assert {r["table"] for r in rows} == {"theme", "theme_group", "quote", "frequency", "saturation"}
+    book = openpyxl.load_workbook(paths["xlsx"])
+    assert book.sheetnames == ["Översikt över teman", "Per grupp", "Citat", "Kodfrekvenser per grupp", "Mättnad"]
+    sheet = book["Citat"]
+    assert [str(r[2]).removeprefix("'") for r in sheet.iter_rows(min_row=2, values_only=True)] == quotes
+    md = paths["md"].read_text(encoding="utf-8")
+    assert all(q.replace("|", "\\|") in md for q in quotes)
+
+
+def test_export_writes_atomically_and_bad_format_changes_nothing(demo_path, tmp_path, capsys):
+    out = tmp_path / "t.docx"
+    assert main(["-p", str(demo_path), "export", "themes", str(out), "--lang", "zh"]) == 0
+    assert out.exists() and not list(tmp_path.glob(".t.docx.*"))
+    assert main(["-p", str(demo_path), "export", "themes", str(tmp_path / "t.pdf")]) == 2
+    assert not (tmp_path / "t.pdf").exists()
