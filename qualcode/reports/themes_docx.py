@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from docx.shared import Cm, Pt
+from docx.shared import Cm
 
-from .docx_common import add_heading, add_paragraph, add_run, new_document, set_widths, shade, to_bytes
+from .docx_common import (FastParagraphs, add_heading, add_paragraph, add_run, new_document, set_widths, shade,
+                          to_bytes)
 from .summary import Summary
 from .words import method_text, words
 
@@ -63,17 +64,11 @@ def render(summary: Summary) -> bytes:
         add_run(paragraph, ", ".join(f"{g} {c['segments']} ({c['participants']})" for g, c in t.per_group.items()))
         if t.quotes:
             add_heading(document, w["quotes"], 2)
+        quotes = FastParagraphs(document)
         for q in t.quotes:
-            quote = add_paragraph(document)
-            quote.paragraph_format.left_indent = Cm(1)
-            quote.paragraph_format.space_after = Pt(2)
-            add_run(quote, f"“{q.text}” ", italic=True)
-            add_run(quote, q.attribution)
+            quotes.add("Quote Text", [(f"“{q.text}” ", "Quote Words", False), (q.attribution, None, False)])
             if q.translation:
-                translated = add_paragraph(document)
-                translated.paragraph_format.left_indent = Cm(1)
-                add_run(translated, f"{w['translation']}: ", bold=True, size=9)
-                add_run(translated, q.translation, size=9)
+                quotes.add("Quote Translation", [(f"{w['translation']}: ", None, True), (q.translation, None, False)])
 
     add_heading(document, w["frequencies"], 1)
     groups = summary.groups
