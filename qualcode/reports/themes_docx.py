@@ -43,7 +43,7 @@ def render(summary: Summary) -> bytes:
     add_paragraph(document, method_text(summary))
 
     add_heading(document, w["themes"], 1)
-    widths = [3.8, 5.6, 2.3, 2.5, 2.8]
+    widths = [3.6, 5.2, 2.5, 2.9, 2.8]
     table = _table(document, [w["theme"], w["codes"], w["segments"], w["participants"], w["groups"]], widths)
     for t in summary.themes:
         _row(table, [t.name, "; ".join(label for label, _, _ in t.codes), t.segments, t.participants,
