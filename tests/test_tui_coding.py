@@ -195,3 +195,22 @@ def test_pinned_quick_codes(demo_path):
         # pinned slots hold their codes; the others fill with codebook order, skipping the pinned
         rest = [c.name for c in codable if c.name not in (last.name, codable[0].name)]
         assert after == [last.name, rest[0], codable[0].name, *rest[1:7]]
+
+
+async def test_export_dialog_writes_the_summary_in_a_worker(demo_path, tmp_path):
+    from qualcode.tui.screens import ExportDialog
+
+    app = make_app(demo_path, coder="tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportDialog)
+        path = app.screen.query_one("#export-path")
+        path.value = str(tmp_path / "out.md")
+        app.screen.query_one("#export-go").press()
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert (tmp_path / "out.md").exists()
+        assert any("wrote" in n.message for n in app._notifications)
+    assert "# " in (tmp_path / "out.md").read_text(encoding="utf-8")

@@ -23,7 +23,7 @@ from ..errors import QualcodeError
 from ..model import Code, Segment, Unit
 from ..ops.coding import coded_units, covering
 from ..project import Project
-from .screens import ChoicePrompt, CodePicker, HelpScreen, NewCode, TextPrompt
+from .screens import ChoicePrompt, CodePicker, ExportChoice, ExportDialog, HelpScreen, NewCode, TextPrompt
 from .widgets.codebook import CodebookTree
 from .widgets.documents import DocumentList
 from .widgets.inspector import Inspector
@@ -43,7 +43,7 @@ KEY_SECTIONS = [
     ("Find and view", [("/", "search the document (text and word forms)"), ("n / N", "next / previous hit"),
                        ("v", "layer: my coding, everyone's, or one coder's (blind coding)"),
                        ("enter (codebook)", "all segments of the code across documents")]),
-    ("Workbench", [("tab", "next pane"), ("f2 / f3", "hide or show documents / codebook"),
+    ("Workbench", [("ctrl+e", "export the theme summary (docx, md, csv, xlsx)"), ("tab", "next pane"), ("f2 / f3", "hide or show documents / codebook"),
                    ("f4 / f5", "narrower / wider codebook pane"), ("ctrl+p", "command palette"),
                    ("?", "this help"), ("q", "quit")]),
 ]
@@ -72,6 +72,7 @@ class QualcodeApp(App):
         Binding("n", "next_hit", "Next hit", show=False),
         Binding("N", "previous_hit", "Previous hit", show=False),
         Binding("v", "cycle_layer", "Layer", show=False),
+        Binding("ctrl+e", "export", "Export", show=False, priority=True),
         Binding("f2", "toggle_documents", "Docs", show=False),
         Binding("f3", "toggle_side", "Codebook", show=False),
         Binding("f4", "resize_side(-4)", "Narrower", show=False),
@@ -486,12 +487,44 @@ class QualcodeApp(App):
             yield SystemCommand(binding.description, f"key: {binding.key_display or binding.key}",
                                 partial(self.run_action, binding.action))
         yield SystemCommand("Import files…", "import transcripts into this project", self.ask_import)
+        yield SystemCommand("Export theme summary…", "Word, Markdown, CSV or Excel", self.action_export)
         for code in self.codes.values():
             if code.codable:
                 yield SystemCommand(f"Segments of: {code.label(self.lang)}", "retrieval across documents",
                                     partial(self.post_message, CodebookTree.CodeChosen(code)))
         for doc in self.project.documents():
             yield SystemCommand(f"Open: {doc.name}", doc.group or "", partial(self.open_document, doc.id))
+
+    # --- export in a worker ---------------------------------------------------------------------
+
+    def action_export(self) -> None:
+        themes = [(t.label(self.lang), t.name) for t in self.project.themes()]
+        if not themes:
+            self.notify("The codebook has no themes to summarise yet.", severity="warning")
+            return
+
+        def go(choice: ExportChoice | None) -> None:
+            if choice is not None:
+                self.export_themes(choice)
+
+        self.push_screen(ExportDialog(themes, self.lang), go)
+
+    @work(thread=True, exclusive=True, group="export")
+    def export_themes(self, choice: ExportChoice) -> None:
+        bar = self.query_one("#progress", ProgressBar)
+        self.call_from_thread(setattr, bar, "display", True)
+        self.call_from_thread(bar.update, total=None)  # indeterminate: one step, of unknown length
+        try:
+            path = Path(choice.path)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with Project(self.project_path) as project:
+                project.export_themes(path, choice.lang, quotes=choice.quotes, themes=choice.themes,
+                                      translation=choice.translation)
+            self.call_from_thread(self.notify, f"wrote {path}")
+        except (QualcodeError, OSError, ValueError) as exc:
+            self.call_from_thread(self.notify, str(exc), severity="error")
+        finally:
+            self.call_from_thread(setattr, bar, "display", False)
 
     # --- import in a worker ---------------------------------------------------------------------
 

@@ -166,3 +166,64 @@ class HelpScreen(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+@dataclass(frozen=True)
+class ExportChoice:
+    path: str
+    lang: str
+    themes: list[str]
+    quotes: int
+    translation: bool
+
+
+class ExportDialog(ModalScreen[ExportChoice | None]):
+    """Theme summary export: format, language, themes and quotes per theme."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    FORMATS = [("Word (.docx)", "docx"), ("Markdown (.md)", "md"), ("CSV (.csv)", "csv"), ("Excel (.xlsx)", "xlsx")]
+
+    def __init__(self, themes: list[tuple[str, str]], lang: str | None) -> None:
+        super().__init__()
+        self.themes = themes  # (label, name)
+        self.lang = lang or "en"
+
+    def compose(self) -> ComposeResult:
+        from textual.containers import Horizontal
+        from textual.widgets import Button, Checkbox, Select, SelectionList
+
+        with Vertical(classes="dialog export"):
+            yield Label("Export theme summary", classes="dialog-title")
+            with Horizontal(classes="row"):
+                yield Select(self.FORMATS, value="docx", allow_blank=False, id="export-format")
+                yield Select([("Svenska", "sv"), ("中文", "zh"), ("English", "en")], value=self.lang
+                             if self.lang in ("sv", "zh", "en") else "en", allow_blank=False, id="export-lang")
+            yield SelectionList(*[(label, name, True) for label, name in self.themes], id="export-themes")
+            with Horizontal(classes="row"):
+                yield Label("Quotes per theme ")
+                yield Input("3", id="export-quotes", type="integer")
+                yield Checkbox("translations", True, id="export-translation")
+            yield Input("exports/themes.docx", id="export-path")
+            yield Button("Export", variant="primary", id="export-go")
+            yield Label("Escape cancels", classes="dialog-hint")
+
+    def on_select_changed(self, event) -> None:
+        if event.select.id == "export-format":
+            path = self.query_one("#export-path", Input)
+            stem = path.value.rsplit(".", 1)[0] if "." in path.value else path.value
+            path.value = f"{stem}.{event.value}"
+
+    def on_button_pressed(self) -> None:
+        from textual.widgets import Checkbox, Select, SelectionList
+
+        quotes = self.query_one("#export-quotes", Input).value or "3"
+        self.dismiss(ExportChoice(
+            path=self.query_one("#export-path", Input).value.strip(),
+            lang=str(self.query_one("#export-lang", Select).value),
+            themes=list(self.query_one("#export-themes", SelectionList).selected),
+            quotes=max(0, int(quotes)),
+            translation=self.query_one("#export-translation", Checkbox).value,
+        ))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
