@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .errors import QualcodeError
 from .model import Document, DocumentSummary, Participant, Unit
+from .ops.agreement import AgreementOps
 from .ops.codebook import CodebookOps
 from .ops.coding import CodingOps
 from .ops.common import check_span, default_coder
@@ -30,7 +31,7 @@ class ImportReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
 
 
-class Project(CodebookOps, CodingOps, ReportOps):
+class Project(CodebookOps, CodingOps, ReportOps, AgreementOps):
     def __init__(self, path: Path | str, *, create: bool = False) -> None:
         path = Path(path)
         if not create and not path.exists():

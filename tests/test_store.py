@@ -25,7 +25,7 @@ def test_pragmas_and_schema_version(project):
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
-    assert project.store.schema_version == "m001_initial"
+    assert project.store.schema_version == "m002_decisions"
     indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert {"segments_doc", "segments_code", "segments_coder"} <= indexes
 
@@ -93,3 +93,24 @@ def test_not_a_project_file(tmp_path):
     bogus.write_text("hello")
     with pytest.raises(QualcodeError, match="not a qualcode project"):
         Project(bogus)
+
+
+def test_an_older_project_is_migrated_after_a_backup(tmp_path):
+    import sqlite_utils
+
+    from qualcode.store.schema import migrations
+
+    path = tmp_path / "old.qualcode"
+    db = sqlite_utils.Database(path)
+    migrations.apply(db, stop_before="m002_decisions")
+    db.execute("INSERT INTO coders (uid, name) VALUES ('u', 'anna')")
+    db.conn.commit()
+    db.close()
+    with Project(path) as p:
+        assert p.store.schema_version == "m002_decisions"
+        assert p.store.coders() == ["anna"]
+    backup = tmp_path / "old.qualcode.before-m002_decisions.bak"
+    assert backup.exists()
+    old = sqlite3.connect(backup)
+    assert old.execute("SELECT name FROM coders").fetchall() == [("anna",)]
+    assert old.execute("SELECT COUNT(*) FROM sqlite_master WHERE name = 'decisions'").fetchone() == (0,)

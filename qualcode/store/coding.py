@@ -81,6 +81,13 @@ class CodingRows:
     def segment_uids(self) -> set[str]:
         return {r[0] for r in self._q("SELECT uid FROM segments")}
 
+    def coder_rows(self) -> list[dict]:
+        """Coders with their uids (a REFI-QDA User is a coder, its GUID the uid)."""
+        return [dict(r) for r in self._q("SELECT id, uid, name FROM coders ORDER BY id")]
+
+    def insert_coder(self, name: str, uid: str) -> int:
+        return self.conn.execute("INSERT INTO coders (uid, name) VALUES (?, ?)", (uid, name)).lastrowid
+
 
 
 def _segment(r: sqlite3.Row) -> Segment:

@@ -182,6 +182,14 @@ class DocumentRows:
     def document_uids(self) -> dict[str, int]:
         return {r["uid"]: r["id"] for r in self._q("SELECT id, uid FROM documents")}
 
+    def importers(self) -> dict[int, str]:
+        """Who imported each document (by document id)."""
+        return {r["id"]: r["imported_by"] for r in self._q("SELECT id, imported_by FROM documents")}
+
+    def set_document_uid(self, doc_id: int, uid: str) -> None:
+        """Keep the uid a document had elsewhere (a REFI-QDA source GUID), so re-exports keep it."""
+        self.conn.execute("UPDATE documents SET uid = ? WHERE id = ?", (uid, doc_id))
+
 
 
 def _document(row: sqlite3.Row) -> Document:

@@ -51,6 +51,10 @@ class ParticipantRows:
     def link_speaker(self, speaker_id: int, participant_id: int) -> None:
         self.conn.execute("UPDATE speakers SET participant_id = ? WHERE id = ?", (participant_id, speaker_id))
 
+    def set_participant_uid(self, participant_id: int, uid: str) -> None:
+        """Keep the uid a participant had elsewhere (a REFI-QDA Case GUID)."""
+        self.conn.execute("UPDATE participants SET uid = ? WHERE id = ?", (uid, participant_id))
+
     def participants(self) -> list[Participant]:
         return [self._participant(r) for r in self._q("SELECT * FROM participants ORDER BY key")]
 

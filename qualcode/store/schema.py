@@ -176,3 +176,33 @@ def m001_initial(db) -> None:
         BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
         """
     )
+
+
+@migrations()
+def m002_decisions(db) -> None:
+    run_script(
+        db,
+        """
+        -- reconciliation: one decision per disputed unit and pair of coders, with the
+        -- consensus segments it wrote (their uids), so a changed mind replaces them
+        CREATE TABLE decisions (
+            id INTEGER PRIMARY KEY,
+            uid TEXT NOT NULL UNIQUE,
+            key TEXT NOT NULL,
+            coders TEXT NOT NULL,
+            unit TEXT NOT NULL,
+            doc_id INTEGER NOT NULL REFERENCES documents(id),
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            choice TEXT NOT NULL CHECK (choice IN ('accept-a', 'accept-b', 'both', 'neither', 'edit')),
+            codes TEXT NOT NULL DEFAULT '[]',
+            note TEXT,
+            decided_by TEXT NOT NULL,
+            decided_at TEXT NOT NULL,
+            consensus TEXT NOT NULL,
+            segments TEXT NOT NULL DEFAULT '[]',
+            UNIQUE (key, consensus)
+        );
+        CREATE INDEX decisions_doc ON decisions(doc_id);
+        """,
+    )

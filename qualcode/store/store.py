@@ -17,12 +17,13 @@ import sqlite_utils
 from .base import new_uid, now  # noqa: F401  (re-exported: callers import them from here)
 from .codebook import CodebookRows
 from .coding import CodingRows
+from .decisions import DecisionRows
 from .documents import DocumentRows
 from .people import ParticipantRows
 from .schema import migrations
 
 
-class Store(DocumentRows, ParticipantRows, CodebookRows, CodingRows):
+class Store(DocumentRows, ParticipantRows, CodebookRows, CodingRows, DecisionRows):
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         # autocommit mode: transactions are explicit (BEGIN IMMEDIATE), never implicit

@@ -1,0 +1,258 @@
+"""The command line: thin commands over `Project`. The contract is ../shared/CLI.md.
+
+Errors are one line on stderr, `qualcode: error: <what> (<file or item>)`, exit code 2 for
+user errors and 1 for internal faults; a failed command leaves the project unchanged.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from .. import __version__
+from ..errors import QualcodeError
+from .codebook import (cmd_codebook_add, cmd_codebook_show, cmd_codebook_load, cmd_codebook_export,
+    cmd_codebook_edit, cmd_codebook_retire, cmd_codebook_pin, cmd_codebook_history, cmd_theme_add,
+    cmd_theme_show)
+from .commands import (cmd_init, cmd_import, cmd_docs, cmd_text, cmd_units, cmd_code, cmd_uncode,
+    cmd_segments, cmd_settings, cmd_export, cmd_redact, cmd_merge, cmd_participants, cmd_tui, cmd_demo)
+
+DEFAULT_PROJECT = "project.qualcode"
+
+
+class Parser(argparse.ArgumentParser):
+    """Usage errors as one line, like every other error (`--help` shows the usage)."""
+
+    def error(self, message: str):
+        self.exit(2, f"qualcode: error: {message} ({self.prog})\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = Parser(
+        prog="qualcode",
+        description="Code Swedish and Chinese focus-group transcripts (TUI when run without a command).",
+    )
+    parser.add_argument("--version", action="version", version=f"qualcode {__version__}")
+    parser.add_argument("-p", "--project", help="project file (default: $QUALCODE_PROJECT or ./project.qualcode)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+
+    def command(name: str, help: str, handler, *, writes: bool = False, project: bool = True,
+                coder: bool = True):
+        p = sub.add_parser(name, help=help, description=help)
+        p.set_defaults(handler=handler, writes=writes, needs_project=project, coder=None)
+        if coder:
+            p.add_argument("--coder", help="who is working (default: $QUALCODE_CODER or login name)")
+        return p
+
+    p = command("tui", "open the coding workbench", cmd_tui, project=False)
+    p.add_argument("--doc", help="document to open")
+
+    p = command("demo", "build the demo project from corpora/ and codebooks/, then open it", cmd_demo,
+                project=False)
+    p.add_argument("path", nargs="?", help="where to build it (default: ./demo.qualcode)")
+    p.add_argument("--no-tui", action="store_true", help="only build the project")
+
+    p = command("init", "create an empty project", cmd_init, project=False)
+    p.add_argument("path")
+
+    p = command("import", "import transcripts (txt, md, docx, vtt, srt)", cmd_import, writes=True)
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--lang", default="auto", choices=["auto", "sv", "zh", "en"])
+    p.add_argument("--group", help="the focus group these files belong to")
+    p.add_argument("--speakers", default="auto", metavar="auto|none|REGEX",
+                   help="how to find speaker labels: auto, none, or a regex matched at line starts "
+                        "(group 'speaker' or 1 names the speaker)")
+    p.add_argument("--json", action="store_true")
+
+    p = command("docs", "list documents", cmd_docs)
+    p.add_argument("--json", action="store_true")
+
+    p = command("text", "print a document's stored text, or a slice of it", cmd_text)
+    p.add_argument("doc", metavar="DOC")
+    p.add_argument("--start", type=int)
+    p.add_argument("--end", type=int)
+
+    p = command("units", "list a document's coding units", cmd_units)
+    p.add_argument("doc", metavar="DOC")
+    p.add_argument("--unit", default="sentence", choices=["sentence", "turn"])
+    p.add_argument("--json", action="store_true")
+
+    p = command("code", "code a span of a document", cmd_code, writes=True)
+    p.add_argument("doc", metavar="DOC")
+    p.add_argument("code", metavar="CODE")
+    p.add_argument("--span", metavar="S:E")
+    p.add_argument("--unit", metavar="sentence:K|turn:K")
+    p.add_argument("--memo")
+    p.add_argument("--json", action="store_true")
+
+    p = command("uncode", "remove a coded segment", cmd_uncode, writes=True)
+    p.add_argument("segment", metavar="SEGMENT_ID")
+
+    p = command("segments", "list coded segments", cmd_segments, coder=False)
+    p.add_argument("--doc")
+    p.add_argument("--code")
+    p.add_argument("--coder", dest="coder_filter", help="only this coder's segments")
+    p.add_argument("--json", action="store_true")
+
+    p = command("export", "export for manuscripts (themes: .docx .md .csv .xlsx) or other tools (qdpx)",
+                cmd_export)
+    p.add_argument("what", choices=["themes", "qdpx"])
+    p.add_argument("out", metavar="OUT", help="output file (a bare name goes to exports/)")
+    p.add_argument("--lang", help="language of labels: sv, zh or en (default: the project's)")
+    p.add_argument("--quotes", type=int, default=3, help="quotes per theme (default 3)")
+    p.add_argument("--theme", action="append", metavar="NAME", help="only this theme (repeat)")
+    p.add_argument("--group", action="append", metavar="NAME", help="only this group (repeat)")
+    p.add_argument("--no-translation", action="store_true", help="leave translations out")
+    p.add_argument("--coders", help="whose coding counts (default: consensus if any, else all)")
+    p.add_argument("--nvivo", action="store_true", help="qdpx: positions in UTF-16 units as NVivo counts")
+
+    p = command("redact", "names never to appear in exports (they become [name]); without NAME, list them",
+                cmd_redact, writes=True)
+    p.add_argument("name", nargs="?", metavar="NAME")
+    p.add_argument("--json", action="store_true")
+
+    p = command("merge", "merge a co-author's project into this one (documents by text, codes by UUID)",
+                cmd_merge, writes=True)
+    p.add_argument("other", metavar="OTHER_PROJECT")
+    p.add_argument("--json", action="store_true")
+
+    p = command("participants", "list participants, or load their attributes from a CSV",
+                cmd_participants, writes=True)
+    p.add_argument("action", nargs="?", choices=["list", "load"], default="list")
+    p.add_argument("file", nargs="?", metavar="FILE.csv")
+    p.add_argument("--json", action="store_true")
+
+    codebook = sub.add_parser("codebook", help="the codebook: codes and themes",
+                              description="the codebook: codes and themes")
+    cb = codebook.add_subparsers(dest="codebook_command", metavar="ACTION", required=True,
+                                 parser_class=Parser)
+
+    def cb_command(name: str, help: str, handler, *, writes: bool = False):
+        p = cb.add_parser(name, help=help, description=help)
+        p.set_defaults(handler=handler, writes=writes, needs_project=True)
+        p.add_argument("--coder", default=None, help="who is working")
+        return p
+
+    p = cb_command("add", "add one code", cmd_codebook_add, writes=True)
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("--parent", metavar="NAME")
+    p.add_argument("--color", help="#RRGGBB")
+    p.add_argument("--category", action="store_true", help="a category that groups codes, not codable")
+    p.add_argument("--json", action="store_true")
+
+    p = cb_command("show", "show the codebook", cmd_codebook_show)
+    p.add_argument("--lang", help="show labels in this language")
+    p.add_argument("--json", action="store_true")
+
+    p = cb_command("load", "load a codebook (.yaml or REFI .qdc/.qdpx), merging by UUID", cmd_codebook_load,
+                   writes=True)
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--retire", action="store_true",
+                   help="retire codes with codings that the file no longer has (else the load is refused)")
+    p.add_argument("--json", action="store_true")
+
+    p = cb_command("export", "write the codebook as .yaml, REFI .qdc or a .docx appendix", cmd_codebook_export)
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--lang", help="language of the .docx appendix")
+
+    p = cb_command("edit", "change a code: name, parent, colour or a field in a language", cmd_codebook_edit,
+                   writes=True)
+    p.add_argument("code", metavar="CODE")
+    p.add_argument("--name")
+    p.add_argument("--parent", help="new parent code ('' for the top level)")
+    p.add_argument("--color", help="#RRGGBB")
+    for option in ("label", "brief", "definition", "when-to-use", "when-not-to-use", "example"):
+        p.add_argument(f"--{option}", action="append", metavar="LANG=TEXT", dest=option.replace("-", "_"))
+    p.add_argument("--json", action="store_true")
+
+    p = cb_command("retire", "retire a code: it keeps its codings but can no longer be applied",
+                   cmd_codebook_retire, writes=True)
+    p.add_argument("code", metavar="CODE")
+
+    p = cb_command("pin", "put a code on a number key (1-9) of the workbench", cmd_codebook_pin, writes=True)
+    p.add_argument("code", metavar="CODE")
+    p.add_argument("key", type=int, choices=range(1, 10), metavar="KEY")
+
+    p = cb_command("history", "every change to the codebook: who, when, what", cmd_codebook_history)
+    p.add_argument("--json", action="store_true")
+
+    theme = sub.add_parser("theme", help="themes: named groups of codes", description="themes: named groups of codes")
+    th = theme.add_subparsers(dest="theme_command", metavar="ACTION", required=True, parser_class=Parser)
+    p = th.add_parser("add", help="add a theme", description="add a theme")
+    p.set_defaults(handler=cmd_theme_add, writes=True, needs_project=True)
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("--code", action="append", metavar="CODE", help="a code of the theme (repeat)")
+    p.add_argument("--definition")
+    p.add_argument("--lang", help="language of the definition")
+    p.add_argument("--coder", help="who is working")
+    p = th.add_parser("show", help="list themes and their codes", description="list themes and their codes")
+    p.set_defaults(handler=cmd_theme_show, writes=False, needs_project=True, coder=None)
+    p.add_argument("--lang")
+    p.add_argument("--json", action="store_true")
+
+    p = command("settings", "show or set a project setting (display_language)", cmd_settings, writes=True,
+                coder=False)
+    p.add_argument("key", nargs="?", choices=["display_language"])
+    p.add_argument("value", nargs="?")
+    return parser
+
+
+def project_path(args) -> Path:
+    return Path(args.project or os.environ.get("QUALCODE_PROJECT") or DEFAULT_PROJECT)
+
+
+def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure") and (stream.encoding or "").lower() not in ("utf-8", "utf8"):
+            stream.reconfigure(encoding="utf-8")
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    if args.command is None:
+        args = parser.parse_args([*(argv or sys.argv[1:]), "tui"])
+    path = project_path(args)
+    created = False
+    try:
+        if not args.needs_project:
+            args.handler(args, path)
+            return 0
+        from ..project import Project
+
+        created = args.writes and not path.exists()
+        with Project(path, create=args.writes) as project:
+            args.handler(args, project)
+        return 0
+    except QualcodeError as exc:
+        if created:
+            _remove_project(path)
+        for problem in getattr(exc, "problems", None) or [str(exc)]:
+            print(f"qualcode: error: {problem}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        if created:
+            _remove_project(path)
+        print("qualcode: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # a fault of ours: one line, exit 1 (QUALCODE_DEBUG=1 shows the traceback)
+        if created:
+            _remove_project(path)
+        if os.environ.get("QUALCODE_DEBUG"):
+            raise
+        print(f"qualcode: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+
+
+def _remove_project(path: Path) -> None:
+    """A project this command created and then failed to fill is not left behind."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

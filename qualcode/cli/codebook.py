@@ -1,0 +1,113 @@
+"""Codebook and theme commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import QualcodeError
+from .output import code_json, emit_json, emit_table
+
+
+def cmd_codebook_add(args, project) -> None:
+    code = project.add_code(args.name, args.parent, actor=args.coder,
+                            codable=not args.category, color=args.color)
+    if args.json:
+        emit_json(code_json(code, {c.id: c for c in project.codes()}))
+    else:
+        print(f"added code {code.id}: {code.name}")
+
+
+def cmd_codebook_show(args, project) -> None:
+    codes = project.codes()
+    by_id = {c.id: c for c in codes}
+    if args.json:
+        emit_json([code_json(c, by_id) for c in codes])
+        return
+    lang = args.lang or project.display_language
+    depth = {}
+    rows = []
+    for c in codes:
+        depth[c.id] = depth.get(c.parent_id, -1) + 1
+        rows.append([c.id, "  " * depth[c.id] + c.label(lang), c.color or "",
+                     "" if c.codable else "category", "retired" if c.retired else ""])
+    emit_table(["id", "code", "colour", "kind", "status"], rows)
+
+
+def cmd_codebook_load(args, project) -> None:
+    changes = project.load_codebook(Path(args.file), retire=args.retire, actor=args.coder)
+    if args.json:
+        emit_json(changes)
+        return
+    for change in changes:
+        print(change)
+    print(f"{len(changes)} change(s); {sum(1 for c in project.codes() if not c.retired)} codes, "
+          f"{len(project.themes())} themes")
+
+
+def cmd_codebook_export(args, project) -> None:
+    path = project.export_codebook(Path(args.file), lang=args.lang)
+    print(f"wrote {path}")
+
+
+def cmd_codebook_edit(args, project) -> None:
+    texts: dict[str, dict[str, str]] = {}
+    for option in ("label", "brief", "definition", "when_to_use", "when_not_to_use", "example"):
+        for value in getattr(args, option) or []:
+            lang, sep, text = value.partition("=")
+            if not sep or not lang:
+                raise QualcodeError(f"--{option.replace('_', '-')} takes LANG=TEXT", value)
+            texts.setdefault(option, {})[lang] = text
+    if args.name is None and args.parent is None and args.color is None and not texts:
+        raise QualcodeError("nothing to change (give --name, --parent, --color or a field)", args.code)
+    code = project.edit_code(args.code, actor=args.coder, name=args.name, parent=args.parent,
+                             color=args.color, texts=texts)
+    if args.json:
+        emit_json(code_json(code, {c.id: c for c in project.codes()}))
+    else:
+        print(f"code {code.id}: {code.name}")
+
+
+def cmd_codebook_retire(args, project) -> None:
+    code = project.retire_code(args.code, actor=args.coder)
+    print(f"code {code.id} '{code.name}' retired; its codings are kept")
+
+
+def cmd_codebook_pin(args, project) -> None:
+    project.pin_quick_code(args.key, args.code)
+    for n, code in enumerate(project.quick_codes(), start=1):
+        print(f"{n}  {code.label(project.display_language) if code else '-'}")
+
+
+def cmd_codebook_history(args, project) -> None:
+    rows = project.codebook_history()
+    if args.json:
+        emit_json([{"at": at, "by": who, "change": what} for at, who, what in rows])
+        return
+    for at, who, what in rows:
+        print(f"{at[:16].replace('T', ' ')}  {who}: {what}")
+
+
+def cmd_theme_add(args, project) -> None:
+    definition = {}
+    if args.definition:
+        lang = args.lang or project.display_language or "en"
+        definition[lang] = args.definition
+    theme = project.add_theme(args.name, args.code or [], definition=definition, actor=args.coder)
+    print(f"theme {theme.id}: {theme.name} ({len(theme.code_ids)} codes)")
+
+
+def cmd_theme_show(args, project) -> None:
+    codes = {c.id: c for c in project.codes()}
+    lang = args.lang or project.display_language
+    themes = project.themes()
+    if args.json:
+        emit_json([{"id": t.id, "uid": t.uid, "name": t.name, "labels": t.labels, "definition": t.definition,
+                    "codes": [codes[i].name for i in t.code_ids]} for t in themes])
+        return
+    for t in themes:
+        print(f"{t.id}. {t.label(lang)}")
+        definition = t.definition.get(lang or "") or next(iter(t.definition.values()), "")
+        if definition:
+            print(f"   {definition}")
+        for i in t.code_ids:
+            print(f"   - {codes[i].label(lang)}")

@@ -1,0 +1,194 @@
+"""Commands on documents, participants, segments, exports and merging."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..errors import QualcodeError
+from .output import (_clip, _output_path, _pair, _progress_bar, document_json, emit_json, emit_table,
+                     segment_json)
+
+
+def cmd_init(args, project_path: Path) -> None:
+    from ..project import Project
+
+    path = Path(args.path)
+    if path.exists():
+        raise QualcodeError("a file exists already at this path", path)
+    Project(path, create=True).close()
+    print(f"created {path}")
+
+
+def cmd_import(args, project) -> None:
+    files = [Path(f) for f in args.files]
+    qdpx = [f for f in files if f.suffix.lower() == ".qdpx"]
+    if qdpx:
+        raise QualcodeError("REFI-QDA project import is not available yet", qdpx[0])
+    bar, update = _progress_bar(len(files))
+    if bar:
+        bar.start()
+    try:
+        report = project.import_files(files, lang=args.lang, group=args.group,
+                                      speakers=args.speakers, actor=args.coder, progress=update)
+    finally:
+        if bar:
+            bar.stop()
+    for name, reason in report.skipped:
+        print(f"qualcode: skipped {name}: {reason}", file=sys.stderr)
+    if args.json:
+        emit_json([document_json(d) for d in report.imported])
+    else:
+        for d in report.imported:
+            print(f"imported {d.name}: {d.lang}, {d.chars} characters, {d.turns} turns, "
+                  f"{d.sentences} sentences, {len(d.speakers)} speakers"
+                  + (f" (encoding {d.encoding})" if d.encoding else ""))
+
+
+def cmd_docs(args, project) -> None:
+    docs = project.documents()
+    if args.json:
+        emit_json([document_json(d) for d in docs])
+        return
+    emit_table(["id", "name", "lang", "group", "chars", "turns", "sentences", "speakers", "segments"],
+               [[d.id, d.name, d.lang, d.group, d.chars, d.turns, d.sentences, len(d.speakers), d.coded]
+                for d in docs])
+
+
+def cmd_text(args, project) -> None:
+    sys.stdout.write(project.text(args.doc, args.start, args.end))
+    sys.stdout.flush()
+
+
+def cmd_units(args, project) -> None:
+    units = project.units(args.doc, args.unit)
+    if args.json:
+        emit_json([{"index": u.index, "start": u.start, "end": u.end, "speaker": u.speaker}
+                   for u in units])
+        return
+    text = project.document(args.doc).text
+    emit_table(["index", "start", "end", "speaker", "text"],
+               [[u.index, u.start, u.end, u.speaker, _clip(text[u.start:u.end])] for u in units])
+
+
+def cmd_code(args, project) -> None:
+    if (args.span is None) == (args.unit is None):
+        raise QualcodeError("give exactly one of --span S:E or --unit sentence:K|turn:K", args.doc)
+    if args.span is not None:
+        start, end = _pair(args.span, "--span", int)
+    else:
+        kind, index = _pair(args.unit, "--unit", str)
+        if not index.lstrip("-").isdigit():
+            raise QualcodeError("--unit takes sentence:K or turn:K", args.unit)
+        unit = project.unit(args.doc, kind, int(index))
+        start, end = unit.start, unit.end
+    segment = project.add_segment(args.doc, args.code, start, end, coder=args.coder, memo=args.memo)
+    if args.json:
+        emit_json(segment_json(segment))
+    else:
+        print(f"segment {segment.id}: {segment.doc} {segment.start}:{segment.end} "
+              f"[{segment.code}] by {segment.coder}")
+
+
+def cmd_uncode(args, project) -> None:
+    if not str(args.segment).isdigit():
+        raise QualcodeError("a segment id is a number", args.segment)
+    segment = project.remove_segment(int(args.segment), actor=args.coder)
+    print(f"removed segment {segment.id} [{segment.code}] from {segment.doc}")
+
+
+def cmd_segments(args, project) -> None:
+    segments = project.segments(doc=args.doc, code=args.code, coder=args.coder_filter)
+    if args.json:
+        emit_json([segment_json(s) for s in segments])
+        return
+    emit_table(["id", "doc", "start", "end", "code", "coder", "text"],
+               [[s.id, s.doc, s.start, s.end, s.code, s.coder, _clip(s.text, 50)] for s in segments])
+
+
+def cmd_settings(args, project) -> None:
+    if args.key == "display_language" and args.value:
+        project.set_display_language(args.value)
+    value = project.store.setting(args.key) if args.key else None
+    if args.key:
+        print(value if value is not None else "")
+    else:
+        print(f"display_language = {project.display_language or ''}")
+
+
+def cmd_export(args, project) -> None:
+    if args.what == "themes":
+        path = _output_path(args.out)
+        project.export_themes(path, lang=args.lang, quotes=args.quotes, themes=args.theme or None,
+                              groups=args.group or None, translation=not args.no_translation,
+                              coders=args.coders.split(",") if args.coders else None)
+        print(f"wrote {path}")
+    elif args.what == "qdpx":
+        from ..exchange.qdpx import export_qdpx
+
+        path = _output_path(args.out)
+        report = export_qdpx(project, path, nvivo=args.nvivo)
+        for line in report.lines():
+            print(line)
+    else:
+        raise QualcodeError("export what? (themes or qdpx)", args.what)
+
+
+def cmd_redact(args, project) -> None:
+    names = project.add_redaction(args.name, actor=args.coder) if args.name else project.redactions()
+    if args.json:
+        emit_json(names)
+    else:
+        for name in names:
+            print(name)
+
+
+def cmd_merge(args, project) -> None:
+    from ..exchange.merge import merge_project
+
+    report = merge_project(project.store, Path(args.other), actor=args.coder or project.default_actor())
+    if args.json:
+        emit_json(report.to_json())
+    else:
+        print("\n".join(report.lines()))
+
+
+def cmd_participants(args, project) -> None:
+    if args.action == "load":
+        if not args.file:
+            raise QualcodeError("participants load needs a CSV file", "participants load")
+        participants = project.load_participants(Path(args.file), actor=args.coder)
+        if not args.json:
+            print(f"{len(participants)} participants")
+    participants = project.participants()
+    if args.json:
+        emit_json([{"id": p.id, "uid": p.uid, "key": p.key, "pseudonym": p.pseudonym,
+                    "attributes": p.attributes,
+                    "speakers": [{"document": d, "speaker": s} for d, s in p.speakers]}
+                   for p in participants])
+    elif args.action != "load":
+        keys = sorted({k for p in participants for k in p.attributes})
+        emit_table(["key", "pseudonym", "speakers"] + keys,
+                   [[p.key, p.pseudonym, "; ".join(f"{d}/{s}" for d, s in p.speakers)]
+                    + [p.attributes.get(k, "") for k in keys] for p in participants])
+
+
+def cmd_tui(args, project_path: Path) -> None:
+    from ..project import Project
+    from ..tui.app import run
+
+    with Project(project_path) as project:
+        doc = project.document(args.doc).id if args.doc else None
+    run(project_path, coder=args.coder, doc=doc)
+
+
+def cmd_demo(args, project_path: Path) -> None:
+    from ..demo import build_demo
+
+    path = Path(args.path) if args.path else Path("demo.qualcode")
+    summary = build_demo(path, progress=None)
+    print(summary, file=sys.stderr)
+    if not args.no_tui:
+        from ..tui.app import run
+
+        run(path, coder=args.coder)

@@ -1,0 +1,88 @@
+"""Output helpers for the command line: JSON, aligned tables, progress bars."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from ..errors import QualcodeError
+
+
+def emit_json(value) -> None:
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+
+
+def emit_table(headers: list[str], rows: list[list], out=None) -> None:
+    """A plain aligned table (CJK characters count as two columns)."""
+    from ..text.normalize import display_width
+
+    out = out or sys.stdout
+    cells = [[str(h) for h in headers]] + [["" if v is None else str(v) for v in r] for r in rows]
+    widths = [max(display_width(r[i]) for r in cells) for i in range(len(headers))]
+    for n, row in enumerate(cells):
+        line = "  ".join(v + " " * (w - display_width(v)) for v, w in zip(row, widths))
+        out.write(line.rstrip() + "\n")
+        if n == 0:
+            out.write("  ".join("-" * w for w in widths) + "\n")
+
+
+def segment_json(s) -> dict:
+    return {"id": s.id, "uid": s.uid, "doc": s.doc, "start": s.start, "end": s.end, "code": s.code,
+            "coder": s.coder, "text": s.text, "memo": s.memo, "exemplar": s.exemplar,
+            "translation": s.translation}
+
+
+def document_json(d) -> dict:
+    return {"id": d.id, "uid": d.uid, "name": d.name, "lang": d.lang, "chars": d.chars,
+            "sentences": d.sentences, "turns": d.turns, "speakers": d.speakers, "group": d.group,
+            "format": d.format, "encoding": d.encoding}
+
+
+def code_json(c, codes_by_id: dict) -> dict:
+    parent = codes_by_id.get(c.parent_id)
+    return {"id": c.id, "uid": c.uid, "name": c.name, "parent": parent.name if parent else None,
+            "labels": c.labels, "color": c.color, "codable": c.codable, "retired": c.retired,
+            "brief": c.brief, "definition": c.definition, "when_to_use": c.when_to_use,
+            "when_not_to_use": c.when_not_to_use, "example": c.example}
+
+
+def _progress_bar(total: int):
+    """A rich progress bar on stderr for long imports; None when not worth showing."""
+    if total < 2 or not sys.stderr.isatty():
+        return None, None
+    from rich.console import Console
+    from rich.progress import Progress
+
+    progress = Progress(console=Console(stderr=True), transient=True)
+    task = progress.add_task("importing", total=total)
+
+    def update(what: str, done: int, of: int) -> None:
+        progress.update(task, description=what, completed=done, total=of)
+
+    return progress, update
+
+
+def _clip(text: str, width: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _pair(value: str, option: str, kind: Callable):
+    parts = value.split(":")
+    try:
+        if len(parts) != 2:
+            raise ValueError
+        return kind(parts[0]), kind(parts[1])
+    except ValueError:
+        raise QualcodeError(f"{option} takes two values separated by ':'", value) from None
+
+
+def _output_path(out: str) -> Path:
+    """A bare file name goes to exports/, the default output folder."""
+    path = Path(out)
+    if path.parent == Path(".") and not out.startswith("./"):
+        Path("exports").mkdir(exist_ok=True)
+        path = Path("exports") / path
+    return path

@@ -1,0 +1,30 @@
+"""Reconciliation decisions."""
+
+from __future__ import annotations
+
+import json
+
+from .base import new_uid, now
+
+
+class DecisionRows:
+    def decisions(self, consensus: str, coders: list[str] | None = None) -> dict[str, dict]:
+        rows = self._q("SELECT * FROM decisions WHERE consensus = ? ORDER BY id", (consensus,))
+        out = {}
+        for r in rows:
+            row = {**dict(r), "coders": json.loads(r["coders"]), "codes": json.loads(r["codes"]),
+                   "segments": json.loads(r["segments"])}
+            if coders is None or row["coders"] == coders:
+                out[r["key"]] = row
+        return out
+
+    def save_decision(self, row: dict) -> None:
+        """Insert or replace the decision on one unit (a changed mind keeps the uid)."""
+        existing = self._one("SELECT uid FROM decisions WHERE key = ? AND consensus = ?",
+                             (row["key"], row["consensus"]))
+        values = {**row, "coders": json.dumps(row["coders"], ensure_ascii=False),
+                  "codes": json.dumps(row["codes"], ensure_ascii=False), "segments": json.dumps(row["segments"]),
+                  "uid": existing["uid"] if existing else new_uid(), "decided_at": now()}
+        self.conn.execute("DELETE FROM decisions WHERE key = ? AND consensus = ?", (row["key"], row["consensus"]))
+        columns = ", ".join(values)
+        self.conn.execute(f"INSERT INTO decisions ({columns}) VALUES ({', '.join(':' + k for k in values)})", values)
