@@ -60,7 +60,7 @@ class Disagreement:
 
 def cohen_kappa(both: int, only_a: int, only_b: int, neither: int,
                 pooled: bool = False) -> tuple[float | None, str | None]:
-    """Cohen's κ of a 2×2 table as (κ, None), or (None, reason) when pₑ = 1 or there are no units."""
+    """Cohen's κ of a 2×2 table as (κ, None), or (None, reason) when pₑ = 1 or N = 0."""
     every, any_ = ("every code", "any code") if pooled else ("this code", "this code")
     if both + only_a + only_b + neither == 0:
         return None, "kappa undefined: there are no units to compare"
@@ -177,7 +177,7 @@ class CodeAgreement:
         reasons = [self.alpha_undefined] if self.alpha_undefined else []
         if self.kappa is None:
             why = list(dict.fromkeys(p.undefined for p in self.pairs))
-            reasons.insert(0, why[0] if len(why) == 1 else "kappa undefined for every pair of coders")
+            reasons.insert(0, why[0] if len(why) == 1 else "kappa undefined for every coder pair")
         return "; ".join(reasons) or None
 
     def to_json(self) -> dict:
@@ -208,6 +208,8 @@ class CodePresence:
 
 @dataclass
 class AgreementReport:
+    """What compute_agreement found; to_json() gives the documented JSON."""
+
     unit: str
     coders: list[str]
     documents: list[str]
@@ -225,7 +227,8 @@ class AgreementReport:
     @property
     def pooled(self) -> list[PairTable]:
         """Per pair of coders, the 2×2 tables summed over all codes."""
-        return self._pooled(PairTable, "pairs", ("both", "only_a", "only_b", "neither"), pooled=True)
+        fields = ("both", "only_a", "only_b", "neither")
+        return self._pooled(PairTable, "pairs", fields, pooled=True)
 
     @property
     def pooled_overlap(self) -> list[OverlapCount]:
@@ -270,7 +273,8 @@ class AgreementReport:
                           "agree": p.agree} for p in self.presence],
             "overlap": {"threshold": self.overlap_threshold,
                         "codes": [c.overlap_json() for c in self.codes],
-                        **{k: v for k, v in overlap[0].to_json().items() if k in ("matched", "only")},
+                        "matched": overlap[0].matched,
+                        "only": overlap[0].to_json()["only"],
                         "percent": _ratio(sum(p.matched for p in overlap), segments),
                         "pairs": [p.to_json() for p in overlap]},
         }
@@ -322,30 +326,30 @@ def _prepare(documents: list[DocumentCoding], coders: list[str], unit: str,
     sdoc = np.repeat(np.arange(len(documents)), [len(d.spans) for d in documents])
     scoder = np.fromiter(map(dict(zip(coders, count())).get, map(attrgetter("coder"), spans),
                              repeat(-1)), np.int64, n)
-    if codes is None:  # numbered as met; unknown codes map to −1 otherwise
-        code_ids = defaultdict(count().__next__)
-        scode = np.fromiter(map(code_ids.__getitem__, map(attrgetter("code"), spans)), np.int64, n)
-    else:
-        code_ids = dict(zip(dict.fromkeys(codes), count()))
-        scode = np.fromiter(map(code_ids.get, map(attrgetter("code"), spans), repeat(-1)),
-                            np.int64, n)
     if codes is None:  # every code a compared coder used here, sorted by name
-        names = list(code_ids)
+        ids = defaultdict(count().__next__)
+        scode = np.fromiter(map(ids.__getitem__, map(attrgetter("code"), spans)), np.int64, n)
+        names = list(ids)
         codes = sorted(names[i] for i in np.flatnonzero(np.bincount(scode[scoder >= 0],
                                                                     minlength=len(names))))
         remap = np.full(len(names), -1)
-        remap[[code_ids[c] for c in codes]] = np.arange(len(codes))
+        remap[[ids[c] for c in codes]] = np.arange(len(codes))
         scode = remap[scode]
     else:
-        codes = list(code_ids)
+        codes = list(dict.fromkeys(codes))
+        scode = np.fromiter(map(dict(zip(codes, count())).get, map(attrgetter("code"), spans),
+                                repeat(-1)), np.int64, n)
     # offsets outside the text are clipped to it; empty and reversed segments cover nothing
     base, size = doc_start[sdoc], lengths[sdoc]
     sstart = base + np.clip(np.fromiter(map(attrgetter("start"), spans), np.int64, n), 0, size)
     send = base + np.clip(np.fromiter(map(attrgetter("end"), spans), np.int64, n), 0, size)
     keep = np.flatnonzero((scoder >= 0) & (scode >= 0) & (send > sstart))
-    keep = keep[np.argsort((scoder[keep] * len(codes) + scode[keep]) * (doc_start[-1] + 1)
-                           + sstart[keep], kind="stable")]
-    sstart, send = sstart[keep], send[keep]
+    # sort by coder, code and start, packed into one key and unpacked after
+    key = (scoder[keep] * len(codes) + scode[keep]) * (doc_start[-1] + 1) + sstart[keep]
+    order = np.argsort(key, kind="stable")
+    group, sstart = np.divmod(key[order], doc_start[-1] + 1)
+    keep = keep[order]
+    send = send[keep]
 
     if unit == "char":
         # Whitespace characters are not units at all: each non-whitespace character is one unit.
@@ -362,8 +366,9 @@ def _prepare(documents: list[DocumentCoding], coders: list[str], unit: str,
         base, size = doc_start[udoc], lengths[udoc]
         ustart = base + np.clip(flat[:, 0], 0, size)
         uend = np.maximum(base + np.clip(flat[:, 1], 0, size), ustart)
+    scoder, scode = np.divmod(group, max(len(codes), 1))
     return _Data(coders, codes, doc_start, udoc, uindex, ustart, uend, nw[ustart], nw[uend],
-                 sdoc[keep], scoder[keep], scode[keep], sstart, send, nw[sstart], nw[send])
+                 sdoc[keep], scoder, scode, sstart, send, nw[sstart], nw[send])
 
 
 def _presence(d: _Data) -> np.ndarray:
@@ -373,13 +378,13 @@ def _presence(d: _Data) -> np.ndarray:
     live = live[np.lexsort((d.ub[live], d.ua[live]))]
     ua, ub = d.ua[live], d.ub[live]
     if np.any(np.diff(ub) < 0):
-        raise ValueError("coding units must not nest inside one another")
+        raise ValueError("coding units must not nest: a unit lies strictly inside another")
     # ordered units: a segment meets a run of them, from the first ending after it starts to the
     # last starting before it ends. Segments come sorted by coder, code and start, so their runs
     # merge into disjoint blocks in one sweep; block edges and a cumulative sum mark the units.
     first = np.searchsorted(ub, d.sa, "right")
     stop = np.searchsorted(ua, d.sb, "left")
-    hit = first < stop  # never for a segment of whitespace only
+    hit = (first < stop) & (d.sb > d.sa)  # whitespace alone marks nothing
     width = len(live) + 1
     row = (d.scoder[hit] * K + d.scode[hit]) * width
     lo, hi = row + first[hit], np.maximum.accumulate(row + stop[hit])
@@ -413,7 +418,8 @@ def _match(ka, sa, ea, kb, sb, eb, threshold: float, span: int) -> np.ndarray:
     ia, ib, jac = ia[ok], ib[ok], jac[ok]
     taken_a, taken_b = np.zeros(len(ka), bool), np.zeros(len(kb), bool)
     # most pairs compete with no other: they match whatever the order
-    alone = (np.bincount(ia, minlength=len(ka))[ia] == 1) & (np.bincount(ib, minlength=len(kb))[ib] == 1)
+    alone = ((np.bincount(ia, minlength=len(ka))[ia] == 1)
+             & (np.bincount(ib, minlength=len(kb))[ib] == 1))
     taken_a[ia[alone]] = taken_b[ib[alone]] = True
     rank = np.flatnonzero(~alone)[np.argsort(-jac[~alone], kind="stable")]  # (a, b) order on ties
     ia, ib = ia[rank], ib[rank]
