@@ -85,8 +85,13 @@ def krippendorff_alpha(data: np.ndarray, pooled: bool = False) -> tuple[float | 
         which = ("every unit marked with " + ("every code" if pooled else "this code") if ones
                  else "no unit marked with " + ("any code" if pooled else "this code"))
         return None, f"alpha undefined: all coders agree on a single value ({which})"
+    # every coder judges every unit (present or not), so the per-unit counts of 0s and 1s are
+    # all α needs: the same α as from the reliability matrix, without the package's
+    # own counting pass over it
+    ones_per_unit = np.count_nonzero(data, axis=0)
+    counts = np.stack([data.shape[0] - ones_per_unit, ones_per_unit], axis=1)
     try:
-        value = float(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
+        value = float(krippendorff.alpha(value_counts=counts, level_of_measurement="nominal"))
     except ValueError as exc:
         return None, f"alpha undefined: {exc}"
     return (value, None) if np.isfinite(value) else (None, "alpha undefined: not a number")
