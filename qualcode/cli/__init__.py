@@ -16,6 +16,7 @@ from ..errors import QualcodeError
 from .codebook import (cmd_codebook_add, cmd_codebook_show, cmd_codebook_load, cmd_codebook_export,
     cmd_codebook_edit, cmd_codebook_retire, cmd_codebook_pin, cmd_codebook_history, cmd_theme_add,
     cmd_theme_show)
+from .team import cmd_agreement, cmd_disagreements, cmd_reconcile
 from .commands import (cmd_init, cmd_import, cmd_docs, cmd_text, cmd_units, cmd_code, cmd_uncode,
     cmd_segments, cmd_settings, cmd_export, cmd_redact, cmd_merge, cmd_participants, cmd_tui, cmd_demo)
 
@@ -111,6 +112,34 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("redact", "names never to appear in exports (they become [name]); without NAME, list them",
                 cmd_redact, writes=True)
     p.add_argument("name", nargs="?", metavar="NAME")
+    p.add_argument("--json", action="store_true")
+
+    def team(name: str, help: str, handler, writes: bool = False):
+        p = command(name, help, handler, writes=writes)
+        p.add_argument("--coders", required=True, metavar="A,B[,C…]")
+        p.add_argument("--unit", default="sentence", choices=["sentence", "turn", "char"])
+        p.add_argument("--doc", action="append", metavar="DOC", help="compare this document (repeat)")
+        return p
+
+    p = team("agreement", "intercoder agreement: percent, Cohen's kappa, Krippendorff's alpha", cmd_agreement)
+    p.add_argument("--code", action="append", metavar="CODE", help="only this code (repeat)")
+    p.add_argument("--overlap", type=float, default=0.9, help="Jaccard threshold for segment overlap")
+    p.add_argument("--out", metavar="FILE", help="also write the table as .docx or .csv")
+    p.add_argument("--json", action="store_true")
+
+    p = team("disagreements", "where two coders differ, unit by unit", cmd_disagreements)
+    p.add_argument("--code", action="append", metavar="CODE")
+    p.add_argument("--json", action="store_true")
+
+    p = team("reconcile", "the queue of disagreements; --decide records a decision into the consensus coder",
+             cmd_reconcile, writes=True)
+    p.add_argument("--decide", nargs=2, metavar=("ID", "CHOICE"),
+                   help="CHOICE: accept-a, accept-b, both, neither or edit")
+    p.add_argument("--note")
+    p.add_argument("--span", metavar="S:E", help="with edit: the span the consensus codes")
+    p.add_argument("--code", action="append", metavar="CODE", help="with edit: the codes to keep")
+    p.add_argument("--agreed", action="store_true", help="first write what both coders agree on")
+    p.add_argument("--consensus", default="consensus", help="the consensus coder's name")
     p.add_argument("--json", action="store_true")
 
     p = command("merge", "merge a co-author's project into this one (documents by text, codes by UUID)",

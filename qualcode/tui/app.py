@@ -488,12 +488,22 @@ class QualcodeApp(App):
                                 partial(self.run_action, binding.action))
         yield SystemCommand("Import files…", "import transcripts into this project", self.ask_import)
         yield SystemCommand("Export theme summary…", "Word, Markdown, CSV or Excel", self.action_export)
+        coders = [c for c in self.project.store.coders() if c != "consensus"]
+        for i, a in enumerate(coders):
+            for b in coders[i + 1:]:
+                yield SystemCommand(f"Reconcile {a} and {b}", "walk their disagreements into the consensus",
+                                    partial(self.reconcile, a, b))
         for code in self.codes.values():
             if code.codable:
                 yield SystemCommand(f"Segments of: {code.label(self.lang)}", "retrieval across documents",
                                     partial(self.post_message, CodebookTree.CodeChosen(code)))
         for doc in self.project.documents():
             yield SystemCommand(f"Open: {doc.name}", doc.group or "", partial(self.open_document, doc.id))
+
+    def reconcile(self, a: str, b: str) -> None:
+        from .reconcile import ReconcileScreen
+
+        self.push_screen(ReconcileScreen(a, b))
 
     # --- export in a worker ---------------------------------------------------------------------
 

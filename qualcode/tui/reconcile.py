@@ -1,0 +1,164 @@
+"""Reconcile: walk two coders' disagreements side by side and decide each into the consensus."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Label, Static
+
+from ..ops.agreement import QueueItem
+from .screens import TextPrompt
+
+
+class ReconcileScreen(Screen):
+    """a / b accept one coder's coding, o both, n neither, e edit the span; m adds a note.
+    Every decision is stored at once; leaving and coming back resumes where you were."""
+
+    BINDINGS = [
+        Binding("a", "decide('accept-a')", "Accept A"),
+        Binding("b", "decide('accept-b')", "Accept B"),
+        Binding("o", "decide('both')", "Both"),
+        Binding("n", "decide('neither')", "Neither"),
+        Binding("e", "edit", "Edit span"),
+        Binding("m", "note", "Note"),
+        Binding("right_square_bracket,j,down", "move(1)", "Next", key_display="]"),
+        Binding("left_square_bracket,k,up", "move(-1)", "Previous", key_display="["),
+        Binding("escape,q", "close", "Back"),
+    ]
+
+    def __init__(self, a: str, b: str, unit: str = "sentence", consensus: str = "consensus") -> None:
+        super().__init__()
+        self.a, self.b, self.unit, self.consensus = a, b, unit, consensus
+        self.queue: list[QueueItem] = []
+        self.index = 0
+
+    def compose(self) -> ComposeResult:
+        yield Label("", id="reconcile-progress")
+        with Horizontal(id="reconcile-sides"):
+            with Vertical(classes="side-a"):
+                yield Label(f"[b]{self.a}[/b]")
+                yield Static(id="codes-a")
+            with Vertical(classes="side-b"):
+                yield Label(f"[b]{self.b}[/b]")
+                yield Static(id="codes-b")
+            with Vertical(classes="side-text"):
+                yield Label("", id="reconcile-where")
+                yield Static(id="reconcile-text")
+        yield Static(id="reconcile-decision")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        project = self.app.project
+        # what both coders agree on is consensus already; the queue is what is left
+        self.app.guard(project.reconcile_agreed, self.a, self.b, self.unit, consensus=self.consensus,
+                       actor=self.app.coder)
+        self.reload()
+        undecided = [i for i, item in enumerate(self.queue) if not item.decision]
+        self.index = undecided[0] if undecided else 0
+        self.show()
+
+    def reload(self) -> None:
+        self.queue = self.app.guard(self.app.project.reconcile_queue, self.a, self.b, self.unit,
+                                    consensus=self.consensus) or []
+
+    @property
+    def item(self) -> QueueItem | None:
+        return self.queue[self.index] if 0 <= self.index < len(self.queue) else None
+
+    def show(self) -> None:
+        done = sum(1 for i in self.queue if i.decision)
+        self.query_one("#reconcile-progress", Label).update(
+            f"[b]Reconcile {self.a} and {self.b}[/b] · {done} / {len(self.queue)} resolved"
+            + (f" · item {self.index + 1}" if self.queue else ""))
+        item = self.item
+        if item is None:
+            self.query_one("#reconcile-text", Static).update("No disagreements: the coders agree everywhere.")
+            return
+        colours = {c.name: c.color or "white" for c in self.app.project.codes()}
+        lang = self.app.lang
+        labels = {c.name: c.label(lang) for c in self.app.project.codes()}
+
+        def codes(names: list[str]) -> Text:
+            text = Text()
+            for name in names or []:
+                text.append("■ ", style=colours.get(name, "white"))
+                text.append(labels.get(name, name), style="bold" if name in item.disputed else "dim")
+                text.append("\n")
+            return text if names else Text("(nothing)", style="dim")
+
+        self.query_one("#codes-a", Static).update(codes(item.codes_a))
+        self.query_one("#codes-b", Static).update(codes(item.codes_b))
+        self.query_one("#reconcile-where", Label).update(
+            f"{item.document} · {self.unit} {item.unit_index} · {item.start}:{item.end}")
+        body = Text(item.before[-120:], style="dim")
+        body.append(item.text, style="bold reverse")
+        body.append(item.after[:120], style="dim")
+        self.query_one("#reconcile-text", Static).update(body)
+        decision = item.decision
+        if decision:
+            line = (f"Decided: {decision['choice']} → {', '.join(labels.get(c, c) for c in decision['codes']) or 'no code'}"
+                    f" · by {decision['decided_by']} {decision['decided_at'][:16].replace('T', ' ')}")
+            if decision.get("note"):
+                line += f"\nNote: {decision['note']}"
+        else:
+            line = "Undecided · a accept A · b accept B · o both · n neither · e edit span · m note"
+        self.query_one("#reconcile-decision", Static).update(line)
+
+    def decide(self, choice: str, note: str | None = None, span: tuple[int, int] | None = None) -> None:
+        item = self.item
+        if item is None:
+            return
+        if note is None and item.decision:
+            note = item.decision.get("note")
+        result = self.app.guard(self.app.project.decide, self.a, self.b, item.key, choice, note=note,
+                                unit=self.unit, span=span, consensus=self.consensus, actor=self.app.coder)
+        if result is None:
+            return
+        self.reload()
+        undecided = [i for i, q in enumerate(self.queue) if not q.decision and i > self.index]
+        if undecided and note is None:
+            self.index = undecided[0]
+        self.show()
+        self.app.refresh_coding()
+
+    def action_decide(self, choice: str) -> None:
+        self.decide(choice)
+
+    def action_edit(self) -> None:
+        item = self.item
+        if item is None:
+            return
+
+        def done(value: str | None) -> None:
+            start, _, end = (value or "").partition(":")
+            if start.strip().isdigit() and end.strip().isdigit():
+                self.decide("edit", span=(int(start), int(end)))
+            elif value:
+                self.app.notify("Give the span as start:end", severity="warning")
+
+        self.app.push_screen(TextPrompt("Consensus span (start:end); the disputed codes are kept",
+                                        f"{item.start}:{item.end}"), done)
+
+    def action_note(self) -> None:
+        item = self.item
+        if item is None or not item.decision:
+            self.app.notify("Decide first, then add a note.", severity="warning")
+            return
+
+        def done(value: str | None) -> None:
+            if value is not None:
+                span = (item.decision["start"], item.decision["end"]) if item.decision["choice"] == "edit" else None
+                self.decide(item.decision["choice"], note=value, span=span)
+
+        self.app.push_screen(TextPrompt("Note on this decision", item.decision.get("note") or ""), done)
+
+    def action_move(self, step: int) -> None:
+        if self.queue:
+            self.index = max(0, min(len(self.queue) - 1, self.index + step))
+            self.show()
+
+    def action_close(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,121 @@
+"""Co-authors at the project level: agreement from the CLI, reconciliation in CLI and TUI."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from qualcode.cli import main
+from qualcode.project import Project
+from qualcode.tui.app import make_app
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    return out
+
+
+def test_nvivo_worked_example_through_the_cli(tmp_path, capsys):
+    src = tmp_path / "x.txt"
+    src.write_text("x" * 1000, encoding="utf-8")
+    p = str(tmp_path / "p.qualcode")
+    run(capsys, "-p", p, "import", str(src))
+    run(capsys, "-p", p, "codebook", "add", "K")
+    run(capsys, "-p", p, "code", "x", "K", "--span", "0:150", "--coder", "A")
+    run(capsys, "-p", p, "code", "x", "K", "--span", "100:200", "--coder", "B")
+    report = json.loads(run(capsys, "-p", p, "agreement", "--coders", "A,B", "--unit", "char", "--json"))
+    (k,) = report["codes"]
+    assert (k["units"], k["both"], k["only"], k["neither"]) == (1000, 50, {"A": 100, "B": 50}, 800)
+    assert k["percent"] == 0.85 and round(k["kappa"], 3) == 0.318 and round(k["alpha"], 3) == 0.315
+    assert report["unit"] == "char" and report["coders"] == ["A", "B"] and report["documents"] == ["x"]
+    assert set(report["overall"]) >= {"pooled_kappa", "mean_kappa", "alpha", "percent"}
+    table = run(capsys, "-p", p, "agreement", "--coders", "A,B", "--unit", "char", "--out", str(tmp_path / "a.csv"))
+    assert "0.318" in table and (tmp_path / "a.csv").read_text(encoding="utf-8-sig").startswith("code,units")
+
+
+def test_unknown_coder_and_no_common_documents_are_clear_errors(demo_path, capsys):
+    assert main(["-p", str(demo_path), "agreement", "--coders", "karin,nobody"]) == 2
+    assert "no such coder (nobody)" in capsys.readouterr().err
+    assert main(["-p", str(demo_path), "agreement", "--coders", "karin"]) == 2
+    assert "at least two different coders" in capsys.readouterr().err
+
+
+def test_reconcile_each_choice_writes_consensus_and_logs(demo_path, capsys):
+    p = str(demo_path)
+    queue = json.loads(run(capsys, "-p", p, "reconcile", "--coders", "karin,li", "--agreed", "--json").split("\n", 1)[1])
+    assert len(queue) >= 5 and all(item["decision"] is None for item in queue)
+    with Project(demo_path) as project:
+        agreed = len(project.segments(coder="consensus"))
+    assert agreed > 0
+    choices = ["accept-a", "accept-b", "both", "neither"]
+    for item, choice in zip(queue, choices):
+        run(capsys, "-p", p, "reconcile", "--coders", "karin,li", "--decide", item["id"], choice, "--note", f"n-{choice}")
+    edit = queue[4]
+    run(capsys, "-p", p, "reconcile", "--coders", "karin,li", "--decide", edit["id"], "edit",
+        "--span", f"{edit['start']}:{edit['start'] + 10}")
+    after = {i["id"]: i for i in json.loads(run(capsys, "-p", p, "reconcile", "--coders", "karin,li", "--json"))}
+    with Project(demo_path) as project:
+        consensus = project.segments(coder="consensus")
+        for item, choice in zip(queue, choices):
+            decision = after[item["id"]]["decision"]
+            assert decision["choice"] == choice and decision["note"] == f"n-{choice}"
+            assert decision["decided_by"]
+            expected = {"accept-a": set(item["karin"]), "accept-b": set(item["li"]),
+                        "both": set(item["karin"]) | set(item["li"]),
+                        "neither": set(item["karin"]) & set(item["li"])}[choice]
+            here = {s.code for s in consensus if (s.doc, s.start, s.end) == (item["document"], item["start"], item["end"])}
+            assert here == expected, (choice, here, expected)
+        edited = [s for s in consensus if s.doc == edit["document"] and (s.start, s.end) == (edit["start"], edit["start"] + 10)]
+        assert {s.code for s in edited} >= set(edit["disputed"])
+        log = [e for e in project.store.events() if e["action"] == "reconcile.decide"]
+        assert [e["payload"]["choice"] for e in log] == choices + ["edit"]
+    # a changed mind replaces what the first decision wrote
+    first = queue[0]
+    run(capsys, "-p", p, "reconcile", "--coders", "karin,li", "--decide", first["id"], "neither")
+    with Project(demo_path) as project:
+        here = {s.code for s in project.segments(coder="consensus")
+                if (s.doc, s.start, s.end) == (first["document"], first["start"], first["end"])}
+        assert here == set(first["karin"]) & set(first["li"])
+    # each coder against the consensus: one command
+    report = json.loads(run(capsys, "-p", p, "agreement", "--coders", "karin,li,consensus", "--json"))
+    assert [pair["coders"] for pair in report["pairs"]] == [["karin", "li"], ["karin", "consensus"], ["li", "consensus"]]
+
+
+async def test_reconcile_screen_walks_the_queue_and_resumes(demo_path):
+    from qualcode.tui.reconcile import ReconcileScreen
+
+    app = make_app(demo_path, coder="karin")
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.reconcile("karin", "li")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReconcileScreen)
+        total = len(screen.queue)
+        assert "0 / " in str(screen.query_one("#reconcile-progress").render())
+        await pilot.press("a", "b", "o")
+        await pilot.pause()
+        assert sum(1 for i in screen.queue if i.decision) == 3
+        await pilot.press("left_square_bracket", "m")  # back to the third, then a note on it
+        await pilot.pause()
+        await pilot.press("end", *" ok", "enter")
+        await pilot.pause()
+        await pilot.press("q", "q")
+    with Project(demo_path) as project:
+        queue = project.reconcile_queue("karin", "li")
+        decided = [i for i in queue if i.decision]
+        assert [i.decision["choice"] for i in decided] == ["accept-a", "accept-b", "both"]
+        assert decided[-1].decision["note"] == " ok"
+        assert len(queue) == total
+    # resumes at the first undecided item
+    app = make_app(demo_path, coder="karin")
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.reconcile("karin", "li")
+        await pilot.pause()
+        screen = app.screen
+        assert screen.index == 3 and "3 / " in str(screen.query_one("#reconcile-progress").render())
+        await pilot.press("n")
+        await pilot.pause()
+        assert screen.queue[3].decision["choice"] == "neither"
