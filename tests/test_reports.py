@@ -186,3 +186,14 @@ def test_export_writes_atomically_and_bad_format_changes_nothing(demo_path, tmp_
     assert out.exists() and not list(tmp_path.glob(".t.docx.*"))
     assert main(["-p", str(demo_path), "export", "themes", str(tmp_path / "t.pdf")]) == 2
     assert not (tmp_path / "t.pdf").exists()
+
+
+def test_method_paragraph_reports_agreement_of_the_coauthors(demo_path):
+    from qualcode.reports.words import method_text
+
+    with Project(demo_path) as p:
+        summary = p.theme_summary("en")
+        expected = p.agreement([c for c in p.store.coders() if c != "consensus"])
+    text = method_text(summary)
+    assert f"Krippendorff's α = {expected['overall']['alpha']:.2f}" in text
+    assert "over 3 transcripts" in text and "coded by 3 coders (demo, karin, li)" in text

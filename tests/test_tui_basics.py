@@ -35,3 +35,32 @@ async def test_doc_option_opens_that_document_with_cursor_at_zero(demo_path):
         assert view.cursor_offset == 0 and app.focused is view
         await pilot.press("q")
     assert app.return_code in (0, None)
+
+
+async def test_coder_is_asked_once_and_remembered(demo_path, monkeypatch):
+    from qualcode.tui.screens import TextPrompt
+
+    monkeypatch.delenv("QUALCODE_CODER", raising=False)
+    app = make_app(demo_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, TextPrompt)
+        prompt = app.screen.query_one("Input")
+        prompt.value = ""
+        await pilot.press(*"Åsa", "enter")
+        await pilot.pause()
+        assert app.coder == "Åsa" and "coder: Åsa" in app.sub_title
+    app = make_app(demo_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.coder == "Åsa" and not isinstance(app.screen, TextPrompt)
+
+
+def test_the_core_never_imports_textual():
+    import subprocess
+    import sys
+
+    code = ("import sys, qualcode.project, qualcode.cli, qualcode.reports.summary, qualcode.exchange.merge;"
+            "print('textual' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"

@@ -53,8 +53,18 @@ class ReportOps:
         )
 
     def theme_summary(self, lang: str | None = None, **options) -> Summary:
-        return summarize(self.summary_input(options.pop("agreement", None)),
-                         lang or self.display_language or "en", **options)
+        agreement = options.pop("agreement", None) or self._method_agreement()
+        return summarize(self.summary_input(agreement), lang or self.display_language or "en", **options)
+
+    def _method_agreement(self) -> dict | None:
+        """Agreement of the co-authors (not the consensus) for the method paragraph, if any."""
+        coders = [c for c in self.store.coders() if c != "consensus"]
+        if len(coders) < 2:
+            return None
+        try:
+            return self.agreement(coders)
+        except QualcodeError:  # no transcript coded by all of them: nothing to report
+            return None
 
     def export_themes(self, path: Path, lang: str | None = None, **options) -> Path:
         """Write the theme summary as .docx, .md, .csv or .xlsx (by suffix), atomically."""

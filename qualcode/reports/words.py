@@ -13,8 +13,9 @@ WORDS = {
         "method_text": ("The analysis covers {documents} transcripts with {participants} participants"
                         "{moderators} in {ngroups} groups ({groups}), coded by {ncoders} coders ({coders})."),
         "moderators": " (and {n} moderators)",
-        "agreement_text": ("Intercoder agreement ({unit} units): pooled Cohen's κ = {kappa}, "
-                           "Krippendorff's α = {alpha}, agreement {percent}."),
+        "agreement_text": ("Intercoder agreement of {coders} over {n} transcripts ({unit} units): "
+                           "{kappa_name} = {kappa}, Krippendorff's α = {alpha}, agreement {percent}."),
+        "pooled": "pooled Cohen's κ", "pairwise": "mean pairwise Cohen's κ",
         "saturation_text": "New codes per transcript, in import order.",
     },
     "sv": {
@@ -27,8 +28,9 @@ WORDS = {
         "method_text": ("Analysen omfattar {documents} transkript med {participants} deltagare"
                         "{moderators} i {ngroups} grupper ({groups}), kodade av {ncoders} kodare ({coders})."),
         "moderators": " (och {n} moderatorer)",
-        "agreement_text": ("Interbedömarreliabilitet ({unit}): poolad Cohens κ = {kappa}, "
-                           "Krippendorffs α = {alpha}, överensstämmelse {percent}."),
+        "agreement_text": ("Överensstämmelsen mellan {coders} i {n} transkript ({unit}): "
+                           "{kappa_name} = {kappa}, Krippendorffs α = {alpha}, överensstämmelse {percent}."),
+        "pooled": "poolad Cohens κ", "pairwise": "medelvärdet av parvisa Cohens κ",
         "saturation_text": "Nya koder per transkript, i importordning.",
     },
     "zh": {
@@ -39,7 +41,8 @@ WORDS = {
         "exemplar": "典型引文",
         "method_text": "本分析涵盖{documents}份转录稿，{participants}名参与者{moderators}，分属{ngroups}个小组（{groups}），由{ncoders}名编码者（{coders}）编码。",
         "moderators": "（另有{n}名主持人）",
-        "agreement_text": "编码者间一致性（{unit}）：合并Cohen's κ = {kappa}，Krippendorff's α = {alpha}，一致率{percent}。",
+        "agreement_text": "{coders}在{n}份转录稿中的编码者间一致性（{unit}）：{kappa_name} = {kappa}，Krippendorff's α = {alpha}，一致率{percent}。",
+        "pooled": "合并Cohen's κ", "pairwise": "两两Cohen's κ均值",
         "saturation_text": "按导入顺序，每份转录稿新增的编码数。",
     },
 }
@@ -60,7 +63,11 @@ def method_text(summary) -> str:
     if a and a.get("overall"):
         fmt = lambda v: "–" if v is None else f"{v:.2f}"  # noqa: E731
         overall = a["overall"]
-        text += " " + w["agreement_text"].format(
-            unit=a.get("unit", ""), kappa=fmt(overall.get("pooled_kappa")), alpha=fmt(overall.get("alpha")),
-            percent="–" if overall.get("percent") is None else f"{100 * overall['percent']:.0f} %")
+        pairs = [p["pooled_kappa"] for p in a.get("pairs", []) if p.get("pooled_kappa") is not None]
+        two = len(a["coders"]) == 2
+        kappa = overall.get("pooled_kappa") if two else (sum(pairs) / len(pairs) if pairs else None)
+        text += ("" if summary.lang == "zh" else " ") + w["agreement_text"].format(
+            coders=", ".join(a["coders"]), n=len(a.get("documents", [])), unit=a.get("unit", ""),
+            kappa_name=w["pooled"] if two else w["pairwise"], kappa=fmt(kappa), alpha=fmt(overall.get("alpha")),
+            percent="–" if overall.get("percent") is None else f"{100 * overall['percent']:.1f} %")
     return text
