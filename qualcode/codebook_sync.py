@@ -16,6 +16,26 @@ from .store.store import Store
 TEXT_FIELDS = ("label", *MACQUEEN_FIELDS)
 
 
+def match_entries(entries: list, existing: list) -> list[tuple]:
+    """Pair each file entry with what the project has: by UUID, else by name (a project item
+    of that name whose own UUID the file does not mention is the same item)."""
+    by_uid = {x.uid: x for x in existing}
+    by_name = {x.name: x for x in existing}
+    file_uids = {e.uid for e in entries if e.uid}
+    used: set[int] = set()
+    pairs = []
+    for entry in entries:
+        found = by_uid.get(entry.uid) if entry.uid else None
+        if found is None:
+            candidate = by_name.get(entry.name)
+            if candidate and candidate.id not in used and candidate.uid not in file_uids:
+                found = candidate
+        if found:
+            used.add(found.id)
+        pairs.append((entry, found))
+    return pairs
+
+
 def project_codebook(store: Store) -> Codebook:
     codes = store.codes()
     by_id = {c.id: c for c in codes}
@@ -48,21 +68,9 @@ def apply_codebook(store: Store, book: Codebook, *, retire: bool, actor: str, so
     """Merge `book` into the project inside the caller's transaction; return what changed.
     `source` names the file (or the edit) in messages."""
     existing = store.codes()
-    by_uid = {c.uid: c for c in existing}
-    by_name = {c.name: c for c in existing}
-    file_uids = {e.uid for e in book.codes if e.uid}
-    matched: dict[str, Code | None] = {}
-    used: set[int] = set()
-    for entry in book.codes:
-        code = by_uid.get(entry.uid) if entry.uid else None
-        if code is None:
-            candidate = by_name.get(entry.name)
-            # a code of the same name whose own UUID the file does not mention is the same code
-            if candidate and candidate.id not in used and candidate.uid not in file_uids:
-                code = candidate
-        matched[entry.name] = code
-        if code:
-            used.add(code.id)
+    matches = match_entries(book.codes, existing)
+    matched: dict[str, Code | None] = {entry.name: found for entry, found in matches}
+    used = {found.id for _, found in matches if found}
     counts = store.code_segment_counts()
     missing = [c for c in existing if c.id not in used and not c.retired]
     coded_missing = [c for c in missing if counts.get(c.id)]
@@ -158,23 +166,12 @@ def apply_codebook(store: Store, book: Codebook, *, retire: bool, actor: str, so
 
 def _apply_themes(store: Store, book: Codebook, ids: dict[str, int], log) -> None:
     themes = store.themes()
-    by_uid = {t.uid: t for t in themes}
-    by_name = {t.name: t for t in themes}
-    file_uids = {t.uid for t in book.themes if t.uid}
-    used: set[int] = set()
     code_names = {c.id: c.name for c in store.codes()}
-    pending = []
-    for entry in book.themes:
-        theme = by_uid.get(entry.uid) if entry.uid else None
-        if theme is None:
-            candidate = by_name.get(entry.name)
-            if candidate and candidate.id not in used and candidate.uid not in file_uids:
-                theme = candidate
-        if theme:
-            used.add(theme.id)
-            if theme.name != entry.name:
-                store.update_theme(theme.id, name=f"\x00renaming {theme.uid}")
-        pending.append((entry, theme))
+    pending = match_entries(book.themes, themes)
+    used = {theme.id for _, theme in pending if theme}
+    for entry, theme in pending:
+        if theme and theme.name != entry.name:
+            store.update_theme(theme.id, name=f"\x00renaming {theme.uid}")
     for theme in themes:
         if theme.id not in used:
             store.delete_theme(theme.id)

@@ -133,26 +133,23 @@ class CodingOps:
 
     def undo(self, actor: str | None = None) -> str | None:
         """Undo the actor's last coding action; returns what was undone, or None."""
-        actor = actor or self.default_actor()
-        done, _ = self._undo_state(actor)
-        if not done:
-            return None
-        event = done[-1]
-        with self.store.transaction():
-            self._apply_event(event, inverse=True)
-            self.store.log(actor, "undo", {"event": event["id"], "action": event["action"]})
-        return "undo: " + describe_coding(event)
+        return self._step(actor, undo=True)
 
     def redo(self, actor: str | None = None) -> str | None:
+        return self._step(actor, undo=False)
+
+    def _step(self, actor: str | None, undo: bool) -> str | None:
         actor = actor or self.default_actor()
-        _, undone = self._undo_state(actor)
-        if not undone:
+        done, undone = self._undo_state(actor)
+        stack = done if undo else undone
+        if not stack:
             return None
-        event = undone[-1]
+        event = stack[-1]
+        word = "undo" if undo else "redo"
         with self.store.transaction():
-            self._apply_event(event, inverse=False)
-            self.store.log(actor, "redo", {"event": event["id"], "action": event["action"]})
-        return "redo: " + describe_coding(event)
+            self._apply_event(event, inverse=undo)
+            self.store.log(actor, word, {"event": event["id"], "action": event["action"]})
+        return f"{word}: {describe_coding(event)}"
 
     def _apply_event(self, event: dict, inverse: bool) -> None:
         action, payload = event["action"], event["payload"]
