@@ -49,7 +49,7 @@ class DocumentRows:
         )
         self.conn.executemany(
             "INSERT INTO lemmas VALUES (?, ?, ?)",
-            [(lemma, doc_id, f"[{','.join(map(str, spans))}]") for lemma, spans in doc.lemmas.items()],
+            [(lemma, doc_id, spans) for lemma, spans in doc.lemmas.items()],
         )
         self.log(actor, "document.import", {
             "uid": uid, "name": doc.name, "source": doc.source_name, "format": doc.format,

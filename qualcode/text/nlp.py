@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 
 _ABBREVIATIONS_ENDING_SENTENCES = {"osv.", "etc.", "m.m.", "o.s.v.", "m.fl.", "o.d.", "e.d."}
@@ -61,52 +61,109 @@ def _sentence_fixes(doc):
     return doc
 
 
-def analyze(lang: str, pieces: Sequence[str], bases: Sequence[int], postings: dict[str, list[int]]
-            ) -> Iterable[list[tuple[int, int]]]:
-    """Yield each piece's sentences as document offsets (piece offset + base); add every
-    word to `postings`: lemma -> flat [start, end, start, end, ...].
+class WordIndex:
+    """The words of one document (lemma keys and spans), gathered as arrays while spaCy runs and
+    turned into postings once at the end: nothing per token is done in Python."""
 
-    Reads spaCy's arrays rather than Token objects: creating a Python object per token
-    costs as much as the tokenizer itself."""
+    def __init__(self) -> None:
+        self.parts: dict[str, list] = {}
+
+    def add(self, lang: str, keys, flags, starts, ends) -> None:
+        self.parts.setdefault(lang, []).append((keys, flags, starts, ends))
+
+    def postings(self) -> dict[str, str]:
+        """word -> its spans as a flat JSON array "[start,end,start,end,...]"."""
+        import numpy as np
+
+        words: list[str] = []
+        word_ids: dict[str, int] = {}
+        all_ids, all_starts, all_ends = [], [], []
+        for lang, parts in self.parts.items():
+            keys = np.concatenate([p[0] for p in parts])
+            if not len(keys):
+                continue
+            flags = np.concatenate([p[1] for p in parts])
+            # one number per (hash, flag): a flagged hash is moved out of the way by a constant
+            combined = keys ^ (flags * np.uint64(0x9E3779B97F4A7C15))
+            _, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
+            ids = np.empty(len(first), dtype=np.int64)
+            for i, (key, flag) in enumerate(zip(keys[first].tolist(), flags[first].tolist())):
+                word = _resolve(lang, key, flag)
+                ids[i] = word_ids.setdefault(word, len(word_ids))
+                if ids[i] == len(words):
+                    words.append(word)
+            all_ids.append(ids[inverse.reshape(-1)])
+            all_starts.append(np.concatenate([p[2] for p in parts]))
+            all_ends.append(np.concatenate([p[3] for p in parts]))
+        if not all_ids:
+            return {}
+        ids, starts, ends = np.concatenate(all_ids), np.concatenate(all_starts), np.concatenate(all_ends)
+        order = np.lexsort((starts, ids))
+        ids = ids[order]
+        text = list(map(str, np.stack([starts[order], ends[order]], axis=1).reshape(-1).tolist()))
+        cuts = [0, *(np.flatnonzero(np.diff(ids)) + 1).tolist(), len(ids)]
+        return {words[ids[a]]: "[" + ",".join(text[2 * a:2 * b]) + "]" for a, b in zip(cuts, cuts[1:])}
+
+
+_words: dict[tuple[str, int, int], str] = {}
+
+
+def _resolve(lang: str, key: int, flag: int) -> str:
+    """The word a (hash, flag) stands for: flag 1 marks a lower-cased form to look up (the
+    lookup tables are case-sensitive: "Läkarna" is only found as "läkarna")."""
+    found = _words.get((lang, key, flag))
+    if found is None:
+        nlp = pipeline(lang)
+        text = nlp.vocab.strings[key]
+        if lang == "zh":
+            found = text
+        elif flag:
+            table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+            found = table.get(text, text).lower()
+        else:
+            found = text.lower()
+        _words[(lang, key, flag)] = found
+    return found
+
+
+def analyze(lang: str, pieces: Sequence[str], bases: Sequence[int], index: WordIndex) -> list[tuple[int, int]]:
+    """The sentences of all `pieces` as document offsets (each piece's offset is its base), and
+    their words added to `index`. A sentence never crosses a piece. Everything after spaCy is
+    done on its arrays for all pieces at once: per-token (or per-piece) Python costs as much
+    as the tokenizer itself."""
+    import numpy as np
     from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LEMMA, LENGTH, LOWER, ORTH, SENT_START
 
     nlp = pipeline(lang)
-    strings = nlp.vocab.strings
-    table = None if lang == "zh" else nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
     columns = [IDX, LENGTH, SENT_START, IS_PUNCT, IS_SPACE, LOWER, LEMMA, ORTH]
-    words: dict[int, str] = {}  # hash -> lemma, memoised per call: words repeat a lot
+    arrays, offsets = [], []
     for base, doc in zip(bases, nlp.pipe(pieces, batch_size=256)):
-        sentences: list[tuple[int, int]] = []
-        sent_start = sent_end = None
-        for idx, length, starts, punct, space, lower, lemma, orth in doc.to_array(columns).tolist():
-            idx += base
-            if starts == 1 and sent_start is not None:
-                sentences.append((sent_start, sent_end))
-                sent_start = None
-            if space:
-                continue
-            if sent_start is None:
-                sent_start = idx
-            end = sent_end = idx + length
-            if punct:
-                continue
-            key = lemma if table is not None and (lemma != orth or lower == orth) else lower
-            word = words.get(key)
-            if word is None:
-                if table is None:
-                    word = strings[lower]
-                elif key == lower:
-                    # lookups are case-sensitive: "Läkarna" is only found as "läkarna"
-                    norm = strings[lower]
-                    word = table.get(norm, norm).lower()
-                else:
-                    word = strings[lemma].lower()
-                words[key] = word
-            spans = postings.get(word)
-            if spans is None:
-                postings[word] = [idx, end]
-            else:
-                spans += (idx, end)
-        if sent_start is not None:
-            sentences.append((sent_start, sent_end))
-        yield sentences
+        if len(doc):
+            arrays.append(doc.to_array(columns))
+            offsets.append(base)
+    if not arrays:
+        return []
+    sizes = [len(x) for x in arrays]
+    a = np.concatenate(arrays)
+    starts = a[:, 0].astype(np.int64) + np.repeat(np.array(offsets, dtype=np.int64), sizes)
+    ends = starts + a[:, 1].astype(np.int64)
+    new_sentence = a[:, 2] == 1
+    new_sentence[np.cumsum([0, *sizes[:-1]])] = True  # every piece starts afresh
+    solid = a[:, 4] == 0
+    kept = np.flatnonzero(solid)
+    sentences: list[tuple[int, int]] = []
+    if len(kept):
+        ids = np.cumsum(new_sentence)[kept]
+        change = np.flatnonzero(np.diff(ids))
+        firsts, lasts = kept[np.r_[0, change + 1]], kept[np.r_[change, len(kept) - 1]]
+        sentences = list(zip(starts[firsts].tolist(), ends[lasts].tolist()))
+    words = solid & (a[:, 3] == 0)
+    lower, lemma, orth = a[words, 5], a[words, 6], a[words, 7]
+    if lang == "zh":
+        keys, flags = lower, np.zeros(len(lower), dtype=np.uint64)
+    else:
+        # an unchanged capitalised word: the lemmatizer did not find it; try its lower case
+        look_lower = (lemma == orth) & (lower != orth)
+        keys, flags = np.where(look_lower, lower, lemma), look_lower.astype(np.uint64)
+    index.add(lang, keys, flags, starts[words], ends[words])
+    return sentences

@@ -27,8 +27,8 @@ class PreparedDocument:
     raw_sha256: str
     turns: list[Turn]
     sentences: list[Unit] = field(default_factory=list)
-    # the word index: lemma -> flat [start, end, start, end, ...] in document offsets
-    lemmas: dict[str, list[int]] = field(default_factory=dict)
+    # the word index: lemma -> its spans as a flat JSON array "[start,end,...]"
+    lemmas: dict[str, str] = field(default_factory=dict)
 
     @property
     def text_sha256(self) -> str:
@@ -138,24 +138,24 @@ def regions(text: str, turns: list[Turn]) -> list[tuple[int, int, int | None]]:
 
 def analyze_document(doc: PreparedDocument) -> None:
     """Fill in sentences (never crossing a turn or a line break) and the word index."""
+    from bisect import bisect_right
+
     pieces = regions(doc.text, doc.turns)
-    speakers = {t.index: t.speaker for t in doc.turns}
     texts = [doc.text[s:e] for s, e, _ in pieces]
     langs = [_piece_language(doc.lang, t) for t in texts]
-    found: list = [None] * len(texts)
-    lemmas: dict[str, list[int]] = {}
+    index = nlp.WordIndex()
+    found: list[tuple[int, int]] = []
     for lang in sorted(set(langs)):
         positions = [i for i, l in enumerate(langs) if l == lang]
-        results = nlp.analyze(lang, [texts[i] for i in positions], [pieces[i][0] for i in positions], lemmas)
-        for i, sentences in zip(positions, results):
-            found[i] = sentences
+        found += nlp.analyze(lang, [texts[i] for i in positions], [pieces[i][0] for i in positions], index)
+    piece_starts = [s for s, _, _ in pieces]
+    speakers = {t.index: t.speaker for t in doc.turns}
     units: list[Unit] = []
-    for (_start, _end, turn), sentences in zip(pieces, found):
-        speaker = speakers.get(turn)
-        for a, b in sentences:
-            units.append(Unit(len(units), a, b, speaker, turn))
+    for start, end in sorted(found):
+        turn = pieces[bisect_right(piece_starts, start) - 1][2]
+        units.append(Unit(len(units), start, end, speakers.get(turn), turn))
     doc.sentences = units
-    doc.lemmas = lemmas
+    doc.lemmas = index.postings()
 
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
