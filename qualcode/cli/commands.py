@@ -24,7 +24,16 @@ def cmd_import(args, project) -> None:
     files = [Path(f) for f in args.files]
     qdpx = [f for f in files if f.suffix.lower() == ".qdpx"]
     if qdpx:
-        raise QualcodeError("REFI-QDA project import is not available yet", qdpx[0])
+        if len(files) > 1:
+            raise QualcodeError("import a .qdpx project on its own", qdpx[0])
+        from ..exchange.qdpx import import_qdpx
+
+        report = import_qdpx(project, qdpx[0], actor=args.coder or project.default_actor())
+        if args.json:
+            emit_json(report.to_json())
+        else:
+            print("\n".join(report.lines()))
+        return
     bar, update = _progress_bar(len(files))
     if bar:
         bar.start()
@@ -127,7 +136,9 @@ def cmd_export(args, project) -> None:
         from ..exchange.qdpx import export_qdpx
 
         path = _output_path(args.out)
-        report = export_qdpx(project, path, nvivo=args.nvivo)
+        from .. import __version__
+
+        report = export_qdpx(project, path, nvivo=args.nvivo, origin=f"qualcode {__version__}")
         for line in report.lines():
             print(line)
     else:

@@ -19,11 +19,11 @@ class DocumentRows:
     def document_names(self) -> set[str]:
         return {r["name"] for r in self._q("SELECT name FROM documents")}
 
-    def insert_document(self, doc, group: str | None, actor: str) -> tuple[int, dict[str, int]]:
+    def insert_document(self, doc, group: str | None, actor: str, uid: str | None = None) -> tuple[int, dict[str, int]]:
         """Insert a prepared document with its speakers, turns, sentences and tokens.
         Returns the document id and its speakers' ids by label."""
         position = self._one("SELECT COALESCE(MAX(position), 0) + 1 FROM documents")[0]
-        uid = new_uid()
+        uid = uid or new_uid()
         cur = self.conn.execute(
             "INSERT INTO documents (uid, name, source_name, format, encoding, lang, text, raw_sha256,"
             " text_sha256, group_name, position, imported_at, imported_by)"
@@ -186,9 +186,6 @@ class DocumentRows:
         """Who imported each document (by document id)."""
         return {r["id"]: r["imported_by"] for r in self._q("SELECT id, imported_by FROM documents")}
 
-    def set_document_uid(self, doc_id: int, uid: str) -> None:
-        """Keep the uid a document had elsewhere (a REFI-QDA source GUID), so re-exports keep it."""
-        self.conn.execute("UPDATE documents SET uid = ? WHERE id = ?", (uid, doc_id))
 
 
 
