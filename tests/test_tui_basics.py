@@ -64,3 +64,18 @@ def test_the_core_never_imports_textual():
             "print('textual' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+async def test_import_runs_in_a_worker_and_lists_the_new_document(demo_path, tmp_path):
+    src = tmp_path / "ny_grupp.txt"
+    src.write_text("Moderator: Välkomna.\nD1: Tack, det var fint.\nModerator: Något mer?\nD2: Nej.\n", encoding="utf-8")
+    app = make_app(demo_path, coder="tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.import_files([src])
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        documents = app.query_one("#documents", OptionList)
+        ids = [documents.get_option_at_index(i).id for i in range(documents.option_count)]
+        assert len([i for i in ids if i and i.startswith("doc-")]) == 8
+        assert any("imported 1 document" in n.message for n in app._notifications)

@@ -543,7 +543,8 @@ class QualcodeApp(App):
             if value:
                 self.import_files([Path(p).expanduser() for p in value.split()])
 
-        self.push_screen(TextPrompt("Import files (paths separated by spaces)", placeholder="~/data/*.txt"), go)
+        self.push_screen(TextPrompt("Import transcripts or a REFI-QDA project (paths separated by spaces)",
+                                    placeholder="~/data/*.txt  or  ~/nvivo/export.qdpx"), go)
 
     @work(thread=True, exclusive=True)
     def import_files(self, paths: list[Path]) -> None:
@@ -558,16 +559,26 @@ class QualcodeApp(App):
 
         try:
             with Project(self.project_path) as project:  # a connection of the worker's own
-                report = project.import_files(files, actor=self.coder, progress=progress)
-            message = f"imported {len(report.imported)} document(s)"
-            if report.skipped:
-                message += f", skipped {len(report.skipped)} already in the project"
-            self.call_from_thread(self.notify, message)
+                projects = [f for f in files if f.suffix.lower() == ".qdpx"]
+                if projects:
+                    from ..exchange.qdpx import import_qdpx
+
+                    for path in projects:
+                        lines = import_qdpx(project, path, actor=self.coder, progress=progress).lines()
+                        self.call_from_thread(self.notify, "\n".join(lines[:4]))
+                files = [f for f in files if f.suffix.lower() != ".qdpx"]
+                if files:
+                    report = project.import_files(files, actor=self.coder, progress=progress)
+                    message = f"imported {len(report.imported)} document(s)"
+                    if report.skipped:
+                        message += f", skipped {len(report.skipped)} already in the project"
+                    self.call_from_thread(self.notify, message)
         except QualcodeError as exc:
             self.call_from_thread(self.notify, str(exc), severity="error")
         finally:
             self.call_from_thread(setattr, bar, "display", False)
             self.call_from_thread(self.refresh_documents)
+            self.call_from_thread(self.refresh_codebook)
 
 
 def make_app(project_path: Path, coder: str | None = None, doc: int | None = None) -> QualcodeApp:
