@@ -264,16 +264,8 @@ class _Reader:
         return result
 
     def check(self, book: Codebook) -> None:
-        seen_names: dict[str, int] = {}
         seen_uids: dict[str, int] = {}
-        for code in book.codes:
-            if code.name in seen_names:
-                self.problem(code.line, f"duplicate code name '{code.name}' (first at line {seen_names[code.name]})")
-            seen_names.setdefault(code.name, code.line)
-            if code.uid and code.uid in seen_uids:
-                self.problem(code.line, f"duplicate id {code.uid} (first at line {seen_uids[code.uid]})")
-            if code.uid:
-                seen_uids.setdefault(code.uid, code.line)
+        seen_names = self.unique(book.codes, "code", seen_uids)
         for code in book.codes:
             if code.parent and code.parent not in seen_names:
                 self.problem(code.line, f"unknown parent '{code.parent}' of code '{code.name}'")
@@ -286,18 +278,24 @@ class _Reader:
                     break
                 seen.add(current)
                 current = parents[current]
-        theme_names: dict[str, int] = {}
+        self.unique(book.themes, "theme", seen_uids)
         for theme in book.themes:
-            if theme.name in theme_names:
-                self.problem(theme.line, f"duplicate theme name '{theme.name}' (first at line {theme_names[theme.name]})")
-            theme_names.setdefault(theme.name, theme.line)
-            if theme.uid and theme.uid in seen_uids:
-                self.problem(theme.line, f"duplicate id {theme.uid} (first at line {seen_uids[theme.uid]})")
-            if theme.uid:
-                seen_uids.setdefault(theme.uid, theme.line)
             for name in theme.codes:
                 if name not in seen_names:
                     self.problem(theme.line, f"theme '{theme.name}' names unknown code '{name}'")
+
+    def unique(self, entries: list, kind: str, seen_uids: dict[str, int]) -> dict[str, int]:
+        """Report repeated names (within the kind) and ids (across kinds); return name -> line."""
+        seen_names: dict[str, int] = {}
+        for entry in entries:
+            if entry.name in seen_names:
+                self.problem(entry.line, f"duplicate {kind} name '{entry.name}' (first at line {seen_names[entry.name]})")
+            seen_names.setdefault(entry.name, entry.line)
+            if entry.uid and entry.uid in seen_uids:
+                self.problem(entry.line, f"duplicate id {entry.uid} (first at line {seen_uids[entry.uid]})")
+            if entry.uid:
+                seen_uids.setdefault(entry.uid, entry.line)
+        return seen_names
 
 
 def _tree_order(codes: list[CodeEntry]) -> list[CodeEntry]:
