@@ -22,7 +22,7 @@ from textual.widgets import Footer, Header, Input, ProgressBar, TextArea
 from ..errors import QualcodeError
 from ..model import Code, Segment, Unit
 from ..ops.coding import coded_units, covering
-from ..project import Project
+from ..project import Project, default_coder
 from .screens import ChoicePrompt, CodePicker, ExportChoice, ExportDialog, HelpScreen, NewCode, TextPrompt
 from .widgets.codebook import CodebookTree
 from .widgets.documents import DocumentList
@@ -122,7 +122,7 @@ class QualcodeApp(App):
         if self.coder:
             self.start()
         else:
-            self.push_screen(TextPrompt("Who is coding? (remembered for this project)", os.environ.get("USER", "")),
+            self.push_screen(TextPrompt("Who is coding? (remembered for this project)", default_coder()),
                              self.coder_chosen)
 
     def coder_chosen(self, name: str | None) -> None:
