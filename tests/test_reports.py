@@ -197,3 +197,29 @@ def test_method_paragraph_reports_agreement_of_the_coauthors(demo_path):
     text = method_text(summary)
     assert f"Krippendorff's α = {expected['overall']['alpha']:.2f}" in text
     assert "over 3 transcripts" in text and "coded by 3 coders (demo, karin, li)" in text
+
+
+def test_names_do_not_leak_next_to_chinese_in_genitive_or_other_forms():
+    import unicodedata
+
+    from qualcode.reports.summary import _Redactor
+
+    redact = _Redactor([("Erik", "P12"), ("Anna", "P11"), ("Kungsbacka", "[name]"),
+                        (unicodedata.normalize("NFD", "Jönsson"), "P1"), ("护士A", "N01")])
+    assert redact("Jag tänker på Eriks patient. ANNA kom, Annas mamma också.") == \
+        "Jag tänker på P12:s patient. P11 kom, P11:s mamma också."
+    assert redact("Vi pratade med Kungsbackas vårdcentral.") == "Vi pratade med [name]s vårdcentral."
+    assert redact("我跟Anna说过。对，Anna的意见很好。护士A说得对") == "我跟P11说过。对，P11的意见很好。N01说得对"
+    assert redact(unicodedata.normalize("NFC", "Jönsson sa")) == "P1 sa"
+    assert redact("Annan sak, Annika och Erika, Eriksson.") == "Annan sak, Annika och Erika, Eriksson."
+
+
+def test_generic_role_labels_are_not_substituted_and_groups_add_up():
+    inp = _input()
+    inp.people["P2"].labels.append("Patient")  # a participant labelled by a common word
+    inp.segments.append(Segment(9, "s9", 1, "fg", 2, "Tid", "a", 0, 9, ""))  # the moderator's words
+    s = summarize(inp, "en", quotes=10)
+    theme = s.themes[0]
+    assert sum(g["segments"] for g in theme.per_group.values()) == theme.segments
+    assert all("Hur var det?" not in q.text for q in theme.quotes)  # moderators are not quoted
+    assert theme.participants == 2

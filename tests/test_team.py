@@ -119,3 +119,33 @@ async def test_reconcile_screen_walks_the_queue_and_resumes(demo_path):
         await pilot.press("n")
         await pilot.pause()
         assert screen.queue[3].decision["choice"] == "neither"
+
+
+def test_a_decision_belongs_to_the_pair_whatever_the_order(demo_path):
+    with Project(demo_path) as p:
+        item = p.reconcile_queue("karin", "li")[0]
+        p.decide("karin", "li", item.key, "accept-a")
+        swapped = next(i for i in p.reconcile_queue("li", "karin") if (i.start, i.end) == (item.start, item.end))
+        assert swapped.key == item.key and swapped.decision["choice"] == "accept-b"  # still karin's coding
+        assert swapped.codes_a == item.codes_b
+        p.decide("li", "karin", item.key, "accept-a")  # li's this time
+        again = next(i for i in p.reconcile_queue("karin", "li") if i.key == item.key)
+        assert again.decision["choice"] == "accept-b"
+        consensus = {s.code for s in p.segments(coder="consensus") if (s.start, s.end) == (item.start, item.end)
+                     and s.doc == item.document}
+        assert consensus == set(item.codes_b)
+
+
+def test_an_agreed_pass_that_writes_nothing_makes_no_consensus_coder(demo_path, capsys):
+    before = json.loads(run(capsys, "-p", str(demo_path), "theme", "show", "--json"))
+    assert main(["-p", str(demo_path), "reconcile", "--coders", "karin,li", "--agreed", "--unit", "char"]) == 2
+    capsys.readouterr()
+    with Project(demo_path) as p:
+        assert "consensus" not in p.store.coders()
+        with p.transaction():
+            pass
+        added = p.reconcile_agreed("karin", "li", docs=["erke_huli_pdf"])
+        assert added == 0 and "consensus" not in p.store.coders()
+        summary = p.theme_summary("sv")
+        assert sum(t.segments for t in summary.themes) > 0
+    assert before

@@ -15,6 +15,7 @@ from ..errors import QualcodeError
 from ..store.base import new_uid, now
 
 CHOICES = ("accept-a", "accept-b", "both", "neither", "edit")
+_SWAP = {"accept-a": "accept-b", "accept-b": "accept-a"}
 CONTEXT = 120
 
 
@@ -98,7 +99,10 @@ class AgreementOps:
         if unit == "char":
             raise QualcodeError("reconcile by sentence or turn (character runs are not units)", unit)
         a, b = self._coders([a, b])
-        decided = self.store.decisions(consensus, [a, b])
+        # a decision belongs to the pair, whichever order the coders are named in
+        pair = sorted([a, b])
+        swapped = pair != [a, b]
+        decided = self.store.decisions(consensus, pair)
         grouped: dict[tuple[str, int], list] = {}
         for d in self.disagreement_list([a, b], unit, docs):
             grouped.setdefault((d.document, d.unit_index), []).append(d)
@@ -114,14 +118,17 @@ class AgreementOps:
             start, end = found[0].start, found[0].end
             mine = [s for s in self.store.segments(doc_id=doc_id, with_text=False)
                     if s.start < end and start < s.end]
-            key = hashlib.sha1(f"{doc_uids[document]}:{unit}:{start}:{end}:{a}:{b}".encode()).hexdigest()[:8]
+            key = hashlib.sha1(f"{doc_uids[document]}:{unit}:{start}:{end}:{pair[0]}:{pair[1]}".encode()).hexdigest()[:8]
+            decision = decided.get(key)
+            if decision and swapped:  # told in the order the coders were named
+                decision = {**decision, "choice": _SWAP.get(decision["choice"], decision["choice"])}
             items.append(QueueItem(
                 key=key, position=len(items) + 1, doc_id=doc_id, document=document, unit_index=index,
                 start=start, end=end, text=text[start:end], before=text[max(0, start - CONTEXT):start],
                 after=text[end:end + CONTEXT],
                 codes_a=sorted({s.code for s in mine if s.coder == a}),
                 codes_b=sorted({s.code for s in mine if s.coder == b}),
-                disputed=sorted({d.code for d in found}), decision=decided.get(key),
+                disputed=sorted({d.code for d in found}), decision=decision,
             ))
         return items
 
@@ -129,13 +136,15 @@ class AgreementOps:
                          consensus: str = "consensus", actor: str | None = None) -> int:
         """Write what A and B agree on (unit by unit) as consensus segments; returns how many
         were added (running it again adds none)."""
+        if unit == "char":
+            raise QualcodeError("reconcile by sentence or turn (character runs are not units)", unit)
         a, b = self._coders([a, b])
         actor = actor or self.default_actor()
         added = 0
         with self.store.transaction():
-            consensus_id = self.store.coder_id(consensus)
+            consensus_id = self.store.coder_id(consensus, create=False)  # made when first needed
             existing = {(s.doc_id, s.code_id, s.start, s.end)
-                        for s in self.store.segments(coder_id=consensus_id, with_text=False)}
+                        for s in self.store.segments(coder_id=consensus_id, with_text=False)} if consensus_id else set()
             for doc in self.coding_documents([a, b], unit, docs):
                 doc_id = self.document(doc.name).id
                 segments = [s for s in self.store.segments(doc_id=doc_id, with_text=False) if s.coder in (a, b)]
@@ -147,11 +156,13 @@ class AgreementOps:
                     for code in sorted(here[a] & here[b]):
                         key = (doc_id, codes[code], start, end)
                         if key not in existing:
+                            consensus_id = consensus_id or self.store.coder_id(consensus)
                             self._consensus_segment(doc_id, codes[code], start, end, consensus_id)
                             existing.add(key)
                             added += 1
-            self.store.log(actor, "reconcile.agreed", {"coders": [a, b], "unit": unit, "added": added,
-                                                       "consensus": consensus})
+            if added:
+                self.store.log(actor, "reconcile.agreed", {"coders": [a, b], "unit": unit, "added": added,
+                                                           "consensus": consensus})
         return added
 
     def decide(self, a: str, b: str, key: str, choice: str, *, note: str | None = None,
@@ -189,9 +200,10 @@ class AgreementOps:
                 code = self.code(name)
                 if (code.id, start, end) not in present:
                     written.append(self._consensus_segment(item.doc_id, code.id, start, end, consensus_id))
+            swapped = sorted([a, b]) != [a, b]
             self.store.save_decision({
-                "key": key, "coders": [a, b], "unit": unit, "doc_id": item.doc_id, "start": start, "end": end,
-                "choice": choice, "codes": sorted(set(agreed) | set(keep)), "note": note or None,
+                "key": key, "coders": sorted([a, b]), "unit": unit, "doc_id": item.doc_id, "start": start,
+                "end": end, "choice": _SWAP.get(choice, choice) if swapped else choice, "codes": sorted(set(agreed) | set(keep)), "note": note or None,
                 "decided_by": actor, "consensus": consensus, "segments": written,
             })
             self.store.log(actor, "reconcile.decide", {"key": key, "coders": [a, b], "choice": choice,

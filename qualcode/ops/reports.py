@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from pathlib import Path
 
 from ..errors import QualcodeError
@@ -16,7 +17,7 @@ class ReportOps:
         return json.loads(self.store.setting("redactions") or "[]")
 
     def add_redaction(self, name: str, actor: str | None = None) -> list[str]:
-        name = name.strip()
+        name = unicodedata.normalize("NFC", name.strip())  # as the stored texts are
         if not name:
             raise QualcodeError("nothing to redact", "''")
         names = self.redactions()

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
@@ -107,10 +108,18 @@ def summarize(inp: SummaryInput, lang: str = "en", *, quotes: int = 3, themes: l
               groups: list[str] | None = None, translation: bool = True,
               coders: list[str] | None = None) -> Summary:
     """Per theme: definition, codes, how widely voiced, and quotes safe to publish."""
-    coders = coders or (["consensus"] if "consensus" in inp.coders else inp.coders)
     docs = {d.id: d for d in inp.documents}
-    segments = _dedupe([s for s in inp.segments if s.coder in coders and s.doc_id in docs])
+    if coders:
+        chosen = [s for s in inp.segments if s.coder in coders]
+    else:
+        # the consensus where the co-authors made one, everyone's coding elsewhere
+        reconciled = {s.doc_id for s in inp.segments if s.coder == "consensus"}
+        chosen = [s for s in inp.segments if (s.coder == "consensus") == (s.doc_id in reconciled)]
+    coders = sorted({s.coder for s in chosen}, key=inp.coders.index)
     speaker = _speaker_index(inp.documents)
+    # what moderators say is not data about participants: not counted, not quoted
+    moderators = {k for k, p in inp.people.items() if p.moderator}
+    segments = _dedupe([s for s in chosen if s.doc_id in docs and speaker(s) not in moderators])
     group_of = lambda s: _group(inp, docs[s.doc_id], speaker(s))  # noqa: E731
     if groups:
         segments = [s for s in segments if group_of(s) in groups]
@@ -124,13 +133,14 @@ def summarize(inp: SummaryInput, lang: str = "en", *, quotes: int = 3, themes: l
         spans = {(s.doc_id, s.start, s.end) for s in mine}
         people = {speaker(s) for s in mine} - {None}
         per_group: dict[str, dict[str, int]] = {}
-        for s in mine:
+        spans_in: dict[str, set] = {}
+        people_in: dict[str, set] = {}
+        for s in mine:  # like the totals: a span counts once, whatever codes of the theme it has
             g = group_of(s) or "—"
-            entry = per_group.setdefault(g, {"segments": 0, "participants": 0, "_people": set()})
-            entry["segments"] += 1
-            entry["_people"].add(speaker(s))
-        for entry in per_group.values():
-            entry["participants"] = len(entry.pop("_people") - {None})
+            spans_in.setdefault(g, set()).add((s.doc_id, s.start, s.end))
+            people_in.setdefault(g, set()).add(speaker(s))
+        for g in spans_in:
+            per_group[g] = {"segments": len(spans_in[g]), "participants": len(people_in[g] - {None})}
         results.append(ThemeResult(
             name=theme.label(lang), definition=_pick(theme.definition, lang),
             codes=[(c.label(lang), _pick(c.brief, lang).rstrip(".。"), c.color) for c in members],
@@ -182,36 +192,59 @@ def _group(inp: SummaryInput, doc: DocInput, person: str | None) -> str | None:
     return (p.group if p and p.group else None) or doc.group
 
 
+_LATIN = "A-Za-z0-9\u00c0-\u024f"  # letters a name may continue with (a CJK neighbour is no letter)
+
+
 class _Redactor:
-    """Replaces real names and speaker labels by pseudonyms (or [name]) in quotes."""
+    """Replaces real names and speaker labels by pseudonyms (or [name]) in quotes.
+
+    Names match whole words in any case, in the text's NFC form, also with a Swedish
+    genitive s ("Eriks patient" becomes "P12:s patient"); next to Chinese characters too."""
 
     def __init__(self, replacements: list[tuple[str, str]]) -> None:
-        self.names = sorted({name for name, _ in replacements}, key=len, reverse=True)
-        self.replacements = dict(replacements)
+        table: dict[str, str] = {}
+        for name, alias in replacements:
+            name = unicodedata.normalize("NFC", name.strip())
+            if name:
+                table.setdefault(name.casefold(), alias)
+        self.names = sorted(table, key=len, reverse=True)
+        self.table = table
         patterns = []
         for name in self.names:
             if re.search(r"[\u3400-\u9fff]", name):
-                patterns.append(re.escape(name))
+                patterns.append(f"(?P<cjk{len(patterns)}>{re.escape(name)})")
             else:
-                patterns.append(rf"(?<![\w]){re.escape(name)}(?![\w])")
+                end = rf"(?=[^{_LATIN}]|$)"
+                patterns.append(rf"(?<![{_LATIN}]){re.escape(name)}(?:(?P<s{len(patterns)}>s){end}|{end})")
         self.regex = re.compile("|".join(patterns), re.IGNORECASE) if patterns else None
 
     def __call__(self, text: str) -> str:
-        if not self.regex:
+        if not self.regex or not text:
             return text
-        lower = {k.casefold(): v for k, v in self.replacements.items()}
-        return self.regex.sub(lambda m: lower.get(m.group(0).casefold(), "[name]"), text)
+
+        def replace(m: re.Match) -> str:
+            genitive = any(k.startswith("s") and v for k, v in m.groupdict().items())
+            name = m.group(0)[:-1] if genitive else m.group(0)
+            alias = self.table.get(name.casefold(), "[name]")
+            return alias + ((":s" if alias[-1:].isdigit() else "s") if genitive else "")
+
+        return self.regex.sub(replace, unicodedata.normalize("NFC", text))
+
+
+def _generic(label: str) -> bool:
+    """A role word shared by many ("Patient", "Läkare", "医生", "M", "甲"): never substituted,
+    or ordinary words in quotes would change; labels with a number or code ("D1", "Läkare 2",
+    "护士A") and names are."""
+    if len(label) == 1:
+        return True
+    return is_role(label) and not re.search(r"[0-9]|[\u3400-\u9fff][A-Za-z]$", label)
 
 
 def _redactor(inp: SummaryInput) -> _Redactor:
     replacements: list[tuple[str, str]] = []
     for person in inp.people.values():
         alias = person.pseudonym or person.key
-        for label in person.labels:
-            cjk_single = len(label) == 1 and re.match(r"[\u3400-\u9fff]", label)
-            # a one-character label like 甲 is also part of words (甲状腺): left alone
-            if not cjk_single and label != alias and not (person.moderator and is_role(label)):
-                replacements.append((label, alias))
+        replacements += [(label, alias) for label in person.labels if label != alias and not _generic(label)]
         replacements += [(name, alias) for name in person.names if name]
     replacements += [(name, "[name]") for name in inp.redactions if name]
     return _Redactor(replacements)
