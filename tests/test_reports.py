@@ -217,7 +217,8 @@ def test_names_do_not_leak_next_to_chinese_in_genitive_or_other_forms():
 def test_generic_role_labels_are_not_substituted_and_groups_add_up():
     inp = _input()
     inp.people["P2"].labels.append("Patient")  # a participant labelled by a common word
-    inp.segments.append(Segment(9, "s9", 1, "fg", 2, "Tid", "a", 0, 9, ""))  # the moderator's words
+    at = TEXT.index("Hur var det?")
+    inp.segments.append(Segment(9, "s9", 1, "fg", 2, "Tid", "a", at, at + 12, ""))  # the moderator's words
     s = summarize(inp, "en", quotes=10)
     theme = s.themes[0]
     assert sum(g["segments"] for g in theme.per_group.values()) == theme.segments
