@@ -130,3 +130,29 @@ def test_merge_cli_and_errors(coauthors, tmp_path, capsys):
     assert "no such project" in capsys.readouterr().err
     with Project(karin) as p, pytest.raises(QualcodeError, match="into itself"):
         merge_project(p.store, karin, actor="x")
+
+
+def test_differences_in_shared_segments_are_reported_not_overwritten(coauthors, tmp_path):
+    karin, li = coauthors
+    shutil.copy(karin, tmp_path / "karin2.qualcode")
+    other = tmp_path / "karin2.qualcode"
+    with Project(other) as p:
+        s = p.segments(coder="karin")[0]
+        p.update_segment(s.id, "karin", memo="ändrad")
+    with Project(karin) as p:
+        report = merge_project(p.store, other, actor="karin")
+        assert report.segments_added == 0
+        assert report.segment_conflicts == [f"segment {s.uid[:8]} by karin differs (memo): kept ours"]
+        assert p.segment(s.uid).memo != "ändrad"
+
+
+def test_a_file_that_is_not_a_project_is_refused_and_left_alone(coauthors, tmp_path):
+    import sqlite3
+
+    karin, _ = coauthors
+    other = tmp_path / "other.db"
+    sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.commit()
+    before = other.read_bytes()
+    with Project(karin) as p, pytest.raises(QualcodeError, match="not a qualcode project"):
+        merge_project(p.store, other, actor="karin")
+    assert other.read_bytes() == before

@@ -28,6 +28,8 @@ class MergeReport:
     segments_skipped: int = 0
     participants_added: list[str] = field(default_factory=list)
     themes_added: list[str] = field(default_factory=list)
+    segment_conflicts: list[str] = field(default_factory=list)
+    decisions_not_merged: int = 0
 
     def to_json(self) -> dict:
         return {k: v for k, v in self.__dict__.items()}
@@ -42,7 +44,10 @@ class MergeReport:
             f"participants: {len(self.participants_added)} added",
             f"themes: {len(self.themes_added)} added",
         ]
-        out += [f"conflict: {c}" for c in self.document_conflicts + self.code_conflicts]
+        out += [f"conflict: {c}" for c in self.document_conflicts + self.code_conflicts + self.segment_conflicts]
+        if self.decisions_not_merged:
+            out.append(f"note: {self.decisions_not_merged} reconciliation decisions were not merged "
+                       "(reconcile in one project; its consensus segments did come along)")
         return out
 
 
@@ -52,7 +57,7 @@ def merge_project(ours: Store, other_path: Path, actor: str) -> MergeReport:
         raise QualcodeError("no such project", other_path)
     if other_path.resolve() == ours.path.resolve():
         raise QualcodeError("cannot merge a project into itself", other_path)
-    theirs = Store(other_path)
+    theirs = Store(other_path, read_only=True)  # a co-author's file is read, never changed
     try:
         report = MergeReport()
         with ours.transaction():
@@ -61,6 +66,7 @@ def merge_project(ours: Store, other_path: Path, actor: str) -> MergeReport:
             _merge_participants(ours, theirs, report)
             _merge_themes(ours, theirs, code_map, report)
             _merge_segments(ours, theirs, doc_map, code_map, report)
+            report.decisions_not_merged = theirs.decision_count()
             ours.log(actor, "project.merge", {"from": other_path.name, **{
                 k: (len(v) if isinstance(v, list) else v) for k, v in report.to_json().items()}})
         return report
@@ -146,9 +152,10 @@ def _merge_themes(ours: Store, theirs: Store, code_map: dict[int, int], report: 
 
 def _merge_segments(ours: Store, theirs: Store, doc_map: dict[int, int], code_map: dict[int, int],
                     report: MergeReport) -> None:
-    present = ours.segment_uids()
+    mine = {r["uid"]: r for r in ours.segment_rows()}
+    present = set(mine)
     # the same coding made twice (same coder, code and span) is one segment, whatever its uid
-    same = {(r["doc_id"], r["code_id"], r["coder_name"], r["start"], r["end"]) for r in ours.segment_rows()}
+    same = {(r["doc_id"], r["code_id"], r["coder_name"], r["start"], r["end"]) for r in mine.values()}
     coders = set(ours.coders())
     for row in theirs.segment_rows():
         if row["doc_id"] not in doc_map or row["code_id"] not in code_map:
@@ -157,6 +164,13 @@ def _merge_segments(ours: Store, theirs: Store, doc_map: dict[int, int], code_ma
         key = (doc_map[row["doc_id"]], code_map[row["code_id"]], row["coder_name"], row["start"], row["end"])
         if row["uid"] in present or key in same:
             report.segments_present += 1
+            ours_row = mine.get(row["uid"])
+            if ours_row:
+                differs = [f for f in ("code_uid", "start", "end", "memo", "exemplar", "translation")
+                           if ours_row[f] != row[f]]
+                if differs:
+                    report.segment_conflicts.append(
+                        f"segment {row['uid'][:8]} by {row['coder_name']} differs ({', '.join(differs)}): kept ours")
             continue
         same.add(key)
         if row["coder_name"] not in coders:

@@ -18,6 +18,9 @@ class DecisionRows:
                 out[r["key"]] = row
         return out
 
+    def decision_count(self) -> int:
+        return self._one("SELECT COUNT(*) FROM decisions")[0]
+
     def save_decision(self, row: dict) -> None:
         """Insert or replace the decision on one unit (a changed mind keeps the uid)."""
         existing = self._one("SELECT uid FROM decisions WHERE key = ? AND consensus = ?",

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import sqlite_utils
 
+from ..errors import QualcodeError
+
 from .base import new_uid, now  # noqa: F401  (re-exported: callers import them from here)
 from .codebook import CodebookRows
 from .coding import CodingRows
@@ -24,19 +26,45 @@ from .schema import migrations
 
 
 class Store(DocumentRows, ParticipantRows, CodebookRows, CodingRows, DecisionRows):
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, read_only: bool = False) -> None:
         self.path = Path(path)
         # autocommit mode: transactions are explicit (BEGIN IMMEDIATE), never implicit
-        self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        target = f"file:{self.path}?mode=ro" if read_only else str(self.path)
+        self.conn = sqlite3.connect(target, uri=read_only, isolation_level=None, check_same_thread=False)
         self.conn.row_factory = sqlite3.Row
-        self.conn.execute("PRAGMA busy_timeout = 5000")
-        self.conn.execute("PRAGMA foreign_keys = ON")
-        if self.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            self.conn.execute("PRAGMA journal_mode = WAL")
-        self.conn.execute("PRAGMA synchronous = NORMAL")
-        self.conn.execute("PRAGMA cache_size = -65536")  # 64 MiB: large imports stay in memory
-        self.db = sqlite_utils.Database(self.conn)
-        self._migrate()
+        try:
+            self.conn.execute("PRAGMA busy_timeout = 5000")
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            self.db = sqlite_utils.Database(self.conn)
+            self._check_is_ours(read_only)
+            if not read_only:
+                if self.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    self.conn.execute("PRAGMA journal_mode = WAL")
+                self.conn.execute("PRAGMA synchronous = NORMAL")
+                self.conn.execute("PRAGMA cache_size = -65536")  # 64 MiB: large imports stay in memory
+                self._migrate()
+        except sqlite3.DatabaseError as exc:
+            self.conn.close()
+            raise QualcodeError(f"not a qualcode project ({exc})", self.path) from None
+        except BaseException:
+            self.conn.close()
+            raise
+
+    def _check_is_ours(self, read_only: bool) -> None:
+        """Never turn someone else's SQLite database into a project, nor read one as ours."""
+        tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        applied = [m.name for m in migrations.applied(self.db)] if "_sqlite_migrations" in tables else []
+        if tables and not applied:
+            raise QualcodeError("not a qualcode project (an SQLite database of something else)", self.path)
+        if read_only:
+            known = [m.name for m in migrations._migrations]
+            if not applied:
+                raise QualcodeError("not a qualcode project (empty)", self.path)
+            if applied != known[: len(applied)] or len(applied) > len(known):
+                raise QualcodeError("made by a newer qualcode: update qualcode to read it", self.path)
+            if len(applied) < len(known):
+                raise QualcodeError("made by an older qualcode: open it once with this version to update it",
+                                    self.path)
 
     def _migrate(self) -> None:
         pending = migrations.pending(self.db)
