@@ -64,3 +64,21 @@ def test_label_alone_on_its_line_speech_below():
     text = "Moderator:\nHur var det?\nD1:\nBra."
     turns = find_turns(text)
     assert [(t.speaker, text[t.start:t.end]) for t in turns] == [("Moderator", "Hur var det?"), ("D1", "Bra.")]
+
+
+@pytest.mark.parametrize("speech_line", [
+    "Ja: jag är helt säker.", "Alltså: det var så.", "OK: vi kör.", "Nej: aldrig.",
+])
+def test_words_that_start_speech_are_not_speakers(speech_line):
+    text = f"Moderator: Hur var det?\nD1: Det var bra, och jag sa\n{speech_line}\nModerator: Tack.\nD1: Ja: precis.\n"
+    turns = find_turns(text)
+    assert [t.speaker for t in turns] == ["Moderator", "D1", "Moderator", "D1"]
+    assert speech_line in text[turns[1].start:turns[1].end]
+
+
+def test_chinese_reported_speech_is_not_a_speaker():
+    text = ("主持人：请说说。\n护士A：有一次病人家属问我，\n我说：没关系。\n她又问：真的吗？\n"
+            "我说：真的。\n主持人：后来呢？\n护士A：后来就好了。\n")
+    turns = find_turns(text)
+    assert [t.speaker for t in turns] == ["主持人", "护士A", "主持人", "护士A"]
+    assert "我说：真的。" in text[turns[1].start:turns[1].end]

@@ -87,12 +87,32 @@ def _skip_blanks(text: str, i: int) -> int:
     return j
 
 
+# Words that start speech ("Ja: jag är säker", "我说：") and are never speakers
+_NOT_SPEAKERS = {
+    "ja", "nej", "jo", "nja", "tja", "ok", "okej", "alltså", "så", "men", "och", "precis", "exakt", "visst",
+    "absolut", "kanske", "typ", "liksom", "hej", "tack", "sluta", "fråga", "svar", "obs", "citat", "notera",
+    "yes", "no", "well", "so", "note", "question", "answer", "quote",
+}
+_REPORTED_SPEECH = re.compile(r"[说問问想道讲講答]$|^(?:就是|比如|也就是|问题|回答|注)$")
+_KNOWN_LETTER_CODES = {"M", "I", "IP", "R", "F", "P", "D", "MOD", "INT"}
+
+
+def _may_speak(name: str, count: int) -> bool:
+    if name.casefold() in _NOT_SPEAKERS or _REPORTED_SPEECH.search(name):
+        return False
+    # a bare capital code ("OK", "ST") once is more likely a word than a speaker
+    if re.fullmatch(r"[A-Z]{1,3}", name) and name not in _KNOWN_LETTER_CODES and count < 2:
+        return False
+    return True
+
+
 def accepted_labels(text: str) -> list[Label]:
     candidates = candidate_labels(text)
     counts = Counter(l.name for l in candidates)
-    strong = {n for n, c in counts.items() if c >= 2 or is_role(n)}
+    candidates = [l for l in candidates if _may_speak(l.name, counts[l.name])]
+    strong = {n for n, c in counts.items() if _may_speak(n, c) and (c >= 2 or is_role(n))}
     strong |= {l.name for l in candidates if l.time is not None}
-    if len(strong) < 2 and not any(counts[n] >= 2 for n in strong):
+    if not candidates or (len(strong) < 2 and not any(counts[n] >= 2 for n in strong)):
         return []
     first = next(i for i, l in enumerate(candidates) if l.name in strong)
     # once the transcript has begun, a person's name said once is still a speaker
