@@ -114,3 +114,16 @@ def test_an_older_project_is_migrated_after_a_backup(tmp_path):
     old = sqlite3.connect(backup)
     assert old.execute("SELECT name FROM coders").fetchall() == [("anna",)]
     assert old.execute("SELECT COUNT(*) FROM sqlite_master WHERE name = 'decisions'").fetchone() == (0,)
+
+
+def test_undo_steps_past_a_segment_someone_else_removed(imported):
+    imported.add_code("K")
+    first = imported.add_segment("fg", "K", 11, 20, coder="anna")
+    second = imported.add_segment("fg", "K", 27, 32, coder="anna")
+    imported.remove_segment(second.id, actor="bo")  # a co-author removes anna's latest coding
+    assert "skipped" in imported.undo("anna")
+    assert imported.undo("anna").startswith("undo: coding added")
+    assert imported.segments(coder="anna") == []
+    assert imported.undo("anna") is None
+    assert imported.redo("anna").startswith("redo: coding added")
+    assert [s.uid for s in imported.segments(coder="anna")] == [first.uid]

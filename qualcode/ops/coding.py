@@ -147,7 +147,12 @@ class CodingOps:
         event = stack[-1]
         word = "undo" if undo else "redo"
         with self.store.transaction():
-            self._apply_event(event, inverse=undo)
+            try:
+                self._apply_event(event, inverse=undo)
+            except QualcodeError as exc:
+                # someone else changed that segment meanwhile: step past it rather than stick
+                self.store.log(actor, word, {"event": event["id"], "action": event["action"], "skipped": exc.message})
+                return f"{word} skipped ({exc.message}): {describe_coding(event)}"
             self.store.log(actor, word, {"event": event["id"], "action": event["action"]})
         return f"{word}: {describe_coding(event)}"
 
