@@ -64,3 +64,37 @@ def test_blank_wrapped_chinese_transcript_joins_without_spaces():
 ])
 def test_text_that_is_not_wrapped_is_left_alone(text):
     assert reflow(text) == text
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from qualcode.text.normalize import clean_offsets  # noqa: E402
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab é\r\n\x01\ufeff\u0301\u0308😀中")), max_size=30))
+def test_clean_offsets_map_every_raw_offset_into_the_clean_text(raw):
+    cleaned = clean(raw)
+    mapping = clean_offsets(raw)
+    assert len(mapping) == len(raw) + 1 and mapping[-1] == len(cleaned) and mapping[0] == 0
+    assert all(a <= b for a, b in zip(mapping, mapping[1:]))
+    # a letter lands on itself, or on the character it composed into
+    import unicodedata
+
+    for i, ch in enumerate(raw):
+        if ch.isalpha() and mapping[i + 1] > mapping[i]:
+            assert unicodedata.normalize("NFD", cleaned[mapping[i]])[0] == unicodedata.normalize("NFD", ch)[0]
+
+
+def test_dashes_and_page_references_inside_wrapped_swedish_are_joined():
+    line = "Det här är en rad som är tillräckligt lång för att vara ombruten text"
+    text = "\n".join([line, "– det som hände sen var att vi pratade vidare om det hela,", line,
+                      "s. 12 och framåt beskriver hur gruppen arbetade med frågorna.", line, "Slut."])
+    result = reflow(text)
+    assert "text – det som" in result and "text s. 12 och" in result
+
+
+def test_an_exact_cut_is_a_chinese_extractor_habit_not_a_swedish_one():
+    lines = ["a" * 60 + " abc", "b" * 60 + " abcd", "c" * 60 + " abc", "d" * 60 + " abcd", "e" * 60 + " abc", "Slut."]
+    assert reflow("\n".join(lines)).count("\n") == 0

@@ -1,6 +1,6 @@
 """Normalisation applied once at import; offsets index the text this returns.
 
-Steps, in order: strip a BOM, CRLF/CR -> LF, NFC, drop XML-invalid control characters,
+Steps, in order: strip a BOM, CRLF/CR -> LF, drop XML-invalid control characters, NFC,
 then reflow lines that were hard-wrapped by a PDF extractor.
 """
 
@@ -25,37 +25,43 @@ def clean(text: str) -> str:
     """Everything but reflow: BOM, line endings, NFC, control characters."""
     text = text.lstrip("\ufeff")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = unicodedata.normalize("NFC", text)
-    return _XML_INVALID.sub("", text)
+    text = _XML_INVALID.sub("", text)  # before NFC, so a mark after a removed control still composes
+    return unicodedata.normalize("NFC", text)
 
 
 def clean_offsets(raw: str) -> list[int]:
     """For each code point offset 0..len(raw) of `raw`, the offset in `clean(raw)`.
 
-    clean() only removes characters (a BOM, the CR of CRLF, control characters) and
-    recomposes (NFC); removed characters map to the next kept one, so a span [s, e) of
-    raw maps to [map[s], map[e])."""
-    mapping = [0] * (len(raw) + 1)
+    clean() removes characters (leading BOMs, the CR of CRLF, control characters), turns a
+    lone CR into LF, and recomposes (NFC); a removed character maps to the next kept one,
+    so a span [s, e) of raw maps to [map[s], map[e])."""
+    # 1. removals, as clean() makes them
+    kept: list[str] = []
+    first: list[int] = []  # raw offset -> offset in the filtered text
+    leading = len(raw) - len(raw.lstrip("\ufeff"))
+    for i, ch in enumerate(raw):
+        first.append(len(kept))
+        if i < leading or (ch == "\r" and i + 1 < len(raw) and raw[i + 1] == "\n"):
+            continue
+        ch = "\n" if ch == "\r" else ch
+        if not _XML_INVALID.match(ch):
+            kept.append(ch)
+    first.append(len(kept))
+    # 2. NFC, one base character with its combining marks at a time
+    second = [0] * (len(kept) + 1)
     out = 0
     i = 0
-    n = len(raw)
-    while i < n:
-        ch = raw[i]
-        mapping[i] = out
-        if (i == 0 and ch == "\ufeff") or _XML_INVALID.match(ch) or (ch == "\r" and i + 1 < n and raw[i + 1] == "\n"):
-            i += 1
-            continue
-        # a run of one base and its combining marks may compose into fewer code points
+    while i < len(kept):
         j = i + 1
-        while j < n and unicodedata.combining(raw[j]):
+        while j < len(kept) and unicodedata.combining(kept[j]):
             j += 1
-        composed = unicodedata.normalize("NFC", raw[i:j].replace("\r", "\n"))
+        composed = len(unicodedata.normalize("NFC", "".join(kept[i:j])))
         for k in range(i, j):
-            mapping[k] = out + min(k - i, len(composed) - 1) if k > i else out
-        out += len(composed)
+            second[k] = out + min(k - i, composed - 1) if k > i else out
+        out += composed
         i = j
-    mapping[n] = out
-    return mapping
+    second[len(kept)] = out
+    return [second[f] for f in first]
 
 
 def is_cjk(ch: str) -> bool:
@@ -78,8 +84,10 @@ def display_width(s: str) -> int:
 
 # A colon or semicolon may end a wrapped line mid-sentence, so they are not here.
 _SENTENCE_END = tuple("。！？!?….」』") + ('."', ".”", "。”", "？”", "！”")
+# (a dash at a line start may be a wrapped "… – det som …": en and em dashes are no bullets;
+# "s. 12" is no list item either, so lettered items need a parenthesis)
 _BULLET = re.compile(
-    r"^\s*(?:[•·▪●○◦■□‣⁃\-–—*]\s|\(?\d{1,3}[.)]\s|（\d{1,3}）|\(\d{1,3}\)|[①-⑳]|[a-z][.)]\s)"
+    r"^\s*(?:[•·▪●○◦■□‣⁃\-*]\s|\(?\d{1,3}[.)]\s|（\d{1,3}）|\(\d{1,3}\)|[①-⑳]|[a-h]\)\s)"
 )
 _NUMBERED = re.compile(r"^\s*\d{1,2}(?:\.\d{1,2})*\.?\s+\S")
 _HEADING = re.compile(r"^\s*(?:#{1,6}\s|第[一二三四五六七八九十\d]+[章节部分])")
@@ -116,9 +124,10 @@ def _wrap_width(widths: list[int]) -> int | None:
 
 
 def _fixed_cut(lines: list[str]) -> int | None:
-    """CJK extractors often cut at an exact character count: return it when most lines share it."""
+    """CJK extractors often cut at an exact character count: return it when most lines share it
+    (only for Chinese text: word-wrapped lines can share a length by chance)."""
     counts = [len(l) for l in lines]
-    if len(counts) < 4:
+    if len(counts) < 4 or sum(1 for l in lines if _WIDE.search(l)) < 0.5 * len(lines):
         return None
     common, freq = statistics.mode(counts), counts.count(statistics.mode(counts))
     return common if freq >= 0.5 * len(counts) and common >= 10 else None
