@@ -79,3 +79,11 @@ async def test_import_runs_in_a_worker_and_lists_the_new_document(demo_path, tmp
         ids = [documents.get_option_at_index(i).id for i in range(documents.option_count)]
         assert len([i for i in ids if i and i.startswith("doc-")]) == 8
         assert any("imported 1 document" in n.message for n in app._notifications)
+
+
+async def test_the_demo_opens_showing_everyones_coding(demo_path):
+    app = make_app(demo_path, coder="newcomer", layer="all")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert "showing all coders" in app.sub_title
+        assert [s for s in app.segments if app.visible(s)]

@@ -79,8 +79,10 @@ class QualcodeApp(App):
         Binding("f5", "resize_side(4)", "Wider", show=False),
     ]
 
-    def __init__(self, project_path: Path, coder: str | None = None, doc: int | None = None) -> None:
+    def __init__(self, project_path: Path, coder: str | None = None, doc: int | None = None,
+                 layer: str | None = None) -> None:
         super().__init__()
+        self.requested_layer = layer
         self.project = Project(project_path)
         self.project_path = project_path
         self.coder = coder or os.environ.get("QUALCODE_CODER") or self.project.store.setting("tui.coder")
@@ -135,7 +137,7 @@ class QualcodeApp(App):
     def start(self) -> None:
         others = [c for c in self.project.store.coders() if c != self.coder]
         # blind coding: with co-authors in the project, each sees only their own coding
-        self.layer = "mine" if others else "all"
+        self.layer = self.requested_layer or ("mine" if others else "all")
         self.update_title()
         self.refresh_codebook()
         docs = self.project.documents()
@@ -581,9 +583,10 @@ class QualcodeApp(App):
             self.call_from_thread(self.refresh_codebook)
 
 
-def make_app(project_path: Path, coder: str | None = None, doc: int | None = None) -> QualcodeApp:
-    return QualcodeApp(Path(project_path), coder=coder, doc=doc)
+def make_app(project_path: Path, coder: str | None = None, doc: int | None = None,
+             layer: str | None = None) -> QualcodeApp:
+    return QualcodeApp(Path(project_path), coder=coder, doc=doc, layer=layer)
 
 
-def run(project_path: Path, coder: str | None = None, doc: int | None = None) -> None:
-    make_app(project_path, coder, doc).run()
+def run(project_path: Path, coder: str | None = None, doc: int | None = None, layer: str | None = None) -> None:
+    make_app(project_path, coder, doc, layer).run()
