@@ -10,12 +10,13 @@ from ...model import DocumentSummary
 
 
 class DocumentList(OptionList):
+    NAME_CELLS = 18  # the pane is 30 cells wide (app.tcss): border, padding, " ◐  12% "
+
     def fill(self, documents: list[DocumentSummary], progress: dict[int, tuple[int, int]],
              current: int | None) -> None:
         highlighted = self.highlighted
         self.clear_options()
         group = object()
-        width = max(12, (self.size.width or 28) - 8)
         for doc in documents:
             if doc.group != group:
                 group = doc.group
@@ -23,12 +24,23 @@ class DocumentList(OptionList):
             coded, total = progress.get(doc.id, (0, doc.sentences))
             percent = round(100 * coded / total) if total else 0
             mark = "●" if percent == 100 else ("◐" if percent else "○")
-            name = doc.name if len(doc.name) <= width else doc.name[: width - 1] + "…"
-            line = Text(f" {mark} ", no_wrap=True)
-            line.append(name, style="bold" if doc.id == current else "")
-            line.append(f" {percent}%", style="dim")
+            # progress first: a long name is cut at the pane's edge, never wrapped
+            line = Text(f" {mark} {percent:>3}% ", no_wrap=True, overflow="ellipsis")
+            line.stylize("dim", 3)
+            line.append(_fit(doc.name, self.NAME_CELLS), style="bold" if doc.id == current else "")
             self.add_option(Option(line, id=f"doc-{doc.id}"))
             if doc.id == current and highlighted is None:
                 highlighted = self.option_count - 1
         if highlighted is not None and highlighted < self.option_count:
             self.highlighted = highlighted
+
+
+def _fit(name: str, cells: int) -> str:
+    """Cut a name to a number of terminal cells (Chinese characters take two)."""
+    from ...text.normalize import display_width
+
+    if display_width(name) <= cells:
+        return name
+    while display_width(name) > cells - 1:
+        name = name[:-1]
+    return name + "…"

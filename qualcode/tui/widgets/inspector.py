@@ -6,7 +6,7 @@ from rich.console import Group
 from rich.text import Text
 from textual.widgets import Static
 
-from ...codebook import FIELD_TITLES, MACQUEEN_FIELDS
+from ...codebook import FIELD_TITLES
 from ...model import Code, Segment
 
 
@@ -37,7 +37,8 @@ class Inspector(Static):
 
     def show_code(self, code: Code, lang: str | None) -> None:
         parts = [Text(code.label(lang), style=f"bold {code.color or ''}".strip())]
-        for f in MACQUEEN_FIELDS:
+        # what a coder needs at the moment of choice comes first
+        for f in ("brief", "when_to_use", "when_not_to_use", "definition", "example"):
             text = _pick(getattr(code, f), lang)
             if text:
                 parts.append(Text.assemble((f"{FIELD_TITLES[f]}: ", "bold"), (text, "italic" if f == "example" else "")))
