@@ -172,6 +172,7 @@ def test_csv_xlsx_md_hold_the_same_quotes(exported):
     rows = list(csv.DictReader(io.StringIO(paths["csv"].read_text(encoding="utf-8-sig"))))
     assert [r["quote"].removeprefix("'") for r in rows if r["table"] == "quote"] == quotes
     assert {r["table"] for r in rows} == {"theme", "theme_group", "quote", "frequency", "saturation"}
+    assert "xl/charts/chart1.xml" in zipfile.ZipFile(paths["xlsx"]).namelist()  # the saturation curve
     book = openpyxl.load_workbook(paths["xlsx"])
     assert book.sheetnames == ["Översikt över teman", "Per grupp", "Citat", "Kodfrekvenser per grupp", "Mättnad"]
     sheet = book["Citat"]

@@ -85,9 +85,28 @@ def xlsx_bytes(summary: Summary) -> bytes:
             if wide:
                 for c in sheet.iter_rows(min_row=2, min_col=i, max_col=i):
                     c[0].alignment = Alignment(wrap_text=True, vertical="top")
+    _saturation_chart(book[safe(w["saturation"])[:31]], w, len(summary.saturation))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _saturation_chart(sheet, w: dict, n: int) -> None:
+    """The saturation curve as a native Excel chart: codes so far, and new codes, per transcript."""
+    if not n:
+        return
+    from openpyxl.chart import BarChart, LineChart, Reference
+
+    bars = BarChart()
+    bars.title = w["saturation"]
+    bars.y_axis.title = w["codes"]
+    bars.add_data(Reference(sheet, min_col=2, min_row=1, max_row=n + 1), titles_from_data=True)
+    line = LineChart()
+    line.add_data(Reference(sheet, min_col=3, min_row=1, max_row=n + 1), titles_from_data=True)
+    bars.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=n + 1))
+    bars += line
+    bars.width, bars.height = 18, 9
+    sheet.add_chart(bars, "E2")
 
 
 def markdown(summary: Summary) -> bytes:
