@@ -128,3 +128,10 @@ def test_reimport_of_same_text_is_skipped(proj, tmp_path, capsys):
     copy.write_text(SV, encoding="utf-8")
     code, out, err = run(capsys, "-p", str(proj), "import", str(copy), "--json")
     assert code == 0 and json.loads(out) == [] and "same text as document 'fg1'" in err
+
+
+def test_bad_colour_and_language_are_refused(proj, capsys):
+    code, _, err = run(capsys, "-p", str(proj), "codebook", "add", "Röd", "--color", "red")
+    assert code == 2 and "bad colour (use #RRGGBB) (red)" in err
+    code, _, err = run(capsys, "-p", str(proj), "settings", "display_language", "Svenska")
+    assert code == 2 and "not a language code" in err

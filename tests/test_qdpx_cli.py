@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import zipfile
 
 from qualcode.cli import main
@@ -33,3 +34,43 @@ def test_zip_slip_is_refused_and_nothing_changes(demo_path, tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.startswith("qualcode: error: ") and "outside the project" in err
     assert hashlib.sha256(demo_path.read_bytes()).hexdigest() == before
+
+
+def _qdpx(tmp_path, name, qde: str, sources: dict[str, str]):
+    path = tmp_path / name
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("project.qde", qde)
+        for guid, text in sources.items():
+            z.writestr(f"sources/{guid}.txt", text)
+    return path
+
+
+G = ["1C4B1A3E-1111-4D2E-8F00-0000000000%02d" % i for i in range(10)]
+HEAD = '<?xml version="1.0" encoding="UTF-8"?><Project xmlns="urn:QDA-XML:project:1.0" name="x" origin="test">'
+
+
+def test_damaged_projects_are_user_errors_and_change_nothing(demo_path, tmp_path, capsys):
+    twin_sources = _qdpx(tmp_path, "twins.qdpx", HEAD + (
+        f'<CodeBook><Codes><Code guid="{G[1]}" name="K" isCodable="true"/></Codes></CodeBook><Sources>'
+        f'<TextSource guid="{G[2]}" name="a" plainTextPath="internal://{G[2]}.txt"/>'
+        f'<TextSource guid="{G[2]}" name="b" plainTextPath="internal://{G[2]}.txt"/></Sources></Project>'),
+        {G[2]: "It is too expensive for us.\n"})
+    twin_codes = _qdpx(tmp_path, "codes.qdpx", HEAD + (
+        f'<CodeBook><Codes><Code guid="{G[1]}" name="K" isCodable="true"/>'
+        f'<Code guid="{G[1]}" name="L" isCodable="true"/></Codes></CodeBook></Project>'), {})
+    before = hashlib.sha256(demo_path.read_bytes()).hexdigest()
+    for path, message in ((twin_sources, "of another source"), (twin_codes, "of another code")):
+        assert main(["-p", str(demo_path), "import", str(path)]) == 2
+        assert message in capsys.readouterr().err
+    assert hashlib.sha256(demo_path.read_bytes()).hexdigest() == before
+
+
+def test_notes_on_codes_are_reported_not_silently_dropped(tmp_path, capsys):
+    path = _qdpx(tmp_path, "notes.qdpx", HEAD + (
+        f'<CodeBook><Codes><Code guid="{G[1]}" name="K" isCodable="true"><NoteRef targetGUID="{G[5]}"/></Code>'
+        f'</Codes></CodeBook><Notes><Note guid="{G[5]}" name="Memo"><PlainTextContent>Om koden</PlainTextContent>'
+        '</Note></Notes></Project>'), {})
+    assert main(["-p", str(tmp_path / "p.qualcode"), "import", str(path), "--json"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out) == []  # no documents in this project: the list as `docs` gives it
+    assert "note(s) on Code 'K' not imported" in captured.err

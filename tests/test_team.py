@@ -149,3 +149,11 @@ def test_an_agreed_pass_that_writes_nothing_makes_no_consensus_coder(demo_path, 
         summary = p.theme_summary("sv")
         assert sum(t.segments for t in summary.themes) > 0
     assert before
+
+
+def test_coders_who_share_no_document_are_told_so(demo_path, capsys):
+    with Project(demo_path) as p:
+        p.add_code("Ensam")
+        p.add_segment("erke_huli_pdf", "Ensam", 0, 5, coder="solo")
+    assert main(["-p", str(demo_path), "reconcile", "--coders", "karin,solo"]) == 2
+    assert "no document is coded by both" in capsys.readouterr().err

@@ -214,3 +214,36 @@ async def test_export_dialog_writes_the_summary_in_a_worker(demo_path, tmp_path)
         assert (tmp_path / "out.md").exists()
         assert any("wrote" in n.message for n in app._notifications)
     assert "# " in (tmp_path / "out.md").read_text(encoding="utf-8")
+
+
+async def test_markup_in_transcripts_and_bad_stored_colours_do_not_crash(tmp_path):
+    from qualcode.tui.screens import ChoicePrompt
+
+    src = tmp_path / "chat.txt"
+    src.write_text("Moderator: Hur var det?\nAnna: Ja jag [/] jag tycker det [b]. Bra.\nModerator: Tack.\nAnna: Ja.\n",
+                   encoding="utf-8")
+    path = tmp_path / "p.qualcode"
+    with Project(path, create=True) as p:
+        p.import_files([src])
+        p.add_code("Kostnad [ekonomi]")
+        p.add_code("Annan")
+        sentence = p.units("chat", "sentence")[1]
+        p.add_segment("chat", "Kostnad [ekonomi]", sentence.start, sentence.end, coder="t")
+        p.add_segment("chat", "Annan", sentence.start, sentence.end, coder="t")
+        p.add_theme("Tema", ["Annan"])
+        p.store.conn.execute("UPDATE codes SET color = 'red' WHERE name = 'Annan'")  # as another tool might
+    app = make_app(path, coder="t")
+    async with app.run_test(size=(100, 30)) as pilot:
+        view = app.query_one(TranscriptView)
+        view.select_offsets(sentence.start, sentence.end)
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoicePrompt)
+        await pilot.press("escape", "c", *"[/", "escape", "ctrl+e")
+        await pilot.pause()
+        app.screen.query_one("#export-quotes").value = "-"
+        app.screen.query_one("#export-path").value = str(tmp_path / "x.md")
+        app.screen.query_one("#export-go").press()
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        assert app.is_running

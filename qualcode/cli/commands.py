@@ -22,15 +22,17 @@ def cmd_init(args, project_path: Path) -> None:
 
 def cmd_import(args, project) -> None:
     files = [Path(f) for f in args.files]
-    qdpx = [f for f in files if f.suffix.lower() == ".qdpx"]
+    qdpx = [f for f in files if f.suffix.lower() in (".qdpx", ".zip")]  # MAXQDA's may be a .zip
     if qdpx:
         if len(files) > 1:
-            raise QualcodeError("import a .qdpx project on its own", qdpx[0])
+            raise QualcodeError("import a REFI-QDA project on its own", qdpx[0])
         from ..exchange.qdpx import import_qdpx
 
         report = import_qdpx(project, qdpx[0], actor=args.coder or project.default_actor())
-        if args.json:
-            emit_json(report.to_json())
+        if args.json:  # as for transcripts: the documents that came in (the report goes to stderr)
+            added = set(report.documents_added)
+            emit_json([document_json(d) for d in project.documents() if d.name in added])
+            print("\n".join(report.lines()), file=sys.stderr)
         else:
             print("\n".join(report.lines()))
         return

@@ -116,6 +116,7 @@ class _Reader:
         self.variables: dict[str, str] = {}
         self.notes: dict[str, tuple[str, str]] = {}
         self.sources: list[_Source] = []
+        self.seen_sources: set[str] = set()
         self.selections: dict[str, list[_Coding]] = {}
         self.cases: list[tuple[str, str, str | None, dict[str, str], list[str]]] = []
         creator = root.get("creatingUserGUID")
@@ -126,17 +127,22 @@ class _Reader:
         for user in _items(root, "Users", "User"):
             g = guid(user.get("guid"), f"User '{user.get('name')}'")
             self.users[g] = (user.get("name") or "").strip() or g
-        book = child(root, "CodeBook")
-        for code in (book.iter() if book is not None else []):
-            if local(code) == "Code":
-                self.code_names[guid(code.get("guid"), f"Code '{code.get('name')}'")] = code.get("name") or ""
-        for variable in _items(root, "Variables", "Variable"):
-            name = variable.get("name") or ""
-            self.variables[guid(variable.get("guid"), f"Variable '{name}'")] = name
         for note in _items(root, "Notes", "Note"):
             where = f"Note '{note.get('name')}'"
             text = self._text(note, where)
             self.notes[guid(note.get("guid"), where)] = ((note.get("name") or "").strip(), (text or "").strip())
+        book = child(root, "CodeBook")
+        for code in (book.iter() if book is not None else []):
+            if local(code) == "Code":
+                where = f"Code '{code.get('name')}'"
+                g = guid(code.get("guid"), where)
+                if g in self.code_names:
+                    raise QualcodeError(f"{where} has the GUID {g.upper()} of another code", self.path.name)
+                self.code_names[g] = code.get("name") or ""
+                self._unimported_notes(code, where)
+        for variable in _items(root, "Variables", "Variable"):
+            name = variable.get("name") or ""
+            self.variables[guid(variable.get("guid"), f"Variable '{name}'")] = name
         for source in _items(root, "Sources", None):
             kind, name = local(source), source.get("name") or source.get("guid") or "?"
             if kind == "TextSource":
@@ -154,6 +160,7 @@ class _Reader:
                         coding.notes.append(note)
         for case in _items(root, "Cases", "Case"):
             self._case(case)
+        self._unimported_notes(root, "the project")
         if self.unknown_users:
             self.report.warnings.append(f"{len(self.unknown_users)} user(s) referenced but not declared:"
                                         " coders named by their GUID")
@@ -183,9 +190,24 @@ class _Reader:
             self.unknown_users.add(g)
         return g
 
+    def _unimported_notes(self, element, where: str) -> None:
+        """Notes on codes, sources or the project have no place here yet: checked, then said."""
+        refs = [r for r in children(element, "NoteRef")]
+        for ref in refs:
+            target = guid(ref.get("targetGUID"), f"NoteRef in {where}")
+            if target not in self.notes:
+                raise QualcodeError(f"NoteRef in {where} refers to note {target.upper()}, which the project"
+                                    " does not declare", self.path.name)
+        if refs:
+            self.report.warnings.append(f"{len(refs)} note(s) on {where} not imported (only notes on codings are)")
+
     def _source(self, source, name: str) -> None:
         where = f"TextSource '{name}'"
         g = guid(source.get("guid"), where)
+        if g in self.seen_sources:
+            raise QualcodeError(f"{where} has the GUID {g.upper()} of another source", self.path.name)
+        self.seen_sources.add(g)
+        self._unimported_notes(source, where)
         raw = self._text(source, where)
         if raw is None:
             path = source.get("plainTextPath") or source.get("richTextPath") or "no text"

@@ -103,6 +103,9 @@ class AgreementOps:
         pair = sorted([a, b])
         swapped = pair != [a, b]
         decided = self.store.decisions(consensus, pair)
+        if not self.coding_documents([a, b], unit, docs):
+            raise QualcodeError("no document is coded by both of these coders (name documents with --doc)",
+                                f"{a},{b}")
         grouped: dict[tuple[str, int], list] = {}
         for d in self.disagreement_list([a, b], unit, docs):
             grouped.setdefault((d.document, d.unit_index), []).append(d)

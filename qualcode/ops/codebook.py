@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..codebook import Codebook, ThemeEntry, codebook_yaml, read_codebook
+from ..codebook import COLOR, Codebook, ThemeEntry, codebook_yaml, read_codebook
 from ..codebook_sync import apply_codebook, describe_event, project_codebook
 from ..errors import QualcodeError
 from ..model import Code, Theme
@@ -26,6 +26,9 @@ class CodebookOps:
         name = name.strip()
         if not name:
             raise QualcodeError("a code needs a name", "''")
+        if color is not None and not COLOR.match(color):
+            raise QualcodeError("bad colour (use #RRGGBB)", color)
+        color = color.upper() if color else None
         if any(c.name == name for c in self.codes()):
             raise QualcodeError("a code with this name exists already", name)
         parent_code = self.code(parent) if parent else None
@@ -51,6 +54,10 @@ class CodebookOps:
         return self.store.setting("display_language")
 
     def set_display_language(self, lang: str) -> None:
+        import re
+
+        if not re.fullmatch(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?", lang):
+            raise QualcodeError("not a language code (sv, zh, en, …)", lang)
         with self.store.transaction():
             self.store.set_setting("display_language", lang)
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from rich.style import Style
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
+from textual.markup import escape
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, Input, ProgressBar, TextArea
@@ -486,21 +487,21 @@ class QualcodeApp(App):
         for binding in self.BINDINGS:
             if binding.action.startswith(("quit", "help")):
                 continue
-            yield SystemCommand(binding.description, f"key: {binding.key_display or binding.key}",
+            yield SystemCommand(binding.description, f"key: {escape(binding.key_display or binding.key)}",
                                 partial(self.run_action, binding.action))
         yield SystemCommand("Import files…", "import transcripts into this project", self.ask_import)
         yield SystemCommand("Export theme summary…", "Word, Markdown, CSV or Excel", self.action_export)
         coders = [c for c in self.project.store.coders() if c != "consensus"]
         for i, a in enumerate(coders):
             for b in coders[i + 1:]:
-                yield SystemCommand(f"Reconcile {a} and {b}", "walk their disagreements into the consensus",
+                yield SystemCommand(escape(f"Reconcile {a} and {b}"), "walk their disagreements into the consensus",
                                     partial(self.reconcile, a, b))
         for code in self.codes.values():
             if code.codable:
-                yield SystemCommand(f"Segments of: {code.label(self.lang)}", "retrieval across documents",
+                yield SystemCommand(escape(f"Segments of: {code.label(self.lang)}"), "retrieval across documents",
                                     partial(self.post_message, CodebookTree.CodeChosen(code)))
         for doc in self.project.documents():
-            yield SystemCommand(f"Open: {doc.name}", doc.group or "", partial(self.open_document, doc.id))
+            yield SystemCommand(escape(f"Open: {doc.name}"), escape(doc.group or ""), partial(self.open_document, doc.id))
 
     def reconcile(self, a: str, b: str) -> None:
         from .reconcile import ReconcileScreen
@@ -533,7 +534,7 @@ class QualcodeApp(App):
                 project.export_themes(path, choice.lang, quotes=choice.quotes, themes=choice.themes,
                                       translation=choice.translation)
             self.call_from_thread(self.notify, f"wrote {path}")
-        except (QualcodeError, OSError, ValueError) as exc:
+        except Exception as exc:  # QualcodeError, a full disk…: said, never a traceback
             self.call_from_thread(self.notify, str(exc), severity="error")
         finally:
             self.call_from_thread(setattr, bar, "display", False)
@@ -577,6 +578,8 @@ class QualcodeApp(App):
                     self.call_from_thread(self.notify, message)
         except QualcodeError as exc:
             self.call_from_thread(self.notify, str(exc), severity="error")
+        except Exception as exc:  # a fault must not end the app: the project is unchanged (one transaction)
+            self.call_from_thread(self.notify, f"import failed: {type(exc).__name__}: {exc}", severity="error")
         finally:
             self.call_from_thread(setattr, bar, "display", False)
             self.call_from_thread(self.refresh_documents)

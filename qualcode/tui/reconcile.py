@@ -10,7 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, Static
 
 from ..ops.agreement import QueueItem
-from .screens import TextPrompt
+from .screens import TextPrompt, safe_colour
 
 
 class ReconcileScreen(Screen):
@@ -39,10 +39,10 @@ class ReconcileScreen(Screen):
         yield Label("", id="reconcile-progress")
         with Horizontal(id="reconcile-sides"):
             with Vertical(classes="side-a"):
-                yield Label(f"[b]{self.a}[/b]")
+                yield Label(Text(self.a, style="bold"))
                 yield Static(id="codes-a")
             with Vertical(classes="side-b"):
-                yield Label(f"[b]{self.b}[/b]")
+                yield Label(Text(self.b, style="bold"))
                 yield Static(id="codes-b")
             with Vertical(classes="side-text"):
                 yield Label("", id="reconcile-where")
@@ -61,8 +61,10 @@ class ReconcileScreen(Screen):
         self.show()
 
     def reload(self) -> None:
-        self.queue = self.app.guard(self.app.project.reconcile_queue, self.a, self.b, self.unit,
-                                    consensus=self.consensus) or []
+        queue = self.app.guard(self.app.project.reconcile_queue, self.a, self.b, self.unit,
+                               consensus=self.consensus)
+        self.compared = queue is not None  # None: nothing could be compared (the notification says why)
+        self.queue = queue or []
 
     @property
     def item(self) -> QueueItem | None:
@@ -70,14 +72,16 @@ class ReconcileScreen(Screen):
 
     def show(self) -> None:
         done = sum(1 for i in self.queue if i.decision)
-        self.query_one("#reconcile-progress", Label).update(
-            f"[b]Reconcile {self.a} and {self.b}[/b] · {done} / {len(self.queue)} resolved"
-            + (f" · item {self.index + 1}" if self.queue else ""))
+        self.query_one("#reconcile-progress", Label).update(Text.assemble(
+            (f"Reconcile {self.a} and {self.b}", "bold"),
+            f" · {done} / {len(self.queue)} resolved" + (f" · item {self.index + 1}" if self.queue else "")))
         item = self.item
         if item is None:
-            self.query_one("#reconcile-text", Static).update("No disagreements: the coders agree everywhere.")
+            self.query_one("#reconcile-text", Static).update(
+                "No disagreements: the coders agree everywhere." if self.compared
+                else "Nothing to compare: these coders share no coded document.")
             return
-        colours = {c.name: c.color or "white" for c in self.app.project.codes()}
+        colours = {c.name: safe_colour(c.color) for c in self.app.project.codes()}
         lang = self.app.lang
         labels = {c.name: c.label(lang) for c in self.app.project.codes()}
 

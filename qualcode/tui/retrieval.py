@@ -10,6 +10,7 @@ from textual.widgets import Footer, Label, OptionList
 from textual.widgets.option_list import Option
 
 from ..model import Code, Segment
+from .screens import safe_colour
 
 CONTEXT = 80
 
@@ -59,11 +60,11 @@ class RetrievalScreen(Screen):
                 line.append(f"  memo: {s.memo}", style="italic")
             body = Text("\n")
             body.append(before, style="dim")
-            body.append(s.text, style=f"bold on {self.code.color or '#444444'}")
+            body.append(s.text, style=f"bold on {safe_colour(self.code.color) if self.code.color else '#444444'}")
             body.append(after, style="dim")
             options.add_option(Option(line + body))
         title = f"{self.code.label(self.lang)} — {len(self.segments)} segments"
-        self.query_one("#retrieval-title", Label).update(f"[b]{title}[/b]")
+        self.query_one("#retrieval-title", Label).update(Text(title, style="bold"))
         if self.segments:
             options.highlighted = min(keep or 0, len(self.segments) - 1)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -54,7 +55,8 @@ class ChoicePrompt(ModalScreen):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.title_text, classes="dialog-title")
-            yield OptionList(*[Option(label, id=str(i)) for i, (label, _) in enumerate(self.choices)])
+            # Text, not markup: labels hold the transcript's own words ("[/]" included)
+            yield OptionList(*[Option(Text(label), id=str(i)) for i, (label, _) in enumerate(self.choices)])
 
     @on(OptionList.OptionSelected)
     def chosen(self, event: OptionList.OptionSelected) -> None:
@@ -62,6 +64,13 @@ class ChoicePrompt(ModalScreen):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def safe_colour(colour: str | None) -> str:
+    """A colour Rich can draw; anything stored that is not #RRGGBB/#RGB shows white."""
+    import re
+
+    return colour if colour and re.fullmatch(r"#(?:[0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})", colour) else "white"
 
 
 @dataclass(frozen=True)
@@ -112,10 +121,13 @@ class CodePicker(ModalScreen[Code | NewCode | None]):
         self.matches = rank_codes(self.codes, query)
         for code in self.matches:
             others = [v for k, v in code.labels.items() if k != self.lang and v != code.label(self.lang)]
-            extra = f"  [dim]{' · '.join(dict.fromkeys(others))}[/dim]" if others else ""
-            options.add_option(Option(f"[{code.color or 'white'}]■[/] {code.label(self.lang)}{extra}"))
+            line = Text("■ ", style=safe_colour(code.color))
+            line.append(code.label(self.lang))
+            if others:
+                line.append("  " + " · ".join(dict.fromkeys(others)), style="dim")
+            options.add_option(Option(line))
         if query.strip() and not any(c.name.casefold() == query.strip().casefold() for c in self.matches):
-            options.add_option(Option(f"[b]+ new code[/b] “{query.strip()}”", id="new"))
+            options.add_option(Option(Text.assemble(("+ new code ", "bold"), f"“{query.strip()}”"), id="new"))
         if options.option_count:
             options.highlighted = 0
 
@@ -216,12 +228,12 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
     def on_button_pressed(self) -> None:
         from textual.widgets import Checkbox, Select, SelectionList
 
-        quotes = self.query_one("#export-quotes", Input).value or "3"
+        quotes = self.query_one("#export-quotes", Input).value.strip()
         self.dismiss(ExportChoice(
             path=self.query_one("#export-path", Input).value.strip(),
             lang=str(self.query_one("#export-lang", Select).value),
             themes=list(self.query_one("#export-themes", SelectionList).selected),
-            quotes=max(0, int(quotes)),
+            quotes=max(0, int(quotes)) if quotes.lstrip("-").isdigit() else 3,
             translation=self.query_one("#export-translation", Checkbox).value,
         ))
 

@@ -10,6 +10,7 @@ from textual.message import Message
 from textual.widgets import Tree
 
 from ...model import Code, Theme
+from ..screens import safe_colour
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class CodebookTree(Tree):
 
         def label(code: Code) -> Text:
             text = Text()
-            text.append("■ ", style=code.color or "white")
+            text.append("■ ", style=safe_colour(code.color))
             text.append(code.label(lang), style="dim strike" if code.retired else ("" if code.codable else "bold"))
             if code.id in counts:
                 text.append(f"\u00a0{counts[code.id]}", style="dim")  # a plain space gets trimmed

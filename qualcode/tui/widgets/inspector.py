@@ -8,6 +8,7 @@ from textual.widgets import Static
 
 from ...codebook import FIELD_TITLES
 from ...model import Code, Segment
+from ..screens import safe_colour
 
 
 def _pick(texts: dict[str, str], lang: str | None) -> str:
@@ -23,7 +24,7 @@ class Inspector(Static):
         for s in segments:
             code = codes.get(s.code_id)
             line = Text()
-            line.append("■ ", style=(code.color if code and code.color else "white"))
+            line.append("■ ", style=safe_colour(code.color if code else None))
             line.append(code.label(lang) if code else s.code, style="bold")
             line.append(f"  {s.coder}", style="dim")
             if s.exemplar:
@@ -36,7 +37,7 @@ class Inspector(Static):
         self.update(Group(*parts))
 
     def show_code(self, code: Code, lang: str | None) -> None:
-        parts = [Text(code.label(lang), style=f"bold {code.color or ''}".strip())]
+        parts = [Text(code.label(lang), style=f"bold {safe_colour(code.color)}")]
         # what a coder needs at the moment of choice comes first
         for f in ("brief", "when_to_use", "when_not_to_use", "definition", "example"):
             text = _pick(getattr(code, f), lang)

@@ -121,7 +121,10 @@ def blend(colours: list[str], background: str = "#1e1e1e", strength: float = 0.5
         c = c.lstrip("#")
         if len(c) == 3:
             c = "".join(ch * 2 for ch in c)
-        return int(c[0:2], 16), int(c[2:4], 16), int(c[4:6], 16)
+        try:
+            return int(c[0:2], 16), int(c[2:4], 16), int(c[4:6], 16)
+        except ValueError:  # a colour stored by someone else's tool or hand: grey, not a crash
+            return 136, 136, 136
 
     mixed = [sum(rgb(c)[i] for c in colours) / len(colours) for i in range(3)]
     base = rgb(background)
