@@ -59,7 +59,10 @@ class TranscriptView(TextArea):
         end: int
 
     def __init__(self, **kwargs) -> None:
+        # no blinking: nothing repaints a long transcript while the coder reads (and pictures of
+        # the screen are the same whenever they are taken)
         super().__init__("", read_only=True, soft_wrap=True, show_line_numbers=False, **kwargs)
+        self.cursor_blink = False
         # the cursor-line style would paint over the spans on the cursor's row
         self.highlight_cursor_line = False
         self.index = LineIndex("")
