@@ -87,3 +87,16 @@ async def test_the_demo_opens_showing_everyones_coding(demo_path):
         await pilot.pause()
         assert "showing all coders" in app.sub_title
         assert [s for s in app.segments if app.visible(s)]
+
+
+async def test_coding_updates_the_open_documents_progress_line(demo_path):
+    with Project(demo_path) as p:
+        doc = p.document("fokusgrupp2_allmanlakare")
+    app = make_app(demo_path, coder="tester", doc=doc.id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        documents = app.query_one("#documents", OptionList)
+        line = lambda: str(documents.get_option(f"doc-{doc.id}").prompt)  # noqa: E731
+        assert "  0%" in line()
+        await pilot.press("right_square_bracket", "1")
+        await pilot.pause()
+        assert "  0%" not in line() and "1%" in line()

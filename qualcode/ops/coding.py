@@ -214,12 +214,12 @@ class CodingOps:
         # "läkare" found as text inside "läkaren" (a lemma hit) is one hit, the longer
         return sorted(h for h in hits if not any(o != h and o[0] <= h[0] and h[1] <= o[1] for o in hits))
 
-    def progress(self, coder: str | None = None) -> dict[int, tuple[int, int]]:
-        """Per document: (sentences with a segment, sentences), for one coder or all."""
+    def progress(self, coder: str | None = None, doc_id: int | None = None) -> dict[int, tuple[int, int]]:
+        """Per document (or for one): (sentences with a segment, sentences), for one coder or all."""
         coder_id = self.store.coder_id(coder, create=False) if coder else None
         if coder and coder_id is None:
-            return {d.id: (0, d.sentences) for d in self.documents()}
-        return self.store.sentence_coverage(coder_id)
+            return {d.id: (0, d.sentences) for d in self.documents() if doc_id in (None, d.id)}
+        return self.store.sentence_coverage(coder_id, doc_id)
 
 
 CODING_ACTIONS = ("segment.add", "segment.remove", "segment.update")

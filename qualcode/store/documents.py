@@ -98,15 +98,15 @@ class DocumentRows:
             for r in rows
         ]
 
-    def sentence_coverage(self, coder_id: int | None) -> dict[int, tuple[int, int]]:
+    def sentence_coverage(self, coder_id: int | None, doc_id: int | None = None) -> dict[int, tuple[int, int]]:
         rows = self._q(
             """
             SELECT s.doc_id, COUNT(*) AS total,
                    SUM(EXISTS(SELECT 1 FROM segments g WHERE g.doc_id = s.doc_id AND g.start < s.end
                               AND g.end > s.start AND (:coder IS NULL OR g.coder_id = :coder))) AS coded
-            FROM sentences s GROUP BY s.doc_id
+            FROM sentences s WHERE (:doc IS NULL OR s.doc_id = :doc) GROUP BY s.doc_id
             """,
-            {"coder": coder_id},
+            {"coder": coder_id, "doc": doc_id},
         )
         return {r["doc_id"]: (r["coded"], r["total"]) for r in rows}
 

@@ -98,6 +98,8 @@ class QualcodeApp(App):
         self.hits: list[tuple[int, int]] = []
         self.layer = "mine"
         self.side_width = 38
+        self.summaries: dict = {}
+        self.progress: dict[int, tuple[int, int]] = {}
 
     # --- layout -------------------------------------------------------------------------------
 
@@ -178,9 +180,18 @@ class QualcodeApp(App):
             return True
         return segment.coder == (self.coder if self.layer == "mine" else self.layer)
 
-    def refresh_documents(self) -> None:
-        progress = self.project.progress({"mine": self.coder, "all": None}.get(self.layer, self.layer))
-        self.query_one(DocumentList).fill(self.project.documents(), progress, self.doc_id)
+    def refresh_documents(self, full: bool = True) -> None:
+        """The documents pane; after coding only the open document's line changes (a project
+        may hold a thousand transcripts)."""
+        layer_coder = {"mine": self.coder, "all": None}.get(self.layer, self.layer)
+        documents = self.query_one(DocumentList)
+        if full or not self.summaries:
+            self.summaries = {d.id: d for d in self.project.documents()}
+            self.progress = self.project.progress(layer_coder)
+            documents.fill(list(self.summaries.values()), self.progress, self.doc_id)
+        elif self.doc_id in self.summaries:
+            self.progress.update(self.project.progress(layer_coder, self.doc_id))
+            documents.update(self.summaries[self.doc_id], self.progress.get(self.doc_id), self.doc_id)
 
     def refresh_codebook(self) -> None:
         codes = self.project.codes()
@@ -202,6 +213,7 @@ class QualcodeApp(App):
         view.show(doc.text)
         view.border_title = doc.name
         self.refresh_coding()
+        self.refresh_documents(full=True)  # the open document is shown in bold
         if select:
             view.select_offsets(*select)
         else:
@@ -223,7 +235,7 @@ class QualcodeApp(App):
         coded = coded_units(self.sentences, [(s.start, s.end) for s in shown])
         view.border_subtitle = f"{len(shown)} segments · {coded}/{len(self.sentences)} sentences coded"
         self.update_inspector()
-        self.refresh_documents()
+        self.refresh_documents(full=False)
 
     def label_of(self, turn: Unit) -> str:
         line_start = self.text.rfind("\n", 0, turn.start) + 1
@@ -463,6 +475,7 @@ class QualcodeApp(App):
         self.layer = layers[(layers.index(self.layer) + 1) % len(layers)] if self.layer in layers else "mine"
         self.update_title()  # the header says which layer is shown
         self.refresh_coding()
+        self.refresh_documents(full=True)
         self.refresh_codebook()
 
     # --- panes, help, palette -------------------------------------------------------------------

@@ -21,18 +21,25 @@ class DocumentList(OptionList):
             if doc.group != group:
                 group = doc.group
                 self.add_option(Option(Text(group or "no group", style="bold"), disabled=True))
-            coded, total = progress.get(doc.id, (0, doc.sentences))
-            percent = round(100 * coded / total) if total else 0
-            mark = "●" if percent == 100 else ("◐" if percent else "○")
-            # progress first: a long name is cut at the pane's edge, never wrapped
-            line = Text(f" {mark} {percent:>3}% ", no_wrap=True, overflow="ellipsis")
-            line.stylize("dim", 3)
-            line.append(_fit(doc.name, self.NAME_CELLS), style="bold" if doc.id == current else "")
-            self.add_option(Option(line, id=f"doc-{doc.id}"))
+            self.add_option(Option(self.prompt(doc, progress.get(doc.id), current), id=f"doc-{doc.id}"))
             if doc.id == current and highlighted is None:
                 highlighted = self.option_count - 1
         if highlighted is not None and highlighted < self.option_count:
             self.highlighted = highlighted
+
+    def update(self, doc: DocumentSummary, progress: tuple[int, int] | None, current: int | None) -> None:
+        """One document's line (after coding it), without rebuilding a list of a thousand."""
+        self.replace_option_prompt(f"doc-{doc.id}", self.prompt(doc, progress, current))
+
+    def prompt(self, doc: DocumentSummary, progress: tuple[int, int] | None, current: int | None) -> Text:
+        coded, total = progress or (0, doc.sentences)
+        percent = round(100 * coded / total) if total else 0
+        mark = "●" if percent == 100 else ("◐" if percent else "○")
+        # progress first: a long name is cut at the pane's edge, never wrapped
+        line = Text(f" {mark} {percent:>3}% ", no_wrap=True, overflow="ellipsis")
+        line.stylize("dim", 3)
+        line.append(_fit(doc.name, self.NAME_CELLS), style="bold" if doc.id == current else "")
+        return line
 
 
 def _fit(name: str, cells: int) -> str:
