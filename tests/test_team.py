@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
 
 from qualcode.cli import main
 from qualcode.project import Project
