@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import QualcodeError
-from .output import code_json, emit_json, emit_table
+from .output import _output_path, code_json, emit_json, emit_table
 
 
 def cmd_codebook_add(args, project) -> None:
@@ -45,7 +45,7 @@ def cmd_codebook_load(args, project) -> None:
 
 
 def cmd_codebook_export(args, project) -> None:
-    path = project.export_codebook(Path(args.file), lang=args.lang)
+    path = project.export_codebook(_output_path(args.file), lang=args.lang)
     print(f"wrote {path}")
 
 

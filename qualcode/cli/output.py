@@ -80,9 +80,10 @@ def _pair(value: str, option: str, kind: Callable):
 
 
 def _output_path(out: str) -> Path:
-    """A bare file name goes to exports/, the default output folder."""
+    """A bare file name goes to exports/, the default output folder (made when missing)."""
     path = Path(out)
     if path.parent == Path(".") and not out.startswith("./"):
-        Path("exports").mkdir(exist_ok=True)
         path = Path("exports") / path
+    if path.parent == Path("exports"):
+        path.parent.mkdir(exist_ok=True)
     return path
