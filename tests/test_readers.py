@@ -118,3 +118,27 @@ def test_docx_without_word_document_part(tmp_path):
 def test_missing_file(tmp_path):
     with pytest.raises(QualcodeError, match="file not found"):
         read_source(tmp_path / "nope.txt")
+
+
+def test_a_transcript_kept_in_a_word_table_gets_its_turns(tmp_path):
+    d = docx.Document()
+    d.add_paragraph("Fokusgrupp 5")
+    meta = d.add_table(rows=3, cols=2)
+    for row, (k, v) in zip(meta.rows, [("Datum", "2020-01-15"), ("Plats", "Umeå"), ("Deltagare", "4 läkare")]):
+        row.cells[0].text, row.cells[1].text = k, v
+    table = d.add_table(rows=5, cols=3)
+    rows = [("Tid", "Talare", "Text"), ("00:01:10", "Moderator", "Hur var det?"), ("00:01:15", "Lena", "Tryggt."),
+            ("00:02:00", "Moderator", "Och sen?"), ("00:02:30", "护士A", "很好。")]
+    for row, values in zip(table.rows, rows):
+        for cell, value in zip(row.cells, values):
+            cell.text = value
+    path = tmp_path / "fg5.docx"
+    d.save(path)
+    doc = read_document(path)
+    assert doc.text.split("\n") == [
+        "Fokusgrupp 5", "Datum\t2020-01-15", "Plats\tUmeå", "Deltagare\t4 läkare",
+        "Tid\tTalare\tText", "[00:01:10] Moderator: Hur var det?", "[00:01:15] Lena: Tryggt.",
+        "[00:02:00] Moderator: Och sen?", "[00:02:30] 护士A：很好。"]
+    assert [(t.speaker, doc.text[t.start:t.end], t.time_start) for t in doc.turns] == [
+        ("Moderator", "Hur var det?", 70.0), ("Lena", "Tryggt.", 75.0), ("Moderator", "Och sen?", 120.0),
+        ("护士A", "很好。", 150.0)]

@@ -6,6 +6,7 @@ import codecs
 import hashlib
 import re
 import zipfile
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -141,8 +142,43 @@ def _checked(text: str, path: Path) -> str:
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
+_CELL_TIME = re.compile(r"^[\[(]?(\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?)[\])]?$")
+_HEADER_WORDS = {"talare", "speaker", "namn", "name", "vem", "who", "tid", "time", "text", "yttrande",
+                 "说话人", "发言人", "讲话人", "姓名", "时间", "内容", "文本"}
+
+
+def table_lines(rows: list[list[str]]) -> list[str]:
+    """A table row becomes one line. A transcript kept as a table (speaker | speech, perhaps
+    after a time column) becomes "Speaker: speech" lines, so its turns are found; any other
+    table (a header of date and place, say) keeps its cells, tab-separated.
+
+    A table reads as a transcript when most rows have a short first cell and a longer second
+    one, and some speaker comes back: the keys of a metadata table are all different."""
+    parsed = []
+    for cells in rows:
+        time = None
+        if len(cells) >= 3 and _CELL_TIME.match(cells[0]):
+            time, cells = _CELL_TIME.match(cells[0]).group(1), cells[1:]
+        parsed.append((time, cells))
+    spoken = [c for _, c in parsed if len(c) == 2 and len(c[0]) <= 30 and not c[0].endswith(tuple(".!?。！？"))]
+    speakers = Counter(c[0].rstrip(":：").strip() for c in spoken)
+    if len(parsed) < 3 or len(spoken) < 0.6 * len(parsed) or not any(n >= 2 for n in speakers.values()):
+        return ["\t".join(cells) for cells in rows]
+    lines = []
+    for i, (time, cells) in enumerate(parsed):
+        if i == 0 and len(cells) == 2 and cells[0].casefold() in _HEADER_WORDS:
+            continue  # the column headings
+        if len(cells) == 2 and len(cells[0]) <= 30:
+            speaker = cells[0].rstrip(":：").strip()
+            colon = "：" if re.search(r"[\u3400-\u9fff]", speaker) else ": "
+            lines.append((f"[{time}] " if time else "") + speaker + colon + cells[1])
+        else:
+            lines.append("\t".join(([time] if time else []) + cells))
+    return lines
+
+
 def read_docx(raw: bytes, path: Path) -> str:
-    """Paragraphs and tables in body order; a table row becomes one line, cells tab-separated."""
+    """Paragraphs and tables in body order (see `table_lines` for tables)."""
     import io
 
     import docx
@@ -160,6 +196,7 @@ def read_docx(raw: bytes, path: Path) -> str:
         if element.tag == f"{_W}p":
             lines.append(Paragraph(element, document).text)
         elif element.tag == f"{_W}tbl":
+            rows = []
             for row in Table(element, document).rows:
                 cells: list[str] = []
                 seen: set[int] = set()
@@ -168,7 +205,8 @@ def read_docx(raw: bytes, path: Path) -> str:
                         continue
                     seen.add(id(cell._tc))
                     cells.append(" ".join(p.text for p in cell.paragraphs).strip())
-                lines.append("\t".join(c for c in cells if c))
+                rows.append([c for c in cells if c])
+            lines.extend(table_lines(rows))
     text = "\n".join(lines)
     if not text.strip():
         raise QualcodeError("empty file (the .docx has no text)", path)
