@@ -39,6 +39,14 @@ CODE_KEYS = {"id", "name", "labels", "color", "category", "retired", "parent", "
 THEME_KEYS = {"id", "name", "labels", "definition", "codes"}
 TOP_KEYS = {"codebook", "version", "languages", "default_language", "codes", "themes"}
 COLOR = re.compile(r"^#(?:[0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})$")
+
+
+def normal_color(value: str | None) -> str | None:
+    """#RRGGBB in capitals (what REFI-QDA wants), from #RGB or #rrggbb; None if not a colour."""
+    if not value or not COLOR.match(value.strip()):
+        return None
+    value = value.strip().upper()
+    return "#" + "".join(ch * 2 for ch in value[1:]) if len(value) == 4 else value
 FIELD_TITLES = {
     "brief": "Brief definition", "definition": "Full definition", "when_to_use": "When to use",
     "when_not_to_use": "When not to use", "example": "Example",
@@ -181,6 +189,10 @@ class _Reader:
             for key in item:
                 if key not in CODE_KEYS:
                     self.problem(_line(item, key), f"unknown field '{key}' in code")
+            if item.get("name") is not None and not isinstance(item.get("name"), str):
+                # YAML reads 1.10 as the number 1.1: a name must be text
+                self.problem(_line(item, "name"), f"the name {item.get('name')!r} is not text: put it in quotes")
+                continue
             name = _str(item.get("name"))
             if not name:
                 self.problem(line, "a code without a name")
@@ -239,10 +251,10 @@ class _Reader:
         value = item.get("color")
         if value is None:
             return None
-        if not COLOR.match(str(value)):
+        if not normal_color(str(value)):
             self.problem(_line(item, "color"), f"bad colour '{value}' (use #RRGGBB)")
             return None
-        return str(value).upper()
+        return normal_color(str(value))
 
     def lang_map(self, item, key: str) -> dict[str, str]:
         from ruamel.yaml.comments import CommentedMap

@@ -72,7 +72,8 @@ def apply_codebook(store: Store, book: Codebook, *, retire: bool, actor: str, so
     matched: dict[str, Code | None] = {entry.name: found for entry, found in matches}
     used = {found.id for _, found in matches if found}
     counts = store.code_segment_counts()
-    missing = [c for c in existing if c.id not in used and not c.retired]
+    absent = [c for c in existing if c.id not in used]  # codes the file no longer has
+    missing = [c for c in absent if not c.retired]
     coded_missing = [c for c in missing if counts.get(c.id)]
     if coded_missing and not retire:
         names = ", ".join(f"'{c.name}' ({counts[c.id]} codings)" for c in coded_missing)
@@ -85,14 +86,25 @@ def apply_codebook(store: Store, book: Codebook, *, retire: bool, actor: str, so
         store.log(actor, action, payload)
         changes.append(describe_event({"action": action, "payload": payload}))
 
+    # unused codes the file dropped go first, so their names are free for renames ("merge A into B")
+    for code in reversed([c for c in absent if not counts.get(c.id)]):  # children first
+        for child in store.codes():
+            if child.parent_id == code.id:
+                store.update_code(child.id, parent_id=None)
+        store.delete_code(code.id)
+        log("code.remove", {"uid": code.uid, "name": code.name})
     # free the names that change hands before anyone takes them (names are unique)
     for entry in book.codes:
         code = matched[entry.name]
         if code and code.name != entry.name:
             store.update_code(code.id, name=f"\x00renaming {code.uid}")
-    for code in coded_missing:
-        if any(e.name == code.name for e in book.codes):
-            store.update_code(code.id, name=f"{code.name} (retired)")
+    taken = {e.name for e in book.codes}
+    for code in [c for c in absent if counts.get(c.id)]:  # kept, retired: out of the names' way
+        if code.name in taken:
+            name, n = f"{code.name} (retired)", 2
+            while name in taken or store.find_code(name):
+                name, n = f"{code.name} (retired {n})", n + 1
+            store.update_code(code.id, name=name)
 
     ids: dict[str, int] = {}
     positions: dict[str | None, int] = {}
@@ -139,16 +151,9 @@ def apply_codebook(store: Store, book: Codebook, *, retire: bool, actor: str, so
                         log("code.edit", {"uid": code.uid, "name": entry.name, "field": f, "lang": lang,
                                           "from": old_texts[f].get(lang), "to": new_texts.get(lang)})
 
-    for code in missing:
-        if counts.get(code.id):
-            store.update_code(code.id, retired=1, parent_id=None)
-            log("code.retire", {"uid": code.uid, "name": code.name, "codings": counts[code.id]})
-    for code in reversed([c for c in missing if not counts.get(c.id)]):  # children first
-        for child in store.codes():
-            if child.parent_id == code.id:
-                store.update_code(child.id, parent_id=None)
-        store.delete_code(code.id)
-        log("code.remove", {"uid": code.uid, "name": code.name})
+    for code in coded_missing:
+        store.update_code(code.id, retired=1, parent_id=None)
+        log("code.retire", {"uid": code.uid, "name": code.name, "codings": counts[code.id]})
 
     _apply_themes(store, book, ids, log)
     for key, value in (("codebook.title", book.title), ("codebook.version", book.version),
@@ -194,22 +199,25 @@ def _apply_themes(store: Store, book: Codebook, ids: dict[str, int], log) -> Non
             log("theme.edit", {"uid": theme.uid, "name": entry.name})
         if theme.code_ids != code_ids:
             store.set_theme_codes(theme.id, code_ids)
-    # membership is told per code: "moved from theme A to theme B" reads as the researcher did it
+    # membership is told per code: "moved from theme A to theme B" reads as the researcher did it;
+    # compared by theme id, so renaming a theme moves nothing
+    now_themes = store.themes()
+    names = {t.id: t.name for t in themes} | {t.id: t.name for t in now_themes}
     before = _memberships(themes, code_names)
-    after = _memberships(store.themes(), {v: k for k, v in ids.items()})
+    after = _memberships(now_themes, {v: k for k, v in ids.items()})
     for code in sorted(set(before) | set(after)):
-        old, new = before.get(code, []), after.get(code, [])
-        if set(old) != set(new) and code in ids:
-            log("code.themes", {"name": code, "from": [t for t in old if t not in new],
-                                "to": [t for t in new if t not in old]})
+        old, new = before.get(code, set()), after.get(code, set())
+        if old != new and code in ids:
+            log("code.themes", {"name": code, "from": [names[t] for t in sorted(old - new)],
+                                "to": [names[t] for t in sorted(new - old)]})
 
 
-def _memberships(themes, code_names: dict[int, str]) -> dict[str, list[str]]:
-    found: dict[str, list[str]] = {}
+def _memberships(themes, code_names: dict[int, str]) -> dict[str, set[int]]:
+    found: dict[str, set[int]] = {}
     for theme in themes:
         for code_id in theme.code_ids:
             if code_id in code_names:
-                found.setdefault(code_names[code_id], []).append(theme.name)
+                found.setdefault(code_names[code_id], set()).add(theme.id)
     return found
 
 

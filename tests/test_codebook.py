@@ -239,3 +239,68 @@ def test_codebook_appendix_docx(project, tmp_path):
     xml = (tmp_path / "appendix.docx").read_bytes()
     assert b"PAGE" in __import__("zipfile").ZipFile(path).read("word/footer1.xml")
     assert xml
+
+
+def test_merging_two_codes_by_renaming_one_to_the_others_name(demo_path, tmp_path):
+    with Project(demo_path) as p:
+        p.add_code("Ny A")
+        p.add_code("Ny B")
+        s = p.segments()[0]
+        p.add_segment(s.doc, "Ny A", s.start, s.end, coder="karin")
+        uid_a = p.code("Ny A").uid
+        text = p.export_codebook(tmp_path / "cb.yaml").read_text(encoding="utf-8")
+        book = parse_codebook(text)
+        book.codes = [c for c in book.codes if c.name != "Ny B"]
+        next(c for c in book.codes if c.name == "Ny A").name = "Ny B"
+        from qualcode.codebook import codebook_yaml
+
+        (tmp_path / "merged.yaml").write_text(codebook_yaml(book), encoding="utf-8")
+        p.load_codebook(tmp_path / "merged.yaml")
+        assert p.code("Ny B").uid == uid_a and len(p.segments(code="Ny B")) == 1
+
+
+def test_colours_are_normalised_everywhere(project, tmp_path):
+    code = project.add_code("Kort", color="#abc")
+    assert code.color == "#AABBCC"
+    assert project.edit_code("Kort", color="#a1b2c3").color == "#A1B2C3"
+    project.add_theme("T", ["Kort"])
+    assert project.export_codebook(tmp_path / "c.docx").exists()
+    assert 'color="#A1B2C3"' in (project.export_codebook(tmp_path / "c.qdc")).read_text(encoding="utf-8")
+
+
+def test_renaming_a_theme_moves_no_code(demo_path, tmp_path):
+    with Project(demo_path) as p:
+        text = p.export_codebook(tmp_path / "cb.yaml").read_text(encoding="utf-8")
+        old = p.themes()[0].name
+        (tmp_path / "renamed.yaml").write_text(text.replace(f"name: {old}\n", "name: Nytt namn\n", 1),
+                                               encoding="utf-8")
+        changes = p.load_codebook(tmp_path / "renamed.yaml")
+        assert changes == [f"theme '{old}' renamed to 'Nytt namn'"]
+
+
+def test_edit_refuses_cycles_and_trims_names(project):
+    project.load_codebook(BALINT)
+    category = next(c for c in project.codes() if not c.codable)
+    child = next(c for c in project.codes() if c.parent_id == category.id)
+    with pytest.raises(QualcodeError, match="under itself or its own child"):
+        project.edit_code(category.name, parent=child.name)
+    assert project.edit_code(child.name, name="  Trimmat namn ").name == "Trimmat namn"
+
+
+def test_numbers_as_names_must_be_quoted(project):
+    with pytest.raises(CodebookError) as info:
+        parse_codebook("codes:\n  - name: 1.10\n  - name: '1.1'\n", "n.yaml")
+    assert info.value.problems == ["n.yaml:2: the name 1.1 is not text: put it in quotes"]
+
+
+def test_qdc_with_twin_set_names(project, tmp_path):
+    path = tmp_path / "twins.qdc"
+    path.write_text('<?xml version="1.0"?><CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>'
+                    '<Code guid="1C4B1A3E-1111-4D2E-8F00-000000000001" name="A" isCodable="true"/></Codes><Sets>'
+                    '<Set guid="1C4B1A3E-1111-4D2E-8F00-000000000002" name="Trust">'
+                    '<MemberCode guid="1C4B1A3E-1111-4D2E-8F00-000000000001"/></Set>'
+                    '<Set guid="1C4B1A3E-1111-4D2E-8F00-000000000003" name="Trust">'
+                    '<MemberCode guid="1C4B1A3E-1111-4D2E-8F00-000000000001"/></Set></Sets></CodeBook>',
+                    encoding="utf-8")
+    project.load_codebook(path)
+    assert [t.name for t in project.themes()] == ["Trust", "Trust (2)"]

@@ -126,9 +126,10 @@ def test_a_transcript_kept_in_a_word_table_gets_its_turns(tmp_path):
     meta = d.add_table(rows=3, cols=2)
     for row, (k, v) in zip(meta.rows, [("Datum", "2020-01-15"), ("Plats", "Umeå"), ("Deltagare", "4 läkare")]):
         row.cells[0].text, row.cells[1].text = k, v
-    table = d.add_table(rows=5, cols=3)
+    table = d.add_table(rows=7, cols=3)
     rows = [("Tid", "Talare", "Text"), ("00:01:10", "Moderator", "Hur var det?"), ("00:01:15", "Lena", "Tryggt."),
-            ("00:02:00", "Moderator", "Och sen?"), ("00:02:30", "护士A", "很好。")]
+            ("", "", "Verkligen."), ("00:02:00", "Moderator", "Och sen?"), ("", "Lena", "Bra."),
+            ("00:02:30", "护士A", "很好。")]
     for row, values in zip(table.rows, rows):
         for cell, value in zip(row.cells, values):
             cell.text = value
@@ -137,8 +138,25 @@ def test_a_transcript_kept_in_a_word_table_gets_its_turns(tmp_path):
     doc = read_document(path)
     assert doc.text.split("\n") == [
         "Fokusgrupp 5", "Datum\t2020-01-15", "Plats\tUmeå", "Deltagare\t4 läkare",
-        "Tid\tTalare\tText", "[00:01:10] Moderator: Hur var det?", "[00:01:15] Lena: Tryggt.",
-        "[00:02:00] Moderator: Och sen?", "[00:02:30] 护士A：很好。"]
+        "[00:01:10] Moderator: Hur var det?", "[00:01:15] Lena: Tryggt. Verkligen.",
+        "[00:02:00] Moderator: Och sen?", "Lena: Bra.", "[00:02:30] 护士A：很好。"]
     assert [(t.speaker, doc.text[t.start:t.end], t.time_start) for t in doc.turns] == [
-        ("Moderator", "Hur var det?", 70.0), ("Lena", "Tryggt.", 75.0), ("Moderator", "Och sen?", 120.0),
-        ("护士A", "很好。", 150.0)]
+        ("Moderator", "Hur var det?", 70.0), ("Lena", "Tryggt. Verkligen.", 75.0),
+        ("Moderator", "Och sen?", 120.0), ("Lena", "Bra.", None), ("护士A", "很好。", 150.0)]
+
+
+def test_vtt_escapes_and_srt_styling_and_ascii_utf16_without_bom(tmp_path):
+    vtt = tmp_path / "a.vtt"
+    vtt.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:02.000 align:start\n<v Anna>Hej &amp; välkommen &lt;3\n\n"
+                   "00:00:03.000 --> 00:00:04.000\n<v Bo>Tack.\n", encoding="utf-8")
+    assert read_document(vtt).text == "Anna: Hej & välkommen <3\nBo: Tack."
+    srt = tmp_path / "a.srt"
+    srt.write_text("1\n00:00:01,000 --> 00:00:02,000\n{\\an8}<i>Anna:</i> Hej.\n\n"
+                   "2\n00:00:03,000 --> 00:00:04,000\nBo: Tja.\n", encoding="utf-8")
+    doc = read_document(srt)
+    assert doc.text == "Anna: Hej.\nBo: Tja." and [t.speaker for t in doc.turns] == ["Anna", "Bo"]
+    for encoding in ("utf-16-le", "utf-16-be"):
+        path = tmp_path / f"{encoding}.txt"
+        path.write_bytes("Moderator: Hello.\nP1: Fine, thanks.\n".encode(encoding))
+        source = read_source(path)
+        assert (source.text, source.encoding) == ("Moderator: Hello.\nP1: Fine, thanks.\n", encoding)

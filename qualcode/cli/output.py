@@ -65,8 +65,10 @@ def _progress_bar(total: int):
 
 
 def _clip(text: str, width: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+    """One line of at most `width` terminal cells (a Chinese character takes two)."""
+    from ..text.normalize import fit_width
+
+    return fit_width(" ".join(text.split()), width)
 
 
 def _pair(value: str, option: str, kind: Callable):

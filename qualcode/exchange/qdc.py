@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..codebook import FIELD_TITLES, MACQUEEN_FIELDS, Codebook, CodeEntry, ThemeEntry
+from ..codebook import FIELD_TITLES, MACQUEEN_FIELDS, Codebook, CodeEntry, ThemeEntry, normal_color
 from ..errors import QualcodeError
 from .refi import CODEBOOK_NS, child, children, guid, local, open_archive, parse_xml, project_xml, refi_guid
 
@@ -148,7 +148,10 @@ def read_qdc(path: Path, fallback_lang: str = "en") -> Codebook:
         if not names and children(s, member) == []:
             continue
         labels, texts = unpack_description(_text(child(s, "Description")), fallback_lang)
-        book.themes.append(ThemeEntry(name=s.get("name") or "Set", uid=guid(s.get("guid"), where),
+        name, n = (s.get("name") or "Set").strip() or "Set", 2
+        while any(t.name == name for t in book.themes):  # other tools allow twins; we number them
+            name, n = f"{(s.get('name') or 'Set').strip()} ({n})", n + 1
+        book.themes.append(ThemeEntry(name=name, uid=guid(s.get("guid"), where),
                                       labels=labels, definition=texts.get("definition", {}), codes=names))
     book.languages = sorted({l for c in book.codes for l in c.labels} | {l for c in book.codes for t in c.texts.values() for l in t})
     return book
@@ -166,7 +169,8 @@ def _read_codes(parent, parent_name: str | None, book: Codebook, path: Path, lan
         color = element.get("color")
         book.codes.append(CodeEntry(
             name=unique, uid=guid(element.get("guid"), where), parent=parent_name, labels=labels,
-            color=color.upper()[:7] if color and re.fullmatch(r"#[0-9A-Fa-f]{6}([0-9A-Fa-f]{2})?|#[0-9A-Fa-f]{3}", color) else None,
+            # other tools write #RGB, #rrggbb or (wrongly) #RRGGBBAA: keep the colour, drop alpha
+            color=normal_color(color[:7] if color and len(color) == 9 else color),
             codable=(element.get("isCodable", "true").strip().lower() in ("true", "1")), texts=texts,
         ))
         _read_codes(element, unique, book, path, lang, names)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..codebook import COLOR, Codebook, ThemeEntry, codebook_yaml, read_codebook
+from ..codebook import Codebook, ThemeEntry, codebook_yaml, normal_color, read_codebook
 from ..codebook_sync import apply_codebook, describe_event, project_codebook
 from ..errors import QualcodeError
 from ..model import Code, Theme
@@ -26,9 +26,9 @@ class CodebookOps:
         name = name.strip()
         if not name:
             raise QualcodeError("a code needs a name", "''")
-        if color is not None and not COLOR.match(color):
+        if color is not None and not normal_color(color):
             raise QualcodeError("bad colour (use #RRGGBB)", color)
-        color = color.upper() if color else None
+        color = normal_color(color)
         if any(c.name == name for c in self.codes()):
             raise QualcodeError("a code with this name exists already", name)
         parent_code = self.code(parent) if parent else None
@@ -118,6 +118,11 @@ class CodebookOps:
         book = self.codebook()
         entry = next(e for e in book.codes if e.uid == code.uid)
         if name is not None:
+            name = name.strip()
+            if not name:
+                raise QualcodeError("a code needs a name", "''")
+            if name != entry.name and any(c.name == name for c in book.codes):
+                raise QualcodeError("a code with this name exists already", name)
             for other in book.codes:
                 if other.parent == entry.name:
                     other.parent = name
@@ -126,8 +131,15 @@ class CodebookOps:
             entry.name = name
         if parent is not None:
             entry.parent = self.code(parent).name if parent else None
+            ancestor, parents = entry.parent, {c.name: c.parent for c in book.codes}
+            while ancestor is not None:
+                if ancestor == entry.name:
+                    raise QualcodeError("a code cannot move under itself or its own child", parent)
+                ancestor = parents.get(ancestor)
         if color is not None:
-            entry.color = color
+            if not normal_color(color):
+                raise QualcodeError("bad colour (use #RRGGBB)", color)
+            entry.color = normal_color(color)
         for f, values in (texts or {}).items():
             target = entry.labels if f == "label" else entry.texts.setdefault(f, {})
             target.update(values)

@@ -134,7 +134,10 @@ def add_run(paragraph, text: str | None, *, bold: bool = False, italic: bool = F
     if italic:
         run.italic = True
     if color:
-        run.font.color.rgb = RGBColor.from_string(color.lstrip("#")[:6].upper())
+        from ..codebook import normal_color
+
+        if normal_color(color):
+            run.font.color.rgb = RGBColor.from_string(normal_color(color)[1:])
     if size:
         run.font.size = Pt(size)
     return run

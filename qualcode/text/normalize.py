@@ -80,6 +80,15 @@ def display_width(s: str) -> int:
     return len(s) + len(_WIDE.findall(s))
 
 
+def fit_width(text: str, cells: int) -> str:
+    """Cut text to a number of terminal cells (Chinese characters take two), marking the cut."""
+    if display_width(text) <= cells:
+        return text
+    while text and display_width(text) > cells - 1:
+        text = text[:-1]
+    return text + "…"
+
+
 # --- reflow -----------------------------------------------------------------------------------
 
 # A colon or semicolon may end a wrapped line mid-sentence, so they are not here.

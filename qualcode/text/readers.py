@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import html
 import hashlib
 import re
 import zipfile
@@ -82,6 +83,14 @@ def decode(raw: bytes, path: Path) -> tuple[str, str]:
                 return _checked(raw.decode(name), path), name
             except UnicodeDecodeError:
                 raise QualcodeError(f"invalid {name} text", path) from None
+    if raw.count(0) > len(raw) // 4:
+        # ASCII in UTF-16 without a BOM is valid UTF-8 too (full of NULs): try UTF-16 first
+        utf16 = _utf16_without_bom(raw)
+        if utf16:
+            try:
+                return _checked(raw.decode(utf16), path), utf16
+            except UnicodeDecodeError:
+                pass
     try:
         return _checked(raw.decode("utf-8"), path), "utf-8"
     except UnicodeDecodeError:
@@ -149,31 +158,39 @@ _HEADER_WORDS = {"talare", "speaker", "namn", "name", "vem", "who", "tid", "time
 
 def table_lines(rows: list[list[str]]) -> list[str]:
     """A table row becomes one line. A transcript kept as a table (speaker | speech, perhaps
-    after a time column) becomes "Speaker: speech" lines, so its turns are found; any other
-    table (a header of date and place, say) keeps its cells, tab-separated.
+    after a time column) becomes "Speaker: speech" lines, so its turns are found; a row with
+    no speaker goes on the turn before it. Any other table (a header of date and place, say)
+    keeps its cells, tab-separated.
 
-    A table reads as a transcript when most rows have a short first cell and a longer second
-    one, and some speaker comes back: the keys of a metadata table are all different."""
-    parsed = []
-    for cells in rows:
-        time = None
-        if len(cells) >= 3 and _CELL_TIME.match(cells[0]):
-            time, cells = _CELL_TIME.match(cells[0]).group(1), cells[1:]
-        parsed.append((time, cells))
-    spoken = [c for _, c in parsed if len(c) == 2 and len(c[0]) <= 30 and not c[0].endswith(tuple(".!?。！？"))]
-    speakers = Counter(c[0].rstrip(":：").strip() for c in spoken)
-    if len(parsed) < 3 or len(spoken) < 0.6 * len(parsed) or not any(n >= 2 for n in speakers.values()):
-        return ["\t".join(cells) for cells in rows]
-    lines = []
-    for i, (time, cells) in enumerate(parsed):
-        if i == 0 and len(cells) == 2 and cells[0].casefold() in _HEADER_WORDS:
+    A table reads as a transcript when most rows have a short speaker cell and a speech cell,
+    and some speaker comes back: the keys of a metadata table are all different."""
+    def plain(cells: list[str]) -> str:
+        return "\t".join(c for c in cells if c)
+
+    width = max((len(r) for r in rows), default=0)
+    timed = width == 3 and sum(1 for r in rows if r and _CELL_TIME.match(r[0])) >= 0.5 * len(rows)
+    if width not in (2, 3) or (width == 3 and not timed) or len(rows) < 3:
+        return [plain(r) for r in rows]
+    parsed = [(r[0] if timed else "", *r[-2:]) if len(r) >= 2 else ("", "", plain(r)) for r in rows]
+    spoken = [speaker for _, speaker, speech in parsed
+              if speaker and speech and len(speaker) <= 30 and not speaker.endswith(tuple(".!?。！？"))]
+    speakers = Counter(s.rstrip(":：").strip() for s in spoken)
+    if len(spoken) < 0.6 * len(rows) or not any(n >= 2 for n in speakers.values()):
+        return [plain(r) for r in rows]
+    lines: list[str] = []
+    for i, (time, speaker, speech) in enumerate(parsed):
+        if i == 0 and speaker.casefold() in _HEADER_WORDS:
             continue  # the column headings
-        if len(cells) == 2 and len(cells[0]) <= 30:
-            speaker = cells[0].rstrip(":：").strip()
+        match = _CELL_TIME.match(time)
+        stamp = f"[{match.group(1)}] " if match else ""
+        if not speaker and lines and speech:
+            lines[-1] += " " + speech  # the same speaker goes on
+        elif speaker and len(speaker) <= 30:
+            speaker = speaker.rstrip(":：").strip()
             colon = "：" if re.search(r"[\u3400-\u9fff]", speaker) else ": "
-            lines.append((f"[{time}] " if time else "") + speaker + colon + cells[1])
+            lines.append(stamp + speaker + colon + speech)
         else:
-            lines.append("\t".join(([time] if time else []) + cells))
+            lines.append(plain([time, speaker, speech]))
     return lines
 
 
@@ -205,7 +222,7 @@ def read_docx(raw: bytes, path: Path) -> str:
                         continue
                     seen.add(id(cell._tc))
                     cells.append(" ".join(p.text for p in cell.paragraphs).strip())
-                rows.append([c for c in cells if c])
+                rows.append(cells)  # empty cells stay: they keep the columns in place
             lines.extend(table_lines(rows))
     text = "\n".join(lines)
     if not text.strip():
@@ -219,7 +236,7 @@ _TIMING = re.compile(
     r"^\s*(?P<a>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})\s*-->\s*(?P<b>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})"
 )
 _VOICE = re.compile(r"<v(?:\.[^ >]*)?\s+([^>]+)>")
-_TAG = re.compile(r"</?[a-zA-Z][^>]*>|<\d+:\d{2}[^>]*>")
+_TAG = re.compile(r"</?[a-zA-Z][^>]*>|<\d+:\d{2}[^>]*>|\{\\[^}]*\}")  # HTML-ish tags, karaoke times, {\an8}
 _NAME_PREFIX = re.compile(r"^\s*(?P<name>[^\s:：<>][^:：<>]{0,30}?)\s*(?::\s+|：\s*)(?=\S)")
 
 
@@ -241,7 +258,7 @@ def _cues(blocks: list[list[str]], path: Path) -> list[Cue]:
             body = "\n".join(block[i + 1 :])
             voice = _VOICE.search(body)
             speaker = voice.group(1).strip() if voice else None
-            body = _TAG.sub("", body).strip()
+            body = html.unescape(_TAG.sub("", body)).strip()  # WebVTT escapes & and < as &amp; &lt;
             if speaker is None:
                 named = _NAME_PREFIX.match(body)
                 if named and _looks_like_name(named.group("name")):

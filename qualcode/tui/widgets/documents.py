@@ -7,6 +7,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from ...model import DocumentSummary
+from ...text.normalize import fit_width
 
 
 class DocumentList(OptionList):
@@ -38,16 +39,6 @@ class DocumentList(OptionList):
         # progress first: a long name is cut at the pane's edge, never wrapped
         line = Text(f" {mark} {percent:>3}% ", no_wrap=True, overflow="ellipsis")
         line.stylize("dim", 3)
-        line.append(_fit(doc.name, self.NAME_CELLS), style="bold" if doc.id == current else "")
+        line.append(fit_width(doc.name, self.NAME_CELLS), style="bold" if doc.id == current else "")
         return line
 
-
-def _fit(name: str, cells: int) -> str:
-    """Cut a name to a number of terminal cells (Chinese characters take two)."""
-    from ...text.normalize import display_width
-
-    if display_width(name) <= cells:
-        return name
-    while display_width(name) > cells - 1:
-        name = name[:-1]
-    return name + "…"
