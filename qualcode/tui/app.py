@@ -13,7 +13,7 @@ from functools import partial
 from pathlib import Path
 
 from rich.style import Style
-from textual import on, work
+from textual import on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.markup import escape
 from textual.binding import Binding
@@ -24,11 +24,12 @@ from ..errors import QualcodeError
 from ..model import Code, Segment, Unit
 from ..ops.coding import coded_units, covering
 from ..project import Project, default_coder
-from .screens import ChoicePrompt, CodePicker, ExportChoice, ExportDialog, HelpScreen, NewCode, TextPrompt
+from .screens import ChoicePrompt, CodePicker, HelpScreen, NewCode, TextPrompt
 from .widgets.codebook import CodebookTree
 from .widgets.documents import DocumentList
 from .widgets.inspector import Inspector
 from .widgets.transcript import Paint, TranscriptView, coded_paints
+from .workers import WorkerActions
 
 LABEL_STYLE = Style(bold=True, color="#5fafd7")
 HIT_STYLE = Style(bgcolor="#8a7400", color="#ffffff")
@@ -50,7 +51,7 @@ KEY_SECTIONS = [
 ]
 
 
-class QualcodeApp(App):
+class QualcodeApp(WorkerActions, App):
     CSS_PATH = "app.tcss"
     TITLE = "qualcode"
     BINDINGS = [
@@ -520,83 +521,6 @@ class QualcodeApp(App):
         from .reconcile import ReconcileScreen
 
         self.push_screen(ReconcileScreen(a, b))
-
-    # --- export in a worker ---------------------------------------------------------------------
-
-    def action_export(self) -> None:
-        themes = [(t.label(self.lang), t.name) for t in self.project.themes()]
-        if not themes:
-            self.notify("The codebook has no themes to summarise yet.", severity="warning")
-            return
-
-        def go(choice: ExportChoice | None) -> None:
-            if choice is not None:
-                self.export_themes(choice)
-
-        self.push_screen(ExportDialog(themes, self.lang), go)
-
-    @work(thread=True, exclusive=True, group="export")
-    def export_themes(self, choice: ExportChoice) -> None:
-        bar = self.query_one("#progress", ProgressBar)
-        self.call_from_thread(setattr, bar, "display", True)
-        self.call_from_thread(bar.update, total=None)  # indeterminate: one step, of unknown length
-        try:
-            path = Path(choice.path)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with Project(self.project_path) as project:
-                project.export_themes(path, choice.lang, quotes=choice.quotes, themes=choice.themes,
-                                      translation=choice.translation)
-            self.call_from_thread(self.notify, f"wrote {path}")
-        except Exception as exc:  # QualcodeError, a full disk…: said, never a traceback
-            self.call_from_thread(self.notify, str(exc), severity="error")
-        finally:
-            self.call_from_thread(setattr, bar, "display", False)
-
-    # --- import in a worker ---------------------------------------------------------------------
-
-    def ask_import(self) -> None:
-        def go(value: str | None) -> None:
-            if value:
-                self.import_files([Path(p).expanduser() for p in value.split()])
-
-        self.push_screen(TextPrompt("Import transcripts or a REFI-QDA project (paths separated by spaces)",
-                                    placeholder="~/data/*.txt  or  ~/nvivo/export.qdpx"), go)
-
-    @work(thread=True, exclusive=True)
-    def import_files(self, paths: list[Path]) -> None:
-        import glob
-
-        files = [Path(f) for p in paths for f in (sorted(glob.glob(str(p))) or [str(p)])]
-        bar = self.query_one("#progress", ProgressBar)
-        self.call_from_thread(setattr, bar, "display", True)
-
-        def progress(what: str, done: int, total: int) -> None:
-            self.call_from_thread(bar.update, total=max(total, 1), progress=done)
-
-        try:
-            with Project(self.project_path) as project:  # a connection of the worker's own
-                projects = [f for f in files if f.suffix.lower() == ".qdpx"]
-                if projects:
-                    from ..exchange.qdpx import import_qdpx
-
-                    for path in projects:
-                        lines = import_qdpx(project, path, actor=self.coder, progress=progress).lines()
-                        self.call_from_thread(self.notify, "\n".join(lines[:4]))
-                files = [f for f in files if f.suffix.lower() != ".qdpx"]
-                if files:
-                    report = project.import_files(files, actor=self.coder, progress=progress)
-                    message = f"imported {len(report.imported)} document(s)"
-                    if report.skipped:
-                        message += f", skipped {len(report.skipped)} already in the project"
-                    self.call_from_thread(self.notify, message)
-        except QualcodeError as exc:
-            self.call_from_thread(self.notify, str(exc), severity="error")
-        except Exception as exc:  # a fault must not end the app: the project is unchanged (one transaction)
-            self.call_from_thread(self.notify, f"import failed: {type(exc).__name__}: {exc}", severity="error")
-        finally:
-            self.call_from_thread(setattr, bar, "display", False)
-            self.call_from_thread(self.refresh_documents)
-            self.call_from_thread(self.refresh_codebook)
 
 
 def make_app(project_path: Path, coder: str | None = None, doc: int | None = None,
