@@ -359,13 +359,18 @@ def codebook_yaml(book: Codebook) -> str:
             m.fa.set_flow_style()
         return m
 
-    def code_node(code: CodeEntry) -> CommentedMap:
+    def head(entry) -> CommentedMap:
+        """id, name and labels: how both a code and a theme begin."""
         node = CommentedMap()
-        if code.uid:
-            node["id"] = code.uid
-        node["name"] = code.name
-        if code.labels:
-            node["labels"] = flow(code.labels)
+        if entry.uid:
+            node["id"] = entry.uid
+        node["name"] = entry.name
+        if entry.labels:
+            node["labels"] = flow(entry.labels)
+        return node
+
+    def code_node(code: CodeEntry) -> CommentedMap:
+        node = head(code)
         if code.color:
             node["color"] = code.color
         if not code.codable:
@@ -395,12 +400,7 @@ def codebook_yaml(book: Codebook) -> str:
     if book.themes:
         themes = CommentedSeq()
         for t in book.themes:
-            node = CommentedMap()
-            if t.uid:
-                node["id"] = t.uid
-            node["name"] = t.name
-            if t.labels:
-                node["labels"] = flow(t.labels)
+            node = head(t)
             if t.definition:
                 node["definition"] = CommentedMap(t.definition)
             codes = CommentedSeq(t.codes)

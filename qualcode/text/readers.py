@@ -83,22 +83,12 @@ def decode(raw: bytes, path: Path) -> tuple[str, str]:
                 return _checked(raw.decode(name), path), name
             except UnicodeDecodeError:
                 raise QualcodeError(f"invalid {name} text", path) from None
-    if raw.count(0) > len(raw) // 4:
-        # ASCII in UTF-16 without a BOM is valid UTF-8 too (full of NULs): try UTF-16 first
-        utf16 = _utf16_without_bom(raw)
-        if utf16:
-            try:
-                return _checked(raw.decode(utf16), path), utf16
-            except UnicodeDecodeError:
-                pass
-    try:
-        return _checked(raw.decode("utf-8"), path), "utf-8"
-    except UnicodeDecodeError:
-        pass
     utf16 = _utf16_without_bom(raw)
-    if utf16:
+    # ASCII in UTF-16 without a BOM is valid UTF-8 too (full of NULs): then UTF-16 goes first
+    order = [utf16, "utf-8"] if raw.count(0) > len(raw) // 4 else ["utf-8", utf16]
+    for encoding in filter(None, order):
         try:
-            return _checked(raw.decode(utf16), path), utf16
+            return _checked(raw.decode(encoding), path), encoding
         except UnicodeDecodeError:
             pass
     if b"\x00" in raw:
