@@ -325,7 +325,7 @@ def transcript(draw):
     return names, draw(st.sampled_from([" ", "", "\n"])).join(pieces)
 
 
-PROPERTY = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @PROPERTY
@@ -360,7 +360,7 @@ def test_offset_map_keeps_the_text_between_names(case):
 plain_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=80)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(text=st.one_of(plain_text, st.lists(st.sampled_from(WORDS_SV + WORDS_ZH + SPACES)).map(" ".join)),
        names=st.lists(st.sampled_from(NAMES_SV + NAMES_ZH), min_size=1, max_size=3))
 def test_text_without_a_name_is_unchanged(text, names):
@@ -370,7 +370,7 @@ def test_text_without_a_name_is_unchanged(text, names):
     assert redactor.redact_with_map(text)[0] == text
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(text=plain_text, names=st.lists(st.sampled_from(NAMES_SV + NAMES_ZH), min_size=1, max_size=3))
 def test_any_unicode_agrees_with_the_reference(text, names):
     redactor = Redactor(names, "sv")

@@ -122,12 +122,14 @@ _SCANNED = [(0, 0xD800), (0xE000, 0x10000), (0x1D400, 0x1D800), (0x1F100, 0x1F20
 
 
 @functools.cache
-def _variants() -> tuple[dict[str, list[str]], dict[str, list[str]], str]:
+def _variants() -> tuple[dict[str, list[str]], dict[str, list[str]], str, str]:
     """folded character -> the code points that fold to it; folded string of 2-3 characters
-    -> the single code points that fold to it (ligatures, ß); the class of lower-case letters."""
+    -> the single code points that fold to it (ligatures, ß); the classes of lower-case
+    letters and of combining marks."""
     single: dict[str, list[str]] = {}
     multi: dict[str, list[str]] = {}
     lower: list[str] = []
+    marks: list[str] = []
     for first, stop in _SCANNED:
         for cp in range(first, stop):
             ch = chr(cp)
@@ -138,7 +140,9 @@ def _variants() -> tuple[dict[str, list[str]], dict[str, list[str]], str]:
                 multi.setdefault(folded, []).append(ch)
             if ch.islower() and cp < 0x10000:
                 lower.append(ch)
-    return single, multi, _char_class(lower)
+            if unicodedata.category(ch).startswith("M"):
+                marks.append(ch)
+    return single, multi, _char_class(lower), _char_class(marks)
 
 
 def _char_class(chars: Iterable[str]) -> str:
@@ -386,12 +390,10 @@ class Redactor:
         cursor = new = 0
         while (m := self._regex.search(text, cursor)) is not None:
             start, end = m.start(), m.end()
-            first = start
-            while first > cursor and _WORDISH_RE.match(text[first - 1]):
-                first -= 1
+            first = _word_start(text, start, cursor)
             if not _ONE_LETTER_RE.search(text, first, start):
                 first = start  # invisibles alone are no word
-            last = _WORDISH_RUN_RE.match(text, end).end()
+            last = _word_regexes()[0].match(text, end).end()
             if not _ONE_LETTER_RE.search(text, end, last):
                 last = end
             before = self.redact(text[first:start]) if first < start else ""
@@ -417,9 +419,35 @@ class Redactor:
         return [(m.start(), m.end(), self.forms[self._owner[m.lastgroup][0]]) for m in self._regex.finditer(text)]
 
 
-# a word goes on through invisible characters: "P\u00ader" reads as one word
-_WORDISH_RE = re.compile(f"{_LETTER}|{_INV}")
-_WORDISH_RUN_RE = re.compile(f"(?:{_LETTER}|{_INV})*+")
+# a word goes on through invisible characters ("P\u00ader"), combining marks ("A\u030asa") and
+# a hyphenated line break ("Å-\nsa")
+_BREAK = f"[{_HYPHENS}][ \\t]*\\n\\s*"
+
+
+@functools.cache
+def _word_regexes() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    """(a run of a word's characters, one of them, a hyphenated break after a letter at the end)."""
+    inside = f"(?:{_LETTER}|{_INV}|{_variants()[3]})"
+    return (re.compile(f"(?:{inside}|{_BREAK}(?={inside}))*+"), re.compile(inside),
+            re.compile(f"{_LETTER}{inside}*{_BREAK}$"))
+
+
+def _word_start(text: str, i: int, floor: int) -> int:
+    """Where the word that goes on at `i` begins (not before `floor`)."""
+    while i > floor:
+        if _word_regexes()[1].match(text[i - 1]):
+            i -= 1
+            continue
+        if text[i - 1].isspace():  # "Å-\n" before "sa"?
+            window = text[max(floor, i - 64) : i]
+            m = _word_regexes()[2].search(window)
+            if m:
+                i -= len(window) - m.start() - 1
+                continue
+        break
+    return i
+
+
 _ONE_LETTER_RE = re.compile(_LETTER)
 
 
