@@ -32,14 +32,14 @@ class ImportReport:
 
 
 class Project(CodebookOps, CodingOps, ReportOps, AgreementOps):
-    def __init__(self, path: Path | str, *, create: bool = False) -> None:
+    def __init__(self, path: Path | str, *, create: bool = False,
+                 on_wait: Callable[[str], None] | None = None) -> None:
+        """`on_wait` is told (once) when a write waits for another process's lock."""
         path = Path(path)
         if not create and not path.exists():
             raise QualcodeError("no such project (create one with 'qualcode init' or import a file)", path)
-        if path.exists() and not _is_sqlite(path):
-            raise QualcodeError("not a qualcode project (not an SQLite file)", path)
         self.path = path
-        self.store = Store(path)
+        self.store = Store(path, on_wait=on_wait)
 
     def close(self) -> None:
         self.store.close()
@@ -188,25 +188,26 @@ def _unique_name(name: str, taken: set[str]) -> str:
     return f"{name} ({n})"
 
 
-def _is_sqlite(path: Path) -> bool:
-    if path.stat().st_size == 0:
-        return True
-    with path.open("rb") as f:
-        return f.read(16) == b"SQLite format 3\x00"
+_NAME_COLUMNS = {"id", "document", "speaker", "pseudonym"}
 
 
 def _read_participants_csv(path: Path) -> list[tuple[int, dict[str, str]]]:
+    """Rows of a participants CSV; names and values without control characters (removed)."""
+    import io
+
+    from .files import TEXT_LIMIT, read_input
+    from .names import clean_name, clean_text
+
     try:
-        with path.open(encoding="utf-8-sig", newline="") as f:
-            reader = csv.DictReader(f)
-            columns = reader.fieldnames or []
-            missing = [c for c in ("id", "document", "speaker") if c not in columns]
-            if missing:
-                raise QualcodeError(f"participants CSV lacks column(s) {', '.join(missing)}", path)
-            rows = [(reader.line_num, {k: (v or "").strip() for k, v in row.items() if k})
-                    for row in reader]
-    except FileNotFoundError:
-        raise QualcodeError("file not found", path) from None
+        reader = csv.DictReader(io.StringIO(read_input(path, limit=TEXT_LIMIT).decode("utf-8-sig"), newline=""))
+        columns = [clean_name(c) for c in reader.fieldnames or []]
+        reader.fieldnames = columns
+        missing = [c for c in ("id", "document", "speaker") if c not in columns]
+        if missing:
+            raise QualcodeError(f"participants CSV lacks column(s) {', '.join(missing)}", path)
+        rows = [(reader.line_num, {k: (clean_text if k not in _NAME_COLUMNS else clean_name)(v or "").strip()
+                                   for k, v in row.items() if k})
+                for row in reader]
     except UnicodeDecodeError:
         raise QualcodeError("participants CSV is not UTF-8", path) from None
     except csv.Error as exc:

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import QualcodeError
+from ..names import escape_controls
+from .output import protect_terminal
 from .codebook import (cmd_codebook_add, cmd_codebook_show, cmd_codebook_load, cmd_codebook_export,
     cmd_codebook_edit, cmd_codebook_retire, cmd_codebook_pin, cmd_codebook_history, cmd_theme_add,
     cmd_theme_show)
@@ -245,6 +247,8 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args([*(argv or sys.argv[1:]), "tui"])
     path = project_path(args)
     created = False
+    if args.command not in ("tui", "demo"):
+        protect_terminal()
     try:
         if not args.needs_project:
             args.handler(args, path)
@@ -252,14 +256,14 @@ def main(argv: list[str] | None = None) -> int:
         from ..project import Project
 
         created = args.writes and not path.exists()
-        with Project(path, create=args.writes) as project:
+        with Project(path, create=args.writes, on_wait=_say) as project:
             args.handler(args, project)
         return 0
     except QualcodeError as exc:
         if created:
             _remove_project(path)
         for problem in getattr(exc, "problems", None) or [str(exc)]:
-            print(f"qualcode: error: {problem}", file=sys.stderr)
+            _say(f"error: {problem}")
         return 2
     except KeyboardInterrupt:
         if created:
@@ -273,8 +277,13 @@ def main(argv: list[str] | None = None) -> int:
             _remove_project(path)
         if os.environ.get("QUALCODE_DEBUG"):
             raise
-        print(f"qualcode: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        _say(f"internal error: {type(exc).__name__}: {exc}")
         return 1
+
+
+def _say(message: str) -> None:
+    """One line on stderr, whatever the message holds (a name with a line break or ESC)."""
+    print(f"qualcode: {escape_controls(message)}", file=sys.stderr, flush=True)
 
 
 def _remove_project(path: Path) -> None:
