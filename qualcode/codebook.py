@@ -159,7 +159,8 @@ def _check_shape(data, path: Path) -> None:
         if depth > MAX_DEPTH or nodes > MAX_NODES:
             raise CodebookError(path, [f"{path.name}:1: nested more than {MAX_DEPTH} levels deep or too large"])
         if isinstance(node, (dict, list)):
-            if id(node) in seen:
+            anchor = getattr(getattr(node, "anchor", None), "value", None)
+            if id(node) in seen or anchor:
                 line = getattr(getattr(node, "lc", None), "line", 0) + 1
                 raise CodebookError(path, [f"{path.name}:{line}: YAML anchors and aliases (&, *) are not supported"
                                            " in a codebook: write the value out"])

@@ -108,6 +108,7 @@ class InputZip(zipfile.ZipFile):
     """A zip read from an `open_input` handle, which it closes with itself."""
 
     def __init__(self, path: Path | str, *, limit: int = DOCUMENT_LIMIT) -> None:
+        self._handle = None
         self._handle = open_input(path, limit=limit)
         try:
             super().__init__(self._handle)
@@ -117,9 +118,11 @@ class InputZip(zipfile.ZipFile):
 
     def close(self) -> None:
         try:
-            super().close()
+            if hasattr(self, "fp"):
+                super().close()
         finally:
-            self._handle.close()
+            if self._handle is not None:
+                self._handle.close()
 
 
 def write_atomically(path: Path, data: bytes) -> None:

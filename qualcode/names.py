@@ -23,7 +23,7 @@ from .errors import QualcodeError
 
 # ESC and C1 CSI sequences as a whole (else "[31m" would be left behind), then single controls.
 _SEQUENCE = re.compile(
-    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"  # CSI ... final byte
+    r"\x1b\[[0-?]*[ -/]*[@-~]?|\x9b[0-?]+[ -/]*[@-~]?"  # CSI ... final byte (8-bit CSI: with parameters)
     r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"  # OSC, DCS, …
     r"|\x1b[ -/]*[0-~]?"  # other escapes (ESC ( B, ESC 7, …)
 )

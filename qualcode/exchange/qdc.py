@@ -92,7 +92,8 @@ def append_codes(parent, book: Codebook, parent_name: str | None, ns: str) -> No
     from lxml import etree
 
     for code in book.children(parent_name):
-        attributes = {"guid": refi_guid(code.uid), "name": code.name, "isCodable": "false" if not code.codable or code.retired else "true"}
+        # names of an older project may hold control characters: none goes into the XML
+        attributes = {"guid": refi_guid(code.uid), "name": clean_name(code.name), "isCodable": "false" if not code.codable or code.retired else "true"}
         if code.color:
             attributes["color"] = code.color
         element = etree.SubElement(parent, f"{ns}Code", attributes)
@@ -100,7 +101,7 @@ def append_codes(parent, book: Codebook, parent_name: str | None, ns: str) -> No
         if code.retired:
             description = "(retired)\n" + description
         if description:
-            etree.SubElement(element, f"{ns}Description").text = description
+            etree.SubElement(element, f"{ns}Description").text = clean_text(description)
         append_codes(element, book, code.name, ns)
 
 
@@ -108,10 +109,10 @@ def append_set(parent, book: Codebook, theme: ThemeEntry, ns: str, uids: dict[st
                member: str, attribute: str) -> None:
     from lxml import etree
 
-    element = etree.SubElement(parent, f"{ns}Set", guid=refi_guid(theme.uid), name=theme.name)
+    element = etree.SubElement(parent, f"{ns}Set", guid=refi_guid(theme.uid), name=clean_name(theme.name))
     description = pack_description(book.languages, theme.labels, {"definition": theme.definition})
     if description:
-        etree.SubElement(element, f"{ns}Description").text = description
+        etree.SubElement(element, f"{ns}Description").text = clean_text(description)
     for name in theme.codes:
         etree.SubElement(element, f"{ns}{member}", {attribute: refi_guid(uids[name])})
 

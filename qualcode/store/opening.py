@@ -29,10 +29,16 @@ _HEADER = b"SQLite format 3\x00"
 
 
 def lock_wait() -> float:
+    """Seconds a writer waits for another's lock in all (QUALCODE_LOCK_WAIT overrides)."""
     try:
         return max(0.0, float(os.environ.get("QUALCODE_LOCK_WAIT", LOCK_WAIT)))
     except ValueError:
         return LOCK_WAIT
+
+
+def busy_timeout() -> int:
+    """Milliseconds of every connection's busy timeout: how long before a writer says it waits."""
+    return int(min(LOCK_NOTICE, lock_wait()) * 1000)
 
 
 def check_project_file(path: Path) -> None:

@@ -21,7 +21,8 @@ from .codebook import CodebookRows
 from .coding import CodingRows
 from .decisions import DecisionRows
 from .documents import DocumentRows
-from .opening import LOCK_NOTICE, WAITING, check_project_file, is_locked, lock_wait, uri, user_error, write_obstacle
+from .opening import (WAITING, busy_timeout, check_project_file, is_locked, lock_wait, uri, user_error,
+                      write_obstacle)
 from .people import ParticipantRows
 from .schema import migrations
 
@@ -44,7 +45,7 @@ class Store(DocumentRows, ParticipantRows, CodebookRows, CodingRows, DecisionRow
             raise user_error(exc, self.path) or QualcodeError(f"cannot open the project ({exc})", self.path) from None
         self.conn.row_factory = sqlite3.Row
         try:
-            self.conn.execute(f"PRAGMA busy_timeout = {int(LOCK_NOTICE * 1000)}")
+            self.conn.execute(f"PRAGMA busy_timeout = {busy_timeout()}")
             self.conn.execute("PRAGMA foreign_keys = ON")
             self.db = sqlite_utils.Database(self.conn)
             self._check_is_ours(read_only)
@@ -105,9 +106,12 @@ class Store(DocumentRows, ParticipantRows, CodebookRows, CodingRows, DecisionRow
         except sqlite3.OperationalError as exc:
             if not is_locked(exc):
                 raise
+            remaining = int(lock_wait() * 1000) - busy_timeout()
+            if remaining <= 0:
+                raise user_error(exc, self.path) from None
         if self.on_wait:
             self.on_wait(WAITING)
-        self.conn.execute(f"PRAGMA busy_timeout = {int(max(0.0, lock_wait() - LOCK_NOTICE) * 1000)}")
+        self.conn.execute(f"PRAGMA busy_timeout = {remaining}")
         try:
             return action()
         except sqlite3.OperationalError as exc:
@@ -115,7 +119,7 @@ class Store(DocumentRows, ParticipantRows, CodebookRows, CodingRows, DecisionRow
                 raise user_error(exc, self.path) from None
             raise
         finally:
-            self.conn.execute(f"PRAGMA busy_timeout = {int(LOCK_NOTICE * 1000)}")
+            self.conn.execute(f"PRAGMA busy_timeout = {busy_timeout()}")
 
     def close(self) -> None:
         self.conn.close()

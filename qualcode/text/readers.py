@@ -192,6 +192,8 @@ def read_docx(raw: bytes, path: Path) -> str:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             check_zip(archive, path, what="document")  # before python-docx unpacks a bomb
         document = docx.Document(io.BytesIO(raw))
+    except QualcodeError:
+        raise
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise QualcodeError(f"not a valid .docx file ({type(exc).__name__})", path) from None
     except Exception as exc:  # python-docx/lxml raise several types on damaged parts
