@@ -7,7 +7,7 @@ import signal
 
 import pytest
 
-from hostile_kit import SV
+from hostile.hostile_kit import SV
 from qualcode.cli import main
 
 

@@ -12,7 +12,7 @@ import zipfile
 
 import pytest
 
-from hostile_kit import assert_clean_failure, run, snapshot
+from hostile.hostile_kit import assert_clean_failure, run, snapshot
 
 # --- transcripts ----------------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from hostile_kit import SV, assert_clean_failure, run, snapshot
+from hostile.hostile_kit import SV, assert_clean_failure, run, snapshot
 from qualcode.errors import QualcodeError
 from qualcode.names import checked_name, clean_name, clean_text, cleaned_name, escape_controls, unsafe_characters
 

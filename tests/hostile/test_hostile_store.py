@@ -11,7 +11,7 @@ import threading
 
 import pytest
 
-from hostile_kit import SV, assert_clean_failure, cli_subprocess, run, snapshot
+from hostile.hostile_kit import SV, assert_clean_failure, cli_subprocess, run, snapshot
 from qualcode.store import opening
 
 
