@@ -50,7 +50,7 @@ def main() -> None:
                         pass
         # (b) the whole import
         with Project(tmp / "bench.qualcode", create=True) as project, Timer() as full:
-            report = project.import_files([p for p, _ in files], lang="auto", actor="bench")
+            report = project.documents.import_files([p for p, _ in files], lang="auto", actor="bench")
         assert len(report.imported) == args.docs
         chars = sum(len(d.text) for d in docs)
         print(f"{args.docs} transcripts, {chars:,} characters")

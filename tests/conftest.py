@@ -37,3 +37,8 @@ def demo_path(demo_built, tmp_path):
     with sqlite3.connect(demo_built) as source, sqlite3.connect(target) as copy:
         source.backup(copy)
     return target
+
+
+def store_of(project):
+    """The store beneath a project's facade, for tests that read rows or write as another tool would."""
+    return project._store

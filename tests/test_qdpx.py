@@ -12,13 +12,13 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import SHARED
+from conftest import SHARED, store_of
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from qualcode import __version__
 from qualcode.errors import QualcodeError
-from qualcode.exchange.qdpx import export_qdpx, import_qdpx
 from qualcode.project import Project
 from qualcode.text.prepare import prepare_text
 
@@ -56,32 +56,32 @@ def new_project(path: Path) -> Project:
 def small_project(path: Path) -> Project:
     """One document with emoji, CJK beyond the BMP and a ZWJ sequence; two coders on one span."""
     p = new_project(path)
-    p.store_documents([prepare_text("intervju", TEXT, lang="sv")], actor="anna")
-    p.add_code("Hinder", actor="anna", codable=False, color="#AABBCC")
-    p.add_code("Kostnad", parent="Hinder", actor="anna", color="#FF7800")
-    text = p.document("intervju").text
+    p.documents.store_documents([prepare_text("intervju", TEXT, lang="sv")], actor="anna")
+    p.codebook.add_code("Hinder", actor="anna", codable=False, color="#AABBCC")
+    p.codebook.add_code("Kostnad", parent="Hinder", actor="anna", color="#FF7800")
+    text = p.documents.get("intervju").text
     start = text.index("för dyrt")
-    p.add_segment("intervju", "Kostnad", start, start + 8, coder="anna", memo="Starkt 😀\nordval",
+    p.coding.add_segment("intervju", "Kostnad", start, start + 8, coder="anna", memo="Starkt 😀\nordval",
                   translation="too expensive", exemplar=True)
-    p.add_segment("intervju", "Kostnad", start - 2, start + 20, coder="bo")
+    p.coding.add_segment("intervju", "Kostnad", start - 2, start + 20, coder="bo")
     return p
 
 
 def state(p: Project) -> dict:
     """What a round trip must keep, by uid."""
-    docs = {d.id: d.uid for d in p.documents()}
-    codes = {c.id: c for c in p.codes()}
+    docs = {d.id: d.uid for d in p.documents.list()}
+    codes = {c.id: c for c in p.codebook.codes()}
     return {
-        "documents": sorted((d.uid, d.name, p.document(d.id).text, d.group, d.lang) for d in p.documents()),
+        "documents": sorted((d.uid, d.name, p.documents.get(d.id).text, d.group, d.lang) for d in p.documents.list()),
         "codes": [(c.uid, c.name, codes[c.parent_id].uid if c.parent_id else None, c.color, c.codable,
                    c.retired, c.labels, c.brief, c.definition, c.when_to_use, c.when_not_to_use, c.example)
-                  for c in p.codes()],
-        "themes": [(t.uid, t.name, t.labels, t.definition, [codes[i].uid for i in t.code_ids]) for t in p.themes()],
-        "coders": sorted((r["uid"], r["name"]) for r in p.store.coder_rows()),
+                  for c in p.codebook.codes()],
+        "themes": [(t.uid, t.name, t.labels, t.definition, [codes[i].uid for i in t.code_ids]) for t in p.codebook.themes()],
+        "coders": sorted((r["uid"], r["name"]) for r in store_of(p).coder_rows()),
         "segments": sorted((s.uid, docs[s.doc_id], codes[s.code_id].uid, s.coder, s.start, s.end, s.memo,
-                            s.exemplar, s.translation) for s in p.store.segments(with_text=False)),
+                            s.exemplar, s.translation) for s in p.coding.segments()),
         "participants": sorted((x.uid, x.key, x.pseudonym, sorted(x.attributes.items()), x.speakers)
-                               for x in p.participants()),
+                               for x in p.participants.list()),
     }
 
 
@@ -93,15 +93,15 @@ def snapshot(path: Path) -> tuple:
 
 def test_demo_export_is_valid_deterministic_and_exact(demo_path, tmp_path, schema):
     with Project(demo_path) as p:
-        first = export_qdpx(p, tmp_path / "a.qdpx")
-        export_qdpx(p, tmp_path / "b.qdpx")
-        docs = {d.uid.upper(): p.document(d.id).text for d in p.documents()}
-        n_segments, n_codes = len(p.segments()), len(p.codes())
+        first = p.exchange.export_qdpx(tmp_path / "a.qdpx")
+        p.exchange.export_qdpx(tmp_path / "b.qdpx")
+        docs = {d.uid.upper(): p.documents.get(d.id).text for d in p.documents.list()}
+        n_segments, n_codes = len(p.coding.segments()), len(p.codebook.codes())
     assert (tmp_path / "a.qdpx").read_bytes() == (tmp_path / "b.qdpx").read_bytes()
     root = assert_valid(schema, qde(tmp_path / "a.qdpx"))
     assert first.segments == n_segments == len(root.findall(".//q:PlainTextSelection", NS))
     assert first.codes == n_codes and first.documents == len(docs) and first.participants == 39
-    assert root.get("origin") == "qualcode 0.1" and root.get("creationDateTime").endswith("Z")
+    assert root.get("origin") == f"qualcode {__version__}" and root.get("creationDateTime").endswith("Z")
     for element in root.iter():
         for attribute in ("guid", "targetGUID", "creatingUser", "creatingUserGUID"):
             if element.get(attribute):
@@ -124,17 +124,17 @@ def test_demo_export_is_valid_deterministic_and_exact(demo_path, tmp_path, schem
 
 
 def test_empty_project_exports_a_valid_bare_project(project, tmp_path, schema):
-    report = export_qdpx(project, tmp_path / "empty.qdpx")
+    report = project.exchange.export_qdpx(tmp_path / "empty.qdpx")
     root = assert_valid(schema, qde(tmp_path / "empty.qdpx"))
     assert len(root) == 0 and report.warnings == []
 
 
 def test_nvivo_mode_counts_utf16_units(tmp_path, schema):
     with small_project(tmp_path / "s.qualcode") as p:
-        text = p.document("intervju").text
-        p.add_code("Kort", actor="anna", color="#abc")
-        plain = export_qdpx(p, tmp_path / "plain.qdpx")
-        nvivo = export_qdpx(p, tmp_path / "nvivo.qdpx", nvivo=True)
+        text = p.documents.get("intervju").text
+        p.codebook.add_code("Kort", actor="anna", color="#abc")
+        plain = p.exchange.export_qdpx(tmp_path / "plain.qdpx")
+        nvivo = p.exchange.export_qdpx(tmp_path / "nvivo.qdpx", nvivo=True)
     assert any("outside the BMP" in w and "--nvivo" in w for w in plain.warnings)
     assert any("UTF-16" in w for w in nvivo.warnings) and "NVivo" in etree.fromstring(qde(tmp_path / "nvivo.qdpx")).get("origin")
     start = text.index("för dyrt")
@@ -154,15 +154,15 @@ def test_nvivo_mode_counts_utf16_units(tmp_path, schema):
 
 def test_demo_round_trip_keeps_everything_and_uids(demo_path, tmp_path, schema):
     with Project(demo_path) as p:
-        export_qdpx(p, tmp_path / "demo.qdpx")
+        p.exchange.export_qdpx(tmp_path / "demo.qdpx")
         before = state(p)
     with new_project(tmp_path / "copy.qualcode") as q:
-        report = import_qdpx(q, tmp_path / "demo.qdpx", actor="tester")
+        report = q.exchange.import_qdpx(tmp_path / "demo.qdpx", actor="tester")
         assert report.segments_added == len(before["segments"]) and not report.warnings
         after = state(q)
-        export_qdpx(q, tmp_path / "again.qdpx")
+        q.exchange.export_qdpx(tmp_path / "again.qdpx")
         # importing the same file again changes nothing
-        again = import_qdpx(q, tmp_path / "demo.qdpx", actor="tester")
+        again = q.exchange.import_qdpx(tmp_path / "demo.qdpx", actor="tester")
         assert again.segments_added == 0 and again.segments_present == len(before["segments"])
         assert len(again.documents_matched) == 7 and again.codes_added == [] and again.participants_added == []
         assert state(q) == after
@@ -193,29 +193,29 @@ def test_generated_projects_validate_and_round_trip(schema, bodies, codings):
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
         p = new_project(folder / "g.qualcode")
-        p.store_documents([prepare_text(f"doc{i}", body) for i, body in enumerate(bodies)], actor="anna")
-        p.add_code("Kategori", actor="anna", codable=False, color="#112233")
+        p.documents.store_documents([prepare_text(f"doc{i}", body) for i, body in enumerate(bodies)], actor="anna")
+        p.codebook.add_code("Kategori", actor="anna", codable=False, color="#112233")
         for name in ("Alfa", "Beta 😀", "伽马"):
-            p.add_code(name, parent="Kategori", actor="anna", color="#4E79A7")
+            p.codebook.add_code(name, parent="Kategori", actor="anna", color="#4E79A7")
         coders = ["anna", "bo", "李"]
-        docs = p.documents()
+        docs = p.documents.list()
         for doc_index, where, length, code, coder, memo in codings:
             doc = docs[doc_index % len(docs)]
-            text = p.document(doc.id).text
+            text = p.documents.get(doc.id).text
             start = min(int(where * len(text)), len(text) - 1)
             end = min(start + length, len(text))
             if not text[start:end].strip():
                 continue
             for who in {coders[coder], coders[(coder + 1) % 3]}:  # overlapping codings by two coders
-                p.add_segment(doc.id, ["Alfa", "Beta 😀", "伽马"][code], start, end, coder=who, memo=memo,
+                p.coding.add_segment(doc.id, ["Alfa", "Beta 😀", "伽马"][code], start, end, coder=who, memo=memo,
                               exemplar=code == 1, translation="in English" if coder == 2 else None)
         before = state(p)
         for nvivo in (False, True):
             out = folder / f"g{nvivo}.qdpx"
-            export_qdpx(p, out, nvivo=nvivo)
+            p.exchange.export_qdpx(out, nvivo=nvivo)
             assert_valid(schema, qde(out))
             with new_project(folder / f"back{nvivo}.qualcode") as q:
-                import_qdpx(q, out, actor="tester")
+                q.exchange.import_qdpx(out, actor="tester")
                 after = state(q)
             for key in ("documents", "codes", "coders", "segments"):
                 assert after[key] == before[key], (key, nvivo)
@@ -227,20 +227,20 @@ def test_generated_projects_validate_and_round_trip(schema, bodies, codings):
 def test_nvivo_sample_reads_utf16_positions(tmp_path):
     path = SAMPLES / "oltas0517.qdpx"
     with new_project(tmp_path / "nvivo.qualcode") as p:
-        report = import_qdpx(p, path, actor="tester")
+        report = p.exchange.import_qdpx(path, actor="tester")
         assert report.segments_added == 303 and report.origin.startswith("NVivo")
-        assert sorted(r["name"] for r in p.store.coder_rows()) == ["Gergo", "floriansipos"]
-        assert len(p.codes()) == 152
-        segments = p.segments()
+        assert sorted(r["name"] for r in store_of(p).coder_rows()) == ["Gergo", "floriansipos"]
+        assert len(p.codebook.codes()) == 152
+        segments = p.coding.segments()
         assert len(segments) == 303
         aligned = 0
-        for doc in p.documents():
-            text = p.document(doc.id).text
-            starts = {u.start for u in p.units(doc.id)}
+        for doc in p.documents.list():
+            text = p.documents.get(doc.id).text
+            starts = {u.start for u in p.documents.units(doc.id)}
             for s in (s for s in segments if s.doc_id == doc.id):
                 aligned += s.start == 0 or text[s.start - 1] == "\n" or s.start in starts
         assert aligned >= 0.9 * 303
-        assert {d.uid for d in p.documents()} == {"ddbebe1b-306f-4271-acdd-ae1da7c06fcd",
+        assert {d.uid for d in p.documents.list()} == {"ddbebe1b-306f-4271-acdd-ae1da7c06fcd",
                                                   "68bbdc14-c361-4432-b4dd-ae1dbfc12890"}
     # no selection of the file splits a surrogate pair of its .txt (UTF-16 units, BOM not counted)
     with zipfile.ZipFile(path) as archive:
@@ -257,31 +257,31 @@ def test_nvivo_sample_reads_utf16_positions(tmp_path):
 def test_maxqda_sample_yields_sources_and_coloured_codes(tmp_path):
     path = shutil.copy(SAMPLES / "2025-06-16_ICLS_Conf_Themes_ALL_just10.zip", tmp_path / "maxqda.qdpx")
     with new_project(tmp_path / "m.qualcode") as p:
-        report = import_qdpx(p, path, actor="tester")
-        assert len(report.documents_added) == 10 and len(p.documents()) == 10
-        codes = p.codes()
+        report = p.exchange.import_qdpx(path, actor="tester")
+        assert len(report.documents_added) == 10 and len(p.documents.list()) == 10
+        codes = p.codebook.codes()
         assert len(codes) == 307 and all(re.fullmatch(r"#[0-9A-F]{6}", c.color) for c in codes)
-        assert p.store.coder_rows()[0]["name"] == "johnb"
-        assert all(d.uid == d.uid.lower() for d in p.documents())
+        assert store_of(p).coder_rows()[0]["name"] == "johnb"
+        assert all(d.uid == d.uid.lower() for d in p.documents.list())
 
 
 def test_atlas_sample_yields_hierarchy_and_users(tmp_path):
     with new_project(tmp_path / "a.qualcode") as p:
-        import_qdpx(p, SAMPLES / "target-atlas-project.qdpx", actor="tester")
-        codes = p.codes()
+        p.exchange.import_qdpx(SAMPLES / "target-atlas-project.qdpx", actor="tester")
+        codes = p.codebook.codes()
         parents = [c for c in codes if c.parent_id is None]
         assert [c.name for c in parents] == ["Commits"]
         assert sorted(c.name for c in codes if c.parent_id == parents[0].id) == [
             "2022-02-11T10:39:25Z cdbfd92", "2022-05-10T02:05:59Z 19e4dce"]
-        assert sorted(r["name"] for r in p.store.coder_rows()) == ["ATLAS.ti", "Enric Llagostera"]
+        assert sorted(r["name"] for r in store_of(p).coder_rows()) == ["ATLAS.ti", "Enric Llagostera"]
 
 
 def test_taguette_codebook_and_import_into_a_project_with_work(demo_path):
     with Project(demo_path) as p:
         before = state(p)
-        report = import_qdpx(p, SAMPLES / "codebook.qdc", actor="tester")
+        report = p.exchange.import_qdpx(SAMPLES / "codebook.qdc", actor="tester")
         assert len(report.codes_added) == 3
-        report = import_qdpx(p, SAMPLES / "target-atlas-project.qdpx", actor="tester")
+        report = p.exchange.import_qdpx(SAMPLES / "target-atlas-project.qdpx", actor="tester")
         after = state(p)
     assert len(after["codes"]) == len(before["codes"]) + 6
     assert after["codes"][:len(before["codes"])] == before["codes"]  # ours kept as they were
@@ -328,25 +328,25 @@ def damage_note_ref(root):
 ])
 def test_damaged_files_are_refused_and_change_nothing(tmp_path, change, message):
     with small_project(tmp_path / "s.qualcode") as p:
-        export_qdpx(p, tmp_path / "s.qdpx")
+        p.exchange.export_qdpx(tmp_path / "s.qdpx")
     bad = rewrite(tmp_path / "s.qdpx", tmp_path / "bad.qdpx", change)
     with small_project(tmp_path / "target.qualcode") as target:
         before = snapshot(target.path)
         with pytest.raises(QualcodeError, match=message):
-            import_qdpx(target, bad, actor="tester")
+            target.exchange.import_qdpx(bad, actor="tester")
         assert snapshot(target.path) == before
 
 
 def test_unknown_users_are_tolerated_with_a_warning(tmp_path):
     with small_project(tmp_path / "s.qualcode") as p:
-        export_qdpx(p, tmp_path / "s.qdpx")
+        p.exchange.export_qdpx(tmp_path / "s.qdpx")
     stranger = str(uuid.uuid4()).upper()
     bad = rewrite(tmp_path / "s.qdpx", tmp_path / "u.qdpx",
                   lambda root: first(root, "Coding").set("creatingUser", stranger))
     with new_project(tmp_path / "t.qualcode") as q:
-        report = import_qdpx(q, bad, actor="tester")
+        report = q.exchange.import_qdpx(bad, actor="tester")
         assert any("not declared" in w for w in report.warnings)
-        assert stranger.lower() in {r["name"] for r in q.store.coder_rows()}
+        assert stranger.lower() in {r["name"] for r in store_of(q).coder_rows()}
 
 
 def hostile_zip(path: Path, members: dict[str, bytes]) -> Path:
@@ -399,7 +399,7 @@ def test_hostile_archives_are_refused_and_change_nothing(tmp_path, build, messag
     with small_project(tmp_path / "s.qualcode") as p:
         before = snapshot(p.path)
         with pytest.raises(QualcodeError, match=message):
-            import_qdpx(p, path, actor="tester")
+            p.exchange.import_qdpx(path, actor="tester")
         assert snapshot(p.path) == before
     assert not (tmp_path / "x.txt").exists() and not Path("/tmp/x.txt").exists()
 
@@ -407,7 +407,7 @@ def test_hostile_archives_are_refused_and_change_nothing(tmp_path, build, messag
 def test_archive_member_names_and_folder_case_are_matched_loosely(tmp_path):
     """NVivo writes Sources/ and lower-case GUIDs; a .qde may have any name."""
     with small_project(tmp_path / "s.qualcode") as p:
-        export_qdpx(p, tmp_path / "s.qdpx")
+        p.exchange.export_qdpx(tmp_path / "s.qdpx")
         before = state(p)
     with zipfile.ZipFile(tmp_path / "s.qdpx") as archive:
         members = {i.filename: archive.read(i) for i in archive.infolist()}
@@ -419,7 +419,7 @@ def test_archive_member_names_and_folder_case_are_matched_loosely(tmp_path):
             archive.writestr(name, data)
     (tmp_path / "n.qdpx").write_bytes(buffer.getvalue())
     with new_project(tmp_path / "n.qualcode") as q:
-        import_qdpx(q, tmp_path / "n.qdpx", actor="tester")
+        q.exchange.import_qdpx(tmp_path / "n.qdpx", actor="tester")
         assert state(q)["segments"] == before["segments"]
 
 
@@ -469,27 +469,27 @@ def test_other_tools_shapes(tmp_path):
         "project.qde": xml.encode("utf-8"),
         "sources/1C4B1A3E-1111-4D2E-8F00-000000000030.txt": b"\xef\xbb\xbf" + raw.encode("utf-8")})
     with new_project(tmp_path / "a.qualcode") as p:
-        report = import_qdpx(p, path, actor="tester")
+        report = p.exchange.import_qdpx(path, actor="tester")
         assert [name for name, _ in report.sources_skipped] == ["scan"]
         assert any("'crlf': positions read as code points with CRLF as one" in w for w in report.warnings)
         assert sorted(report.documents_added) == ["crlf", "inline"]
-        segments = {s.uid: s for s in p.segments()}
+        segments = {s.uid: s for s in p.coding.segments()}
         first = segments["1c4b1a3e-1111-4d2e-8f00-000000000050"]
         assert first.text == "too expensive" and first.memo == "A comment\n\nLinked memo."
         assert first.coder == "alice"  # the project's creating user
         assert segments["1c4b1a3e-1111-4d2e-8f00-000000000051"].text == "for us, she "
-        person = next(x for x in p.participants() if x.key == "P1")
+        person = next(x for x in p.participants.list() if x.key == "P1")
         assert person.attributes == {"Cases:Age": "42", "Cases:Smoker": "true", "documents": "crlf"}
         assert person.uid == "1c4b1a3e-1111-4d2e-8f00-000000000020"
 
 
 def test_retired_codes_and_their_texts_survive(tmp_path):
     with small_project(tmp_path / "s.qualcode") as p:
-        code = p.code("Kostnad")
-        p.store.update_code(code.id, retired=1)
-        p.store.set_code_texts(code.id, "definition", {"sv": "Vad det kostar", "en": "What it costs"})
-        export_qdpx(p, tmp_path / "s.qdpx")
+        code = p.codebook.code("Kostnad")
+        store_of(p).update_code(code.id, retired=1)
+        store_of(p).set_code_texts(code.id, "definition", {"sv": "Vad det kostar", "en": "What it costs"})
+        p.exchange.export_qdpx(tmp_path / "s.qdpx")
         before = state(p)
     with new_project(tmp_path / "t.qualcode") as q:
-        import_qdpx(q, tmp_path / "s.qdpx", actor="tester")
+        q.exchange.import_qdpx(tmp_path / "s.qdpx", actor="tester")
         assert state(q)["codes"] == before["codes"]

@@ -16,7 +16,7 @@ def emit_json(value) -> None:
 
 def emit_table(headers: list[str], rows: list[list], out=None) -> None:
     """A plain aligned table (CJK characters count as two columns)."""
-    from ..text.normalize import display_width
+    from ..text.width import display_width
 
     out = out or sys.stdout
     cells = [[str(h) for h in headers]] + [["" if v is None else str(v) for v in r] for r in rows]
@@ -66,7 +66,7 @@ def _progress_bar(total: int):
 
 def _clip(text: str, width: int = 60) -> str:
     """One line of at most `width` terminal cells (a Chinese character takes two)."""
-    from ..text.normalize import fit_width
+    from ..text.width import fit_width
 
     return fit_width(" ".join(text.split()), width)
 

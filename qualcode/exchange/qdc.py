@@ -22,7 +22,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..codebook import FIELD_TITLES, MACQUEEN_FIELDS, Codebook, CodeEntry, ThemeEntry, normal_color
+from ..codebook import MACQUEEN_FIELDS, Codebook, CodeEntry, ThemeEntry, normal_color
+from ..model import FIELD_TITLES
 from ..errors import QualcodeError
 from .refi import CODEBOOK_NS, child, children, guid, local, open_archive, parse_xml, project_xml, refi_guid
 

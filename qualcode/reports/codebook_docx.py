@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from docx.shared import Cm
 
-from ..codebook import FIELD_TITLES, MACQUEEN_FIELDS, Codebook, CodeEntry
+from ..codebook import MACQUEEN_FIELDS, Codebook, CodeEntry
+from ..model import FIELD_TITLES
 from .docx_common import add_heading, add_paragraph, add_run, new_document, set_widths, shade, to_bytes
 
 HEADINGS = {

@@ -6,7 +6,7 @@ from rich.console import Group
 from rich.text import Text
 from textual.widgets import Static
 
-from ...codebook import FIELD_TITLES
+from ...model import FIELD_TITLES
 from ...model import Code, Segment
 from ..screens import safe_colour
 
@@ -16,9 +16,11 @@ def _pick(texts: dict[str, str], lang: str | None) -> str:
 
 
 class Inspector(Static):
+    hint = "] selects a sentence, 1–9 or c codes it."  # the app says it with the keys in effect
+
     def show_segments(self, segments: list[Segment], codes: dict[int, Code], lang: str | None) -> None:
         if not segments:
-            self.update(Text("No coding here.\n] selects a sentence, 1–9 or c codes it.", style="dim"))
+            self.update(Text(f"No coding here.\n{self.hint}", style="dim"))
             return
         parts = []
         for s in segments:
