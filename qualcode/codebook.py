@@ -30,8 +30,8 @@ import io
 import re
 import uuid
 from dataclasses import dataclass, field
-from typing import Protocol, TypeVar
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from .errors import QualcodeError
 
@@ -226,7 +226,8 @@ class _Reader:
                 continue
             explicit_parent = _str(item.get("parent"))
             if explicit_parent and parent is not None and explicit_parent != parent:
-                self.problem(_line(item, "parent"), f"code '{name}' is nested under '{parent}' but says parent '{explicit_parent}'")
+                self.problem(_line(item, "parent"),
+                             f"code '{name}' is nested under '{parent}' but says parent '{explicit_parent}'")
             entry = CodeEntry(
                 name=name, uid=self.read_uid(item, line), parent=parent or explicit_parent,
                 labels=self.lang_map(item, "labels"), color=self.read_color(item),
@@ -328,7 +329,8 @@ class _Reader:
         seen_names: dict[str, int] = {}
         for entry in entries:
             if entry.name in seen_names:
-                self.problem(entry.line, f"duplicate {kind} name '{entry.name}' (first at line {seen_names[entry.name]})")
+                self.problem(entry.line,
+                             f"duplicate {kind} name '{entry.name}' (first at line {seen_names[entry.name]})")
             seen_names.setdefault(entry.name, entry.line)
             if entry.uid and entry.uid in seen_uids:
                 self.problem(entry.line, f"duplicate id {entry.uid} (first at line {seen_uids[entry.uid]})")

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from qualcode.cli import main
 from conftest import store_of
+from qualcode.cli import main
 
 SV = ("Fokusgrupp 1\n\nModerator: Hur har det varit att delta? Vi träffas kl. 16.30 t.ex. på torsdagar.\n\n"
       "D1: Tryggt. Vi pratar bl.a. om svåra möten, ca en gång i månaden.\n\n"

@@ -45,7 +45,8 @@ def test_balint_codebook_is_complete(project):
 
     texts = []
     for item in manifest():
-        texts.append(project.documents.read_files([data_root() / "corpora" / item["file"]], lang=item["lang"])[0][0].text)
+        prepared, _ = project.documents.read_files([data_root() / "corpora" / item["file"]], lang=item["lang"])
+        texts.append(prepared[0].text)
     for entry in book.codes:
         for lang in ("sv", "zh"):
             assert any(entry.texts["example"][lang] in t for t in texts), (entry.name, lang)
@@ -64,7 +65,7 @@ def test_yaml_qdc_project_keeps_names_hierarchy_colours_and_fields(project, tmp_
             (c.uid, c.name, c.color, c.codable, c.labels) for c in before]
         parents = lambda codes: {c.name: next((p.name for p in codes if p.id == c.parent_id), None) for c in codes}  # noqa: E731
         assert parents(after) == parents(before)
-        for a, b in zip(after, before):
+        for a, b in zip(after, before, strict=True):
             for field in ("brief", "definition", "when_to_use", "when_not_to_use", "example"):
                 assert getattr(a, field) == getattr(b, field), (a.name, field)
         assert [(t.name, [c.name for c in after if c.id in t.code_ids]) for t in other.codebook.themes()] == [
@@ -102,14 +103,17 @@ def test_every_written_qdc_validates_including_edge_cases(project, tmp_path):
 
 
 BAD = {
-    "duplicate": ("codes:\n  - name: A\n  - name: B\n  - name: A\n", ["<f>:4: duplicate code name 'A' (first at line 2)"]),
+    "duplicate": ("codes:\n  - name: A\n  - name: B\n  - name: A\n",
+                  ["<f>:4: duplicate code name 'A' (first at line 2)"]),
     "parent": ("codes:\n  - name: A\n  - name: B\n    parent: Nope\n", ["<f>:3: unknown parent 'Nope' of code 'B'"]),
     "cycle": ("codes:\n  - name: A\n    parent: B\n  - name: B\n    parent: A\n",
               ["<f>:2: code 'A' is its own ancestor", "<f>:4: code 'B' is its own ancestor"]),
-    "theme": ("codes:\n  - name: A\nthemes:\n  - name: T\n    codes: [A, Z]\n", ["<f>:4: theme 'T' names unknown code 'Z'"]),
+    "theme": ("codes:\n  - name: A\nthemes:\n  - name: T\n    codes: [A, Z]\n",
+              ["<f>:4: theme 'T' names unknown code 'Z'"]),
     "colour": ("codes:\n  - name: A\n    color: red\n", ["<f>:3: bad colour 'red' (use #RRGGBB)"]),
     "yaml": ("codes:\n  - name: A\n   bad: [\n", ["<f>:3: not valid YAML"]),
-    "several": ("codes:\n  - name: A\n    color: '#12'\n  - name: A\n", ["<f>:3: bad colour", "<f>:4: duplicate code name 'A'"]),
+    "several": ("codes:\n  - name: A\n    color: '#12'\n  - name: A\n",
+                ["<f>:3: bad colour", "<f>:4: duplicate code name 'A'"]),
 }
 
 
@@ -143,8 +147,8 @@ def test_reloading_an_edited_codebook_keeps_codings_and_records_history(demo_pat
         text = BALINT.read_text(encoding="utf-8")
         # 1. rename a code, 2. move a code to another theme, 3. change a definition
         text = text.replace("name: Sekretess\n", "name: Konfidentialitet\n", 1)
-        text = "\n".join(l.replace("Sekretess", "Konfidentialitet") if l.lstrip().startswith("codes: [") else l
-                         for l in text.split("\n"))
+        text = "\n".join(line.replace("Sekretess", "Konfidentialitet") if line.lstrip().startswith("codes: [")
+                         else line for line in text.split("\n"))
         text = text.replace("      sv: Deltagarens upplevelse av att kunna visa osäkerhet",
                             "      sv: Deltagarens känsla av att kunna visa osäkerhet")
         book = parse_codebook(text)
@@ -218,7 +222,8 @@ def test_edit_retire_theme_and_history_through_the_api(project):
     assert history == ["code 'Sekretess': color changed", "code 'Sekretess': brief (en) changed",
                        "theme 'Nytt tema' added", "code 'Inte ensam' added to theme 'Nytt tema'",
                        "code 'Sekretess' added to theme 'Nytt tema'", "code 'Inte ensam' retired"]
-    assert project.codebook.theme("Nytt tema").code_ids == [project.codebook.code("Sekretess").id, project.codebook.code("Inte ensam").id]
+    members = [project.codebook.code("Sekretess").id, project.codebook.code("Inte ensam").id]
+    assert project.codebook.theme("Nytt tema").code_ids == members
 
 
 def test_codebook_appendix_docx(project, tmp_path):

@@ -45,7 +45,7 @@ def _qdpx(tmp_path, name, qde: str, sources: dict[str, str]):
     return path
 
 
-G = ["1C4B1A3E-1111-4D2E-8F00-0000000000%02d" % i for i in range(10)]
+G = [f"1C4B1A3E-1111-4D2E-8F00-0000000000{i:02d}" for i in range(10)]
 HEAD = '<?xml version="1.0" encoding="UTF-8"?><Project xmlns="urn:QDA-XML:project:1.0" name="x" origin="test">'
 
 

@@ -34,7 +34,7 @@ def _input() -> SummaryInput:
 
     sentences = []
     turns = []
-    for line_start, line in zip([0] + [m.end() for m in re.finditer("\n", TEXT)][:-1], TEXT.splitlines()):
+    for line_start, line in zip([0] + [m.end() for m in re.finditer("\n", TEXT)][:-1], TEXT.splitlines(), strict=True):
         label, speech = line.split(": ", 1)
         start = line_start + len(label) + 2
         turns.append((start, start + len(speech), {"Moderator": "M1", "Anna": "P1", "Bo": "P2"}[label]))
@@ -115,7 +115,8 @@ def exported(demo_path, tmp_path):
     with Project(demo_path) as p:
         p.reports.add_redaction("Kungsbacka")
         names = {"Anna", "Erik", "Karin", "Johan", "Kungsbacka"}
-        paths = {fmt: p.reports.export_themes(tmp_path / f"themes.{fmt}", "sv", quotes=4) for fmt in ("docx", "md", "csv", "xlsx")}
+        paths = {fmt: p.reports.export_themes(tmp_path / f"themes.{fmt}", "sv", quotes=4)
+                 for fmt in ("docx", "md", "csv", "xlsx")}
         summary = p.reports.theme_summary("sv", quotes=4)
     return demo_path, paths, summary, names
 
@@ -141,7 +142,8 @@ def test_docx_counts_match_segments_json_aggregated_independently(exported, caps
     assert set(rows) == set(spans)
     for name, cells in rows.items():
         assert int(cells[2].text) == len(spans[name]), name
-        assert cells[1].text == "; ".join(labels[c] for c in next(t for t in themes if theme_labels[t["name"]] == name)["codes"])
+        theme = next(t for t in themes if theme_labels[t["name"]] == name)
+        assert cells[1].text == "; ".join(labels[c] for c in theme["codes"])
 
 
 def test_docx_quotes_are_exact_substrings_fonts_and_no_redacted_name(exported):
@@ -194,7 +196,7 @@ def test_method_paragraph_reports_agreement_of_the_coauthors(demo_path):
 
     with Project(demo_path) as p:
         summary = p.reports.theme_summary("en")
-        expected = p.team.agreement([c for c in p.coding.coders() if c != "consensus"])
+        expected = p.team.agreement([c for c in p.coding.coders() if c != p.settings.consensus_coder])
     text = method_text(summary)
     assert f"Krippendorff's α = {expected['overall']['alpha']:.2f}" in text
     assert "over 3 transcripts" in text and "coded by 3 coders (demo, karin, li)" in text

@@ -6,9 +6,9 @@ import sqlite3
 
 import pytest
 
+from conftest import store_of
 from qualcode.errors import QualcodeError
 from qualcode.project import Project
-from conftest import store_of
 
 TEXT = "Moderator: Välkomna.\nAnna: Tack.\nModerator: Hur var det?\nErik: Bra.\n"
 

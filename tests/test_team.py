@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 
-
+from conftest import store_of
 from qualcode.cli import main
 from qualcode.project import Project
 from qualcode.tui.app import make_app
-from conftest import store_of
 
 
 def run(capsys, *argv):
@@ -45,30 +44,34 @@ def test_unknown_coder_and_no_common_documents_are_clear_errors(demo_path, capsy
 
 def test_reconcile_each_choice_writes_consensus_and_logs(demo_path, capsys):
     p = str(demo_path)
-    queue = json.loads(run(capsys, "-p", p, "reconcile", "--coders", "karin,li", "--agreed", "--json").split("\n", 1)[1])
+    out = run(capsys, "-p", p, "reconcile", "--coders", "karin,li", "--agreed", "--json")
+    queue = json.loads(out.split("\n", 1)[1])
     assert len(queue) >= 5 and all(item["decision"] is None for item in queue)
     with Project(demo_path) as project:
         agreed = len(project.coding.segments(coder="consensus"))
     assert agreed > 0
     choices = ["accept-a", "accept-b", "both", "neither"]
-    for item, choice in zip(queue, choices):
-        run(capsys, "-p", p, "reconcile", "--coders", "karin,li", "--decide", item["id"], choice, "--note", f"n-{choice}")
+    for item, choice in zip(queue, choices, strict=False):  # the first four items
+        run(capsys, "-p", p, "reconcile", "--coders", "karin,li", "--decide", item["id"], choice,
+            "--note", f"n-{choice}")
     edit = queue[4]
     run(capsys, "-p", p, "reconcile", "--coders", "karin,li", "--decide", edit["id"], "edit",
         "--span", f"{edit['start']}:{edit['start'] + 10}")
     after = {i["id"]: i for i in json.loads(run(capsys, "-p", p, "reconcile", "--coders", "karin,li", "--json"))}
     with Project(demo_path) as project:
         consensus = project.coding.segments(coder="consensus")
-        for item, choice in zip(queue, choices):
+        for item, choice in zip(queue, choices, strict=False):  # the first four items
             decision = after[item["id"]]["decision"]
             assert decision["choice"] == choice and decision["note"] == f"n-{choice}"
             assert decision["decided_by"]
             expected = {"accept-a": set(item["karin"]), "accept-b": set(item["li"]),
                         "both": set(item["karin"]) | set(item["li"]),
                         "neither": set(item["karin"]) & set(item["li"])}[choice]
-            here = {s.code for s in consensus if (s.doc, s.start, s.end) == (item["document"], item["start"], item["end"])}
+            where = (item["document"], item["start"], item["end"])
+            here = {s.code for s in consensus if (s.doc, s.start, s.end) == where}
             assert here == expected, (choice, here, expected)
-        edited = [s for s in consensus if s.doc == edit["document"] and (s.start, s.end) == (edit["start"], edit["start"] + 10)]
+        edited = [s for s in consensus
+                  if s.doc == edit["document"] and (s.start, s.end) == (edit["start"], edit["start"] + 10)]
         assert {s.code for s in edited} >= set(edit["disputed"])
         log = [e for e in store_of(project).events() if e["action"] == "reconcile.decide"]
         assert [e["payload"]["choice"] for e in log] == choices + ["edit"]
@@ -81,7 +84,8 @@ def test_reconcile_each_choice_writes_consensus_and_logs(demo_path, capsys):
         assert here == set(first["karin"]) & set(first["li"])
     # each coder against the consensus: one command
     report = json.loads(run(capsys, "-p", p, "agreement", "--coders", "karin,li,consensus", "--json"))
-    assert [pair["coders"] for pair in report["pairs"]] == [["karin", "li"], ["karin", "consensus"], ["li", "consensus"]]
+    pairs = [pair["coders"] for pair in report["pairs"]]
+    assert pairs == [["karin", "li"], ["karin", "consensus"], ["li", "consensus"]]
 
 
 async def test_reconcile_screen_walks_the_queue_and_resumes(demo_path):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import store_of
 from qualcode.project import Project
 from qualcode.tui.app import make_app
 from qualcode.tui.screens import CodePicker, TextPrompt
 from qualcode.tui.widgets.transcript import TranscriptView
-from conftest import store_of
 
 
 def _doc(path, name):
@@ -96,7 +96,8 @@ async def test_turn_keys_select_speech_and_remove_asks_when_several(demo_path):
         await pilot.pause()
     with Project(demo_path) as p:
         mine = p.coding.segments(coder="tester")
-        assert [(s.start, s.end, s.code) for s in mine] == [(turns[0].start, turns[0].end, p.codebook.quick_codes()[0].name)]
+        first_quick = p.codebook.quick_codes()[0].name
+        assert [(s.start, s.end, s.code) for s in mine] == [(turns[0].start, turns[0].end, first_quick)]
 
 
 async def test_search_finds_word_forms_and_n_moves(demo_path):

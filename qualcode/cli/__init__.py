@@ -13,14 +13,37 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import QualcodeError
-from .codebook import (cmd_codebook_add, cmd_codebook_show, cmd_codebook_load, cmd_codebook_export,
-    cmd_codebook_edit, cmd_codebook_retire, cmd_codebook_pin, cmd_codebook_history, cmd_theme_add,
-    cmd_theme_show)
-from .team import cmd_agreement, cmd_disagreements, cmd_reconcile
-from .commands import (
-    SETTINGS, cmd_code, cmd_demo, cmd_docs, cmd_export, cmd_import, cmd_init, cmd_merge, cmd_participants,
-    cmd_redact, cmd_segments, cmd_settings, cmd_text, cmd_tui, cmd_uncode, cmd_units,
+from .codebook import (
+    cmd_codebook_add,
+    cmd_codebook_edit,
+    cmd_codebook_export,
+    cmd_codebook_history,
+    cmd_codebook_load,
+    cmd_codebook_pin,
+    cmd_codebook_retire,
+    cmd_codebook_show,
+    cmd_theme_add,
+    cmd_theme_show,
 )
+from .commands import (
+    SETTINGS,
+    cmd_code,
+    cmd_demo,
+    cmd_docs,
+    cmd_export,
+    cmd_import,
+    cmd_init,
+    cmd_merge,
+    cmd_participants,
+    cmd_redact,
+    cmd_segments,
+    cmd_settings,
+    cmd_text,
+    cmd_tui,
+    cmd_uncode,
+    cmd_units,
+)
+from .team import cmd_agreement, cmd_disagreements, cmd_reconcile
 
 DEFAULT_PROJECT = "project.qualcode"
 

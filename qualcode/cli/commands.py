@@ -6,8 +6,7 @@ import sys
 from pathlib import Path
 
 from ..errors import QualcodeError
-from .output import (_clip, _output_path, _pair, _progress_bar, document_json, emit_json, emit_table,
-                     segment_json)
+from .output import _clip, _output_path, _pair, _progress_bar, document_json, emit_json, emit_table, segment_json
 
 
 def cmd_init(args, project_path: Path) -> None:

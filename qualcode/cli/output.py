@@ -22,7 +22,7 @@ def emit_table(headers: list[str], rows: list[list], out=None) -> None:
     cells = [[str(h) for h in headers]] + [["" if v is None else str(v) for v in r] for r in rows]
     widths = [max(display_width(r[i]) for r in cells) for i in range(len(headers))]
     for n, row in enumerate(cells):
-        line = "  ".join(v + " " * (w - display_width(v)) for v, w in zip(row, widths))
+        line = "  ".join(v + " " * (w - display_width(v)) for v, w in zip(row, widths, strict=True))
         out.write(line.rstrip() + "\n")
         if n == 0:
             out.write("  ".join("-" * w for w in widths) + "\n")

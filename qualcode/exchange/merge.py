@@ -39,7 +39,8 @@ class MergeReport:
         out = [
             f"documents: {len(self.documents_added)} added, {len(self.documents_matched)} already here",
             f"codes: {len(self.codes_added)} added",
-            f"coders: {len(self.coders_added)} added" + (f" ({', '.join(self.coders_added)})" if self.coders_added else ""),
+            f"coders: {len(self.coders_added)} added"
+            + (f" ({', '.join(self.coders_added)})" if self.coders_added else ""),
             f"segments: {self.segments_added} added, {self.segments_present} already here"
             + (f", {self.segments_skipped} skipped" if self.segments_skipped else ""),
             f"participants: {len(self.participants_added)} added",

@@ -441,7 +441,8 @@ def _cases(store, reader: _Reader, doc_ids: dict[str, int], speakers: dict, repo
         if len(labels) == 1:
             labels *= len(sources)
         # speakers are linked in the documents added now; those here already keep their links
-        fresh = [(s, label) for s, label in zip(sources, labels + [None] * len(sources)) if doc_ids[s] in speakers]
+        padded = labels + [None] * len(sources)  # a source without a label of its own gets None
+        fresh = [(s, label) for s, label in zip(sources, padded, strict=False) if doc_ids[s] in speakers]
         links = [speakers[doc_ids[s]].get(label) for s, label in fresh]
         pseudonym = description.strip() if description and description.strip() else None
         if pseudonym and ("\n" in pseudonym or len(pseudonym) > 80):  # a memo, not a pseudonym

@@ -111,8 +111,8 @@ def _wrap_width(widths: list[int]) -> int | None:
 def _fixed_cut(lines: list[str]) -> int | None:
     """CJK extractors often cut at an exact character count: return it when most lines share it
     (only for Chinese text: word-wrapped lines can share a length by chance)."""
-    counts = [len(l) for l in lines]
-    if len(counts) < 4 or sum(1 for l in lines if WIDE.search(l)) < 0.5 * len(lines):
+    counts = [len(line) for line in lines]
+    if len(counts) < 4 or sum(1 for line in lines if WIDE.search(line)) < 0.5 * len(lines):
         return None
     common, freq = statistics.mode(counts), counts.count(statistics.mode(counts))
     return common if freq >= 0.5 * len(counts) and common >= 10 else None
@@ -126,7 +126,7 @@ def reflow(text: str) -> str:
     Works whether the extractor put a single line break or a blank line after every line.
     """
     lines = text.split("\n")
-    content = [i for i, l in enumerate(lines) if l.strip()]
+    content = [i for i, line in enumerate(lines) if line.strip()]
     if len(content) < 4:
         return text
     stripped = [lines[i].strip() for i in content]
@@ -157,7 +157,7 @@ def reflow(text: str) -> str:
 
 
 def _line_offset(lines: list[str], index: int) -> int:
-    return sum(len(l) + 1 for l in lines[:index])
+    return sum(len(line) + 1 for line in lines[:index])
 
 
 def _continues(prev: str, line: str, width: int, cut: int | None, speakers: set[str]) -> bool:

@@ -525,8 +525,9 @@ class QualcodeApp(WorkerActions, App):
 
     def keys_note(self) -> str:
         where = str(self.user_keys.path or keymap_path())
-        if self.user_keys.preset:
-            return f"Keys: preset '{self.user_keys.preset}' ({PRESET_TITLES[self.user_keys.preset]}); keymap file {where}."
+        preset = self.user_keys.preset
+        if preset:
+            return f"Keys: preset '{preset}' ({PRESET_TITLES[preset]}); keymap file {where}."
         remapped = " (some keys remapped there)" if self.user_keys.keymap else ""
         presets = ", ".join(f"'{name}' for a {PRESET_TITLES[name].split(':')[0]}" for name in PRESETS)
         return (f"Keys: keymap file {where}{remapped}. preset = \"sv\" in it (or qualcode tui --keys sv) "
@@ -558,7 +559,8 @@ class QualcodeApp(WorkerActions, App):
                 yield SystemCommand(escape(f"Segments of: {code.label(self.lang)}"), "retrieval across documents",
                                     partial(self.post_message, CodebookTree.CodeChosen(code)))
         for doc in self.project.documents.list():
-            yield SystemCommand(escape(f"Open: {doc.name}"), escape(doc.group or ""), partial(self.open_document, doc.id))
+            yield SystemCommand(escape(f"Open: {doc.name}"), escape(doc.group or ""),
+                                partial(self.open_document, doc.id))
 
     def reconcile(self, a: str, b: str) -> None:
         from .reconcile import ReconcileScreen

@@ -101,7 +101,8 @@ class ReconcileScreen(Screen):
         self.query_one("#reconcile-text", Static).update(body)
         decision = item.decision
         if decision:
-            line = (f"Decided: {decision['choice']} → {', '.join(labels.get(c, c) for c in decision['codes']) or 'no code'}"
+            decided = ", ".join(labels.get(c, c) for c in decision["codes"]) or "no code"
+            line = (f"Decided: {decision['choice']} → {decided}"
                     f" · by {decision['decided_by']} {decision['decided_at'][:16].replace('T', ' ')}")
             if decision.get("note"):
                 line += f"\nNote: {decision['note']}"

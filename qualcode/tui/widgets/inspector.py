@@ -6,8 +6,7 @@ from rich.console import Group
 from rich.text import Text
 from textual.widgets import Static
 
-from ...model import FIELD_TITLES
-from ...model import Code, Segment
+from ...model import FIELD_TITLES, Code, Segment
 from ..screens import safe_colour
 
 
@@ -44,7 +43,8 @@ class Inspector(Static):
         for f in ("brief", "when_to_use", "when_not_to_use", "definition", "example"):
             text = _pick(getattr(code, f), lang)
             if text:
-                parts.append(Text.assemble((f"{FIELD_TITLES[f]}: ", "bold"), (text, "italic" if f == "example" else "")))
+                style = "italic" if f == "example" else ""
+                parts.append(Text.assemble((f"{FIELD_TITLES[f]}: ", "bold"), (text, style)))
         if len(parts) == 1:
             parts.append(Text("No definition yet (codebook edit adds one).", style="dim"))
         self.update(Group(*parts))
