@@ -10,6 +10,13 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHARED = ROOT.parent / "shared"
 
 
+@pytest.fixture(autouse=True)
+def no_user_keymap(tmp_path_factory, monkeypatch):
+    """The workbench reads no keymap of whoever runs the tests."""
+    monkeypatch.delenv("QUALCODE_KEYMAP", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
+
+
 @pytest.fixture
 def project(tmp_path):
     from qualcode.project import Project
