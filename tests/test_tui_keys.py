@@ -130,3 +130,12 @@ async def test_a_failing_job_is_one_notification_and_the_bar_goes(demo_path, tmp
         await pilot.pause()
         assert any(n.message.startswith("export failed: ") for n in app._notifications)
         assert not app.query_one("#progress").display and app.is_running
+
+
+def test_the_readme_lists_every_binding_id():
+    from conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    missing = [i for i in default_keys() if f"`{i}`" not in readme and i not in
+               {f"coding.quick_code_{n}" for n in range(2, 9)}]  # written `coding.quick_code_1` … `_9`
+    assert missing == []

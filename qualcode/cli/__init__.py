@@ -167,7 +167,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--code", action="append", metavar="CODE", help="with edit: the codes to keep")
     p.add_argument("--agreed", action="store_true", help="first write what both coders agree on")
     p.add_argument("--consensus", metavar="NAME",
-                   help="the consensus coder's name (remembered by the project; default 'consensus')")
+                   help="the consensus coder's name, remembered by the project (see: qualcode settings)")
     p.add_argument("--json", action="store_true")
 
     p = command("merge", "merge a co-author's project into this one (documents by text, codes by UUID)",

@@ -17,7 +17,6 @@ from textual import on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.keys import format_key
 from textual.markup import escape
 from textual.widgets import Footer, Header, Input, ProgressBar, TextArea
 
@@ -25,7 +24,7 @@ from ..analysis.spans import coded_units, covering
 from ..errors import QualcodeError
 from ..model import Code, Segment, Unit
 from ..project import Project
-from .keymap import PRESET_TITLES, PRESETS, Keys, keymap_path, load_keys
+from .keymap import KEY_HELP, Keys, describe, key_label, load_keys
 from .screens import ChoicePrompt, CodePicker, HelpScreen, NewCode, TextPrompt
 from .widgets.codebook import CodebookTree
 from .widgets.documents import DocumentList
@@ -35,29 +34,6 @@ from .workers import WorkerActions
 
 LABEL_STYLE = Style(bold=True, color="#5fafd7")
 HIT_STYLE = Style(bgcolor="#8a7400", color="#ffffff")
-# The help screen: {binding.id} stands for the key in effect (after the user's keymap)
-KEY_HELP = [
-    ("Select", [("{transcript.next_sentence} / {transcript.previous_sentence}",
-                 "next / previous sentence (at the cursor when nothing is selected)"),
-                ("{transcript.next_turn} / {transcript.previous_turn}", "next / previous speaker turn"),
-                ("shift+arrows", "extend the selection by characters (or drag the mouse)")]),
-    ("Code", [("{coding.quick_code_1} … {coding.quick_code_9}", "apply quick code 1–9 (shown as [n] in the codebook)"),
-              ("{coding.pick_code}", "code picker: type a code in any language, Enter applies or creates"),
-              ("{coding.remove_code}", "remove a code under the cursor"), ("{coding.memo}", "memo on the segment"),
-              ("{coding.exemplar}", "toggle exemplar quote"), ("{coding.translation}", "translation of the segment"),
-              ("{coding.undo} / {coding.redo}", "undo / redo, many levels, across restarts")]),
-    ("Find and view", [("{search.open}", "search the document (text and word forms)"),
-                       ("{search.next_hit} / {search.previous_hit}", "next / previous hit"),
-                       ("{view.cycle_layer}", "layer: my coding, everyone's, or one coder's (blind coding)"),
-                       ("enter (codebook)", "all segments of the code across documents"),
-                       ("{codebook.pin} (codebook)", "pin the code to a number key")]),
-    ("Workbench", [("{app.export}", "export the theme summary (docx, md, csv, xlsx)"), ("tab", "next pane"),
-                   ("{view.toggle_documents} / {view.toggle_codebook}", "hide or show documents / codebook"),
-                   ("{view.narrower} / {view.wider}", "narrower / wider codebook pane"),
-                   ("ctrl+p", "command palette"), ("{app.help}", "this help"), ("{app.quit}", "quit")]),
-]
-
-
 class QualcodeApp(WorkerActions, App):
     CSS_PATH = "app.tcss"
     TITLE = "qualcode"
@@ -514,24 +490,14 @@ class QualcodeApp(WorkerActions, App):
     # --- keys ----------------------------------------------------------------------------------
 
     def key_text(self, binding_id: str) -> str:
-        """The key(s) in effect for a binding, as the user types them."""
+        """The key in effect for a binding (the first, if several), as the user types it."""
         keys = self.user_keys.keymap.get(binding_id) or default_keys()[binding_id]
         return key_label(keys.split(",")[0])
 
     def action_help(self) -> None:
         sections = [(title, [(re.sub(r"\{([\w.]+)\}", lambda m: self.key_text(m.group(1)), keys), text)
                              for keys, text in rows]) for title, rows in KEY_HELP]
-        self.push_screen(HelpScreen(sections, self.keys_note()))
-
-    def keys_note(self) -> str:
-        where = str(self.user_keys.path or keymap_path())
-        preset = self.user_keys.preset
-        if preset:
-            return f"Keys: preset '{preset}' ({PRESET_TITLES[preset]}); keymap file {where}."
-        remapped = " (some keys remapped there)" if self.user_keys.keymap else ""
-        presets = ", ".join(f"'{name}' for a {PRESET_TITLES[name].split(':')[0]}" for name in PRESETS)
-        return (f"Keys: keymap file {where}{remapped}. preset = \"sv\" in it (or qualcode tui --keys sv) "
-                f"picks a preset: {presets}.")
+        self.push_screen(HelpScreen(sections, describe(self.user_keys)))
 
     def handle_bindings_clash(self, clashed_bindings: set[Binding], node) -> None:
         """A keymap that puts two bindings on one key: said once, not on every key press."""
@@ -579,12 +545,6 @@ def default_keys() -> dict[str, str]:
     owners = (QualcodeApp, ReconcileScreen, RetrievalScreen, CodebookTree, HelpScreen, TextPrompt,
               ChoicePrompt, CodePicker, ExportDialog)
     return {b.id: b.key for owner in owners for b in owner.BINDINGS if isinstance(b, Binding) and b.id}
-
-
-def key_label(key: str) -> str:
-    """A Textual key name as the user types it: "full_stop" is ".", "ctrl+z" stays "ctrl+z"."""
-    *modifiers, name = key.strip().split("+")
-    return "+".join([*modifiers, format_key(name)])
 
 
 def make_app(project_path: Path, coder: str | None = None, doc: int | None = None,

@@ -17,6 +17,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from textual.keys import format_key
+
 ENV = "QUALCODE_KEYMAP"
 
 # On a Swedish keyboard [ ] { } need AltGr (AltGr+8, 9, 7, 0); . , : ; are plain keys or shift.
@@ -87,3 +89,43 @@ def load_keys(known_ids: set[str], preset: str | None = None, path: Path | None 
             keymap[binding_id] = ",".join(k.strip() for k in value.split(",") if k.strip())
     keys.keymap = keymap
     return keys
+
+
+def describe(keys: Keys) -> str:
+    """Where the keys in effect come from, for the help screen."""
+    where = str(keys.path or keymap_path())
+    if keys.preset:
+        return f"Keys: preset '{keys.preset}' ({PRESET_TITLES[keys.preset]}); keymap file {where}."
+    remapped = " (some keys remapped there)" if keys.keymap else ""
+    presets = ", ".join(f"'{name}' for a {title.split(':')[0]}" for name, title in PRESET_TITLES.items())
+    return (f"Keys: keymap file {where}{remapped}. preset = \"sv\" in it (or qualcode tui --keys sv) "
+            f"picks a preset: {presets}.")
+
+
+def key_label(key: str) -> str:
+    """A Textual key name as the user types it: "full_stop" is ".", "ctrl+z" stays "ctrl+z"."""
+    *modifiers, name = key.strip().split("+")
+    return "+".join([*modifiers, format_key(name)])
+
+
+# The help screen: {binding.id} stands for the key in effect (after the user's keymap)
+KEY_HELP = [
+    ("Select", [("{transcript.next_sentence} / {transcript.previous_sentence}",
+                 "next / previous sentence (at the cursor when nothing is selected)"),
+                ("{transcript.next_turn} / {transcript.previous_turn}", "next / previous speaker turn"),
+                ("shift+arrows", "extend the selection by characters (or drag the mouse)")]),
+    ("Code", [("{coding.quick_code_1} … {coding.quick_code_9}", "apply quick code 1–9 (shown as [n] in the codebook)"),
+              ("{coding.pick_code}", "code picker: type a code in any language, Enter applies or creates"),
+              ("{coding.remove_code}", "remove a code under the cursor"), ("{coding.memo}", "memo on the segment"),
+              ("{coding.exemplar}", "toggle exemplar quote"), ("{coding.translation}", "translation of the segment"),
+              ("{coding.undo} / {coding.redo}", "undo / redo, many levels, across restarts")]),
+    ("Find and view", [("{search.open}", "search the document (text and word forms)"),
+                       ("{search.next_hit} / {search.previous_hit}", "next / previous hit"),
+                       ("{view.cycle_layer}", "layer: my coding, everyone's, or one coder's (blind coding)"),
+                       ("enter (codebook)", "all segments of the code across documents"),
+                       ("{codebook.pin} (codebook)", "pin the code to a number key")]),
+    ("Workbench", [("{app.export}", "export the theme summary (docx, md, csv, xlsx)"), ("tab", "next pane"),
+                   ("{view.toggle_documents} / {view.toggle_codebook}", "hide or show documents / codebook"),
+                   ("{view.narrower} / {view.wider}", "narrower / wider codebook pane"),
+                   ("ctrl+p", "command palette"), ("{app.help}", "this help"), ("{app.quit}", "quit")]),
+]

@@ -107,7 +107,10 @@ class ReconcileScreen(Screen):
             if decision.get("note"):
                 line += f"\nNote: {decision['note']}"
         else:
-            line = "Undecided · a accept A · b accept B · o both · n neither · e edit span · m note"
+            key = self.app.key_text
+            line = (f"Undecided · {key('reconcile.accept_a')} accept A · {key('reconcile.accept_b')} accept B · "
+                    f"{key('reconcile.both')} both · {key('reconcile.neither')} neither · "
+                    f"{key('reconcile.edit')} edit span · {key('reconcile.note')} note")
         self.query_one("#reconcile-decision", Static).update(line)
 
     def decide(self, choice: str, note: str | None = None, span: tuple[int, int] | None = None) -> None:
