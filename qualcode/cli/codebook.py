@@ -47,6 +47,10 @@ def cmd_codebook_load(args, project) -> None:
 def cmd_codebook_export(args, project) -> None:
     path = project.export_codebook(_output_path(args.file), lang=args.lang)
     print(f"wrote {path}")
+    if args.validate:
+        from ..exchange.validate import check_against_schema
+
+        print(check_against_schema(path))
 
 
 def cmd_codebook_edit(args, project) -> None:

@@ -143,6 +143,10 @@ def cmd_export(args, project) -> None:
         report = export_qdpx(project, path, nvivo=args.nvivo, origin=f"qualcode {__version__}")
         for line in report.lines():
             print(line)
+        if args.validate:
+            from ..exchange.validate import check_against_schema
+
+            print(check_against_schema(path))
     else:
         raise QualcodeError("export what? (themes or qdpx)", args.what)
 
