@@ -320,29 +320,50 @@ def test_maxqda_sample_yields_sources_and_coloured_codes(tmp_path):
         assert all(d.uid == d.uid.lower() for d in p.documents())
 
 
-@needs_samples
-def test_atlas_sample_yields_hierarchy_and_users(tmp_path):
+@pytest.mark.parametrize("path, parent, children, users", [
+    pytest.param(SAMPLES / "target-atlas-project.qdpx", "Commits",
+                 ["2022-02-11T10:39:25Z cdbfd92", "2022-05-10T02:05:59Z 19e4dce"], ["ATLAS.ti", "Enric Llagostera"],
+                 marks=needs_samples, id="sample"),
+    # our twin's .qde is named after the project (atlas-projekt.qde), as ATLAS.ti may write it
+    pytest.param("atlas.qdpx", "Möten", ["2024-03-01 första mötet", "2024-04-12 andra mötet"], ["ATLAS.ti", "Eva Lind"],
+                 id="twin"),
+])
+def test_atlas_yields_hierarchy_and_users(path, parent, children, users, refi, tmp_path):
     with new_project(tmp_path / "a.qualcode") as p:
-        import_qdpx(p, SAMPLES / "target-atlas-project.qdpx", actor="tester")
+        import_qdpx(p, refi.get(path, path), actor="tester")
         codes = p.codes()
         parents = [c for c in codes if c.parent_id is None]
-        assert [c.name for c in parents] == ["Commits"]
-        assert sorted(c.name for c in codes if c.parent_id == parents[0].id) == [
-            "2022-02-11T10:39:25Z cdbfd92", "2022-05-10T02:05:59Z 19e4dce"]
-        assert sorted(r["name"] for r in p.store.coder_rows()) == ["ATLAS.ti", "Enric Llagostera"]
+        assert [c.name for c in parents] == [parent]
+        assert sorted(c.name for c in codes if c.parent_id == parents[0].id) == children
+        assert sorted(r["name"] for r in p.store.coder_rows()) == users
 
 
-@needs_samples
-def test_taguette_codebook_and_import_into_a_project_with_work(demo_path):
+@pytest.mark.parametrize("codebook, project", [
+    pytest.param(SAMPLES / "codebook.qdc", SAMPLES / "target-atlas-project.qdpx", marks=needs_samples, id="samples"),
+    pytest.param("taguette.qdc", "atlas.qdpx", id="twins"),  # an empty <Sets/>, UUIDv5 GUIDs
+])
+def test_taguette_codebook_and_import_into_a_project_with_work(codebook, project, refi, demo_path):
     with Project(demo_path) as p:
         before = state(p)
-        report = import_qdpx(p, SAMPLES / "codebook.qdc", actor="tester")
+        report = import_qdpx(p, refi.get(codebook, codebook), actor="tester")
         assert len(report.codes_added) == 3
-        report = import_qdpx(p, SAMPLES / "target-atlas-project.qdpx", actor="tester")
+        report = import_qdpx(p, refi.get(project, project), actor="tester")
         after = state(p)
     assert len(after["codes"]) == len(before["codes"]) + 6
     assert after["codes"][:len(before["codes"])] == before["codes"]  # ours kept as they were
     assert after["segments"] == before["segments"] and after["documents"] == before["documents"]
+
+
+def test_twin_guids_as_taguette_and_atlas_write_them(refi, tmp_path):
+    """Upper-case GUIDs (UUIDv5 from Taguette) are kept as lower-case uids."""
+    with new_project(tmp_path / "t.qualcode") as p:
+        import_qdpx(p, refi["taguette.qdc"], actor="tester")
+        import_qdpx(p, refi["atlas.qdpx"], actor="tester")
+        assert [(c.uid, c.name) for c in p.codes()] == [
+            *((make_refi.taguette_guid(n).lower(), n) for n in make_refi.TAGUETTE_CODES),
+            *((g.lower(), n) for g, n in make_refi.ATLAS_CODES)]
+    with zipfile.ZipFile(refi["atlas.qdpx"]) as archive:
+        assert archive.namelist() == ["atlas-projekt.qde"]
 
 
 def test_maxqda_twin_yields_sources_and_coloured_codes(refi, tmp_path):
@@ -362,36 +383,6 @@ def test_maxqda_twin_yields_sources_and_coloured_codes(refi, tmp_path):
             g.lower(): text for g, _, text in make_refi.MAXQDA_SOURCES}
         # sets of sources are not themes; a comment without a Coding codes nothing
         assert report.themes_added == [] and p.themes() == [] and p.segments() == [] and report.warnings == []
-
-
-def test_atlas_twin_yields_hierarchy_and_users(refi, tmp_path):
-    """ATLAS.ti: the .qde named after the project, upper-case GUIDs, its built-in user."""
-    with zipfile.ZipFile(refi["atlas.qdpx"]) as archive:
-        assert archive.namelist() == ["atlas-projekt.qde"]
-    with new_project(tmp_path / "a.qualcode") as p:
-        import_qdpx(p, refi["atlas.qdpx"], actor="tester")
-        codes = p.codes()
-        parents = [c for c in codes if c.parent_id is None]
-        assert [c.name for c in parents] == ["Möten"]
-        assert sorted(c.name for c in codes if c.parent_id == parents[0].id) == [
-            "2024-03-01 första mötet", "2024-04-12 andra mötet"]
-        assert sorted(r["name"] for r in p.store.coder_rows()) == ["ATLAS.ti", "Eva Lind"]
-        assert [c.uid for c in codes] == [g.lower() for g, _ in make_refi.ATLAS_CODES]
-
-
-def test_taguette_twin_codebook_and_import_into_a_project_with_work(refi, demo_path):
-    """Taguette: an empty <Sets/> the schema refuses, UUIDv5 GUIDs; then ATLAS.ti's codes beside ours."""
-    with Project(demo_path) as p:
-        before = state(p)
-        report = import_qdpx(p, refi["taguette.qdc"], actor="tester")
-        assert report.codes_added == make_refi.TAGUETTE_CODES and report.themes_added == []
-        assert {c.uid for c in p.codes() if c.name in make_refi.TAGUETTE_CODES} == {
-            make_refi.taguette_guid(n).lower() for n in make_refi.TAGUETTE_CODES}
-        report = import_qdpx(p, refi["atlas.qdpx"], actor="tester")
-        after = state(p)
-    assert len(after["codes"]) == len(before["codes"]) + 6
-    assert after["codes"][:len(before["codes"])] == before["codes"]  # ours kept as they were
-    assert after["segments"] == before["segments"] and after["documents"] == before["documents"]
 
 
 # --- damage and hostile archives ----------------------------------------------------------------
