@@ -385,6 +385,13 @@ def test_maxqda_twin_yields_sources_and_coloured_codes(refi, tmp_path):
         assert report.themes_added == [] and p.themes() == [] and p.segments() == [] and report.warnings == []
 
 
+def test_twins_are_the_same_bytes_every_time(refi, tmp_path):
+    again = make_refi.write_all(tmp_path / "again")
+    assert sorted(again) == sorted(refi)
+    for name, path in refi.items():
+        assert again[name].read_bytes() == path.read_bytes(), name
+
+
 # --- damage and hostile archives ----------------------------------------------------------------
 
 def rewrite(src: Path, dst: Path, change) -> Path:
