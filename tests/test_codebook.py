@@ -7,17 +7,17 @@ import shutil
 
 import docx
 import pytest
+from fixtures import make_refi
 from lxml import etree
 
-from conftest import ROOT, SHARED, store_of
+from conftest import ROOT, SAMPLES, needs_samples, store_of
 from qualcode.codebook import CodebookError, parse_codebook, read_codebook
 from qualcode.errors import QualcodeError
 from qualcode.exchange.qdc import read_qdc
+from qualcode.exchange.validate import refi_schema
 from qualcode.project import Project
 
 BALINT = ROOT / "codebooks" / "balint.yaml"
-SAMPLES = SHARED / "refi-qda" / "samples"
-CODEBOOK_XSD = SHARED / "refi-qda" / "Codebook-mrt2019.xsd"
 
 
 def test_yaml_project_yaml_is_lossless(project, tmp_path):
@@ -55,7 +55,7 @@ def test_balint_codebook_is_complete(project):
 def test_yaml_qdc_project_keeps_names_hierarchy_colours_and_fields(project, tmp_path):
     project.codebook.load(BALINT)
     qdc = project.codebook.export(tmp_path / "balint.qdc")
-    schema = etree.XMLSchema(etree.parse(str(CODEBOOK_XSD)))
+    schema = refi_schema("CodeBook")
     assert schema.validate(etree.parse(str(qdc))), schema.error_log
     with Project(tmp_path / "other.qualcode", create=True) as other:
         other.codebook.load(qdc)
@@ -72,6 +72,21 @@ def test_yaml_qdc_project_keeps_names_hierarchy_colours_and_fields(project, tmp_
             (t.name, [c.name for c in before if c.id in t.code_ids]) for t in project.codebook.themes()]
 
 
+def assert_codes(path, total, top, children_of, project, coloured=False):
+    book = read_qdc(path)
+    assert len(book.codes) == total
+    assert len(book.children(None)) == top
+    if children_of:
+        first = book.children(None)[0]
+        assert len(book.children(first.name)) == children_of["first"]
+    project.codebook.load(path)
+    assert len(project.codebook.codes()) == total
+    if coloured:
+        assert all(c.color for c in project.codebook.codes())
+    return book
+
+
+@needs_samples
 @pytest.mark.parametrize("sample,total,top,children_of", [
     ("codebook.qdc", 3, 3, {}),
     ("oltas0517.qdpx", 152, 12, None),
@@ -82,22 +97,38 @@ def test_refi_samples_yield_their_codes(sample, total, top, children_of, project
     path = SAMPLES / sample
     if path.suffix == ".zip":  # a MAXQDA .qdpx stored under another name
         path = shutil.copy(path, tmp_path / "maxqda.qdpx")
-    book = read_qdc(path)
-    assert len(book.codes) == total
-    assert len(book.children(None)) == top
-    if children_of:
-        first = book.children(None)[0]
-        assert len(book.children(first.name)) == children_of["first"]
-    project.codebook.load(path)
-    assert len(project.codebook.codes()) == total
-    if "ICLS" in sample:
-        assert all(c.color for c in project.codebook.codes())
+    assert_codes(path, total, top, children_of, project, coloured="ICLS" in sample)
+
+
+@pytest.mark.parametrize("fixture,total,top,children_of", [
+    ("taguette.qdc", 3, 3, {}),
+    ("nvivo.qdpx", 7, 3, {"first": 2}),
+    ("nvivo_mac.qdpx", 1, 1, {"first": 0}),
+    ("atlas.qdpx", 3, 1, {"first": 2}),
+    ("maxqda.zip", 5, 2, {"first": 2}),
+    ("nvivo12_mac.qdc", 2, 1, {"first": 1}),  # codebook namespace …:1:0
+    ("atlas23_4.qdc", 2, 1, {"first": 1}),  # codebook namespace …:0:4
+    ("schema_edges.qdc", 3, 3, {}),
+])
+def test_refi_twins_yield_their_codes(fixture, total, top, children_of, project, refi, tmp_path):
+    path = refi[fixture]
+    if path.suffix == ".zip":  # `codebook load` takes .qdpx only, as with the real sample
+        path = shutil.copy(path, tmp_path / "maxqda.qdpx")
+    book = assert_codes(path, total, top, children_of, project, coloured=fixture == "maxqda.zip")
+    if fixture == "maxqda.zip":
+        assert [c.color for c in project.codebook.codes()] == [c.upper() for _, _, _, c, _ in make_refi.MAXQDA_CODES]
+    if fixture == "schema_edges.qdc":  # braces stripped, #RGB widened, alpha dropped
+        assert [(c.uid, c.color) for c in project.codebook.codes()] == [
+            (g.strip("{}").lower(), kept) for g, _, kept in make_refi.SCHEMA_EDGE_CODES]
+    if fixture.endswith("_4.qdc") or fixture.startswith("nvivo12"):
+        assert [(c.name, c.parent, c.codable) for c in book.codes] == [
+            ("Känslor", None, False), ("Skam", "Känslor", True)]
 
 
 def test_every_written_qdc_validates_including_edge_cases(project, tmp_path):
     project.codebook.add_code("Ensam kod")  # no colour, no texts, no themes
     qdc = project.codebook.export(tmp_path / "min.qdc")
-    schema = etree.XMLSchema(etree.parse(str(CODEBOOK_XSD)))
+    schema = refi_schema("CodeBook")
     assert schema.validate(etree.parse(str(qdc))), schema.error_log
     assert b"<Sets" not in qdc.read_bytes()  # no empty containers
 

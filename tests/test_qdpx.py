@@ -1,5 +1,6 @@
-"""REFI-QDA project exchange: valid, deterministic exports; faithful round trips; the
-real NVivo, MAXQDA and ATLAS.ti samples; damaged and hostile archives refused."""
+"""REFI-QDA project exchange: valid, deterministic exports; faithful round trips; files as NVivo,
+MAXQDA, ATLAS.ti and Taguette write them (our own twins, and the real samples where they are
+beside the checkout); damaged and hostile archives refused."""
 
 from __future__ import annotations
 
@@ -12,18 +13,17 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from fixtures import make_refi
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from conftest import SHARED, store_of
+from conftest import SAMPLES, needs_samples, store_of
 from qualcode import __version__
 from qualcode.errors import QualcodeError
 from qualcode.project import Project
 from qualcode.text.prepare import prepare_text
 
-REFI = SHARED / "refi-qda"
-SAMPLES = REFI / "samples"
 NS = {"q": "urn:QDA-XML:project:1.0"}
 GUID = re.compile(r"^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$")
 TEXT = ("Moderator: Hej 😀 och välkomna 👩\u200d⚕️ till gruppen.\n"
@@ -33,7 +33,9 @@ TEXT = ("Moderator: Hej 😀 och välkomna 👩\u200d⚕️ till gruppen.\n"
 
 @pytest.fixture(scope="module")
 def schema():
-    return etree.XMLSchema(etree.parse(str(REFI / "Project-mrt2019.xsd")))
+    from qualcode.exchange.validate import refi_schema
+
+    return refi_schema("Project")
 
 
 def qde(path: Path) -> bytes:
@@ -226,6 +228,32 @@ def test_generated_projects_validate_and_round_trip(schema, bodies, codings):
 
 # --- other tools' files -----------------------------------------------------------------------
 
+def aligned_starts(p: Project) -> int:
+    """How many segments start a line or a coding unit (as NVivo users select)."""
+    aligned = 0
+    for doc in p.documents.list():
+        text = p.documents.get(doc.id).text
+        starts = {u.start for u in p.documents.units(doc.id)}
+        for s in (s for s in p.coding.segments() if s.doc_id == doc.id):
+            aligned += s.start == 0 or text[s.start - 1] == "\n" or s.start in starts
+    return aligned
+
+
+def assert_no_split_surrogates(path: Path, folder: str) -> None:
+    """No selection of the file splits a surrogate pair of its .txt (UTF-16 units, BOM not counted)."""
+    with zipfile.ZipFile(path) as archive:
+        root = etree.fromstring(archive.read("project.qde"))
+        for source in root.iter(f"{{{NS['q']}}}TextSource"):
+            raw = archive.read(f"{folder}/{source.get('guid')}.txt").decode("utf-8-sig").encode("utf-16-le")
+            for sel in source.iter(f"{{{NS['q']}}}PlainTextSelection"):
+                for attribute in ("startPosition", "endPosition"):
+                    unit = int(sel.get(attribute))
+                    assert unit * 2 <= len(raw)
+                    low_surrogate = 0xDC00 <= int.from_bytes(raw[2 * unit:2 * unit + 2], "little") <= 0xDFFF
+                    assert unit * 2 == len(raw) or not low_surrogate
+
+
+@needs_samples
 def test_nvivo_sample_reads_utf16_positions(tmp_path):
     path = SAMPLES / "oltas0517.qdpx"
     with new_project(tmp_path / "nvivo.qualcode") as p:
@@ -233,30 +261,58 @@ def test_nvivo_sample_reads_utf16_positions(tmp_path):
         assert report.segments_added == 303 and report.origin.startswith("NVivo")
         assert sorted(r["name"] for r in store_of(p).coder_rows()) == ["Gergo", "floriansipos"]
         assert len(p.codebook.codes()) == 152
-        segments = p.coding.segments()
-        assert len(segments) == 303
-        aligned = 0
-        for doc in p.documents.list():
-            text = p.documents.get(doc.id).text
-            starts = {u.start for u in p.documents.units(doc.id)}
-            for s in (s for s in segments if s.doc_id == doc.id):
-                aligned += s.start == 0 or text[s.start - 1] == "\n" or s.start in starts
-        assert aligned >= 0.9 * 303
+        assert len(p.coding.segments()) == 303
+        assert aligned_starts(p) >= 0.9 * 303
         assert {d.uid for d in p.documents.list()} == {"ddbebe1b-306f-4271-acdd-ae1da7c06fcd",
                                                   "68bbdc14-c361-4432-b4dd-ae1dbfc12890"}
-    # no selection of the file splits a surrogate pair of its .txt (UTF-16 units, BOM not counted)
+    assert_no_split_surrogates(path, "Sources")
+
+
+def test_nvivo_twin_reads_utf16_positions(refi, tmp_path):
+    """NVivo for Windows: UTF-16 units, CRLF as 2, BOM not counted, Sources/, lower-case GUIDs,
+    nameless selections, and the Coding's creatingUser (not the selection's) is the coder."""
+    path = refi["nvivo.qdpx"]
+    selections = make_refi.NVIVO_SELECTIONS
+    with new_project(tmp_path / "nvivo.qualcode") as p:
+        report = p.exchange.import_qdpx(path, actor="tester")
+        assert report.segments_added == 4 and report.origin.startswith("NVivo") and report.warnings == []
+        assert sorted(r["name"] for r in store_of(p).coder_rows()) == ["karin", "li"]
+        assert len(p.codebook.codes()) == len(make_refi.NVIVO_CODES) == 7
+        assert len(p.coding.segments()) == 4
+        assert aligned_starts(p) == 4
+        assert {d.uid for d in p.documents.list()} == {make_refi.NVIVO_CODED, make_refi.NVIVO_PLAIN}
+        assert p.documents.get("fokusgrupp_nvivo").text == "\n".join(make_refi.NVIVO_LINES) + "\n"
+        assert {s.uid: (s.text, s.code, s.coder) for s in p.coding.segments()} == {
+            make_refi.coding_guid(s.guid): (s.text, s.code, s.coded_by) for s in selections}
+    assert {s.selected_by for s in selections} == {"li", "karin"} and {s.coded_by for s in selections} == {"karin"}
+    # every selection reads differently as code points: an importer that ignored NVivo's units fails
+    lf = "\n".join(make_refi.NVIVO_LINES) + "\n"
+    for s in selections:
+        units = make_refi.nvivo_positions(make_refi.NVIVO_LINES, s)
+        assert (lf.index(s.text), lf.index(s.text) + len(s.text)) != units
+    assert_no_split_surrogates(path, "Sources")
+
+
+def test_nvivo_mac_twin_reads_stored_members_and_skips_empty_texts(refi, tmp_path):
+    """NVivo for Mac: stored (not deflated) members, sources/.root, a .txt of one line break, User ids."""
+    path = refi["nvivo_mac.qdpx"]
     with zipfile.ZipFile(path) as archive:
-        root = etree.fromstring(archive.read("project.qde"))
-        for source in root.iter(f"{{{NS['q']}}}TextSource"):
-            raw = archive.read(f"Sources/{source.get('guid')}.txt").decode("utf-8-sig").encode("utf-16-le")
-            for sel in source.iter(f"{{{NS['q']}}}PlainTextSelection"):
-                for attribute in ("startPosition", "endPosition"):
-                    unit = int(sel.get(attribute))
-                    assert unit * 2 <= len(raw)
-                    after = int.from_bytes(raw[2 * unit:2 * unit + 2], "little")
-                    assert unit * 2 == len(raw) or not 0xDC00 <= after <= 0xDFFF  # never inside a surrogate pair
+        assert {i.compress_type for i in archive.infolist()} == {zipfile.ZIP_STORED}
+        assert "sources/.root" in archive.namelist()
+    with new_project(tmp_path / "mac.qualcode") as p:
+        report = p.exchange.import_qdpx(path, actor="tester")
+        assert report.documents_added == ["lektion_3"] and report.origin == "NVivo for Mac 15.0.0"
+        assert sorted(report.sources_skipped) == sorted((n, "no text") for n in make_refi.NVIVO_MAC_EMPTY.values())
+        assert sorted(r["name"] for r in store_of(p).coder_rows()) == ["chrisp", "cp"]
+        [segment] = p.coding.segments()
+        selection = make_refi.NVIVO_MAC_SELECTION
+        assert (segment.uid, segment.text, segment.code, segment.coder) == (
+            make_refi.coding_guid(selection.guid), selection.text, selection.code, selection.coded_by)
+        # 📚 comes before it: one code point here, two UTF-16 units in the file
+        assert segment.start == make_refi.NVIVO_MAC_TEXT[2].index(selection.text)
 
 
+@needs_samples
 def test_maxqda_sample_yields_sources_and_coloured_codes(tmp_path):
     path = shutil.copy(SAMPLES / "2025-06-16_ICLS_Conf_Themes_ALL_just10.zip", tmp_path / "maxqda.qdpx")
     with new_project(tmp_path / "m.qualcode") as p:
@@ -268,27 +324,78 @@ def test_maxqda_sample_yields_sources_and_coloured_codes(tmp_path):
         assert all(d.uid == d.uid.lower() for d in p.documents.list())
 
 
-def test_atlas_sample_yields_hierarchy_and_users(tmp_path):
+@pytest.mark.parametrize("path, parent, children, users", [
+    pytest.param(SAMPLES / "target-atlas-project.qdpx", "Commits",
+                 ["2022-02-11T10:39:25Z cdbfd92", "2022-05-10T02:05:59Z 19e4dce"], ["ATLAS.ti", "Enric Llagostera"],
+                 marks=needs_samples, id="sample"),
+    # our twin's .qde is named after the project (atlas-projekt.qde), as ATLAS.ti may write it
+    pytest.param("atlas.qdpx", "Möten", ["2024-03-01 första mötet", "2024-04-12 andra mötet"],
+                 ["ATLAS.ti", "Eva Lind"], id="twin"),
+])
+def test_atlas_yields_hierarchy_and_users(path, parent, children, users, refi, tmp_path):
     with new_project(tmp_path / "a.qualcode") as p:
-        p.exchange.import_qdpx(SAMPLES / "target-atlas-project.qdpx", actor="tester")
+        p.exchange.import_qdpx(refi.get(path, path), actor="tester")
         codes = p.codebook.codes()
         parents = [c for c in codes if c.parent_id is None]
-        assert [c.name for c in parents] == ["Commits"]
-        assert sorted(c.name for c in codes if c.parent_id == parents[0].id) == [
-            "2022-02-11T10:39:25Z cdbfd92", "2022-05-10T02:05:59Z 19e4dce"]
-        assert sorted(r["name"] for r in store_of(p).coder_rows()) == ["ATLAS.ti", "Enric Llagostera"]
+        assert [c.name for c in parents] == [parent]
+        assert sorted(c.name for c in codes if c.parent_id == parents[0].id) == children
+        assert sorted(r["name"] for r in store_of(p).coder_rows()) == users
 
 
-def test_taguette_codebook_and_import_into_a_project_with_work(demo_path):
+@pytest.mark.parametrize("codebook, project", [
+    pytest.param(SAMPLES / "codebook.qdc", SAMPLES / "target-atlas-project.qdpx", marks=needs_samples, id="samples"),
+    pytest.param("taguette.qdc", "atlas.qdpx", id="twins"),  # an empty <Sets/>, UUIDv5 GUIDs
+])
+def test_taguette_codebook_and_import_into_a_project_with_work(codebook, project, refi, demo_path):
     with Project(demo_path) as p:
         before = state(p)
-        report = p.exchange.import_qdpx(SAMPLES / "codebook.qdc", actor="tester")
+        report = p.exchange.import_qdpx(refi.get(codebook, codebook), actor="tester")
         assert len(report.codes_added) == 3
-        report = p.exchange.import_qdpx(SAMPLES / "target-atlas-project.qdpx", actor="tester")
+        report = p.exchange.import_qdpx(refi.get(project, project), actor="tester")
         after = state(p)
     assert len(after["codes"]) == len(before["codes"]) + 6
     assert after["codes"][:len(before["codes"])] == before["codes"]  # ours kept as they were
     assert after["segments"] == before["segments"] and after["documents"] == before["documents"]
+
+
+def test_twin_guids_as_taguette_and_atlas_write_them(refi, tmp_path):
+    """Upper-case GUIDs (UUIDv5 from Taguette) are kept as lower-case uids."""
+    with new_project(tmp_path / "t.qualcode") as p:
+        p.exchange.import_qdpx(refi["taguette.qdc"], actor="tester")
+        p.exchange.import_qdpx(refi["atlas.qdpx"], actor="tester")
+        assert [(c.uid, c.name) for c in p.codebook.codes()] == [
+            *((make_refi.taguette_guid(n).lower(), n) for n in make_refi.TAGUETTE_CODES),
+            *((g.lower(), n) for g, n in make_refi.ATLAS_CODES)]
+    with zipfile.ZipFile(refi["atlas.qdpx"]) as archive:
+        assert archive.namelist() == ["atlas-projekt.qde"]
+
+
+def test_maxqda_twin_yields_sources_and_coloured_codes(refi, tmp_path):
+    """MAXQDA: a .zip name, lower-case sources/ and colours, upper-case GUIDs, sets of sources, a comment."""
+    path = refi["maxqda.zip"]  # imported under its .zip name
+    with new_project(tmp_path / "m.qualcode") as p:
+        report = p.exchange.import_qdpx(path, actor="tester")
+        assert report.documents_added == [name for _, name, _ in make_refi.MAXQDA_SOURCES]
+        assert len(p.documents.list()) == 3
+        codes = p.codebook.codes()
+        assert [(c.uid, c.name, c.color, c.definition) for c in codes] == [
+            (g.lower(), name, color.upper(), {"en": description})
+            for g, name, _, color, description in make_refi.MAXQDA_CODES]
+        assert all(re.fullmatch(r"#[0-9A-F]{6}", c.color) for c in codes)
+        assert store_of(p).coder_rows()[0]["name"] == "johanb"
+        assert all(d.uid == d.uid.lower() for d in p.documents.list())
+        assert {d.uid: p.documents.get(d.id).text for d in p.documents.list()} == {
+            g.lower(): text for g, _, text in make_refi.MAXQDA_SOURCES}
+        # sets of sources are not themes; a comment without a Coding codes nothing
+        assert report.themes_added == [] and p.codebook.themes() == []
+        assert p.coding.segments() == [] and report.warnings == []
+
+
+def test_twins_are_the_same_bytes_every_time(refi, tmp_path):
+    again = make_refi.write_all(tmp_path / "again")
+    assert sorted(again) == sorted(refi)
+    for name, path in refi.items():
+        assert again[name].read_bytes() == path.read_bytes(), name
 
 
 # --- damage and hostile archives ----------------------------------------------------------------

@@ -135,6 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-translation", action="store_true", help="leave translations out")
     p.add_argument("--coders", help="whose coding counts (default: consensus if any, else all)")
     p.add_argument("--nvivo", action="store_true", help="qdpx: positions in UTF-16 units as NVivo counts")
+    p.add_argument("--validate", action="store_true", help="qdpx: check the file against the REFI-QDA 1.0 schema")
 
     p = command("redact", "names never to appear in exports (they become [name]); without NAME, list them",
                 cmd_redact, writes=True)
@@ -213,6 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = cb_command("export", "write the codebook as .yaml, REFI .qdc or a .docx appendix", cmd_codebook_export)
     p.add_argument("file", metavar="FILE")
     p.add_argument("--lang", help="language of the .docx appendix")
+    p.add_argument("--validate", action="store_true", help=".qdc: check the file against the REFI-QDA 1.0 schema")
 
     p = cb_command("edit", "change a code: name, parent, colour or a field in a language", cmd_codebook_edit,
                    writes=True)

@@ -47,6 +47,8 @@ def cmd_codebook_load(args, project) -> None:
 def cmd_codebook_export(args, project) -> None:
     path = project.codebook.export(_output_path(args.file), lang=args.lang)
     print(f"wrote {path}")
+    if args.validate:
+        print(project.exchange.validate(path))
 
 
 def cmd_codebook_edit(args, project) -> None:

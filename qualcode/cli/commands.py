@@ -142,6 +142,8 @@ def cmd_export(args, project) -> None:
         report = project.exchange.export_qdpx(path, nvivo=args.nvivo)
         for line in report.lines():
             print(line)
+        if args.validate:
+            print(project.exchange.validate(path))
     else:
         raise QualcodeError("export what? (themes or qdpx)", args.what)
 

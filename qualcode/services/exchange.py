@@ -25,3 +25,10 @@ class ExchangeService:
         """Write the whole project as a .qdpx (atomically); positions in code points, or in
         UTF-16 units as NVivo counts them with `nvivo`."""
         return export_qdpx(self.store, Path(path), nvivo=nvivo, origin=origin or f"qualcode {__version__}")
+
+    def validate(self, path: Path) -> str:
+        """Check a .qdpx or .qdc file against the REFI-QDA 1.0 schema: a line saying it is valid,
+        else a QualcodeError naming the first problem."""
+        from ..exchange.validate import check_against_schema
+
+        return check_against_schema(Path(path))
