@@ -157,6 +157,9 @@ def test_team_alone_writes_the_consensus_coder_the_settings_name(store, doc):
         ("Tid", s2.start), ("Trygghet", s1.start)]
     assert "consensus" not in team.coding.coders()
     assert store.decisions("team", ["anna", "li"])[item.key]["choice"] == "accept-a"
+    team.settings.set_consensus_coder("li", actor="x")
+    with pytest.raises(QualcodeError, match=r"consensus coder is one of the coders reconciled .*\(li\)"):
+        team.reconcile_agreed("anna", "li", actor="x")
 
 
 def test_reports_alone_export_the_agreement_table(store, doc, tmp_path):

@@ -107,8 +107,7 @@ class TeamService:
     def reconcile_queue(self, a: str, b: str, unit: str = "sentence",
                         docs: list[str] | None = None) -> list[QueueItem]:
         """Units where A and B disagree, in document order, with any decision already made."""
-        _check_reconcile_unit(unit)
-        a, b = self._coders([a, b])
+        a, b = self._reconciled_pair(a, b, unit)
         # a decision belongs to the pair, whichever order the coders are named in
         pair = sorted([a, b])
         swapped = pair != [a, b]
@@ -145,8 +144,7 @@ class TeamService:
                          actor: str | None = None) -> int:
         """Write what A and B agree on (unit by unit) as consensus segments; returns how many
         were added (running it again adds none)."""
-        _check_reconcile_unit(unit)
-        a, b = self._coders([a, b])
+        a, b = self._reconciled_pair(a, b, unit)
         actor = actor or default_coder()
         consensus = self.settings.consensus_coder
         added = 0
@@ -220,6 +218,16 @@ class TeamService:
                                                        "document": item.document, "start": start, "end": end})
         return next(i for i in self.reconcile_queue(a, b, unit) if i.key == key)
 
+    def _reconciled_pair(self, a: str, b: str, unit: str) -> tuple[str, str]:
+        if unit == "char":
+            raise QualcodeError("reconcile by sentence or turn (character runs are not units)", unit)
+        a, b = self._coders([a, b])
+        consensus = self.settings.consensus_coder
+        if consensus in (a, b):  # decisions would overwrite that coder's own coding
+            raise QualcodeError("the consensus coder is one of the coders reconciled (name another with "
+                                "--consensus)", consensus)
+        return a, b
+
     def _consensus_segment(self, doc_id: int, code_id: int, start: int, end: int, coder_id: int) -> str:
         uid = new_uid()
         self.store.insert_segment({"uid": uid, "doc_id": doc_id, "code_id": code_id, "coder_id": coder_id,
@@ -234,8 +242,3 @@ class TeamService:
         from ..exchange.merge import merge_project
 
         return merge_project(self.store, Path(other_path), actor=actor or default_coder())
-
-
-def _check_reconcile_unit(unit: str) -> None:
-    if unit == "char":
-        raise QualcodeError("reconcile by sentence or turn (character runs are not units)", unit)
