@@ -31,7 +31,6 @@ if TYPE_CHECKING:  # numpy and friends load only when agreement is asked for
 CHOICES = ("accept-a", "accept-b", "both", "neither", "edit")
 _SWAP = {"accept-a": "accept-b", "accept-b": "accept-a"}
 CONTEXT = 120
-UNITS = ("sentence", "turn", "char")
 
 
 class TeamService:
@@ -82,7 +81,7 @@ class TeamService:
     def _coding_documents(self, coders: list[str], unit: str = "sentence", docs: list[str] | None = None,
                           codes: list[str] | None = None) -> list[DocumentCoding]:
         """The documents to compare: those named, else those every coder has coded."""
-        from ..analysis.agreement import CodedSpan, DocumentCoding
+        from ..analysis.agreement import UNITS, CodedSpan, DocumentCoding
 
         if unit not in UNITS:
             raise QualcodeError(f"unknown unit '{unit}' (use sentence, turn or char)", unit)
