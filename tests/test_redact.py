@@ -352,7 +352,7 @@ def test_offset_map_keeps_the_text_between_names(case):
     new, mapping = redactor.redact_with_map(text)
     assert new == redactor(text) and mapping.new_length == len(new)
     cuts = [0, *[p for r in mapping.replacements for p in (r.start, r.end)], len(text)]
-    for start, end in zip(cuts[::2], cuts[1::2]):  # the stretches between redacted names
+    for start, end in zip(cuts[::2], cuts[1::2], strict=True):  # the stretches between redacted names
         a, b = mapping.span(start, end)
         assert new[a:b] == text[start:end]
 

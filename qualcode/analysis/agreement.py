@@ -469,9 +469,9 @@ def compute_agreement(documents: list[DocumentCoding], coders: list[str], unit: 
     nonblank = d.sb > d.sa
     key = (d.sdoc[nonblank] * C + d.scoder[nonblank]) * K + d.scode[nonblank]
     used = (np.bincount(key, minlength=len(documents) * C * K) > 0).reshape(len(documents), C, K)
-    presence = [CodePresence(doc.name, code, dict(zip(d.coders, flags)))
-                for doc, rows in zip(documents, used.transpose(0, 2, 1).tolist())
-                for code, flags in zip(d.codes, rows)]
+    presence = [CodePresence(doc.name, code, dict(zip(d.coders, flags, strict=True)))
+                for doc, rows in zip(documents, used.transpose(0, 2, 1).tolist(), strict=True)
+                for code, flags in zip(d.codes, rows, strict=True)]
 
     counts = []
     runs = np.searchsorted(d.scoder, np.arange(C + 1))  # segments are sorted by coder
@@ -483,8 +483,8 @@ def compute_agreement(documents: list[DocumentCoding], coders: list[str], unit: 
         counts.append(np.stack([m, np.bincount(d.scode[a], minlength=K) - m,
                                 np.bincount(d.scode[b], minlength=K) - m], axis=1).tolist())
     names = [(d.coders[i], d.coders[j]) for i, j in pairs]
-    results = [CodeAgreement(code, [PairTable(p, *t[k]) for p, t in zip(names, tables)],
-                             *alphas[k], [OverlapCount(p, *c[k]) for p, c in zip(names, counts)])
+    results = [CodeAgreement(code, [PairTable(p, *t[k]) for p, t in zip(names, tables, strict=True)],
+                             *alphas[k], [OverlapCount(p, *c[k]) for p, c in zip(names, counts, strict=True)])
                for k, code in enumerate(d.codes)]
     return AgreementReport(unit, d.coders, [doc.name for doc in documents], results, alpha,
                            alpha_why, presence, overlap)

@@ -11,7 +11,7 @@ import zipfile
 from pathlib import Path
 
 from ..errors import QualcodeError
-from ..files import InputZip, check_zip
+from ..inputs import InputZip, check_zip
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"

@@ -1,7 +1,7 @@
 """Theme summaries as data: what a manuscript's results section needs, in no file format.
 
 `summarize()` is a pure function of `SummaryInput` (gathered from a project by
-`Project.summary_input()`), so every number can be tested by hand.
+`ReportService.summary_input()`), so every number can be tested by hand.
 """
 
 from __future__ import annotations
@@ -55,6 +55,7 @@ class SummaryInput:
     coders: list[str]
     redactions: list[str] = field(default_factory=list)
     agreement: dict | None = None
+    consensus: str | None = None  # the consensus coder's name (the project's setting)
 
 
 @dataclass
@@ -113,8 +114,8 @@ def summarize(inp: SummaryInput, lang: str = "en", *, quotes: int = 3, themes: l
         chosen = [s for s in inp.segments if s.coder in coders]
     else:
         # the consensus where the co-authors made one, everyone's coding elsewhere
-        reconciled = {s.doc_id for s in inp.segments if s.coder == "consensus"}
-        chosen = [s for s in inp.segments if (s.coder == "consensus") == (s.doc_id in reconciled)]
+        reconciled = {s.doc_id for s in inp.segments if s.coder == inp.consensus}
+        chosen = [s for s in inp.segments if (s.coder == inp.consensus) == (s.doc_id in reconciled)]
     coders = sorted({s.coder for s in chosen}, key=inp.coders.index)
     speaker = _speaker_index(inp.documents)
     # what moderators say is not data about participants: not counted, not quoted
@@ -258,12 +259,7 @@ def _quotes(inp, segments, docs, speaker, group_of, codes, lang, limit, translat
     by_group: dict[str, list[Segment]] = {}
     for s in others:
         by_group.setdefault(group_of(s) or "", []).append(s)
-    ordered: list[Segment] = []
-    queues = [_spread_people(v, speaker) for _, v in sorted(by_group.items())]
-    while any(queues):
-        for q in queues:
-            if q:
-                ordered.append(q.pop(0))
+    ordered = _round_robin([_spread_people(v, speaker) for _, v in sorted(by_group.items())])
     chosen: list[Quote] = []
     for s in exemplars + ordered:
         if len(chosen) >= limit:
@@ -291,7 +287,11 @@ def _spread_people(segments: list[Segment], speaker) -> list[Segment]:
     by_person: dict[str, list[Segment]] = {}
     for s in segments:
         by_person.setdefault(speaker(s) or "", []).append(s)
-    queues = [v for _, v in sorted(by_person.items())]
+    return _round_robin([v for _, v in sorted(by_person.items())])
+
+
+def _round_robin(queues: list[list[Segment]]) -> list[Segment]:
+    """One from each queue in turn until all are empty: no group or person crowds the others out."""
     out: list[Segment] = []
     while any(queues):
         for q in queues:

@@ -39,9 +39,11 @@ WORDS = {
         "quotes": "引文", "translation": "译文", "frequencies": "各小组编码频数", "code": "编码",
         "saturation": "饱和度", "document": "转录稿", "new": "新编码", "cumulative": "累计编码", "by_group": "按小组",
         "exemplar": "典型引文",
-        "method_text": "本分析涵盖{documents}份转录稿，{participants}名参与者{moderators}，分属{ngroups}个小组（{groups}），由{ncoders}名编码者（{coders}）编码。",
+        "method_text": "本分析涵盖{documents}份转录稿，{participants}名参与者{moderators}，"
+                       "分属{ngroups}个小组（{groups}），由{ncoders}名编码者（{coders}）编码。",
         "moderators": "（另有{n}名主持人）",
-        "agreement_text": "{coders}在{n}份转录稿中的编码者间一致性（{unit}）：{kappa_name} = {kappa}，Krippendorff's α = {alpha}，一致率{percent}。",
+        "agreement_text": "{coders}在{n}份转录稿中的编码者间一致性（{unit}）："
+                          "{kappa_name} = {kappa}，Krippendorff's α = {alpha}，一致率{percent}。",
         "pooled": "合并Cohen's κ", "pairwise": "两两Cohen's κ均值",
         "saturation_text": "按导入顺序，每份转录稿新增的编码数。",
     },

@@ -21,6 +21,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from ..errors import QualcodeError
+from ..inputs import file_kind
 
 LOCK_WAIT = 60.0  # seconds a writer waits for another process's write lock
 LOCK_NOTICE = 5.0  # seconds before it says it is waiting (the busy timeout of every connection)
@@ -49,12 +50,8 @@ def check_project_file(path: Path) -> None:
         return
     except OSError as exc:
         raise QualcodeError(f"cannot open the project ({exc.strerror})", path) from None
-    if stat.S_ISDIR(mode):
-        raise QualcodeError("not a qualcode project (a directory)", path)
     if not stat.S_ISREG(mode):
-        kind = "a FIFO" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else \
-            "not a regular file"
-        raise QualcodeError(f"not a qualcode project ({kind})", path)
+        raise QualcodeError(f"not a qualcode project ({file_kind(mode)})", path)
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except PermissionError:

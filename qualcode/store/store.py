@@ -15,14 +15,12 @@ from pathlib import Path
 import sqlite_utils
 
 from ..errors import QualcodeError
-
 from .base import check_name, new_uid, now  # noqa: F401  (re-exported: callers import them from here)
 from .codebook import CodebookRows
 from .coding import CodingRows
 from .decisions import DecisionRows
 from .documents import DocumentRows
-from .opening import (WAITING, busy_timeout, check_project_file, is_locked, lock_wait, uri, user_error,
-                      write_obstacle)
+from .opening import WAITING, busy_timeout, check_project_file, is_locked, lock_wait, uri, user_error, write_obstacle
 from .people import ParticipantRows
 from .schema import migrations
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import codecs
-import html
 import hashlib
+import html
 import re
 import zipfile
 from collections import Counter
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import QualcodeError
-from ..files import DOCUMENT_LIMIT, TEXT_LIMIT, check_zip, read_input
+from ..inputs import DOCUMENT_LIMIT, TEXT_LIMIT, check_zip, read_input
 
 TEXT_SUFFIXES = {".txt", ".md", ".text", ".markdown"}
 SUPPORTED = (".txt", ".md", ".docx", ".vtt", ".srt")

@@ -175,9 +175,9 @@ def test_the_store_refuses_what_entry_points_let_through(project):
     from qualcode.project import Project
 
     with Project(project) as p:
-        for write in (lambda: p.store.insert_code("X\x1b", None), lambda: p.store.insert_theme("\u202eT"),
-                      lambda: p.store.coder_id("c\x00"), lambda: p.store.upsert_participant("k\x85", None, {}),
-                      lambda: p.store.set_setting("display_language", "sv\x1b")):
+        for write in (lambda: p._store.insert_code("X\x1b", None), lambda: p._store.insert_theme("\u202eT"),
+                      lambda: p._store.coder_id("c\x00"), lambda: p._store.upsert_participant("k\x85", None, {}),
+                      lambda: p._store.set_setting("display_language", "sv\x1b")):
             with pytest.raises(QualcodeError, match="cannot hold control characters"):
                 with p.transaction():
                     write()
