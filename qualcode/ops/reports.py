@@ -50,16 +50,22 @@ class ReportOps:
         return SummaryInput(
             title=self.store.setting("codebook.title"), documents=docs, people=people, codes=self.codes(),
             themes=self.themes(), segments=self.segments(), coders=self.store.coders(),
-            redactions=self.redactions(), agreement=agreement,
+            redactions=self.redactions(), agreement=agreement, consensus=self.consensus_name(),
         )
 
     def theme_summary(self, lang: str | None = None, **options) -> Summary:
         agreement = options.pop("agreement", None) or self._method_agreement()
         return summarize(self.summary_input(agreement), lang or self.display_language or "en", **options)
 
+    def consensus_name(self) -> str:
+        """The project's consensus coder (docs/methods.md R2). Until the settings service of issue 16
+        wires a project setting here, the name reconciliation writes by default."""
+        return self.store.setting("consensus_coder") or "consensus"
+
     def _method_agreement(self) -> dict | None:
         """Agreement of the co-authors (not the consensus) for the method paragraph, if any."""
-        coders = [c for c in self.store.coders() if c != "consensus"]
+        consensus = self.consensus_name()
+        coders = [c for c in self.store.coders() if c != consensus]
         if len(coders) < 2:
             return None
         try:
