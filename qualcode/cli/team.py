@@ -7,30 +7,12 @@ import io
 from pathlib import Path
 
 from ..errors import QualcodeError
+from ..reports.agreement_table import agreement_rows, fmt, pair_rows
 from .output import _clip, _output_path, emit_json, emit_table
 
 
 def _coders(value: str) -> list[str]:
     return [c.strip() for c in (value or "").split(",") if c.strip()]
-
-
-def _fmt(value, percent: bool = False) -> str:
-    if value is None:
-        return "–"
-    return f"{100 * value:.1f} %" if percent else f"{value:.3f}"
-
-
-def agreement_rows(report: dict) -> tuple[list[str], list[list]]:
-    a, b = report["coders"][:2]
-    headers = ["code", "units", "both", f"only {a}", f"only {b}", "neither", "agreement", "kappa", "alpha", "note"]
-    rows = [[c["code"], c["units"], c["both"], c["only"].get(a), c["only"].get(b), c["neither"],
-             _fmt(c["percent"], True), _fmt(c["kappa"]), _fmt(c["alpha"]), c["undefined"] or ""]
-            for c in report["codes"]]
-    overall = report["overall"]
-    rows.append(["all codes (pooled)", "", "", "", "", "", _fmt(overall["percent"], True),
-                 _fmt(overall["pooled_kappa"]), _fmt(overall["alpha"]),
-                 f"mean kappa {_fmt(overall['mean_kappa'])}"])
-    return headers, rows
 
 
 def cmd_agreement(args, project) -> None:
@@ -48,14 +30,12 @@ def cmd_agreement(args, project) -> None:
     headers, rows = agreement_rows(report)
     emit_table(headers, rows)
     if len(report["coders"]) > 2:
-        print("\nPairs (pooled over codes):")
-        emit_table(["coders", "agreement", "pooled kappa", "mean kappa"],
-                   [[" – ".join(p["coders"]), _fmt(p["percent"], True), _fmt(p["pooled_kappa"]),
-                     _fmt(p["mean_kappa"])] for p in report["pairs"]])
+        print("\nPairs of coders (summed over codes):")
+        emit_table(*pair_rows(report))
     overall = report["overall"]
     overlap = report["overlap"]
-    print(f"\nCode presence per document: {_fmt(overall.get('presence_percent'), True)} agree; "
-          f"segment overlap (Jaccard >= {overlap['threshold']}): {_fmt(overlap.get('percent'), True)} matched")
+    print(f"\nCode presence per document: {fmt(overall.get('presence_percent'), True)} agree; "
+          f"segment overlap (Jaccard >= {overlap['threshold']}): {fmt(overlap.get('percent'), True)} matched")
 
 
 def _export_agreement(report: dict, path: Path) -> None:

@@ -81,7 +81,8 @@ class AgreementOps:
         from ..analysis.agreement import compute_agreement
 
         code_names = [self.code(c).name for c in codes] if codes else None
-        return compute_agreement(documents, coders, unit, code_names, overlap).to_json()
+        return compute_agreement(documents, coders, unit, code_names, overlap,
+                                 consensus=self.consensus_name()).to_json()
 
     def disagreement_list(self, coders: list[str], unit: str = "sentence", docs: list[str] | None = None,
                           codes: list[str] | None = None):
