@@ -330,16 +330,21 @@ def _round_robin(queues: list[list]) -> list:
 
 
 def _quote_span(doc: DocInput, piece: Piece) -> tuple[int, int]:
-    """The piece trimmed of whitespace and widened to the sentences it touches, within its speech."""
-    text, start, end = doc.text, piece.start, piece.end
+    """The piece widened to the sentences its text touches, within its speech, trimmed of whitespace."""
+    start, end = _trim(doc.text, piece.start, piece.end)
+    touching = [(a, b) for a, b in doc.sentences if a < end and start < b]
+    if touching:
+        start, end = min(start, touching[0][0]), max(end, touching[-1][1])
+    return _trim(doc.text, max(start, piece.speech.start), min(end, piece.speech.end))
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """[start, end) without whitespace at either end; it must hold some other character."""
     while text[start].isspace():
         start += 1
     while text[end - 1].isspace():
         end -= 1
-    touching = [(a, b) for a, b in doc.sentences if a < end and start < b]
-    if touching:
-        start, end = min(start, touching[0][0]), max(end, touching[-1][1])
-    return max(start, piece.speech.start), min(end, piece.speech.end)
+    return start, end
 
 
 def _frequencies(inp: SummaryInput, segments: list[Segment], pieces, codes: dict[int, Code],
