@@ -203,3 +203,22 @@ def test_cli_and_method_paragraph_print_the_same_three_coder_figures(tmp_path, c
     method = (tmp_path / "t.md").read_text(encoding="utf-8")
     assert f"Fleiss' κ = {kappa:.2f}" in method
     assert "mean pairwise" not in method
+
+
+def test_spans_without_participant_speech_are_reported_as_not_counted_in_every_format():
+    import csv
+    import io
+
+    import docx
+
+    from qualcode.reports import themes_docx, themes_tables
+
+    s = summarize(_input([(*at("Anna:"), "a"), (0, TEXT.index("\n"), "a"), (*at("Det var bra."), "a")]), "en")
+    rows = list(csv.DictReader(io.StringIO(themes_tables.csv_bytes(s).decode("utf-8-sig"))))
+    (theme,) = [r for r in rows if r["table"] == "theme"]
+    assert (theme["segments"], theme["not_counted"]) == ("1", "2")
+    note = "Not counted (R3): coded spans that hold no participant speech"
+    assert note in themes_tables.markdown(s).decode("utf-8")
+    paragraphs = [p.text for p in docx.Document(io.BytesIO(themes_docx.render(s))).paragraphs]
+    assert any(p.startswith(note) and p.endswith("Safety 2.") for p in paragraphs)
+    assert any("R1–R9" in p for p in paragraphs)  # the method paragraph cites the rules

@@ -24,6 +24,8 @@ WORDS = {
                            "Krippendorff's α = {alpha}, Fleiss' κ = {kappa}, agreement {percent} "
                            "(mean over coder pairs){pairwise}."),
         "pairwise": "; pairwise Cohen's κ {range}",
+        "not_counted": ("Not counted (R3): coded spans that hold no participant speech, only a moderator's words "
+                        "or a speaker label — {list}."),
         "saturation_text": "New codes per transcript, in import order.",
     },
     "sv": {
@@ -47,6 +49,8 @@ WORDS = {
                            "Krippendorffs α = {alpha}, Fleiss κ = {kappa}, överensstämmelse {percent} "
                            "(medel över kodarpar){pairwise}."),
         "pairwise": "; parvisa Cohens κ {range}",
+        "not_counted": ("Ej räknade (R3): kodade avsnitt utan deltagares tal, bara moderatorns ord eller en "
+                        "talaretikett — {list}."),
         "saturation_text": "Nya koder per transkript, i importordning.",
     },
     "zh": {
@@ -62,6 +66,7 @@ WORDS = {
         "agreement_two": "{coders}在{n}份转录稿中的编码者间一致性（{unit}；A1–A6）：合并Cohen's κ = {kappa}，Krippendorff's α = {alpha}，一致率{percent}。",
         "agreement_many": "{coders}在{n}份转录稿中的编码者间一致性（{unit}；A1–A6）：Krippendorff's α = {alpha}，Fleiss' κ = {kappa}，一致率{percent}（编码者两两平均）{pairwise}。",
         "pairwise": "；两两Cohen's κ为{range}",
+        "not_counted": "未计入（R3）：不含参与者发言、仅含主持人发言或说话人标签的编码片段——{list}。",
         "saturation_text": "按导入顺序，每份转录稿新增的编码数。",
     },
 }
@@ -89,6 +94,15 @@ def method_text(summary) -> str:
     if a and a.get("overall"):
         text += gap + agreement_sentence(a, w)
     return text
+
+
+def not_counted_text(summary) -> str | None:
+    """The spans of each theme that hold no participant speech (R3), or None when there are none."""
+    found = [(t.name, t.not_counted) for t in summary.themes if t.not_counted]
+    if not found:
+        return None
+    sep = "，" if summary.lang == "zh" else ", "
+    return words(summary.lang)["not_counted"].format(list=sep.join(f"{name} {n}" for name, n in found))
 
 
 def agreement_sentence(report: dict, w: dict[str, str]) -> str:
