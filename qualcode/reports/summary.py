@@ -286,7 +286,8 @@ def _quotes(inp: SummaryInput, segments: list[Segment], pieces, docs: dict[int, 
     for c in candidates:
         if not c[0].exemplar:
             by_group.setdefault(c[1].speech.group or "", []).append(c)
-    ordered = _round_robin([_round_robin(_by(v, lambda c: c[1].speech.person or "")) for _, v in sorted(by_group.items())])
+    by_person = lambda c: c[1].speech.person or ""  # noqa: E731
+    ordered = _round_robin([_round_robin(_by(v, by_person)) for _, v in sorted(by_group.items())])
     chosen: list[Quote] = []
     for s, piece, first in exemplars + ordered:
         if len(chosen) >= limit:

@@ -61,10 +61,14 @@ WORDS = {
         "exemplar": "典型引文",
         "method_text": "本分析涵盖{documents}份转录稿，{participants}名参与者{moderators}，分属{ngroups}个小组（{groups}），由{ncoders}名编码者（{coders}）编码。",
         "moderators": "（另有{n}名主持人）",
-        "counting": "计数只包括参与者的发言，不包括主持人和说话人标签；一个编码片段在每个主题中只计一次，并计入其所覆盖发言的每位参与者（见qualcode的docs/methods.md规则R1–R9）。",
-        "consensus_text": "{n}份转录稿中有{k}份按协商后的共识编码（{consensus}）计数；其余按所有编码者的编码计数，相同片段只计一次（R2）。",
-        "agreement_two": "{coders}在{n}份转录稿中的编码者间一致性（{unit}；A1–A6）：合并Cohen's κ = {kappa}，Krippendorff's α = {alpha}，一致率{percent}。",
-        "agreement_many": "{coders}在{n}份转录稿中的编码者间一致性（{unit}；A1–A6）：Krippendorff's α = {alpha}，Fleiss' κ = {kappa}，一致率{percent}（编码者两两平均）{pairwise}。",
+        "counting": ("计数只包括参与者的发言，不包括主持人和说话人标签；一个编码片段在每个主题中只计一次，"
+                     "并计入其所覆盖发言的每位参与者（见qualcode的docs/methods.md规则R1–R9）。"),
+        "consensus_text": ("{n}份转录稿中有{k}份按协商后的共识编码（{consensus}）计数；"
+                           "其余按所有编码者的编码计数，相同片段只计一次（R2）。"),
+        "agreement_two": ("{coders}在{n}份转录稿中的编码者间一致性（{unit}；A1–A6）："
+                          "合并Cohen's κ = {kappa}，Krippendorff's α = {alpha}，一致率{percent}。"),
+        "agreement_many": ("{coders}在{n}份转录稿中的编码者间一致性（{unit}；A1–A6）：Krippendorff's α = {alpha}，"
+                           "Fleiss' κ = {kappa}，一致率{percent}（编码者两两平均）{pairwise}。"),
         "pairwise": "；两两Cohen's κ为{range}",
         "not_counted": "未计入（R3）：不含参与者发言、仅含主持人发言或说话人标签的编码片段——{list}。",
         "saturation_text": "按导入顺序，每份转录稿新增的编码数。",
@@ -115,5 +119,6 @@ def agreement_sentence(report: dict, w: dict[str, str]) -> str:
     if len(report["coders"]) == 2:
         return w["agreement_two"].format(**values)
     pairs = sorted(p["pooled_kappa"] for p in report.get("pairs", []) if p.get("pooled_kappa") is not None)
-    span = "" if not pairs else fmt(pairs[0]) if fmt(pairs[0]) == fmt(pairs[-1]) else f"{fmt(pairs[0])}–{fmt(pairs[-1])}"
-    return w["agreement_many"].format(**values, pairwise=w["pairwise"].format(range=span) if span else "")
+    low, high = (fmt(pairs[0]), fmt(pairs[-1])) if pairs else ("", "")
+    pairwise = w["pairwise"].format(range=low if low == high else f"{low}–{high}") if pairs else ""
+    return w["agreement_many"].format(**values, pairwise=pairwise)
