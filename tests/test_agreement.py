@@ -364,7 +364,7 @@ def documents(draw):
     for n in range(draw(st.integers(1, 3))):
         text = draw(st.text(alphabet="ab \n\u3000", max_size=30))
         cuts = sorted(draw(st.lists(st.integers(0, len(text)), max_size=8)))
-        units = [(s, e) for s, e in zip([0] + cuts, cuts + [len(text)])
+        units = [(s, e) for s, e in zip([0] + cuts, cuts + [len(text)], strict=True)
                  if draw(st.booleans()) or s == e]  # some gaps and empty units
         offset = st.integers(-2, len(text) + 2)
         spans = [CodedSpan(draw(st.sampled_from(CODERS + ["Z"])), draw(st.sampled_from(CODES)),
@@ -392,7 +392,7 @@ def naive(docs, coders, unit, threshold):
     tables = {}
     for c in codes:
         for a, b in combinations(coders, 2):
-            cells = list(zip(present[(a, c)], present[(b, c)]))
+            cells = list(zip(present[(a, c)], present[(b, c)], strict=True))
             tables[(c, a, b)] = (sum(p and q for p, q in cells), sum(p and not q for p, q in cells),
                                  sum(q and not p for p, q in cells), sum(not (p or q) for p, q in cells))
     used = {(d.name, c, x): any(s.coder == x and s.code == c and covers(s, 0, len(d.text), d.text)
@@ -436,8 +436,8 @@ def test_tables_equal_a_naive_computation(docs, unit, three, threshold):
     out = compute_agreement(docs, coders, unit=unit, overlap=threshold).to_json()
     codes, tables, used, matched = naive(docs, coders, unit, threshold)
     assert [c["code"] for c in out["codes"]] == codes
-    for entry, overlap in zip(out["codes"], out["overlap"]["codes"]):
-        for pair, ov in zip(entry["pairs"], overlap["pairs"]):
+    for entry, overlap in zip(out["codes"], out["overlap"]["codes"], strict=True):
+        for pair, ov in zip(entry["pairs"], overlap["pairs"], strict=True):
             a, b = pair["coders"]
             assert table(pair, a, b) == tables[(entry["code"], a, b)]
             assert (ov["matched"], ov["only"][a], ov["only"][b]) == matched[(entry["code"], a, b)]

@@ -156,18 +156,19 @@ def test_three_coders_rows_come_from_all_coders():
         marked = np.array(rows).sum(axis=0)
         assert entry["units"] == 6
         assert entry["marked_by"] == [int(np.sum(marked == k)) for k in range(4)]
-        assert entry["marked"] == {c: sum(r) for c, r in zip("ABC", rows)}
+        assert entry["marked"] == {c: sum(r) for c, r in zip("ABC", rows, strict=True)}
         assert entry["both"] == int(np.sum(marked == 3)) and entry["neither"] == int(np.sum(marked == 0))
         assert entry["kappa"] == pytest.approx(_fleiss(rows), abs=1e-12)
         assert entry["fleiss_kappa"] == entry["kappa"]
         # percent: the share of agreeing coder pairs per unit, averaged (Fleiss' P̄)
         agreeing = [(k * (k - 1) + (3 - k) * (2 - k)) / 6 for k in marked]
         assert entry["percent"] == pytest.approx(np.mean(agreeing), abs=1e-12)
-    pooled = PRESENT["x"] and [rx + ry for rx, ry in zip(PRESENT["x"], PRESENT["y"])]
+    pooled = [rx + ry for rx, ry in zip(PRESENT["x"], PRESENT["y"], strict=True)]
     overall = out["overall"]
     assert overall["pooled_kappa"] == pytest.approx(_fleiss(pooled), abs=1e-12)
     assert overall["fleiss_kappa"] == overall["pooled_kappa"]
-    assert overall["units"] == 12 and overall["marked_by"] == [a + b for a, b in zip(x["marked_by"], y["marked_by"])]
+    assert overall["units"] == 12
+    assert overall["marked_by"] == [a + b for a, b in zip(x["marked_by"], y["marked_by"], strict=True)]
 
 
 def test_two_coders_keep_cohens_kappa():
@@ -197,7 +198,7 @@ def test_cli_and_method_paragraph_print_the_same_three_coder_figures(tmp_path, c
         run("code", "d", s.code, "--span", f"{s.start}:{s.end}", "--coder", s.coder)
     table = run("agreement", "--coders", "A,B,C")
     pooled = next(line for line in table.splitlines() if line.startswith("all codes"))
-    kappa = _fleiss([rx + ry for rx, ry in zip(PRESENT["x"], PRESENT["y"])])
+    kappa = _fleiss([rx + ry for rx, ry in zip(PRESENT["x"], PRESENT["y"], strict=True)])
     assert f"{kappa:.3f}" in pooled
     run("export", "themes", str(tmp_path / "t.md"), "--lang", "en")
     method = (tmp_path / "t.md").read_text(encoding="utf-8")

@@ -11,7 +11,7 @@ are checked against R9's promises.
 from __future__ import annotations
 
 from collections import defaultdict
-from itertools import combinations
+from itertools import combinations, pairwise
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from qualcode.analysis.agreement import CodedSpan, DocumentCoding, compute_agreement
 from qualcode.model import Code, Segment, Theme
-from qualcode.reports.agreement_table import agreement_rows, fmt
+from qualcode.reports.agreement_table import agreement_tables, fmt
 from qualcode.reports.summary import DocInput, PersonInput, SummaryInput, summarize
 from qualcode.reports.words import method_text
 
@@ -54,7 +54,7 @@ def documents(draw, labels: dict[str | None, str]):
         for s, e in runs:
             cuts = sorted(set(draw(st.lists(st.integers(s + 1, max(s + 1, e - 1)), max_size=3)))) if e > s else []
             bounds = [s] + [c for c in cuts if s < c < e] + [e]
-            sentences += [(a, b) for a, b in zip(bounds, bounds[1:]) if b > a and draw(st.integers(0, 5))]
+            sentences += [(a, b) for a, b in pairwise(bounds) if b > a and draw(st.integers(0, 5))]
         docs.append(DocInput(i + 1, f"doc{i + 1}", draw(st.sampled_from([None, "G1", "G3"])), positions[i],
                              text, sentences, turns))
     return docs
@@ -268,7 +268,7 @@ def test_every_figure_equals_the_written_rules(inp, unit, data):
     # the method paragraph and the command line's "all codes" row print the same pooled figures
     text = method_text(summary)
     overall = report["overall"]
-    _, rows = agreement_rows(report)
+    rows = agreement_tables(report).rows
     assert fmt(overall["pooled_kappa"]) in rows[-1] and fmt(overall["alpha"]) in rows[-1]
     for value in (overall["pooled_kappa"], overall["alpha"]):
         assert ("–" if value is None else f"{value:.2f}") in text
@@ -284,7 +284,7 @@ def check_agreement(report: dict, coded: list[DocumentCoding], inp: SummaryInput
     every_column = []
     for entry in report["codes"]:
         columns = []
-        for doc, d in zip(coded, inp.documents):
+        for doc, d in zip(coded, inp.documents, strict=True):
             units = units_of(d, unit)
             marks = [naive_presence(doc, x, entry["code"], units) for x in compared]
             columns += [[m[u] for m in marks] for u in range(len(units))]

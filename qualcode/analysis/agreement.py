@@ -146,9 +146,9 @@ class Cells:
                      add(self.alone, other.alone), self.pooled)
 
     def to_json(self) -> dict:
-        return {"units": self.units, "marked": dict(zip(self.coders, self.marked)),
+        return {"units": self.units, "marked": dict(zip(self.coders, self.marked, strict=True)),
                 "marked_by": list(self.marked_by), "both": self.marked_by[-1],
-                "only": dict(zip(self.coders, self.alone)), "neither": self.marked_by[0],
+                "only": dict(zip(self.coders, self.alone, strict=True)), "neither": self.marked_by[0],
                 "percent": self.percent, "kappa": self.kappa[0], "fleiss_kappa": self.fleiss[0]}
 
 
@@ -475,7 +475,7 @@ def compute_agreement(documents: list[DocumentCoding], coders: list[str], unit: 
                             minlength=K * (C + 1)).reshape(K, C + 1).tolist()
     alone = np.count_nonzero(present & (raters == 1), axis=2).T.tolist()  # (code, coder)
     cells = [Cells(tuple(d.coders), tuple(m), tuple(by), tuple(a))
-             for m, by, a in zip(marked.T.tolist(), marked_by, alone)]
+             for m, by, a in zip(marked.T.tolist(), marked_by, alone, strict=True)]
     # reliability data: one row per coder, one column per unit, 1/0 for presence
     data = present.view(np.uint8)
     alphas = [krippendorff_alpha(data[:, k, :]) for k in range(K)]
@@ -485,9 +485,9 @@ def compute_agreement(documents: list[DocumentCoding], coders: list[str], unit: 
     nonblank = d.sb > d.sa
     key = (d.sdoc[nonblank] * C + d.scoder[nonblank]) * K + d.scode[nonblank]
     used = (np.bincount(key, minlength=len(documents) * C * K) > 0).reshape(len(documents), C, K)
-    presence = [CodePresence(doc.name, code, dict(zip(d.coders, flags)))
-                for doc, rows in zip(documents, used.transpose(0, 2, 1).tolist())
-                for code, flags in zip(d.codes, rows)]
+    presence = [CodePresence(doc.name, code, dict(zip(d.coders, flags, strict=True)))
+                for doc, rows in zip(documents, used.transpose(0, 2, 1).tolist(), strict=True)
+                for code, flags in zip(d.codes, rows, strict=True)]
 
     counts = []
     runs = np.searchsorted(d.scoder, np.arange(C + 1))  # segments are sorted by coder
@@ -499,8 +499,8 @@ def compute_agreement(documents: list[DocumentCoding], coders: list[str], unit: 
         counts.append(np.stack([m, np.bincount(d.scode[a], minlength=K) - m,
                                 np.bincount(d.scode[b], minlength=K) - m], axis=1).tolist())
     names = [(d.coders[i], d.coders[j]) for i, j in pairs]
-    results = [CodeAgreement(code, cells[k], [PairTable(p, *t[k]) for p, t in zip(names, tables)],
-                             *alphas[k], [OverlapCount(p, *c[k]) for p, c in zip(names, counts)])
+    results = [CodeAgreement(code, cells[k], [PairTable(p, *t[k]) for p, t in zip(names, tables, strict=True)],
+                             *alphas[k], [OverlapCount(p, *c[k]) for p, c in zip(names, counts, strict=True)])
                for k, code in enumerate(d.codes)]
     return AgreementReport(unit, d.coders, [doc.name for doc in documents], results, alpha,
                            alpha_why, presence, overlap, consensus if consensus in d.coders else None)

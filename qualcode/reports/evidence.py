@@ -8,9 +8,9 @@ attribute a span the same way.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import accumulate
-from typing import Callable
 
 
 @dataclass(frozen=True, slots=True)

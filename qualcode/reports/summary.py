@@ -1,7 +1,7 @@
 """Theme summaries as data: what a manuscript's results section needs, in no file format.
 
 `summarize()` is a pure function of `SummaryInput` (gathered from a project by
-`Project.summary_input()`), so every number can be tested by hand. What it counts, and how,
+`ReportService.summary_input()`), so every number can be tested by hand. What it counts, and how,
 is written down in docs/methods.md (R1–R9); the rule numbers are cited where they apply.
 """
 

@@ -118,7 +118,8 @@ def markdown(summary: Summary) -> bytes:
              f"| {w['theme']} | {w['segments']} | {w['participants']} | {w['documents']} | {w['groups']} |",
              "|---|---:|---:|---:|---|"]
     for t in summary.themes:
-        lines.append(f"| {esc(t.name)} | {t.segments} | {t.participants} | {t.documents} | {esc(', '.join(t.groups))} |")
+        lines.append(f"| {esc(t.name)} | {t.segments} | {t.participants} | {t.documents} "
+                     f"| {esc(', '.join(t.groups))} |")
     if note := not_counted_text(summary):
         lines += ["", f"*{esc(note)}*"]
     for t in summary.themes:
@@ -128,7 +129,8 @@ def markdown(summary: Summary) -> bytes:
         lines += [f"**{w['codes']}:** " + "; ".join(f"{esc(label)}" + (f" – {esc(brief)}" if brief else "")
                                                     for label, brief, _ in t.codes), ""]
         lines += [f"**{w['by_group']}:** " + ", ".join(
-            f"{esc(g)} {c['segments']} ({c['participants']} {w['participants'].lower()})" for g, c in t.per_group.items()), ""]
+            f"{esc(g)} {c['segments']} ({c['participants']} {w['participants'].lower()})"
+            for g, c in t.per_group.items()), ""]
         for q in t.quotes:
             lines.append(f"> {esc(q.text)} {esc(q.attribution)}" + (f" *{w['exemplar']}*" if q.exemplar else ""))
             if q.translation:

@@ -59,7 +59,8 @@ WORDS = {
         "quotes": "引文", "translation": "译文", "frequencies": "各小组编码频数", "code": "编码",
         "saturation": "饱和度", "document": "转录稿", "new": "新编码", "cumulative": "累计编码", "by_group": "按小组",
         "exemplar": "典型引文",
-        "method_text": "本分析涵盖{documents}份转录稿，{participants}名参与者{moderators}，分属{ngroups}个小组（{groups}），由{ncoders}名编码者（{coders}）编码。",
+        "method_text": "本分析涵盖{documents}份转录稿，{participants}名参与者{moderators}，"
+                       "分属{ngroups}个小组（{groups}），由{ncoders}名编码者（{coders}）编码。",
         "moderators": "（另有{n}名主持人）",
         "counting": ("计数只包括参与者的发言，不包括主持人和说话人标签；一个编码片段在每个主题中只计一次，"
                      "并计入其所覆盖发言的每位参与者（见qualcode的docs/methods.md规则R1–R9）。"),
