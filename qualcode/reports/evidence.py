@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import accumulate
 
+from ..analysis.spans import covers
+
 
 @dataclass(frozen=True, slots=True)
 class Speech:
@@ -30,11 +32,6 @@ class Piece:
     start: int
     end: int
     speech: Speech
-
-
-def has_text(text: str, start: int, end: int) -> bool:
-    """Whether text[start:end] holds a character that is not whitespace."""
-    return start < end and not text[start:end].isspace()
 
 
 class Evidence:
@@ -59,7 +56,6 @@ class Evidence:
             speech = self.speech[i]
             if speech.start >= end:
                 break
-            a, b = max(start, speech.start), min(end, speech.end)
-            if has_text(self.text, a, b):
-                out.append(Piece(a, b, speech))
+            if covers(self.text, start, end, speech.start, speech.end):  # the presence rule, as for units
+                out.append(Piece(max(start, speech.start), min(end, speech.end), speech))
         return out
