@@ -19,6 +19,7 @@ from .services.common import default_coder
 from .services.documents import DocumentService, ImportReport
 from .services.exchange import ExchangeService
 from .services.participants import ParticipantService
+from .services.redaction import RedactionService
 from .services.reports import ReportService
 from .services.settings import SettingsService
 from .services.team import TeamService
@@ -39,12 +40,13 @@ class Project:
         self.settings = SettingsService(store)
         self.documents = DocumentService(store)
         self.participants = ParticipantService(store)
-        self.codebook = CodebookService(store, self.settings)
+        self.redaction = RedactionService(store, self.participants)
+        self.codebook = CodebookService(store, self.settings, self.redaction)
         self.coding = CodingService(store, self.documents, self.codebook)
         self.team = TeamService(store, self.documents, self.codebook, self.coding, self.settings)
         self.reports = ReportService(store, self.documents, self.participants, self.codebook, self.coding,
-                                     self.team, self.settings)
-        self.exchange = ExchangeService(store)
+                                     self.team, self.settings, self.redaction)
+        self.exchange = ExchangeService(store, self.redaction)
 
     def transaction(self) -> AbstractContextManager[None]:
         """Group several actions into one transaction (each is still its own undo step)."""

@@ -66,7 +66,8 @@ def test_whole_word_pseudonyms_leave_ordinary_words():
               Name("Läkare 2", "P5", whole_word=True, parts=False), "Kungsbacka"]
     redactor = Redactor(labels, "en")
     assert redactor("Annan sak, Annika och Erika, Eriksson, Anna2.") == "Annan sak, Annika och Erika, Eriksson, Anna2."
-    assert redactor("På Eriks patient. ANNA kom, Annas mamma, An\u00adna.") == "På P12:s patient. P11 kom, P11:s mamma, P11."
+    assert redactor("På Eriks patient. ANNA kom, Annas mamma, An\u00adna.") == (
+        "På P12:s patient. P11 kom, P11:s mamma, P11.")
     assert redactor("Läkare sa, Läkare 2 sa; 我跟Anna说过") == "Läkare sa, P5 sa; 我跟P11说过"
     # given both ways, a name counts by the wider rule
     assert Redactor([labels[0], "Anna"], "sv")("Annan") == "P11-n"

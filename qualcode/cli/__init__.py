@@ -126,8 +126,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--coder", dest="coder_filter", help="only this coder's segments")
     p.add_argument("--json", action="store_true")
 
-    p = command("export", "export for manuscripts (themes: .docx .md .csv .xlsx) or other tools (qdpx)",
-                cmd_export)
+    p = command("export", "export for manuscripts (themes: .docx .md .csv .xlsx) or other tools (qdpx); "
+                          "themes are redacted, a qdpx carries the full text unless --redact", cmd_export)
     p.add_argument("what", choices=["themes", "qdpx"])
     p.add_argument("out", metavar="OUT", help="output file (a bare name goes to exports/)")
     p.add_argument("--lang", help="language of labels: sv, zh or en (default: the project's)")
@@ -138,6 +138,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--coders", help="whose coding counts (default: consensus if any, else all)")
     p.add_argument("--nvivo", action="store_true", help="qdpx: positions in UTF-16 units as NVivo counts")
     p.add_argument("--validate", action="store_true", help="qdpx: check the file against the REFI-QDA 1.0 schema")
+    p.add_argument("--redact", action="store_true",
+                   help="qdpx: leave out redacted names (texts, names, notes; coded spans move). Without it a qdpx "
+                        "carries every transcript in full, unredacted")
 
     p = command("redact", "names never to appear in exports (they become [name]); without NAME, list them",
                 cmd_redact, writes=True)

@@ -139,11 +139,14 @@ def cmd_export(args, project) -> None:
         print(f"wrote {path}")
     elif args.what == "qdpx":
         path = _output_path(args.out)
-        report = project.exchange.export_qdpx(path, nvivo=args.nvivo)
+        report = project.exchange.export_qdpx(path, nvivo=args.nvivo, redact=args.redact, lang=args.lang)
         for line in report.lines():
             print(line)
         if args.validate:
             print(project.exchange.validate(path))
+        if not args.redact:
+            print("qualcode: note: the .qdpx carries every transcript in full, unredacted "
+                  "(--redact leaves out redacted names)", file=sys.stderr)
     else:
         raise QualcodeError("export what? (themes or qdpx)", args.what)
 

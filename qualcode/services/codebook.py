@@ -16,15 +16,18 @@ from ..files import write_atomically
 from ..model import Code, Theme
 from ..store import Store
 from .common import default_coder
+from .participants import ParticipantService
+from .redaction import RedactionService
 from .settings import SettingsService
 
 QUICK_SLOTS = 9
 
 
 class CodebookService:
-    def __init__(self, store: Store, settings: SettingsService) -> None:
+    def __init__(self, store: Store, settings: SettingsService, redaction: RedactionService | None = None) -> None:
         self.store = store
         self.settings = settings
+        self.redaction = redaction or RedactionService(store, ParticipantService(store))
 
     # --- reading ------------------------------------------------------------------------------
 
@@ -81,20 +84,25 @@ class CodebookService:
         return [*(f"note: {note}" for note in book.notes), *changes]
 
     def export(self, path: Path, lang: str | None = None) -> Path:
-        """Write the codebook as YAML, REFI .qdc or a Word appendix, by the file's suffix."""
+        """Write the codebook as YAML, REFI .qdc or a Word appendix, by the file's suffix.
+
+        The .qdc (for other tools) and the .docx (for a manuscript) go out: redacted names in
+        their free texts (definitions, examples) and labels become [name]. The .yaml is the
+        team's working file, loaded back with `codebook load`: it keeps every word."""
         path = Path(path)
         suffix = path.suffix.lower()
         book = self.book()
+        lang = lang or self.settings.display_language or "en"
         if suffix in (".yaml", ".yml"):
             write_atomically(path, codebook_yaml(book).encode("utf-8"))
         elif suffix == ".qdc":
             from ..exchange.qdc import qdc_bytes
 
-            write_atomically(path, qdc_bytes(book))
+            self.redaction.write(path, qdc_bytes, book, lang)
         elif suffix == ".docx":
             from ..reports.codebook_docx import codebook_docx_bytes
 
-            write_atomically(path, codebook_docx_bytes(book, lang or self.settings.display_language or "en"))
+            self.redaction.write(path, lambda redacted: codebook_docx_bytes(redacted, lang), book, lang)
         else:
             raise QualcodeError(f"unsupported codebook export '{suffix}' (use .yaml, .qdc or .docx)", path)
         return path
