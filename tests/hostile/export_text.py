@@ -3,9 +3,10 @@
 The leak tests search these with `find_leaks`, which folds each text (NFKC, case, invisible
 characters, hyphenated breaks, white space) and looks for names plainly — not with the
 redaction's regex. For zipped formats (.docx, .xlsx, .qdpx) both views are taken: what
-python-docx / openpyxl read (paragraphs with their runs joined, table cells, headers and
-footers, core properties; cells, sheet names, chart titles), and every text node and
-attribute value of every XML member, and every other member's bytes as UTF-8.
+python-docx / openpyxl read (paragraphs with their runs joined — a name split over runs
+— table cells, headers and footers, core properties; cells, sheet names, chart titles), and
+every text node and attribute value of every XML member, and every other member's bytes as
+UTF-8.
 """
 
 from __future__ import annotations
@@ -52,7 +53,6 @@ def _xml_texts(data: bytes) -> list[str]:
     texts = []
     for element in root.iter():
         texts += [element.text or "", element.tail or "", *element.attrib.values()]
-    texts.append("".join(root.itertext()))  # a name split over runs or cells
     return [t for t in texts if t.strip()]
 
 

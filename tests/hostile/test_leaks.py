@@ -152,3 +152,38 @@ def test_a_redacted_name_leaves_no_trace_in_any_export(tmp_path, case):
     assert all(q in md for q in scenario.quotes)
     if case == "codebook example":
         assert any("Som när [namn] sa att det var tryggt." in t for t in file_texts(files["codebook.docx"]))
+
+
+def test_qdpx_redact_moves_spans_onto_the_placeholder_and_validates(tmp_path, capsys):
+    from qualcode.cli import main
+
+    path = build(tmp_path, Scenario(["Åsa Öberg"], {"intervju.txt": "Per: Jag träffade Åsa Öberg i går.\n"}, []))
+    with Project(path) as p:
+        text = p.documents.get("intervju").text
+        cut = text.index("Öberg i går")  # a span that begins inside the name
+        p.coding.add_segment("intervju", "Tid", cut, cut + len("Öberg i går."), coder="anna")
+        p.coding.add_segment("intervju", "Tid", text.index("Jag"), text.index(" Åsa"), coder="anna")
+    capsys.readouterr()
+    assert main(["-p", str(path), "export", "qdpx", str(tmp_path / "r.qdpx"), "--redact", "--validate"]) == 0
+    out, err = capsys.readouterr()
+    assert "redacted: " in out and "valid" in out and err == ""
+    back = tmp_path / "back.qualcode"
+    assert main(["-p", str(back), "import", str(tmp_path / "r.qdpx")]) == 0
+    with Project(back) as b:
+        assert b.documents.get("intervju").text == text.replace("Åsa Öberg", "[namn]")
+        texts = sorted({s.text for s in b.coding.segments(code="Tid")})
+    assert texts == ["Jag träffade", "[namn] i går."]
+
+
+def test_qdpx_without_redact_says_it_carries_the_full_text(tmp_path, capsys):
+    from qualcode.cli import build_parser, main
+
+    path = build(tmp_path, Scenario(["Åsa Öberg"], {"intervju.txt": "Per: Jag träffade Åsa Öberg i går.\n"}, []))
+    capsys.readouterr()
+    assert main(["-p", str(path), "export", "qdpx", str(tmp_path / "full.qdpx")]) == 0
+    out, err = capsys.readouterr()
+    assert err == ("qualcode: note: the .qdpx carries every transcript in full, unredacted "
+                   "(--redact leaves out redacted names)\n")
+    assert any("Åsa Öberg" in t for t in file_texts(tmp_path / "full.qdpx"))  # a full exchange: as it says
+    export = build_parser()._subparsers._group_actions[0].choices["export"]
+    assert "full text" in " ".join(export.format_help().split())
