@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .errors import QualcodeError
 from .model import Progress
-from .services.codebook import CodebookService
+from .services.codebook import CodebookService, check_codebook_file
 from .services.coding import CodingService
 from .services.common import default_coder
 from .services.documents import DocumentService, ImportReport
@@ -25,7 +25,7 @@ from .services.settings import SettingsService
 from .services.team import TeamService
 from .store import Store
 
-__all__ = ["ImportReport", "Progress", "Project"]
+__all__ = ["ImportReport", "Progress", "Project", "check_codebook_file"]
 
 
 class Project:
@@ -46,7 +46,7 @@ class Project:
         self.team = TeamService(store, self.documents, self.codebook, self.coding, self.settings)
         self.reports = ReportService(store, self.documents, self.participants, self.codebook, self.coding,
                                      self.team, self.settings, self.redaction)
-        self.exchange = ExchangeService(store, self.redaction)
+        self.exchange = ExchangeService(store, self.redaction, self.settings)
 
     def transaction(self) -> AbstractContextManager[None]:
         """Group several actions into one transaction (each is still its own undo step)."""

@@ -135,4 +135,4 @@ def test_bad_colour_and_language_are_refused(proj, capsys):
     code, _, err = run(capsys, "-p", str(proj), "codebook", "add", "Röd", "--color", "red")
     assert code == 2 and "bad colour (use #RRGGBB) (red)" in err
     code, _, err = run(capsys, "-p", str(proj), "settings", "display_language", "Svenska")
-    assert code == 2 and "not a language code" in err
+    assert code == 2 and err == "qualcode: error: unknown language 'Svenska' (choose from: sv, zh, en)\n"

@@ -16,6 +16,7 @@ from ..errors import QualcodeError
 from ..names import escape_controls
 from .codebook import (
     cmd_codebook_add,
+    cmd_codebook_check,
     cmd_codebook_edit,
     cmd_codebook_export,
     cmd_codebook_history,
@@ -183,7 +184,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("participants", "list participants, or load their attributes from a CSV",
                 cmd_participants, writes=True)
-    p.add_argument("action", nargs="?", choices=["list", "load"], default="list")
+    p.add_argument("action", nargs="?", choices=["list", "load", "check"], default="list")
     p.add_argument("file", nargs="?", metavar="FILE.csv")
     p.add_argument("--json", action="store_true")
 
@@ -215,6 +216,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--retire", action="store_true",
                    help="retire codes with codings that the file no longer has (else the load is refused)")
     p.add_argument("--json", action="store_true")
+
+    p = cb_command("check", "list every problem of a codebook file (exit 2 if any); needs no project",
+                   cmd_codebook_check)
+    p.set_defaults(needs_project=False)
+    p.add_argument("file", metavar="FILE")
 
     p = cb_command("export", "write the codebook as .yaml, REFI .qdc or a .docx appendix", cmd_codebook_export)
     p.add_argument("file", metavar="FILE")
@@ -295,8 +301,7 @@ def main(argv: list[str] | None = None) -> int:
     except QualcodeError as exc:
         if created:
             _remove_project(path)
-        for problem in getattr(exc, "problems", None) or [str(exc)]:
-            _say(f"error: {problem}")
+        _say(f"error: {exc}")  # one line; what it sums up (exc.details) the command shows, if it will
         return 2
     except KeyboardInterrupt:
         if created:

@@ -169,6 +169,15 @@ def cmd_merge(args, project) -> None:
 
 
 def cmd_participants(args, project) -> None:
+    if args.action == "check":  # every problem on stdout, one a line (exit 2 when there is any)
+        if not args.file:
+            raise QualcodeError("participants check needs a CSV file", "participants check")
+        problems = project.participants.check_csv(Path(args.file))
+        print("\n".join(problems) if problems else f"{args.file}: no problems")
+        if problems:
+            raise QualcodeError(f"{len(problems)} problem{'s' * (len(problems) > 1)} in the participants CSV",
+                                args.file)
+        return
     if args.action == "load":
         if not args.file:
             raise QualcodeError("participants load needs a CSV file", "participants load")

@@ -9,5 +9,5 @@ constructors; `Project` composes them. Plain Python: SQL is the store's, screens
     coding        CodingService(store, documents, codebook)
     team          TeamService(store, documents, codebook, coding, settings)
     reports       ReportService(store, documents, participants, codebook, coding, team, settings, redaction)
-    exchange      ExchangeService(store, redaction)
+    exchange      ExchangeService(store, redaction, settings)
 """

@@ -23,6 +23,30 @@ from .settings import SettingsService
 QUICK_SLOTS = 9
 
 
+def check_codebook_file(path: Path, fallback_lang: str = "en") -> tuple[Codebook, list[str]]:
+    """A codebook file read as `codebook load` reads it, without a project: the codebook and
+    what reading it noted (control characters removed); a file with problems raises a
+    CodebookError whose `problems` are all of them."""
+    from ..codebook import CodebookError
+
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        book = read_codebook(path)
+    elif suffix in (".qdc", ".qdpx"):
+        from ..exchange.qdc import read_qdc
+
+        try:
+            book = read_qdc(path, fallback_lang=fallback_lang)
+        except CodebookError:
+            raise
+        except QualcodeError as exc:  # one problem, said as the load says it
+            raise CodebookError(path, [str(exc)]) from None
+    else:
+        raise QualcodeError(f"unsupported codebook type '{suffix}' (use .yaml, .qdc or .qdpx)", path)
+    return book, book.notes
+
+
 class CodebookService:
     def __init__(self, store: Store, settings: SettingsService, redaction: RedactionService | None = None) -> None:
         self.store = store
@@ -69,15 +93,7 @@ class CodebookService:
     def load(self, path: Path, *, retire: bool = False, actor: str | None = None) -> list[str]:
         """Merge a codebook file (.yaml or REFI .qdc) into the project; all or nothing."""
         path = Path(path)
-        suffix = path.suffix.lower()
-        if suffix in (".yaml", ".yml"):
-            book = read_codebook(path)
-        elif suffix in (".qdc", ".qdpx"):
-            from ..exchange.qdc import read_qdc
-
-            book = read_qdc(path, fallback_lang=self.settings.display_language or "en")
-        else:
-            raise QualcodeError(f"unsupported codebook type '{suffix}' (use .yaml, .qdc or .qdpx)", path)
+        book, _ = check_codebook_file(path, self.settings.display_language or "en")
         with self.store.transaction():
             changes = apply_codebook(self.store, book, retire=retire, actor=actor or default_coder(),
                                      source=path.name)
@@ -92,7 +108,7 @@ class CodebookService:
         path = Path(path)
         suffix = path.suffix.lower()
         book = self.book()
-        lang = lang or self.settings.display_language or "en"
+        lang = self.settings.check_language(lang) or self.settings.display_language or "en"
         if suffix in (".yaml", ".yml"):
             write_atomically(path, codebook_yaml(book).encode("utf-8"))
         elif suffix == ".qdc":

@@ -11,12 +11,15 @@ from ..store import Store
 from .common import default_coder
 from .participants import ParticipantService
 from .redaction import RedactionService
+from .settings import SettingsService
 
 
 class ExchangeService:
-    def __init__(self, store: Store, redaction: RedactionService | None = None) -> None:
+    def __init__(self, store: Store, redaction: RedactionService | None = None,
+                 settings: SettingsService | None = None) -> None:
         self.store = store
         self.redaction = redaction or RedactionService(store, ParticipantService(store))
+        self.settings = settings or SettingsService(store)
 
     def import_qdpx(self, path: Path, *, actor: str | None = None,
                     progress: Progress | None = None) -> ImportReport:
@@ -29,7 +32,8 @@ class ExchangeService:
         """Write the whole project as a .qdpx (atomically); positions in code points, or in
         UTF-16 units as NVivo counts them with `nvivo`. It carries every transcript in full;
         with `redact`, the redacted texts (placeholders in `lang`) and names, coded spans moved."""
-        outward = self.redaction.outward(lang or self.store.setting("display_language") or "en") if redact else None
+        lang = self.settings.check_language(lang) or self.settings.display_language or "en"
+        outward = self.redaction.outward(lang) if redact else None
         return export_qdpx(self.store, Path(path), nvivo=nvivo, origin=origin or f"qualcode {__version__}",
                            outward=outward)
 

@@ -19,7 +19,7 @@ from .coding import CodingService
 from .documents import DocumentService
 from .participants import ParticipantService
 from .redaction import NAME_ATTRIBUTES, RedactionService
-from .settings import SettingsService
+from .settings import SettingsService, choose_from
 from .team import TeamService
 
 EXPORT_FORMATS = (".docx", ".md", ".csv", ".xlsx")
@@ -83,9 +83,20 @@ class ReportService:
 
     def theme_summary(self, lang: str | None = None, **options) -> Summary:
         """The theme summary as computed (quotes with pseudonyms): not yet redacted. An export
-        of it is written by `export_themes`, which redacts it whole (`outward`)."""
-        agreement = options.pop("agreement", None) or self._method_agreement()
-        return summarize(self.summary_input(agreement), lang or self.settings.display_language or "en", **options)
+        of it is written by `export_themes`, which redacts it whole (`outward`). An unknown
+        language, theme, group or coder is refused, naming the ones there are."""
+        lang = self.settings.check_language(lang) or self.settings.display_language or "en"
+        agreement = options.pop("agreement", None)
+        inp = self.summary_input(None)
+        themes = {t.name: {t.name, t.label(lang)} for t in inp.themes}
+        groups = sorted({d.group for d in inp.documents if d.group} | {p.group for p in inp.people.values() if p.group})
+        for option, known, names in (("themes", themes, [n for ns in themes.values() for n in ns]),
+                                     ("groups", groups, groups), ("coders", inp.coders, inp.coders)):
+            for wanted in options.get(option) or []:
+                if wanted not in names:
+                    raise QualcodeError(f"unknown {option[:-1]} '{wanted}'", choose_from(known))
+        inp.agreement = agreement or self._method_agreement()
+        return summarize(inp, lang, **options)
 
     def _method_agreement(self) -> dict | None:
         """Agreement of the co-authors (not the consensus) for the method paragraph, if any."""
@@ -124,4 +135,4 @@ class ReportService:
             raise QualcodeError(f"unsupported agreement export '{suffix}' (use .docx or .csv)", path)
         render = agreement_docx if suffix == ".docx" else agreement_csv
         return self.redaction.write(path, render, agreement_tables(report),
-                                    lang or self.settings.display_language or "en")
+                                    self.settings.check_language(lang) or self.settings.display_language or "en")
