@@ -52,6 +52,18 @@ class Project:
         """Group several actions into one transaction (each is still its own undo step)."""
         return self._store.transaction()
 
+    @property
+    def read_only(self) -> str | None:
+        """Why this project cannot be changed here (a read-only file or folder, a newer
+        qualcode's schema), or None: reading works all the same."""
+        return self._store.read_only_reason
+
+    def lock_wait(self) -> float:
+        """Seconds a change waits for another process's lock before it gives up."""
+        from .store.opening import lock_wait
+
+        return lock_wait()
+
     def default_actor(self) -> str:
         """Who acts when no one is named: $QUALCODE_CODER, else the login name."""
         return default_coder()

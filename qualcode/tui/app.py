@@ -25,6 +25,7 @@ from ..errors import QualcodeError
 from ..model import Code, Segment, Unit
 from ..project import Project
 from .keymap import KEY_HELP, Keys, describe, key_label, load_keys
+from .locking import LockWaiting, StillLocked
 from .screens import ChoicePrompt, CodePicker, HelpScreen, NewCode, TextPrompt
 from .widgets.codebook import CodebookTree
 from .widgets.documents import DocumentList
@@ -34,7 +35,7 @@ from .workers import WorkerActions
 
 LABEL_STYLE = Style(bold=True, color="#5fafd7")
 HIT_STYLE = Style(bgcolor="#8a7400", color="#ffffff")
-class QualcodeApp(WorkerActions, App):
+class QualcodeApp(WorkerActions, LockWaiting, App):
     CSS_PATH = "app.tcss"
     TITLE = "qualcode"
     # every binding has an id, so a keymap file can move it (see tui/keymap.py)
@@ -73,7 +74,7 @@ class QualcodeApp(WorkerActions, App):
                  layer: str | None = None, keys: str | None = None) -> None:
         super().__init__()
         self.requested_layer = layer
-        self.project = Project(project_path)
+        self.project = Project(project_path, on_wait=self.on_lock_wait)
         self.project_path = project_path
         self.coder = coder or self.project.settings.coder
         self.user_keys: Keys = load_keys(set(default_keys()), preset=keys)
@@ -121,6 +122,7 @@ class QualcodeApp(WorkerActions, App):
         # wide terminals give the codebook room; narrow ones keep the transcript readable
         self.side_width = 38 if self.size.width >= 120 else 28
         self.apply_side_width()
+        self.notify_read_only()
         if self.coder:
             self.start()
         else:
@@ -128,7 +130,9 @@ class QualcodeApp(WorkerActions, App):
                                         self.project.default_actor()), self.coder_chosen)
 
     def coder_chosen(self, name: str | None) -> None:
-        self.coder = self.project.settings.set_coder((name or "").strip() or "coder")
+        name = (name or "").strip() or "coder"
+        # a read-only project cannot remember the name: it is used all the same
+        self.coder = name if self.project.read_only else self.project.settings.set_coder(name)
         self.start()
 
     def start(self) -> None:
@@ -152,7 +156,8 @@ class QualcodeApp(WorkerActions, App):
 
     def update_title(self) -> None:
         layer = {"mine": "my coding", "all": "all coders"}.get(self.layer, f"coder {self.layer}")
-        self.sub_title = f"{self.project_path.name} · coder: {self.coder} · showing {layer}"
+        read_only = " · read-only" if self.project.read_only else ""
+        self.sub_title = f"{self.project_path.name}{read_only} · coder: {self.coder} · showing {layer}"
 
     def apply_side_width(self) -> None:
         self.query_one("#side").styles.width = self.side_width
@@ -163,6 +168,8 @@ class QualcodeApp(WorkerActions, App):
         """Run a project action; a user error becomes a notification, never a traceback."""
         try:
             return function(*args, **kwargs)
+        except StillLocked as exc:  # another process holds the project: tried again soon
+            self.retry_when_free(str(exc), function, args, kwargs)
         except QualcodeError as exc:
             self.notify(str(exc), severity="error")
         except Exception as exc:  # a fault of ours must not lose the screen or the work
