@@ -20,11 +20,12 @@ from .codebook import CodebookRows
 from .coding import CodingRows
 from .decisions import DecisionRows
 from .documents import DocumentRows
+from .merging import MergeRows
 from .people import ParticipantRows
 from .schema import migrations
 
 
-class Store(DocumentRows, ParticipantRows, CodebookRows, CodingRows, DecisionRows):
+class Store(DocumentRows, ParticipantRows, CodebookRows, CodingRows, DecisionRows, MergeRows):
     def __init__(self, path: Path, read_only: bool = False) -> None:
         self.path = Path(path)
         # autocommit mode: transactions are explicit (BEGIN IMMEDIATE), never implicit
