@@ -110,7 +110,7 @@ def merge_project(ours: Store, other_path: Path, actor: str, *, prefer: str | No
         try:
             with ours.transaction():
                 mine = read_content(ours)
-                plan = combine(mine, theirs, lambda c: answers.get(c.key) or prefer, source)
+                plan = combine(mine, theirs, lambda c: answers.get(c.key) or prefer, source, prefer)
                 report.conflicts = [c.line() for c in plan.conflicts]
                 report.kept_both, report.notes = plan.kept_both, plan.notes
                 if plan.unresolved:

@@ -162,26 +162,30 @@ def _codebook(store: Store, mine: Content, theirs: Content, plan: Plan, tally: T
 
 def _codings(store: Store, mine: Content, plan: Plan, doc_ids: dict[str, int], code_ids: dict[str, int],
              coder_ids: dict[str, int], tally: Tally) -> None:
+    """New codings first (their UUIDs are nobody's here), then ours folded into one or lost with
+    a decision go, then ours change (perhaps to a UUID just freed)."""
+    def values(c, code_uids: dict[str, str] | None = None) -> dict:
+        code = code_uids[c.code] if code_uids else c.code
+        return {"uid": c.uid, "doc_id": doc_ids[c.doc], "code_id": code_ids[code], "coder_id": coder_ids[c.coder],
+                "start": c.start, "end": c.end, "memo": c.memo, "exemplar": int(c.exemplar),
+                "translation": c.translation, "created_at": c.created_at}
+
+    for absorbed in plan.codings:
+        if not absorbed.our_rows:
+            store.insert_segment(values(absorbed.coding))
+            tally.added["segments"] += 1
     rows = {c.id: c for c in mine.codings.values()}
     kept = {a.our_rows[0] for a in plan.codings if a.our_rows}
-    for row_id in sorted(set(rows) - kept):  # duplicates folded into one, codings of a decision that lost
+    for row_id in sorted(set(rows) - kept):
         store.delete_segment(row_id)
         tally.removed["segments"] += 1
     for absorbed in plan.codings:
-        c = absorbed.coding
-        values = {"uid": c.uid, "doc_id": doc_ids[c.doc], "code_id": code_ids[c.code], "coder_id": coder_ids[c.coder],
-                  "start": c.start, "end": c.end, "memo": c.memo, "exemplar": int(c.exemplar),
-                  "translation": c.translation, "created_at": c.created_at}
         if not absorbed.our_rows:
-            store.insert_segment(values)
-            tally.added["segments"] += 1
             continue
         tally.codings_present += len(absorbed.their_uids)
         here = rows[absorbed.our_rows[0]]
-        before = {"uid": here.uid, "doc_id": doc_ids[here.doc], "code_id": code_ids[plan.code_uids[here.code]],
-                  "coder_id": coder_ids[here.coder], "start": here.start, "end": here.end, "memo": here.memo,
-                  "exemplar": int(here.exemplar), "translation": here.translation, "created_at": here.created_at}
-        changes = {k: v for k, v in values.items() if before[k] != v}
+        before = values(here, plan.code_uids)  # ours as it was, its code under the UUID it keeps
+        changes = {k: v for k, v in values(absorbed.coding).items() if before[k] != v}
         if changes:
             store.rewrite_segment(here.id, **changes)
             tally.changed["segments"] += 1

@@ -79,8 +79,11 @@ class Plan:
         return [c for c in self.conflicts if c.choice is None]
 
 
-def combine(ours: Content, theirs: Content, resolve: Resolve, source: str = "there") -> Plan:
-    return _Combiner(ours, theirs, resolve, source).plan()
+def combine(ours: Content, theirs: Content, resolve: Resolve, source: str = "there", prefer: str | None = None) -> Plan:
+    """The target content. `prefer` (MINE or THEIRS), when one side wins every conflict, also
+    says whose record of an agreement is kept (who decided, when): the side that wins is the
+    side whose view the merge keeps, so chains of merges agree however they are grouped."""
+    return _Combiner(ours, theirs, resolve, source, prefer).plan()
 
 
 def base_name(name: str, uids: set[str]) -> str:
@@ -108,6 +111,22 @@ def twin_names(items: dict[str, str]) -> dict[str, str]:
     return names
 
 
+@dataclass(frozen=True)
+class _Named:
+    uid: str
+    name: str
+
+
+def match(theirs: list, ours: list) -> dict[str, str]:
+    """Their uid -> our uid for the codes (or themes) that are one: `match_entries`, the one
+    matcher, on names without the twin marks a merge gave them (a twin is still called what it
+    was called); of twins, the one with the smaller uid first."""
+    def named(items: list) -> list[_Named]:
+        return sorted((_Named(x.uid, base_name(x.name, {x.uid})) for x in items), key=lambda x: (x.name, x.uid))
+
+    return {t.uid: o.uid for t, o in match_entries(named(theirs), named(ours)) if o}
+
+
 def _unset(value) -> bool:
     return value is None or value == "" or value == {}
 
@@ -119,8 +138,8 @@ def _show(value) -> str:
 
 
 class _Combiner:
-    def __init__(self, ours: Content, theirs: Content, resolve: Resolve, source: str) -> None:
-        self.ours, self.theirs, self.resolve, self.source = ours, theirs, resolve, source
+    def __init__(self, ours: Content, theirs: Content, resolve: Resolve, source: str, prefer: str | None) -> None:
+        self.ours, self.theirs, self.resolve, self.source, self.prefer = ours, theirs, resolve, source, prefer
         self.conflicts: list[Conflict] = []
         self.kept_both: list[str] = []
         self.notes: list[str] = []
@@ -235,9 +254,15 @@ class _Combiner:
             speakers = {}
             for label, who in mine.speakers.items():
                 other = theirs.speakers.get(label) if mine.units == theirs.units else None
-                if (who, other) == (f"{mine.name}/{label}", f"{theirs.name}/{label}"):
-                    # both as import made them, named after the document: the document's name decides
+                # the participant import made for a speaker, named after the document, yields to one
+                # a person chose; where both sides have their import's, the document's name decides
+                made = who == f"{mine.name}/{label}", other == f"{theirs.name}/{label}"
+                if made == (True, True):
                     speakers[label] = other if named_by == THEIRS else who
+                elif made == (True, False) and other:
+                    speakers[label] = other
+                elif made == (False, True) and who:
+                    speakers[label] = who
                 else:
                     speakers[label] = self.unify(f"{key}:speaker:{label}", subject, f"participant of speaker "
                                                  f"'{label}'", who, other)
@@ -276,8 +301,7 @@ class _Combiner:
 
     def codes(self) -> tuple[dict[str, Code], dict[str, str], dict[str, str]]:
         ours, theirs = list(self.ours.codes.values()), list(self.theirs.codes.values())
-        pairs = match_entries(theirs, ours)
-        mine_of = {t.uid: o for t, o in pairs if o}
+        mine_of = {t: self.ours.codes[o] for t, o in match(theirs, ours).items()}
         our_uids = {c.uid: c.uid for c in ours}
         their_uids = {c.uid: c.uid for c in theirs}
         for t_uid, o in mine_of.items():
@@ -318,7 +342,7 @@ class _Combiner:
     def themes(self, codes: dict[str, Code], code_uids: dict[str, str],
                their_code_uids: dict[str, str]) -> tuple[dict[str, Theme], dict[str, str]]:
         ours, theirs = list(self.ours.themes.values()), list(self.theirs.themes.values())
-        mine_of = {t.uid: o for t, o in match_entries(theirs, ours) if o}
+        mine_of = {t: self.ours.themes[o] for t, o in match(theirs, ours).items()}
         our_uids = {t.uid: t.uid for t in ours}
         for t_uid, o in mine_of.items():
             our_uids[o.uid] = min(o.uid, t_uid)
@@ -393,8 +417,9 @@ class _Combiner:
                 winner, loser = (theirs, mine) if side == THEIRS else (mine, theirs)
                 lost |= set(loser.segments) - set(winner.segments)
                 segments = winner.segments
-            else:
-                winner = mine if mine.uid <= theirs.uid else theirs
+            else:  # the same decision, made twice: the preferred side's record, else the smaller UUID's
+                first = MINE if mine.uid <= theirs.uid else THEIRS
+                winner = theirs if (self.prefer or first) == THEIRS else mine
                 segments = tuple(sorted(set(mine.segments) | set(theirs.segments)))
             out[ident] = replace(winner, uid=uid, segments=segments, id=mine.id,
                                  note=self.unify(f"decision {uid}:note", subject, "note", mine.note, theirs.note))
