@@ -12,11 +12,10 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
+from ..analysis.attribution import MODERATOR
 from ..model import Code, Segment, Theme
 from ..text.speakers import is_role
 
-MODERATOR = re.compile(r"^(moderator|mod|m|facilitator|intervjuare|interviewer|主持人|主持|访谈者|采访者)\s*\d*$",
-                       re.IGNORECASE)
 GROUP_WORDS = {"en": "({group} group, {who})", "sv": "(grupp {group}, {who})", "zh": "（{group}组，{who}）"}
 
 

@@ -167,3 +167,31 @@ def analyze(lang: str, pieces: Sequence[str], bases: Sequence[int], index: WordI
         keys, flags = np.where(look_lower, lower, lemma), look_lower.astype(np.uint64)
     index.add(lang, keys, flags, starts[words], ends[words])
     return sentences
+
+
+_lookup_tables: dict[str, dict[str, str]] = {}
+
+
+def _lookup_table(lang: str) -> dict[str, str]:
+    """The lookup lemmatizer's table (form -> lemma) as a plain dict: 0.3 s to load, where the
+    pipeline's lemmatizer takes 2.5 s (a query needs only the lookup)."""
+    with _lock:
+        if lang not in _lookup_tables:
+            from spacy.util import load_language_data, registry
+
+            _lookup_tables[lang] = load_language_data(registry.lookups.get(lang)["lemma_lookup"])
+        return _lookup_tables[lang]
+
+
+def word_key(lang: str, word: str) -> str:
+    """The key under which the word index holds `word`: what `analyze` stores for it as a token
+    (Swedish/English: its lower-cased lookup lemma, the lower-cased form looked up when the table
+    lacks a capitalised one; Chinese: the word, lower-cased)."""
+    if lang == "zh":
+        return word.lower()
+    table = _lookup_table(lang)
+    lemma = table.get(word, word)
+    if lemma == word and word.lower() != word:
+        lower = word.lower()
+        return table.get(lower, lower).lower()
+    return lemma.lower()

@@ -1,0 +1,1 @@
+"""Services: the domain operations Project composes (one class per module)."""

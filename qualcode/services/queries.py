@@ -1,0 +1,143 @@
+"""Project-wide queries: keyword in context, word frequencies, co-occurrence, matrices, autocoding plans.
+
+The service reads what each query needs from the store (a few statements, whatever the number of
+documents) and hands it to the pure functions of `qualcode.analysis`; faces call it through
+`Project`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Sequence
+
+from ..analysis.attribution import TurnIndex
+from ..analysis.kwic import (KwicResult, Query, find_spans, has_han, outermost, parse_query, spans_from_flat,
+                             string_pattern, term_keys, term_kind)
+from ..errors import QualcodeError
+from ..model import DocRef, SpeechTurn
+
+WordKey = Callable[[str, str], str]  # (language, word) -> the word index's key
+
+
+def _default_word_key(lang: str, word: str) -> str:
+    from ..text.nlp import word_key
+
+    return word_key(lang, word)
+
+
+class QueryService:
+    def __init__(self, store, *, word_key: WordKey = _default_word_key, consensus: str = "consensus") -> None:
+        self.store = store
+        self._word_key = word_key
+        self._keys: dict[tuple[str, str], str] = {}
+        self.consensus = consensus
+
+    def word_key(self, lang: str, word: str) -> str:
+        if (lang, word) not in self._keys:
+            self._keys[(lang, word)] = self._word_key(lang, word)
+        return self._keys[(lang, word)]
+
+    # --- keyword in context -------------------------------------------------------------------
+
+    def kwic(self, query: str | Query, *, match: str = "auto", docs: Collection[int] | None = None,
+             langs: Collection[str] | None = None, groups: Collection[str] | None = None,
+             speakers: Collection[str] | None = None, width: int = 40, fold: bool = False) -> KwicResult:
+        """Every hit of `query` (see analysis.kwic for the language), in project order.
+
+        `groups`: the speaker's group (their participant's `group` attribute, else the
+        document's); `speakers`: a label, pseudonym or participant key. `fold`: Chinese in
+        simplified and traditional characters alike (needs OpenCC)."""
+        query = parse_query(query) if isinstance(query, str) else query
+        if width < 0:
+            raise QualcodeError("the context width cannot be negative", width)
+        refs = [d for d in self.store.document_refs(docs) if langs is None or d.lang in langs]
+        kinds = {t: term_kind(t, match) for t in query.terms}
+        word_terms = [t for t, k in kinds.items() if k == "word"]
+        string_terms = [t for t, k in kinds.items() if k == "string"]
+        folder = None
+        if fold and any(has_han(t) for t in string_terms):
+            from ..text.fold import folded_pattern as folder
+        keys = {(t, lang): term_keys(t, lang, self.word_key) for t in word_terms for lang in {d.lang for d in refs}}
+        chosen = None if docs is None and langs is None else [d.id for d in refs]
+        postings = self.store.lemma_postings({k for ks in keys.values() for k in ks}, chosen) if word_terms else {}
+
+        def word_flats(term: str, doc: DocRef) -> list[list[int]]:
+            return [postings[k][doc.id] for k in keys[(term, doc.lang)] if doc.id in postings.get(k, {})]
+
+        located: list[tuple[DocRef, list[int]]] = []
+        texts: dict[int, str] = {}
+        patterns = {t: string_pattern(t, folder) for t in string_terms}
+        one_term = len(query.alternatives) == 1 and len(query.alternatives[0]) == 1
+        if one_term and word_terms:
+            # one word: its postings are the hits, sorted already (merged when it has two keys)
+            for doc in refs:
+                flats = word_flats(word_terms[0], doc)
+                if len(flats) > 1:
+                    flats = [_flatten(outermost(x for flat in flats for x in spans_from_flat(flat)))]
+                if flats:
+                    located.append((doc, flats[0]))
+        elif one_term:
+            # one string: its matches are the hits, sorted and apart already
+            texts = self._string_texts(string_terms, chosen, folder is not None)
+            pattern = patterns[string_terms[0]]
+            for doc in refs:
+                if doc.id in texts:
+                    flat = [x for m in pattern.finditer(texts[doc.id]) for x in m.span()]
+                    if flat:
+                        located.append((doc, flat))
+        else:
+            texts = self._string_texts(string_terms, chosen, folder is not None)
+            with_words = [d.id for d in refs if d.id not in texts and any(word_flats(t, d) for t in word_terms)]
+            texts.update(self.store.document_texts(with_words) if with_words else {})
+            for doc in refs:
+                if doc.id not in texts:
+                    continue
+                spans = {t: sorted(x for flat in word_flats(t, doc) for x in spans_from_flat(flat))
+                         for t in word_terms}
+                flat = _flatten(find_spans(query, match, texts[doc.id], spans, patterns))
+                if flat:
+                    located.append((doc, flat))
+        turns = None
+        if groups is not None or speakers is not None:
+            located, turns = self._filter_by_speaker(located, groups, speakers)
+        return KwicResult([(d.id, d.name, flat) for d, flat in located], self._load_documents, width,
+                          texts=texts, turns=turns)
+
+    def _string_texts(self, terms: Sequence[str], doc_ids: Collection[int] | None, folding: bool) -> dict[int, str]:
+        """Texts that may hold a string term: found by instr() when letter case and folding cannot
+        matter (Chinese, digits), else every text of the selection."""
+        if all(t.lower() == t.upper() for t in terms) and not folding:
+            return self.store.texts_containing(terms, doc_ids)
+        return self.store.document_texts(doc_ids)
+
+    def _load_documents(self, doc_ids: list[int]):
+        return self.store.document_texts(doc_ids), self.store.speech_turns(doc_ids)
+
+    def _filter_by_speaker(self, located, groups, speakers):
+        turns = self.store.speech_turns([d.id for d, _ in located])
+        people = {p.key: p for p in self.store.all_participants()}
+        wanted_groups = set(groups) if groups is not None else None
+        wanted_speakers = {s.casefold() for s in speakers} if speakers is not None else None
+
+        def keep(doc: DocRef, turn: SpeechTurn | None) -> bool:
+            person = people.get(turn.participant) if turn and turn.participant else None
+            if wanted_groups is not None:
+                group = (person.attributes.get("group") if person else None) or doc.group
+                if group not in wanted_groups:
+                    return False
+            if wanted_speakers is not None:
+                names = {turn.label, turn.pseudonym, turn.participant} if turn else set()
+                if not {n.casefold() for n in names if n} & wanted_speakers:
+                    return False
+            return True
+
+        kept = []
+        for doc, flat in located:
+            index = TurnIndex(turns.get(doc.id, []))
+            mine = [x for k in range(0, len(flat), 2) if keep(doc, index.at(flat[k])) for x in flat[k:k + 2]]
+            if mine:
+                kept.append((doc, mine))
+        return kept, turns
+
+
+def _flatten(spans) -> list[int]:
+    return [x for span in spans for x in span]

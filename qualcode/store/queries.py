@@ -1,0 +1,116 @@
+"""Reads for the project-wide queries: one statement per kind of row, whatever the number of documents.
+
+A set of document ids travels as one JSON array parameter (`json_each`), so no statement
+grows with the selection and none is issued per document.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Collection, Iterable, Iterator
+
+from ..model import DocRef, Participant, SpanRow, SpeechTurn
+
+
+def _ids(doc_ids: Collection[int] | None) -> str | None:
+    return None if doc_ids is None else json.dumps(sorted(doc_ids))
+
+
+def _in(column: str, values: Collection | None, name: str = "docs") -> str:
+    """A condition on `column` for the JSON parameter :name; none when values is None (an `x IS
+    NULL OR …` would keep SQLite from using the index)."""
+    return "1" if values is None else f"{column} IN (SELECT value FROM json_each(:{name}))"
+
+
+class QueryRows:
+    def _tuples(self, sql: str, params: dict) -> sqlite3.Cursor:
+        """Rows as plain tuples: cheaper than sqlite3.Row when there are hundreds of thousands."""
+        cursor = self.conn.cursor()
+        cursor.row_factory = None
+        return cursor.execute(sql, params)
+
+    def document_refs(self, doc_ids: Collection[int] | None = None) -> list[DocRef]:
+        """Documents in project order (no text)."""
+        return list(map(DocRef._make, self._tuples(
+            "SELECT id, name, lang, group_name, position FROM documents WHERE "
+            + _in("id", doc_ids) + " ORDER BY position", {"docs": _ids(doc_ids)})))
+
+    def document_texts(self, doc_ids: Collection[int] | None = None) -> dict[int, str]:
+        """Texts by document id (of every document when doc_ids is None)."""
+        return dict(self._tuples("SELECT id, text FROM documents WHERE " + _in("id", doc_ids), {"docs": _ids(doc_ids)}))
+
+    def texts_containing(self, needles: Iterable[str], doc_ids: Collection[int] | None = None) -> dict[int, str]:
+        """The texts (by document id) that hold at least one of `needles` exactly (instr():
+        no letter case folding; short Chinese strings too, which FTS5 trigrams cannot find)."""
+        needles = list(dict.fromkeys(needles))
+        if not needles:
+            return {}
+        found = " OR ".join(f"instr(text, :n{i}) > 0" for i in range(len(needles)))
+        params = {"docs": _ids(doc_ids), **{f"n{i}": n for i, n in enumerate(needles)}}
+        return dict(self._tuples(
+            "SELECT id, text FROM documents WHERE " + _in("id", doc_ids) + f" AND ({found})", params))
+
+    def lemma_postings(self, keys: Iterable[str], doc_ids: Collection[int] | None = None
+                       ) -> dict[str, dict[int, list[int]]]:
+        """key -> document id -> its spans, flat [start, end, start, end, …], from the word index."""
+        postings: dict[str, dict[int, list[int]]] = {}
+        rows = self._tuples(
+            "SELECT lemma, doc_id, spans FROM lemmas WHERE lemma IN (SELECT value FROM json_each(:keys)) AND "
+            + _in("doc_id", doc_ids),
+            {"keys": json.dumps(sorted(set(keys)), ensure_ascii=False), "docs": _ids(doc_ids)})
+        for lemma, doc_id, spans in rows:
+            postings.setdefault(lemma, {})[doc_id] = json.loads(spans)
+        return postings
+
+    def lemma_rows(self, doc_ids: Collection[int] | None = None) -> Iterator[tuple[str, int, str]]:
+        """(lemma, document id, spans as the stored JSON text) of the whole word index, or of
+        some documents: a stream, for counting without holding it all."""
+        return self._tuples(
+            "SELECT lemma, doc_id, spans FROM lemmas WHERE " + _in("doc_id", doc_ids),
+            {"docs": _ids(doc_ids)})
+
+    def speech_turns(self, doc_ids: Collection[int] | None = None) -> dict[int, list[SpeechTurn]]:
+        """Turns by document, in order, with the speaker's label and participant key."""
+        turns: dict[int, list[SpeechTurn]] = {}
+        rows = self._tuples(
+            "SELECT t.doc_id, t.idx, t.start, t.end, sp.label, p.key, t.time_start, p.pseudonym FROM turns t"
+            " LEFT JOIN speakers sp ON sp.id = t.speaker_id LEFT JOIN participants p ON p.id = sp.participant_id"
+            " WHERE " + _in("t.doc_id", doc_ids) + " ORDER BY t.doc_id, t.idx",
+            {"docs": _ids(doc_ids)})
+        for row in rows:
+            turns.setdefault(row[0], []).append(SpeechTurn._make(row))
+        return turns
+
+    def sentence_spans(self, doc_ids: Collection[int] | None = None) -> dict[int, list[tuple[int, int]]]:
+        """Sentences by document, in order, as (start, end)."""
+        sentences: dict[int, list[tuple[int, int]]] = {}
+        rows = self._tuples(
+            "SELECT doc_id, start, end FROM sentences WHERE " + _in("doc_id", doc_ids)
+            + " ORDER BY doc_id, idx", {"docs": _ids(doc_ids)})
+        for doc_id, start, end in rows:
+            sentences.setdefault(doc_id, []).append((start, end))
+        return sentences
+
+    def all_participants(self) -> list[Participant]:
+        """Every participant with the speakers linked to it, in two statements."""
+        people = {r["id"]: Participant(r["id"], r["uid"], r["key"], r["pseudonym"], json.loads(r["attributes"]))
+                  for r in self._q("SELECT * FROM participants ORDER BY key")}
+        for pid, name, label in self._tuples(
+                "SELECT sp.participant_id, d.name, sp.label FROM speakers sp JOIN documents d ON d.id = sp.doc_id"
+                " WHERE sp.participant_id IS NOT NULL ORDER BY d.position, sp.id", {}):
+            people[pid].speakers.append((name, label))
+        return list(people.values())
+
+    def span_rows(self, coders: Collection[str] | None = None, code_ids: Collection[int] | None = None,
+                  doc_ids: Collection[int] | None = None) -> list[SpanRow]:
+        """Coded segments as numbers (no text), sorted by document id and offsets."""
+        rows = self._tuples(
+            "SELECT g.id, g.doc_id, g.code_id, k.name, g.start, g.end FROM segments g"
+            " JOIN coders k ON k.id = g.coder_id WHERE " + _in("g.doc_id", doc_ids)
+            + " AND " + _in("k.name", coders, "coders") + " AND " + _in("g.code_id", code_ids, "codes"),
+            {"docs": _ids(doc_ids), "coders": None if coders is None else json.dumps(list(coders), ensure_ascii=False),
+             "codes": _ids(code_ids)})
+        spans = list(map(SpanRow._make, rows))
+        spans.sort(key=lambda s: (s.doc_id, s.start, s.end, s.id))
+        return spans
