@@ -169,11 +169,11 @@ class SpeechTurn(NamedTuple):
 
 
 class SpanRow(NamedTuple):
-    """A coded segment as the counts need it (a tuple: a big project has hundreds of thousands)."""
+    """A coded segment as the counts need it: numbers only (a big project has hundreds of thousands)."""
 
     id: int
     doc_id: int
     code_id: int
-    coder: str
+    coder_id: int
     start: int
     end: int

@@ -1,28 +1,41 @@
 """Who said it: the turns a span covers, and the participants whose speech that is.
 
-The rule (docs/methods.md, "Participants"): a span counts for every participant whose speech
-it covers — at least one character of a turn's speech, the label never — and never for a
-moderator. Kept in one small place so the counting rule of issue 11 can replace it whole.
+The rule (docs/methods.md, "Participants"): a segment counts for every participant whose speech
+it covers — at least one character of a turn's speech; the speaker's label is no speech — and
+never for a moderator. A segment that covers no participant's speech (a label, the moderator's
+question, a heading) is no evidence about participants and is not counted; in a document with
+no turns at all, every segment counts, for the document. `covered_participants` is that rule
+for many segments at once, in one small place, so that the counting rule of issue 11 can
+replace it whole.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from itertools import chain
 
-from ..model import SpeechTurn
+import numpy as np
+
+from ..model import Participant, SpanRow, SpeechTurn
 
 MODERATOR = re.compile(r"^(moderator|mod|m|facilitator|intervjuare|interviewer|主持人|主持|访谈者|采访者)\s*\d*$",
                        re.IGNORECASE)
+WHOLE_DOCUMENT = -2  # "participant" of a segment in a document without turns
 
 
 def is_moderator(label: str | None) -> bool:
     return bool(label and MODERATOR.match(label))
 
 
+def moderator_keys(people: Iterable[Participant]) -> frozenset[str]:
+    """Participants who speak as a moderator somewhere (by the label they speak under)."""
+    return frozenset(p.key for p in people if any(is_moderator(label) for _, label in p.speakers))
+
+
 class TurnIndex:
-    """The turns of one document, for finding the turn at an offset and those a span covers."""
+    """The turns of one document, for finding the turn at an offset."""
 
     def __init__(self, turns: Sequence[SpeechTurn]) -> None:
         self.turns = sorted(turns, key=lambda t: t.start)
@@ -35,22 +48,75 @@ class TurnIndex:
             return self.turns[i]
         return None
 
-    def covered(self, start: int, end: int) -> list[SpeechTurn]:
-        """Turns whose speech shares at least one character with [start, end)."""
-        i = max(bisect_right(self.starts, start) - 1, 0)
-        found = []
-        while i < len(self.turns) and self.turns[i].start < end:
-            if self.turns[i].end > start:
-                found.append(self.turns[i])
-            i += 1
-        return found
 
-    def participants(self, start: int, end: int, moderators: set[str] | frozenset[str] = frozenset()) -> list[str]:
-        """Participants (keys, in speaking order, once each) whose speech [start, end) covers;
-        moderators — by label, or a participant key in `moderators` — never."""
-        keys: list[str] = []
-        for turn in self.covered(start, end):
-            key = turn.participant
-            if key and key not in keys and key not in moderators and not is_moderator(turn.label):
-                keys.append(key)
-        return keys
+def span_array(spans: Sequence[SpanRow]) -> np.ndarray:
+    """Segments as an (n, 6) integer array, columns as SpanRow's (the store's `span_array` form)."""
+    flat = np.fromiter(chain.from_iterable(spans), dtype=np.int64, count=6 * len(spans))
+    return flat.reshape(len(spans), 6)
+
+
+def distinct_rows(columns: Sequence[np.ndarray]) -> np.ndarray:
+    """A number for each row of the given columns, equal for equal rows (0, 1, … in sorted order)."""
+    if not len(columns[0]):
+        return np.zeros(0, dtype=np.int64)
+    order = np.lexsort(columns[::-1])
+    differs = np.zeros(len(order), dtype=bool)
+    differs[0] = True
+    for column in columns:
+        ordered = column[order]
+        differs[1:] |= ordered[1:] != ordered[:-1]
+    ids = np.empty(len(order), dtype=np.int64)
+    ids[order] = np.cumsum(differs) - 1
+    return ids
+
+
+def explode(counts: np.ndarray) -> np.ndarray:
+    """0, 1, …, n-1 for each n in counts, one after the other: the offsets of repeated ranges."""
+    return np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+
+
+def speaker_owners(speakers: Iterable[tuple[int, str, str | None]], participant_index: Mapping[str, int]
+                   ) -> dict[int, int]:
+    """Speaker id -> the number (in participant_index) of the participant whose speech its turns
+    are, or -1: a moderator's (by the label, or a participant who is a moderator anywhere) or
+    nobody's (a speaker linked to no participant). `speakers`: (speaker id, label, participant key)."""
+    speakers = list(speakers)
+    moderators = {key for _, label, key in speakers if key and is_moderator(label)}
+    return {sid: participant_index[key] if key and key not in moderators and not is_moderator(label) else -1
+            for sid, label, key in speakers}
+
+
+def covered_participants(spans: np.ndarray, turns: np.ndarray, owners: Mapping[int, int]
+                         ) -> tuple[np.ndarray, np.ndarray]:
+    """For segments (span_array rows), every (segment row, participant) whose speech the segment
+    covers, each pair once, in no particular order. `turns`: (document id, start, end, speaker id) rows sorted by
+    document and start; `owners`: speaker id -> participant number or -1 (speaker_owners). The
+    participant of a segment in a document without turns is WHOLE_DOCUMENT. Segments in neither
+    (labels, moderators, headings) are missing from the result."""
+    empty = np.zeros(0, dtype=np.int64)
+    if not len(spans):
+        return empty, empty
+    # every offset of every document on one line: document id × stride + offset
+    stride = int(max(spans[:, 5].max(), turns[:, 2].max() if len(turns) else 0)) + 1
+    turn_starts = turns[:, 0] * stride + turns[:, 1]
+    turn_ends = turns[:, 0] * stride + turns[:, 2]
+    owner_of = np.array([owners.get(int(sid), -1) for sid in turns[:, 3].tolist()] if len(turns) else [],
+                        dtype=np.int64)
+    first = np.searchsorted(turn_ends, spans[:, 1] * stride + spans[:, 4], side="right")  # first turn ending after
+    last = np.searchsorted(turn_starts, spans[:, 1] * stride + spans[:, 5], side="left") - 1  # last starting before
+    count = np.maximum(last - first + 1, 0)
+    pair_rows = np.repeat(np.arange(len(spans)), count)
+    pair_owner = owner_of[np.repeat(first, count) + explode(count)] if len(owner_of) else empty
+    # a segment over two turns of one participant is one pair: only such segments need sorting out
+    spoken = pair_owner >= 0
+    single = np.repeat(count == 1, count)
+    rows, who = pair_rows[spoken & single], pair_owner[spoken & single]
+    if (spoken & ~single).any():
+        several, owner = pair_rows[spoken & ~single], pair_owner[spoken & ~single]
+        base = int(owner.max()) + 1
+        pairs = np.unique(several * base + owner)
+        rows, who = np.concatenate([rows, pairs // base]), np.concatenate([who, pairs % base])
+    no_turns = np.flatnonzero(~np.isin(spans[:, 1], turns[:, 0]))
+    rows = np.concatenate([rows, no_turns])
+    who = np.concatenate([who, np.full(len(no_turns), WHOLE_DOCUMENT, dtype=np.int64)])
+    return rows, who

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 
+import numpy as np
+
 from ..analysis.attribution import TurnIndex
 from ..analysis.kwic import (KwicResult, Query, find_spans, has_han, outermost, parse_query, spans_from_flat,
                              string_pattern, term_keys, term_kind)
+from ..analysis.matrix import Matrix, MatrixInput, crosstab
+from ..analysis.selection import choose_coding
 from ..errors import QualcodeError
 from ..model import DocRef, SpeechTurn
 
@@ -101,6 +105,37 @@ class QueryService:
             located, turns = self._filter_by_speaker(located, groups, speakers)
         return KwicResult([(d.id, d.name, flat) for d, flat in located], self._load_documents, width,
                           texts=texts, turns=turns)
+
+    # --- coding: matrices, co-occurrence ------------------------------------------------------
+
+    def coding(self, coders: Collection[str] | None = None, docs: Collection[int] | None = None) -> np.ndarray:
+        """The segments a count reads: of `coders` (pooled), or by default the consensus where the
+        co-authors made one (per document) and everyone's elsewhere."""
+        ids = self.store.coder_ids()
+        if coders is not None:
+            unknown = [c for c in coders if c not in ids]
+            if unknown:
+                raise QualcodeError(f"no coder '{unknown[0]}' (coders: {', '.join(ids) or 'none yet'})", unknown[0])
+            return self.store.span_array(coder_ids=[ids[c] for c in coders], doc_ids=docs)
+        return choose_coding(self.store.span_array(doc_ids=docs), ids.get(self.consensus))
+
+    def matrix_input(self, coders: Collection[str] | None = None, docs: Collection[int] | None = None) -> MatrixInput:
+        return MatrixInput(self.coding(coders, docs), self.store.document_refs(docs), self.store.turn_rows(docs),
+                           self.store.speaker_rows(), self.store.all_participants())
+
+    def matrix_rows(self, rows: str = "codes") -> list[tuple[str, list[int]]]:
+        """(label, code ids) of the codes, or of the themes with their codes, in codebook order."""
+        lang = self.store.setting("display_language")
+        if rows == "codes":
+            return [(c.label(lang), [c.id]) for c in self.store.codes() if c.codable]
+        if rows == "themes":
+            return [(t.label(lang), list(t.code_ids)) for t in self.store.themes()]
+        raise QualcodeError(f"unknown rows '{rows}' (use codes or themes)", rows)
+
+    def matrix(self, rows: str = "codes", cols: str = "group", *, cells: str = "segments",
+               coders: Collection[str] | None = None, docs: Collection[int] | None = None) -> Matrix:
+        """A crosstab (analysis.matrix); `Matrix.segments(row, col)` drills down."""
+        return crosstab(self.matrix_input(coders, docs), self.matrix_rows(rows), cols, cells)
 
     def _string_texts(self, terms: Sequence[str], doc_ids: Collection[int] | None, folding: bool) -> dict[int, str]:
         """Texts that may hold a string term: found by instr() when letter case and folding cannot

@@ -9,8 +9,11 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Collection, Iterable, Iterator
+from itertools import chain
 
-from ..model import DocRef, Participant, SpanRow, SpeechTurn
+import numpy as np
+
+from ..model import DocRef, Participant, SpeechTurn
 
 
 def _ids(doc_ids: Collection[int] | None) -> str | None:
@@ -82,6 +85,17 @@ class QueryRows:
             turns.setdefault(row[0], []).append(SpeechTurn._make(row))
         return turns
 
+    def turn_rows(self, doc_ids: Collection[int] | None = None) -> list[tuple[int, int, int, int]]:
+        """(document id, start, end, speaker id) of every turn, sorted by document and start:
+        the lean form counts over a whole project read."""
+        return self._tuples("SELECT doc_id, start, end, COALESCE(speaker_id, -1) FROM turns WHERE " + _in("doc_id", doc_ids)
+                            + " ORDER BY doc_id, idx", {"docs": _ids(doc_ids)}).fetchall()
+
+    def speaker_rows(self) -> list[tuple[int, str, str | None]]:
+        """(speaker id, label, participant key) of every speaker."""
+        return self._tuples("SELECT sp.id, sp.label, p.key FROM speakers sp"
+                            " LEFT JOIN participants p ON p.id = sp.participant_id", {}).fetchall()
+
     def sentence_spans(self, doc_ids: Collection[int] | None = None) -> dict[int, list[tuple[int, int]]]:
         """Sentences by document, in order, as (start, end)."""
         sentences: dict[int, list[tuple[int, int]]] = {}
@@ -102,15 +116,15 @@ class QueryRows:
             people[pid].speakers.append((name, label))
         return list(people.values())
 
-    def span_rows(self, coders: Collection[str] | None = None, code_ids: Collection[int] | None = None,
-                  doc_ids: Collection[int] | None = None) -> list[SpanRow]:
-        """Coded segments as numbers (no text), sorted by document id and offsets."""
-        rows = self._tuples(
-            "SELECT g.id, g.doc_id, g.code_id, k.name, g.start, g.end FROM segments g"
-            " JOIN coders k ON k.id = g.coder_id WHERE " + _in("g.doc_id", doc_ids)
-            + " AND " + _in("k.name", coders, "coders") + " AND " + _in("g.code_id", code_ids, "codes"),
-            {"docs": _ids(doc_ids), "coders": None if coders is None else json.dumps(list(coders), ensure_ascii=False),
-             "codes": _ids(code_ids)})
-        spans = list(map(SpanRow._make, rows))
-        spans.sort(key=lambda s: (s.doc_id, s.start, s.end, s.id))
-        return spans
+    def span_array(self, coder_ids: Collection[int] | None = None, code_ids: Collection[int] | None = None,
+                   doc_ids: Collection[int] | None = None) -> np.ndarray:
+        """Coded segments as an (n, 6) integer array, columns as SpanRow's (id, doc_id, code_id,
+        coder_id, start, end), in no particular order: one pass over the table, no row objects."""
+        cursor = self._tuples(
+            "SELECT id, doc_id, code_id, coder_id, start, end FROM segments WHERE " + _in("doc_id", doc_ids)
+            + " AND " + _in("coder_id", coder_ids, "coders") + " AND " + _in("code_id", code_ids, "codes"),
+            {"docs": _ids(doc_ids), "coders": _ids(coder_ids), "codes": _ids(code_ids)})
+        return np.fromiter(chain.from_iterable(cursor), dtype=np.int64).reshape(-1, 6)
+
+    def coder_ids(self) -> dict[str, int]:
+        return dict(self._tuples("SELECT name, id FROM coders", {}))

@@ -1,0 +1,173 @@
+"""Crosstabs: codes (or themes) × documents, participants, groups or any participant attribute.
+
+What is counted (docs/methods.md, "Matrices"):
+- Only evidence counts: a segment counts where it covers a participant's speech (see
+  `attribution`): for that participant, their group (the participant's `group` attribute, else
+  the document's group) and attribute values, and for its document. A segment in a document
+  without turns counts for its document and the document's group.
+- A cell holds distinct items: segments (distinct spans: the same code on the same span by three
+  coders is one segment; in a theme row, one span with two of the theme's codes is one),
+  participants, or documents.
+- A total is the number of distinct items of its row (column), not the sum of its cells: a
+  segment that covers two participants of two groups is in two cells of its row and once in its
+  total; a participant who voiced three codes is once in the column total.
+Pure: numpy over the rows the store returns; `Matrix.segments(row, col)` drills down.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..errors import QualcodeError
+from ..model import DocRef, Participant, SpanRow
+from .attribution import covered_participants, distinct_rows, explode, speaker_owners
+
+CELL_KINDS = ("segments", "participants", "documents")
+COLUMN_KINDS = ("document", "participant", "group")  # or the name of any participant attribute
+
+
+@dataclass
+class MatrixInput:
+    """What a crosstab reads: the coding to count (coders already chosen), documents in project
+    order, turns as (document id, start, end, speaker id) sorted, speakers as (id, label,
+    participant key), and participants with their attributes."""
+
+    spans: np.ndarray  # (n, 6): id, doc_id, code_id, coder_id, start, end (Store.span_array)
+    docs: Sequence[DocRef]
+    turns: Sequence[tuple[int, int, int, int]]
+    speakers: Sequence[tuple[int, str, str | None]]
+    people: Sequence[Participant]
+
+
+@dataclass
+class Matrix:
+    rows: list[str]
+    cols: list[str | None]
+    cells: list[list[int]]
+    row_totals: list[int]
+    col_totals: list[int]
+    total: int
+    cell_kind: str = "segments"
+    _spans: np.ndarray = field(default_factory=lambda: np.zeros((0, 6), dtype=np.int64), repr=False)
+    _pairs: np.ndarray = field(default_factory=lambda: np.zeros((0, 3), dtype=np.int64), repr=False)
+
+    def as_json(self) -> dict:
+        """The shape of `qualcode matrix --json` (../shared/CLI.md), with the grand total added."""
+        return {"rows": self.rows, "cols": self.cols, "cells": self.cells, "row_totals": self.row_totals,
+                "col_totals": self.col_totals, "total": self.total, "cell_kind": self.cell_kind}
+
+    def segments(self, row: int | None = None, col: int | None = None) -> list[SpanRow]:
+        """The segments behind a cell (or a row's or column's total, with the other None): every
+        coder's segment that makes one of its items, in document order."""
+        pairs = self._pairs
+        keep = np.ones(len(pairs), dtype=bool)
+        if row is not None:
+            keep &= pairs[:, 1] == row
+        if col is not None:
+            keep &= pairs[:, 2] == col
+        chosen = [SpanRow(*row) for row in self._spans[np.unique(pairs[keep, 0])].tolist()]
+        return sorted(chosen, key=lambda s: (s.doc_id, s.start, s.end, s.id))
+
+
+def crosstab(inp: MatrixInput, rows: Sequence[tuple[str, Collection[int]]], cols: str,
+             cells: str = "segments") -> Matrix:
+    """`rows`: (label, code ids) — a code, or a theme with its codes. `cols`: 'document',
+    'participant', 'group' or a participant attribute's name."""
+    if cells not in CELL_KINDS:
+        raise QualcodeError(f"unknown cell kind '{cells}' (use {', '.join(CELL_KINDS)})", cells)
+    people = sorted(inp.people, key=lambda p: p.key)
+    number = {p.key: i for i, p in enumerate(people)}
+    owners = speaker_owners(inp.speakers, number)
+    chosen = np.array([d.id for d in inp.docs], dtype=np.int64)
+    spans = inp.spans
+    turns = np.array(inp.turns, dtype=np.int64).reshape(-1, 4)
+    inside = np.flatnonzero(np.isin(spans[:, 1], chosen))  # segments of the chosen documents
+    seg_rows, who = covered_participants(spans[inside], turns[np.isin(turns[:, 0], chosen)], owners)
+    seg_rows = inside[seg_rows]
+    col_labels, col_of = _columns(inp, people, set(owners.values()), cols, spans[seg_rows, 1], who)
+    valid = col_of >= 0
+    seg_rows, who, col_of = seg_rows[valid], who[valid], col_of[valid]
+    # one pair per (segment, row of its code): a code may belong to several themes
+    seg_rows, who, col_of, row_idx = _by_row(rows, spans[seg_rows, 2], seg_rows, who, col_of)
+    if cells == "segments":  # distinct spans
+        item = distinct_rows([spans[seg_rows, 1], spans[seg_rows, 4], spans[seg_rows, 5]])
+    elif cells == "participants":
+        item = who
+    else:
+        item = spans[seg_rows, 1]
+    if cells == "participants":  # a document without turns has no participants to count
+        keep = who >= 0
+        seg_rows, row_idx, col_of, item = seg_rows[keep], row_idx[keep], col_of[keep], item[keep]
+    n_rows, n_cols = len(rows), len(col_labels)
+    table = _distinct_counts(row_idx * n_cols + col_of, item, n_rows * n_cols).reshape(n_rows, n_cols)
+    return Matrix(
+        rows=[label for label, _ in rows], cols=col_labels, cells=table.tolist(),
+        row_totals=_distinct_counts(row_idx, item, n_rows).tolist(),
+        col_totals=_distinct_counts(col_of, item, n_cols).tolist(),
+        total=int(np.count_nonzero(np.bincount(item))) if len(item) else 0, cell_kind=cells,
+        _spans=inp.spans, _pairs=np.stack([seg_rows, row_idx, col_of], axis=1),
+    )
+
+
+def _by_row(rows, codes: np.ndarray, *columns: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Each (segment, …) pair repeated for every row its code is in, with the row's index last."""
+    members: dict[int, list[int]] = {}
+    for r, (_, code_ids) in enumerate(rows):
+        for code in code_ids:
+            members.setdefault(int(code), []).append(r)
+    known = np.array(sorted(members), dtype=np.int64)
+    sizes = np.array([len(members[c]) for c in known.tolist()], dtype=np.int64)
+    flat = np.array([r for c in known.tolist() for r in members[c]], dtype=np.int64)
+    firsts = np.cumsum(sizes) - sizes
+    at = np.minimum(np.searchsorted(known, codes), max(len(known) - 1, 0))
+    found = (known[at] == codes) if len(known) else np.zeros(len(codes), dtype=bool)
+    counts = np.where(found, sizes[at] if len(sizes) else 0, 0)
+    row_idx = flat[np.repeat(firsts[at] if len(firsts) else at, counts) + explode(counts)]
+    return (*(np.repeat(c, counts) for c in columns), row_idx)
+
+
+def _distinct_counts(groups: np.ndarray, items: np.ndarray, size: int) -> np.ndarray:
+    """For each group 0..size-1, how many distinct items it has."""
+    if not len(groups):
+        return np.zeros(size, dtype=np.int64)
+    base = int(items.max()) + 1
+    return np.bincount(np.unique(groups * base + items) // base, minlength=size)
+
+
+def _columns(inp: MatrixInput, people: list[Participant], speaking: set[int], cols: str, doc_of: np.ndarray,
+             who: np.ndarray) -> tuple[list, np.ndarray]:
+    """Column labels, and the column of each (segment, participant) pair (-1: none)."""
+    doc_ids = np.array(sorted(d.id for d in inp.docs), dtype=np.int64)
+    doc_at = np.searchsorted(doc_ids, doc_of)  # each pair's document, as its place in doc_ids
+    person = np.maximum(who, 0)
+    if cols == "document":
+        place = {d.id: i for i, d in enumerate(inp.docs)}
+        by_id = np.array([place[d] for d in doc_ids.tolist()], dtype=np.int64)
+        return [d.name for d in inp.docs], by_id[doc_at] if len(by_id) else doc_at
+    if cols == "participant":
+        shown = [i for i in range(len(people)) if i in speaking]
+        column = np.full(len(people) + 1, -1, dtype=np.int64)
+        column[shown] = np.arange(len(shown))
+        return [people[i].pseudonym or people[i].key for i in shown], np.where(who >= 0, column[person], -1)
+    if cols != "group" and not any(cols in p.attributes for p in people):
+        names = sorted({k for p in people for k in p.attributes})
+        raise QualcodeError(f"no participant attribute '{cols}' (use {', '.join([*COLUMN_KINDS, *names])})", cols)
+    attribute = [p.attributes.get(cols) for p in people]
+    group_of = {d.id: d.group for d in inp.docs}
+    doc_value = [group_of[d] if cols == "group" else None for d in doc_ids.tolist()]
+    labels = sorted({v for i, v in enumerate(attribute) if i in speaking and v is not None}
+                    | {v for v in doc_value if v is not None})
+    index = {v: i for i, v in enumerate(labels)}
+    none = len(labels)  # the column of "no value", shown only when used
+    of_person = np.array([index.get(v, none) for v in attribute] + [none], dtype=np.int64)
+    of_doc = np.array([index.get(v, none) for v in doc_value] + [none], dtype=np.int64)
+    if cols == "group":  # the participant's group, else the document's
+        column = np.where((who >= 0) & (of_person[person] != none), of_person[person], of_doc[doc_at])
+    else:  # a document without turns has no participants with attributes
+        column = np.where(who >= 0, of_person[person], -1)
+    if (column == none).any():
+        labels.append(None)
+    return labels, column
