@@ -18,7 +18,8 @@ from itertools import chain
 
 import numpy as np
 
-from ..model import Participant, SpanRow, SpeechTurn
+from ..errors import QualcodeError
+from ..model import DocRef, Participant, SpanRow, SpeechTurn
 
 MODERATOR = re.compile(r"^(moderator|mod|m|facilitator|intervjuare|interviewer|主持人|主持|访谈者|采访者)\s*\d*$",
                        re.IGNORECASE)
@@ -120,3 +121,46 @@ def covered_participants(spans: np.ndarray, turns: np.ndarray, owners: Mapping[i
     rows = np.concatenate([rows, no_turns])
     who = np.concatenate([who, np.full(len(no_turns), WHOLE_DOCUMENT, dtype=np.int64)])
     return rows, who
+
+
+COLUMN_KINDS = ("document", "participant", "group")  # or the name of any participant attribute
+
+
+def column_of(docs: Sequence[DocRef], people: Sequence[Participant], speaking: set[int], cols: str, doc_of: np.ndarray,
+             who: np.ndarray) -> tuple[list, np.ndarray]:
+    """Columns of a table by `cols` ('document', 'participant', 'group' or a participant
+    attribute), and the column of each (document, participant) pair — participants numbered as
+    in `people`, WHOLE_DOCUMENT for documents without turns — or -1 where it has none. A group is
+    the participant's `group` attribute, else the document's. `speaking`: the numbers of the
+    participants who count (not moderators): only their columns are shown."""
+    doc_ids = np.array(sorted(d.id for d in docs), dtype=np.int64)
+    doc_at = np.searchsorted(doc_ids, doc_of)  # each pair's document, as its place in doc_ids
+    person = np.maximum(who, 0)
+    if cols == "document":
+        place = {d.id: i for i, d in enumerate(docs)}
+        by_id = np.array([place[d] for d in doc_ids.tolist()], dtype=np.int64)
+        return [d.name for d in docs], by_id[doc_at] if len(by_id) else doc_at
+    if cols == "participant":
+        shown = [i for i in range(len(people)) if i in speaking]
+        column = np.full(len(people) + 1, -1, dtype=np.int64)
+        column[shown] = np.arange(len(shown))
+        return [people[i].pseudonym or people[i].key for i in shown], np.where(who >= 0, column[person], -1)
+    if cols != "group" and not any(cols in p.attributes for p in people):
+        names = sorted({k for p in people for k in p.attributes})
+        raise QualcodeError(f"no participant attribute '{cols}' (use {', '.join([*COLUMN_KINDS, *names])})", cols)
+    attribute = [p.attributes.get(cols) for p in people]
+    group_of = {d.id: d.group for d in docs}
+    doc_value = [group_of[d] if cols == "group" else None for d in doc_ids.tolist()]
+    labels = sorted({v for i, v in enumerate(attribute) if i in speaking and v is not None}
+                    | {v for v in doc_value if v is not None})
+    index = {v: i for i, v in enumerate(labels)}
+    none = len(labels)  # the column of "no value", shown only when used
+    of_person = np.array([index.get(v, none) for v in attribute] + [none], dtype=np.int64)
+    of_doc = np.array([index.get(v, none) for v in doc_value] + [none], dtype=np.int64)
+    if cols == "group":  # the participant's group, else the document's
+        column = np.where((who >= 0) & (of_person[person] != none), of_person[person], of_doc[doc_at])
+    else:  # a document without turns has no participants with attributes
+        column = np.where(who >= 0, of_person[person], -1)
+    if (column == none).any():
+        labels.append(None)
+    return labels, column

@@ -23,10 +23,9 @@ import numpy as np
 
 from ..errors import QualcodeError
 from ..model import DocRef, Participant, SpanRow
-from .attribution import covered_participants, distinct_rows, explode, speaker_owners
+from .attribution import column_of, covered_participants, distinct_rows, explode, speaker_owners
 
 CELL_KINDS = ("segments", "participants", "documents")
-COLUMN_KINDS = ("document", "participant", "group")  # or the name of any participant attribute
 
 
 @dataclass
@@ -85,9 +84,11 @@ def crosstab(inp: MatrixInput, rows: Sequence[tuple[str, Collection[int]]], cols
     spans = inp.spans
     turns = np.array(inp.turns, dtype=np.int64).reshape(-1, 4)
     inside = np.flatnonzero(np.isin(spans[:, 1], chosen))  # segments of the chosen documents
-    seg_rows, who = covered_participants(spans[inside], turns[np.isin(turns[:, 0], chosen)], owners)
+    turns = turns[np.isin(turns[:, 0], chosen)]
+    seg_rows, who = covered_participants(spans[inside], turns, owners)
     seg_rows = inside[seg_rows]
-    col_labels, col_of = _columns(inp, people, set(owners.values()), cols, spans[seg_rows, 1], who)
+    speaking = {owners.get(s, -1) for s in turns[:, 3].tolist()}
+    col_labels, col_of = column_of(inp.docs, people, speaking, cols, spans[seg_rows, 1], who)
     valid = col_of >= 0
     seg_rows, who, col_of = seg_rows[valid], who[valid], col_of[valid]
     # one pair per (segment, row of its code): a code may belong to several themes
@@ -135,39 +136,3 @@ def _distinct_counts(groups: np.ndarray, items: np.ndarray, size: int) -> np.nda
         return np.zeros(size, dtype=np.int64)
     base = int(items.max()) + 1
     return np.bincount(np.unique(groups * base + items) // base, minlength=size)
-
-
-def _columns(inp: MatrixInput, people: list[Participant], speaking: set[int], cols: str, doc_of: np.ndarray,
-             who: np.ndarray) -> tuple[list, np.ndarray]:
-    """Column labels, and the column of each (segment, participant) pair (-1: none)."""
-    doc_ids = np.array(sorted(d.id for d in inp.docs), dtype=np.int64)
-    doc_at = np.searchsorted(doc_ids, doc_of)  # each pair's document, as its place in doc_ids
-    person = np.maximum(who, 0)
-    if cols == "document":
-        place = {d.id: i for i, d in enumerate(inp.docs)}
-        by_id = np.array([place[d] for d in doc_ids.tolist()], dtype=np.int64)
-        return [d.name for d in inp.docs], by_id[doc_at] if len(by_id) else doc_at
-    if cols == "participant":
-        shown = [i for i in range(len(people)) if i in speaking]
-        column = np.full(len(people) + 1, -1, dtype=np.int64)
-        column[shown] = np.arange(len(shown))
-        return [people[i].pseudonym or people[i].key for i in shown], np.where(who >= 0, column[person], -1)
-    if cols != "group" and not any(cols in p.attributes for p in people):
-        names = sorted({k for p in people for k in p.attributes})
-        raise QualcodeError(f"no participant attribute '{cols}' (use {', '.join([*COLUMN_KINDS, *names])})", cols)
-    attribute = [p.attributes.get(cols) for p in people]
-    group_of = {d.id: d.group for d in inp.docs}
-    doc_value = [group_of[d] if cols == "group" else None for d in doc_ids.tolist()]
-    labels = sorted({v for i, v in enumerate(attribute) if i in speaking and v is not None}
-                    | {v for v in doc_value if v is not None})
-    index = {v: i for i, v in enumerate(labels)}
-    none = len(labels)  # the column of "no value", shown only when used
-    of_person = np.array([index.get(v, none) for v in attribute] + [none], dtype=np.int64)
-    of_doc = np.array([index.get(v, none) for v in doc_value] + [none], dtype=np.int64)
-    if cols == "group":  # the participant's group, else the document's
-        column = np.where((who >= 0) & (of_person[person] != none), of_person[person], of_doc[doc_at])
-    else:  # a document without turns has no participants with attributes
-        column = np.where(who >= 0, of_person[person], -1)
-    if (column == none).any():
-        labels.append(None)
-    return labels, column

@@ -14,6 +14,8 @@ import numpy as np
 from ..analysis.attribution import TurnIndex
 from ..analysis.kwic import (KwicResult, Query, find_spans, has_han, outermost, parse_query, spans_from_flat,
                              string_pattern, term_keys, term_kind)
+from ..analysis.cooccurrence import Cooccurrence, cooccurrence
+from ..analysis.frequencies import Speech, WordTable, word_frequencies
 from ..analysis.matrix import Matrix, MatrixInput, crosstab
 from ..analysis.selection import choose_coding
 from ..errors import QualcodeError
@@ -136,6 +138,60 @@ class QueryService:
                coders: Collection[str] | None = None, docs: Collection[int] | None = None) -> Matrix:
         """A crosstab (analysis.matrix); `Matrix.segments(row, col)` drills down."""
         return crosstab(self.matrix_input(coders, docs), self.matrix_rows(rows), cols, cells)
+
+    def cooccurrence(self, unit: str = "overlap", *, coders: Collection[str] | None = None,
+                     docs: Collection[int] | None = None) -> Cooccurrence:
+        """Codes × codes (analysis.cooccurrence); codes as ids: `code_labels()` names them."""
+        spans = self.coding(coders, docs)
+        units = None
+        if unit == "sentence":
+            units = self.store.sentence_spans(docs)
+        elif unit == "turn":
+            units = {}
+            for doc_id, start, end, _ in self.store.turn_rows(docs):
+                units.setdefault(doc_id, []).append((start, end))
+        return cooccurrence(spans, unit, units, [c.id for c in self.store.codes()])
+
+    def code_labels(self) -> dict[int, str]:
+        lang = self.store.setting("display_language")
+        return {c.id: c.label(lang) for c in self.store.codes()}
+
+    # --- words --------------------------------------------------------------------------------
+
+    def speech(self, docs: Collection[int] | None = None, langs: Collection[str] | None = None) -> Speech:
+        refs = [d for d in self.store.document_refs(docs) if langs is None or d.lang in langs]
+        chosen = None if docs is None and langs is None else [d.id for d in refs]
+        return Speech(refs, self.store.turn_rows(chosen), self.store.speaker_rows(), self.store.all_participants())
+
+    def stop_test(self, langs: Collection[str]) -> Callable[[str], bool]:
+        """Whether a word is a stop word: on spaCy's Swedish, Chinese or English list or the
+        project's own (setting `stop_words`, a JSON list) — as written or by its lemma in one of
+        `langs` (the lookup lemmatizer stores "är" as "vara", "har" as "hare")."""
+        import json
+
+        from ..text.stopwords import all_stop_words
+
+        listed = set(all_stop_words()) | {w.lower() for w in json.loads(self.store.setting("stop_words") or "[]")}
+        latin = [lang for lang in langs if lang != "zh"]
+        lemmas = listed | {self.word_key(lang, w) for lang in latin for w in listed if not has_han(w)}
+
+        def is_stop(word: str) -> bool:
+            return word in lemmas or (not has_han(word) and any(self.word_key(lang, word) in lemmas for lang in latin))
+
+        return is_stop
+
+    def words(self, *, by: str | None = None, lemma: bool = True, langs: Collection[str] | None = None,
+              docs: Collection[int] | None = None, top: int | None = None, keyness: str | None = None,
+              stop: bool = True) -> WordTable:
+        """Word frequencies (analysis.frequencies) of participants' speech."""
+        from ..text.stopwords import like_num
+
+        speech = self.speech(docs, langs)
+        chosen = None if docs is None and langs is None else [d.id for d in speech.docs]
+        texts = None if lemma else self.store.document_texts(chosen)
+        is_stop = self.stop_test({d.lang for d in speech.docs}) if stop else (lambda w: False)
+        return word_frequencies(self.store.lemma_rows(chosen), speech, by=by, lemma=lemma, texts=texts,
+                                is_stop=is_stop, is_number=like_num, top=top, keyness=keyness)
 
     def _string_texts(self, terms: Sequence[str], doc_ids: Collection[int] | None, folding: bool) -> dict[int, str]:
         """Texts that may hold a string term: found by instr() when letter case and folding cannot
