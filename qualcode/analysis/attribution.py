@@ -140,13 +140,13 @@ def column_of(docs: Sequence[DocRef], people: Sequence[Participant], speaking: s
         place = {d.id: i for i, d in enumerate(docs)}
         by_id = np.array([place[d] for d in doc_ids.tolist()], dtype=np.int64)
         return [d.name for d in docs], by_id[doc_at] if len(by_id) else doc_at
-    if cols == "participant":
+    if cols in ("participant", "speaker"):  # `words --by speaker`, `matrix --cols participant`
         shown = [i for i in range(len(people)) if i in speaking]
         column = np.full(len(people) + 1, -1, dtype=np.int64)
         column[shown] = np.arange(len(shown))
         return [people[i].pseudonym or people[i].key for i in shown], np.where(who >= 0, column[person], -1)
     if cols != "group" and not any(cols in p.attributes for p in people):
-        names = sorted({k for p in people for k in p.attributes})
+        names = sorted({k for p in people for k in p.attributes} - set(COLUMN_KINDS))
         raise QualcodeError(f"no participant attribute '{cols}' (use {', '.join([*COLUMN_KINDS, *names])})", cols)
     attribute = [p.attributes.get(cols) for p in people]
     group_of = {d.id: d.group for d in docs}
