@@ -87,26 +87,26 @@ def speaker_owners(speakers: Iterable[tuple[int, str, str | None]], participant_
             for sid, label, key in speakers}
 
 
-def covered_participants(spans: np.ndarray, turns: np.ndarray, owners: Mapping[int, int]
-                         ) -> tuple[np.ndarray, np.ndarray]:
-    """For segments (span_array rows), every (segment row, participant) whose speech the segment
-    covers, each pair once, in no particular order. `turns`: (document id, start, end, speaker id) rows sorted by
-    document and start; `owners`: speaker id -> participant number or -1 (speaker_owners). The
-    participant of a segment in a document without turns is WHOLE_DOCUMENT. Segments in neither
-    (labels, moderators, headings) are missing from the result."""
+def covered_participants(doc: np.ndarray, start: np.ndarray, end: np.ndarray, turns: np.ndarray,
+                         owners: Mapping[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """For spans (document id, start, end: one array each), every (span index, participant) whose
+    speech the span covers, each pair once, in no particular order. `turns`: (document id, start,
+    end, speaker id) rows sorted by document and start; `owners`: speaker id -> participant
+    number or -1 (speaker_owners). The participant of a span in a document without turns is
+    WHOLE_DOCUMENT. Spans in neither (labels, moderators, headings) are missing from the result."""
     empty = np.zeros(0, dtype=np.int64)
-    if not len(spans):
+    if not len(doc):
         return empty, empty
     # every offset of every document on one line: document id × stride + offset
-    stride = int(max(spans[:, 5].max(), turns[:, 2].max() if len(turns) else 0)) + 1
+    stride = int(max(end.max(), turns[:, 2].max() if len(turns) else 0)) + 1
     turn_starts = turns[:, 0] * stride + turns[:, 1]
     turn_ends = turns[:, 0] * stride + turns[:, 2]
     owner_of = np.array([owners.get(int(sid), -1) for sid in turns[:, 3].tolist()] if len(turns) else [],
                         dtype=np.int64)
-    first = np.searchsorted(turn_ends, spans[:, 1] * stride + spans[:, 4], side="right")  # first turn ending after
-    last = np.searchsorted(turn_starts, spans[:, 1] * stride + spans[:, 5], side="left") - 1  # last starting before
+    first = np.searchsorted(turn_ends, doc * stride + start, side="right")  # the first turn ending after it starts
+    last = np.searchsorted(turn_starts, doc * stride + end, side="left") - 1  # the last starting before it ends
     count = np.maximum(last - first + 1, 0)
-    pair_rows = np.repeat(np.arange(len(spans)), count)
+    pair_rows = np.repeat(np.arange(len(doc)), count)
     pair_owner = owner_of[np.repeat(first, count) + explode(count)] if len(owner_of) else empty
     # a segment over two turns of one participant is one pair: only such segments need sorting out
     spoken = pair_owner >= 0
@@ -117,7 +117,7 @@ def covered_participants(spans: np.ndarray, turns: np.ndarray, owners: Mapping[i
         base = int(owner.max()) + 1
         pairs = np.unique(several * base + owner)
         rows, who = np.concatenate([rows, pairs // base]), np.concatenate([who, pairs % base])
-    no_turns = np.flatnonzero(~np.isin(spans[:, 1], turns[:, 0]))
+    no_turns = np.flatnonzero(~np.isin(doc, turns[:, 0]))
     rows = np.concatenate([rows, no_turns])
     who = np.concatenate([who, np.full(len(no_turns), WHOLE_DOCUMENT, dtype=np.int64)])
     return rows, who

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..errors import QualcodeError
 from ..model import DocRef, Participant
 from .attribution import column_of, covered_participants, speaker_owners
 
@@ -110,11 +111,9 @@ def word_frequencies(postings: Iterable[tuple[str, int, str]], speech: Speech, *
     # only speech that counts: tokens as segments of their own, attributed like any segment
     people = sorted(speech.people, key=lambda p: p.key)
     owners = speaker_owners(speech.speakers, {p.key: i for i, p in enumerate(people)})
-    tokens = np.stack([np.zeros_like(doc_of), doc_of, np.zeros_like(doc_of), np.zeros_like(doc_of), start_of, end_of],
-                      axis=1)
     turns = np.array(speech.turns, dtype=np.int64).reshape(-1, 4)
     turns = turns[np.isin(turns[:, 0], list(lang_of))]
-    rows, who = covered_participants(tokens, turns, owners)
+    rows, who = covered_participants(doc_of, start_of, end_of, turns, owners)
     word_of, doc_of = word_of[rows], doc_of[rows]
     # words only: no numbers, nothing without a letter
     vocabulary = list(words)
@@ -133,34 +132,33 @@ def word_frequencies(postings: Iterable[tuple[str, int, str]], speech: Speech, *
     if by is not None:
         cols, col_of = column_of(speech.docs, people, {owners.get(s, -1) for s in turns[:, 3].tolist()}, by, doc_of, who)
     counts = np.bincount(word_of, minlength=len(vocabulary))
-    per_col = np.zeros((len(vocabulary), len(cols)), dtype=np.int64)
-    col_tokens = [0] * len(cols)
-    if cols:
-        placed = col_of >= 0
-        np.add.at(per_col, (word_of[placed], col_of[placed]), 1)
-        col_tokens = np.bincount(col_of[placed], minlength=len(cols)).tolist()
-    chosen = [i for i, w in enumerate(vocabulary) if counts[i] and not is_stop(w)]
+    n_cols = len(cols)
+    placed = col_of >= 0 if cols else np.zeros(0, dtype=bool)
+    col_tokens = np.bincount(col_of[placed], minlength=n_cols).tolist() if cols else []
+    # (word, column) counts kept sparse: a thousand speakers × twenty thousand words is mostly zeros
+    pair_keys, pair_counts = np.unique(word_of[placed] * max(n_cols, 1) + col_of[placed], return_counts=True) \
+        if cols else (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
     target = None
     if keyness is not None:
         if keyness not in cols:
-            from ..errors import QualcodeError
-
             raise QualcodeError(f"no column '{keyness}' to compare (columns: {', '.join(map(str, cols))})", keyness)
         target = cols.index(keyness)
+        in_target = np.bincount(word_of[placed & (col_of == target)], minlength=len(vocabulary))
+    rows = []
+    for i, w in enumerate(vocabulary):
+        if counts[i] and not is_stop(w):
+            g2 = None
+            if target is not None:
+                c = col_tokens[target]
+                g2 = log_likelihood(int(in_target[i]), int(counts[i] - in_target[i]), c, total - c)
+            rows.append((i, int(counts[i]), g2))
+    rows.sort(key=(lambda r: (-r[1], vocabulary[r[0]])) if target is None else (lambda r: (-r[2], -r[1], vocabulary[r[0]])))
     result = []
-    for i in chosen:
-        count = int(counts[i])
-        g2 = p = None
-        if target is not None:
-            a = int(per_col[i, target])
-            c = col_tokens[target]
-            g2 = log_likelihood(a, count - a, c, total - c)
-            p = chi2_p(g2)
-        result.append(WordCount(vocabulary[i], count, count / total * 10_000 if total else 0.0,
-                                dict(zip(cols, per_col[i].tolist())), g2, p))
-    if target is None:
-        result.sort(key=lambda w: (-w.count, w.word))
-    else:
-        result.sort(key=lambda w: (-w.keyness, -w.count, w.word))
-    return WordTable(result[:top] if top else result, cols, total, col_tokens)
-
+    for i, count, g2 in rows[:top] if top else rows:
+        by_col = dict.fromkeys(cols, 0)
+        lo, hi = np.searchsorted(pair_keys, [i * n_cols, (i + 1) * n_cols])
+        for key, n in zip(pair_keys[lo:hi].tolist(), pair_counts[lo:hi].tolist()):
+            by_col[cols[key - i * n_cols]] = n
+        result.append(WordCount(vocabulary[i], count, count / total * 10_000 if total else 0.0, by_col, g2,
+                                None if g2 is None else chi2_p(g2)))
+    return WordTable(result, cols, total, col_tokens)

@@ -85,7 +85,7 @@ def crosstab(inp: MatrixInput, rows: Sequence[tuple[str, Collection[int]]], cols
     turns = np.array(inp.turns, dtype=np.int64).reshape(-1, 4)
     inside = np.flatnonzero(np.isin(spans[:, 1], chosen))  # segments of the chosen documents
     turns = turns[np.isin(turns[:, 0], chosen)]
-    seg_rows, who = covered_participants(spans[inside], turns, owners)
+    seg_rows, who = covered_participants(spans[inside, 1], spans[inside, 4], spans[inside, 5], turns, owners)
     seg_rows = inside[seg_rows]
     speaking = {owners.get(s, -1) for s in turns[:, 3].tolist()}
     col_labels, col_of = column_of(inp.docs, people, speaking, cols, spans[seg_rows, 1], who)

@@ -12,6 +12,7 @@ from collections.abc import Callable, Collection, Sequence
 import numpy as np
 
 from ..analysis.attribution import TurnIndex
+from ..analysis.autocode import AutocodePlan, plan_autocode
 from ..analysis.kwic import (KwicResult, Query, find_spans, has_han, outermost, parse_query, spans_from_flat,
                              string_pattern, term_keys, term_kind)
 from ..analysis.cooccurrence import Cooccurrence, cooccurrence
@@ -143,14 +144,18 @@ class QueryService:
                      docs: Collection[int] | None = None) -> Cooccurrence:
         """Codes × codes (analysis.cooccurrence); codes as ids: `code_labels()` names them."""
         spans = self.coding(coders, docs)
-        units = None
+        return cooccurrence(spans, unit, self.unit_spans(unit, docs), [c.id for c in self.store.codes()])
+
+    def unit_spans(self, unit: str, docs: Collection[int] | None = None) -> dict[int, list[tuple[int, int]]] | None:
+        """Each document's sentences or turns (their speech) as sorted (start, end); None for other units."""
         if unit == "sentence":
-            units = self.store.sentence_spans(docs)
-        elif unit == "turn":
-            units = {}
+            return self.store.sentence_spans(docs)
+        if unit == "turn":
+            units: dict[int, list[tuple[int, int]]] = {}
             for doc_id, start, end, _ in self.store.turn_rows(docs):
                 units.setdefault(doc_id, []).append((start, end))
-        return cooccurrence(spans, unit, units, [c.id for c in self.store.codes()])
+            return units
+        return None
 
     def code_labels(self) -> dict[int, str]:
         lang = self.store.setting("display_language")
@@ -192,6 +197,33 @@ class QueryService:
         is_stop = self.stop_test({d.lang for d in speech.docs}) if stop else (lambda w: False)
         return word_frequencies(self.store.lemma_rows(chosen), speech, by=by, lemma=lemma, texts=texts,
                                 is_stop=is_stop, is_number=like_num, top=top, keyness=keyness)
+
+    # --- autocoding ---------------------------------------------------------------------------
+
+    def speaker_turns(self, speaker: str, docs: Collection[int] | None = None) -> list[tuple[int, int, int]]:
+        """(document id, start, end) of the speech of every turn of a speaker (a label, pseudonym
+        or participant key; any letter case)."""
+        wanted = speaker.casefold()
+        found = [(t.doc_id, t.start, t.end) for turns in self.store.speech_turns(docs).values() for t in turns
+                 if wanted in {n.casefold() for n in (t.label, t.pseudonym, t.participant) if n}]
+        if not found:
+            raise QualcodeError("no turns of this speaker", speaker)
+        return found
+
+    def plan_autocode(self, code_id: int, coder: str, *, query: str | None = None, speaker: str | None = None,
+                      unit: str = "hit", match: str = "auto", docs: Collection[int] | None = None,
+                      fold: bool = False) -> AutocodePlan:
+        """What coding every hit of `query` (or every turn of `speaker`) with a code as `unit`
+        would add for `coder` (analysis.autocode). Nothing is written."""
+        if (query is None) == (speaker is None):
+            raise QualcodeError("autocode takes a query or a speaker (one of them)", query or speaker or "")
+        hits = self.kwic(query, match=match, docs=docs, fold=fold).spans() if query is not None \
+            else self.speaker_turns(speaker, docs)
+        units = self.unit_spans(unit, docs)
+        coder_id = self.store.coder_ids().get(coder)
+        existing = [] if coder_id is None else \
+            self.store.span_array(coder_ids=[coder_id], code_ids=[code_id], doc_ids=docs)[:, [1, 4, 5]].tolist()
+        return plan_autocode(hits, unit, units, existing)
 
     def _string_texts(self, terms: Sequence[str], doc_ids: Collection[int] | None, folding: bool) -> dict[int, str]:
         """Texts that may hold a string term: found by instr() when letter case and folding cannot
