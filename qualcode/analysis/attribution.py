@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from itertools import chain
 
 import numpy as np
@@ -24,6 +25,17 @@ from ..model import DocRef, Participant, SpanRow, SpeechTurn
 MODERATOR = re.compile(r"^(moderator|mod|m|facilitator|intervjuare|interviewer|主持人|主持|访谈者|采访者)\s*\d*$",
                        re.IGNORECASE)
 WHOLE_DOCUMENT = -2  # "participant" of a segment in a document without turns
+
+
+@dataclass
+class Speech:
+    """Who spoke where: documents in project order, turns (document id, start, end, speaker id)
+    sorted by document and start, speakers (id, label, participant key), participants."""
+
+    docs: Sequence[DocRef]
+    turns: Sequence[tuple[int, int, int, int]]
+    speakers: Sequence[tuple[int, str, str | None]]
+    people: Sequence[Participant]
 
 
 def is_moderator(label: str | None) -> bool:

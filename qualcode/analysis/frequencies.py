@@ -24,19 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import QualcodeError
-from ..model import DocRef, Participant
-from .attribution import column_of, covered_participants, speaker_owners
-
-
-@dataclass
-class Speech:
-    """Who spoke where: documents in project order, turns (document id, start, end, speaker id)
-    sorted by document and start, speakers (id, label, participant key), participants."""
-
-    docs: Sequence[DocRef]
-    turns: Sequence[tuple[int, int, int, int]]
-    speakers: Sequence[tuple[int, str, str | None]]
-    people: Sequence[Participant]
+from .attribution import Speech, column_of, covered_participants, speaker_owners
 
 
 @dataclass(frozen=True)

@@ -22,23 +22,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import QualcodeError
-from ..model import DocRef, Participant, SpanRow
-from .attribution import column_of, covered_participants, distinct_rows, explode, speaker_owners
+from ..model import SpanRow
+from .attribution import Speech, column_of, covered_participants, distinct_rows, explode, speaker_owners
 
 CELL_KINDS = ("segments", "participants", "documents")
-
-
-@dataclass
-class MatrixInput:
-    """What a crosstab reads: the coding to count (coders already chosen), documents in project
-    order, turns as (document id, start, end, speaker id) sorted, speakers as (id, label,
-    participant key), and participants with their attributes."""
-
-    spans: np.ndarray  # (n, 6): id, doc_id, code_id, coder_id, start, end (Store.span_array)
-    docs: Sequence[DocRef]
-    turns: Sequence[tuple[int, int, int, int]]
-    speakers: Sequence[tuple[int, str, str | None]]
-    people: Sequence[Participant]
 
 
 @dataclass
@@ -71,24 +58,25 @@ class Matrix:
         return sorted(chosen, key=lambda s: (s.doc_id, s.start, s.end, s.id))
 
 
-def crosstab(inp: MatrixInput, rows: Sequence[tuple[str, Collection[int]]], cols: str,
+def crosstab(spans: np.ndarray, speech: Speech, rows: Sequence[tuple[str, Collection[int]]], cols: str,
              cells: str = "segments") -> Matrix:
-    """`rows`: (label, code ids) — a code, or a theme with its codes. `cols`: 'document',
+    """`spans`: the coding to count, coders already chosen, as (id, doc_id, code_id, coder_id,
+    start, end) rows (Store.span_array); `speech`: who spoke where, for the documents counted;
+    `rows`: (label, code ids) — a code, or a theme with its codes; `cols`: 'document',
     'participant', 'group' or a participant attribute's name."""
     if cells not in CELL_KINDS:
         raise QualcodeError(f"unknown cell kind '{cells}' (use {', '.join(CELL_KINDS)})", cells)
-    people = sorted(inp.people, key=lambda p: p.key)
+    people = sorted(speech.people, key=lambda p: p.key)
     number = {p.key: i for i, p in enumerate(people)}
-    owners = speaker_owners(inp.speakers, number)
-    chosen = np.array([d.id for d in inp.docs], dtype=np.int64)
-    spans = inp.spans
-    turns = np.array(inp.turns, dtype=np.int64).reshape(-1, 4)
+    owners = speaker_owners(speech.speakers, number)
+    chosen = np.array([d.id for d in speech.docs], dtype=np.int64)
+    turns = np.array(speech.turns, dtype=np.int64).reshape(-1, 4)
     inside = np.flatnonzero(np.isin(spans[:, 1], chosen))  # segments of the chosen documents
     turns = turns[np.isin(turns[:, 0], chosen)]
     seg_rows, who = covered_participants(spans[inside, 1], spans[inside, 4], spans[inside, 5], turns, owners)
     seg_rows = inside[seg_rows]
     speaking = {owners.get(s, -1) for s in turns[:, 3].tolist()}
-    col_labels, col_of = column_of(inp.docs, people, speaking, cols, spans[seg_rows, 1], who)
+    col_labels, col_of = column_of(speech.docs, people, speaking, cols, spans[seg_rows, 1], who)
     valid = col_of >= 0
     seg_rows, who, col_of = seg_rows[valid], who[valid], col_of[valid]
     # one pair per (segment, row of its code): a code may belong to several themes
@@ -109,7 +97,7 @@ def crosstab(inp: MatrixInput, rows: Sequence[tuple[str, Collection[int]]], cols
         row_totals=_distinct_counts(row_idx, item, n_rows).tolist(),
         col_totals=_distinct_counts(col_of, item, n_cols).tolist(),
         total=int(np.count_nonzero(np.bincount(item))) if len(item) else 0, cell_kind=cells,
-        _spans=inp.spans, _pairs=np.stack([seg_rows, row_idx, col_of], axis=1),
+        _spans=spans, _pairs=np.stack([seg_rows, row_idx, col_of], axis=1),
     )
 
 

@@ -16,8 +16,9 @@ from ..analysis.autocode import AutocodePlan, plan_autocode
 from ..analysis.kwic import (KwicResult, Query, find_spans, has_han, outermost, parse_query, spans_from_flat,
                              string_pattern, term_keys, term_kind)
 from ..analysis.cooccurrence import Cooccurrence, cooccurrence
-from ..analysis.frequencies import Speech, WordTable, word_frequencies
-from ..analysis.matrix import Matrix, MatrixInput, crosstab
+from ..analysis.attribution import Speech
+from ..analysis.frequencies import WordTable, word_frequencies
+from ..analysis.matrix import Matrix, crosstab
 from ..analysis.selection import choose_coding
 from ..errors import QualcodeError
 from ..model import DocRef, SpeechTurn
@@ -122,10 +123,6 @@ class QueryService:
             return self.store.span_array(coder_ids=[ids[c] for c in coders], doc_ids=docs)
         return choose_coding(self.store.span_array(doc_ids=docs), ids.get(self.consensus))
 
-    def matrix_input(self, coders: Collection[str] | None = None, docs: Collection[int] | None = None) -> MatrixInput:
-        return MatrixInput(self.coding(coders, docs), self.store.document_refs(docs), self.store.turn_rows(docs),
-                           self.store.speaker_rows(), self.store.all_participants())
-
     def matrix_rows(self, rows: str = "codes") -> list[tuple[str, list[int]]]:
         """(label, code ids) of the codes, or of the themes with their codes, in codebook order."""
         lang = self.store.setting("display_language")
@@ -138,7 +135,7 @@ class QueryService:
     def matrix(self, rows: str = "codes", cols: str = "group", *, cells: str = "segments",
                coders: Collection[str] | None = None, docs: Collection[int] | None = None) -> Matrix:
         """A crosstab (analysis.matrix); `Matrix.segments(row, col)` drills down."""
-        return crosstab(self.matrix_input(coders, docs), self.matrix_rows(rows), cols, cells)
+        return crosstab(self.coding(coders, docs), self.speech(docs), self.matrix_rows(rows), cols, cells)
 
     def cooccurrence(self, unit: str = "overlap", *, coders: Collection[str] | None = None,
                      docs: Collection[int] | None = None) -> Cooccurrence:
