@@ -7,6 +7,7 @@ documents) and hands it to the pure functions of `qualcode.analysis`; faces call
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Collection, Sequence
 
 import numpy as np
@@ -104,6 +105,8 @@ class QueryService:
                 flat = _flatten(find_spans(query, match, texts[doc.id], spans, patterns))
                 if flat:
                     located.append((doc, flat))
+        if string_terms:
+            located = self._outside_labels(located, [patterns[t] for t in string_terms])
         turns = None
         if groups is not None or speakers is not None:
             located, turns = self._filter_by_speaker(located, groups, speakers)
@@ -221,6 +224,28 @@ class QueryService:
         existing = [] if coder_id is None else \
             self.store.span_array(coder_ids=[coder_id], code_ids=[code_id], doc_ids=docs)[:, [1, 4, 5]].tolist()
         return plan_autocode(hits, unit, units, existing)
+
+    def _outside_labels(self, located, patterns) -> list[tuple[DocRef, list[int]]]:
+        """Hits without those in speaker labels ("护士A：" holds 护士 but is no speech): only the
+        documents whose labels hold a search string are looked at."""
+        suspects = {doc_id for doc_id, label in self.store.speaker_labels() if any(p.search(label) for p in patterns)}
+        suspects &= {d.id for d, _ in located}
+        if not suspects:
+            return located
+        labels = self.store.label_spans(suspects)
+        kept = []
+        for doc, flat in located:
+            if doc.id in labels:
+                starts, ends = zip(*labels[doc.id])
+
+                def in_label(start: int, end: int) -> bool:
+                    i = bisect_left(starts, end) - 1  # the last label starting before the hit ends
+                    return i >= 0 and ends[i] > start
+
+                flat = [x for k in range(0, len(flat), 2) if not in_label(flat[k], flat[k + 1]) for x in flat[k:k + 2]]
+            if flat:
+                kept.append((doc, flat))
+        return kept
 
     def _string_texts(self, terms: Sequence[str], doc_ids: Collection[int] | None, folding: bool) -> dict[int, str]:
         """Texts that may hold a string term: found by instr() when letter case and folding cannot

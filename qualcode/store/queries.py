@@ -91,6 +91,19 @@ class QueryRows:
         return self._tuples("SELECT doc_id, start, end, COALESCE(speaker_id, -1) FROM turns WHERE " + _in("doc_id", doc_ids)
                             + " ORDER BY doc_id, idx", {"docs": _ids(doc_ids)}).fetchall()
 
+    def speaker_labels(self) -> list[tuple[int, str]]:
+        """(document id, label) of every speaker."""
+        return self._tuples("SELECT doc_id, label FROM speakers", {}).fetchall()
+
+    def label_spans(self, doc_ids: Collection[int]) -> dict[int, list[tuple[int, int]]]:
+        """Where the speaker labels are: (label start, speech start) of each turn, by document."""
+        labels: dict[int, list[tuple[int, int]]] = {}
+        for doc_id, start, end in self._tuples(
+                "SELECT doc_id, label_start, start FROM turns WHERE label_start < start AND " + _in("doc_id", doc_ids)
+                + " ORDER BY doc_id, idx", {"docs": _ids(doc_ids)}):
+            labels.setdefault(doc_id, []).append((start, end))
+        return labels
+
     def speaker_rows(self) -> list[tuple[int, str, str | None]]:
         """(speaker id, label, participant key) of every speaker."""
         return self._tuples("SELECT sp.id, sp.label, p.key FROM speakers sp"
