@@ -138,13 +138,19 @@ def covered_participants(doc: np.ndarray, start: np.ndarray, end: np.ndarray, tu
 COLUMN_KINDS = ("document", "participant", "group")  # or the name of any participant attribute
 
 
-def column_of(docs: Sequence[DocRef], people: Sequence[Participant], speaking: set[int], cols: str, doc_of: np.ndarray,
-             who: np.ndarray) -> tuple[list, np.ndarray]:
-    """Columns of a table by `cols` ('document', 'participant', 'group' or a participant
-    attribute), and the column of each (document, participant) pair — participants numbered as
-    in `people`, WHOLE_DOCUMENT for documents without turns — or -1 where it has none. A group is
-    the participant's `group` attribute, else the document's. `speaking`: the numbers of the
-    participants who count (not moderators): only their columns are shown."""
+def voices(turns: np.ndarray, owners: Mapping[int, int]) -> set[tuple[int, int]]:
+    """(document id, participant number) of everyone who counts and speaks, from turn rows."""
+    return {(d, owners.get(sid, -1)) for d, sid in turns[:, [0, 3]].tolist()} - {(d, -1) for d in turns[:, 0].tolist()}
+
+
+def column_of(docs: Sequence[DocRef], people: Sequence[Participant], speaking: set[tuple[int, int]], cols: str,
+              doc_of: np.ndarray, who: np.ndarray) -> tuple[list, np.ndarray]:
+    """Columns of a table by `cols` ('document', 'participant' (or 'speaker'), 'group' or a
+    participant attribute), and the column of each (document, participant) pair — participants
+    numbered as in `people`, WHOLE_DOCUMENT for documents without turns — or -1 where it has
+    none. A group is the participant's `group` attribute, else the document's. `speaking`: who
+    counts where, as (document id, participant number) (`voices`): the columns shown are theirs,
+    and the groups of documents without turns."""
     doc_ids = np.array(sorted(d.id for d in docs), dtype=np.int64)
     doc_at = np.searchsorted(doc_ids, doc_of)  # each pair's document, as its place in doc_ids
     person = np.maximum(who, 0)
@@ -153,7 +159,7 @@ def column_of(docs: Sequence[DocRef], people: Sequence[Participant], speaking: s
         by_id = np.array([place[d] for d in doc_ids.tolist()], dtype=np.int64)
         return [d.name for d in docs], by_id[doc_at] if len(by_id) else doc_at
     if cols in ("participant", "speaker"):  # `words --by speaker`, `matrix --cols participant`
-        shown = [i for i in range(len(people)) if i in speaking]
+        shown = sorted({p for _, p in speaking})
         column = np.full(len(people) + 1, -1, dtype=np.int64)
         column[shown] = np.arange(len(shown))
         return [people[i].pseudonym or people[i].key for i in shown], np.where(who >= 0, column[person], -1)
@@ -162,12 +168,16 @@ def column_of(docs: Sequence[DocRef], people: Sequence[Participant], speaking: s
         raise QualcodeError(f"no participant attribute '{cols}' (use {', '.join([*COLUMN_KINDS, *names])})", cols)
     attribute = [p.attributes.get(cols) for p in people]
     group_of = {d.id: d.group for d in docs}
-    doc_value = [group_of[d] if cols == "group" else None for d in doc_ids.tolist()]
-    labels = sorted({v for i, v in enumerate(attribute) if i in speaking and v is not None}
-                    | {v for v in doc_value if v is not None})
+    if cols == "group":
+        with_turns = {d for d, _ in speaking}
+        known = {attribute[p] or group_of[d] for d, p in speaking} | {g for d, g in group_of.items() if d not in with_turns}
+    else:
+        known = {attribute[p] for _, p in speaking}
+    labels = sorted(v for v in known if v is not None)
     index = {v: i for i, v in enumerate(labels)}
     none = len(labels)  # the column of "no value", shown only when used
     of_person = np.array([index.get(v, none) for v in attribute] + [none], dtype=np.int64)
+    doc_value = [group_of[d] if cols == "group" else None for d in doc_ids.tolist()]
     of_doc = np.array([index.get(v, none) for v in doc_value] + [none], dtype=np.int64)
     if cols == "group":  # the participant's group, else the document's
         column = np.where((who >= 0) & (of_person[person] != none), of_person[person], of_doc[doc_at])

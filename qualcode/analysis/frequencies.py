@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import QualcodeError
-from .attribution import Speech, column_of, covered_participants, speaker_owners
+from .attribution import Speech, column_of, covered_participants, speaker_owners, voices
 
 
 @dataclass(frozen=True)
@@ -118,7 +118,7 @@ def word_frequencies(postings: Iterable[tuple[str, int, str]], speech: Speech, *
     cols: list = []
     col_of = np.zeros(0, dtype=np.int64)
     if by is not None:
-        cols, col_of = column_of(speech.docs, people, {owners.get(s, -1) for s in turns[:, 3].tolist()}, by, doc_of, who)
+        cols, col_of = column_of(speech.docs, people, voices(turns, owners), by, doc_of, who)
     counts = np.bincount(word_of, minlength=len(vocabulary))
     n_cols = len(cols)
     placed = col_of >= 0 if cols else np.zeros(0, dtype=bool)

@@ -23,7 +23,7 @@ import numpy as np
 
 from ..errors import QualcodeError
 from ..model import SpanRow
-from .attribution import Speech, column_of, covered_participants, distinct_rows, explode, speaker_owners
+from .attribution import Speech, column_of, covered_participants, distinct_rows, explode, speaker_owners, voices
 
 CELL_KINDS = ("segments", "participants", "documents")
 
@@ -75,8 +75,7 @@ def crosstab(spans: np.ndarray, speech: Speech, rows: Sequence[tuple[str, Collec
     turns = turns[np.isin(turns[:, 0], chosen)]
     seg_rows, who = covered_participants(spans[inside, 1], spans[inside, 4], spans[inside, 5], turns, owners)
     seg_rows = inside[seg_rows]
-    speaking = {owners.get(s, -1) for s in turns[:, 3].tolist()}
-    col_labels, col_of = column_of(speech.docs, people, speaking, cols, spans[seg_rows, 1], who)
+    col_labels, col_of = column_of(speech.docs, people, voices(turns, owners), cols, spans[seg_rows, 1], who)
     valid = col_of >= 0
     seg_rows, who, col_of = seg_rows[valid], who[valid], col_of[valid]
     # one pair per (segment, row of its code): a code may belong to several themes

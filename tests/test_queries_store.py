@@ -1,0 +1,86 @@
+"""The store's reads for queries, and the query service end to end on a small project."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_queries_kwic import SV, ZH, at
+
+
+@pytest.fixture
+def coded(project, tmp_path):
+    from qualcode.services.queries import QueryService
+
+    (tmp_path / "sv.txt").write_text(SV, encoding="utf-8")
+    (tmp_path / "zh.txt").write_text(ZH, encoding="utf-8")
+    project.import_files([tmp_path / "sv.txt"], lang="sv", group="GP")
+    project.import_files([tmp_path / "zh.txt"], lang="zh", group="护理")
+    (tmp_path / "p.csv").write_text("id,document,speaker,pseudonym,group,ort\n"
+                                    "P1,sv,D1,Läkare 1,GP A,Lund\nP2,sv,D2,,GP B,Malmö\nP3,zh,护士A,护士1,,\n",
+                                    encoding="utf-8")
+    project.load_participants(tmp_path / "p.csv")
+    for name in ("Skuld", "Tillit", "安全"):
+        project.add_code(name)
+    sv, zh = project.document("sv").id, project.document("zh").id
+    add = project.add_segment
+    add(sv, "Skuld", at(SV, "Läkarna"), at(SV, "vet.") + 4, coder="anna")
+    add(sv, "Tillit", at(SV, "säger"), SV.index("råd.") + 4, coder="anna")  # D1 and D2
+    add(sv, "Skuld", at(SV, "Vad"), at(SV, "läkarna?") + 8, coder="anna")  # the moderator only
+    add(sv, "Skuld", at(SV, "Läkarna"), at(SV, "vet.") + 4, coder="bo")
+    add(zh, "安全", at(ZH, "我们"), at(ZH, "安全感") + 4, coder="anna")
+    add(zh, "Tillit", at(ZH, "護士"), len(ZH), coder="anna")
+    return QueryService(project.store), sv, zh
+
+
+def test_store_reads(coded, project):
+    queries, sv, zh = coded
+    store = queries.store
+    assert [d.name for d in store.document_refs()] == ["sv", "zh"]
+    assert [d.name for d in store.document_refs([zh])] == ["zh"]
+    assert set(store.texts_containing(["疼"])) == {zh}
+    assert set(store.texts_containing(["疼", "läkaren"])) == {sv, zh}
+    assert store.texts_containing(["疼"], [sv]) == {}
+    postings = store.lemma_postings(["läkare", "安全"])
+    assert postings["läkare"][sv][:2] == [at(SV, "läkarna"), at(SV, "läkarna") + 7]
+    assert postings["安全"][zh] == [at(ZH, "安全"), at(ZH, "安全") + 2, at(ZH, "安全", 1), at(ZH, "安全", 1) + 2]
+    turns = store.speech_turns([sv])[sv]
+    assert [(t.label, t.participant, t.speaker) for t in turns] == [
+        ("Moderator", "sv/Moderator", "Moderator"), ("D1", "P1", "Läkare 1"), ("D2", "P2", "D2")]
+    assert [t[:3] for t in store.turn_rows()] == [(sv, t.start, t.end) for t in turns] + [
+        (zh, t.start, t.end) for t in store.speech_turns([zh])[zh]]
+    assert store.sentence_spans([sv])[sv] == [(u.start, u.end) for u in project.units(sv)]
+    anna = store.coder_ids()["anna"]
+    assert store.span_array(coder_ids=[anna]).shape == (5, 6)
+    assert store.span_array(doc_ids=[zh], code_ids=[project.code("安全").id]).shape == (1, 6)
+    assert {p.key: p.speakers for p in store.all_participants()}["P1"] == [("sv", "D1")]
+    assert store.label_spans([zh])[zh][0] == (0, ZH.index("大家"))
+
+
+def test_matrix_through_the_service(coded):
+    queries, sv, zh = coded
+    m = queries.matrix("codes", "group")
+    assert m.rows == ["Skuld", "Tillit", "安全"]
+    assert m.cols == ["GP A", "GP B", "护理"]
+    assert m.cells == [[1, 0, 0], [1, 1, 1], [0, 0, 1]]  # the moderator's Skuld is no evidence
+    assert m.row_totals == [1, 2, 1] and m.col_totals == [2, 1, 2] and m.total == 4
+    by_participant = queries.matrix("codes", "participant", cells="participants", coders=["bo"])
+    assert by_participant.cols == ["Läkare 1", "P2", "护士1", "zh/病人B"] and by_participant.cells[0] == [1, 0, 0, 0]
+    assert queries.matrix("codes", "ort").cols == ["Lund", "Malmö", None]
+    assert [s.doc_id for s in m.segments(1, 2)] == [zh]
+
+
+def test_cooccurrence_words_and_autocode_through_the_service(coded, project):
+    queries, sv, zh = coded
+    pairs = queries.cooccurrence("overlap").pairs
+    names = queries.code_labels()
+    assert [(names[p.a], names[p.b], p.count) for p in pairs] == [("Skuld", "Tillit", 1)]
+    assert [(names[p.a], names[p.b], p.count) for p in queries.cooccurrence("document").pairs] == [
+        ("Skuld", "Tillit", 1), ("Tillit", "安全", 1)]
+    words = queries.words(by="speaker", langs=["sv"])
+    assert {w.word: w.count for w in words.words}["läkare"] == 4  # the moderator's läkarna is not counted
+    assert words.cols == ["Läkare 1", "P2"]  # participants by pseudonym, else by key
+    plan = queries.plan_autocode(project.code("Skuld").id, "anna", query="läkare", unit="sentence")
+    # three sentences (spaCy keeps "… vet. En …" together); the moderator's is coded already
+    assert (plan.hits, plan.units, plan.already_coded) == (5, 3, 1)
+    plan = queries.plan_autocode(project.code("安全").id, "anna", speaker="护士1", unit="turn")
+    assert plan.hits == 2 and len(plan.spans) == 2
