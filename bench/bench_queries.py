@@ -75,8 +75,10 @@ def build(path: Path, docs: int, chars: int, segments: int, coders: int = 3) -> 
 
 
 def best(fn, repeat: int) -> tuple[float, object]:
+    """The best of `repeat` runs, and of more while they take under a second together (short
+    operations on a shared machine need many tries to show their cost)."""
     times, result = [], None
-    for _ in range(repeat):
+    while len(times) < repeat or (sum(times) < 1.0 and len(times) < 50):
         with Timer() as t:
             result = fn()
         times.append(t.seconds)
@@ -107,7 +109,8 @@ def run(path: Path, args) -> None:
     store = Store(path)
     queries = QueryService(store)
     conn = sqlite3.connect(path)
-    queries.word_key("sv", args.sv_word)  # the lemmatizer loads once per process: not a query's cost
+    for lang in ("sv", "en"):  # lemma tables load once per process: not a query's cost
+        queries.word_key(lang, args.sv_word)
     lines = []
 
     def postings(lemma):
@@ -140,7 +143,7 @@ def run(path: Path, args) -> None:
             lambda: queries.matrix("codes", "participant", cells="participants"), read)
     compare("cooccur by sentence / segment rows", lambda: queries.cooccurrence(unit="sentence"), read)
     compare("words by group (sv lemmas) / reading the lemma index",
-            lambda: queries.words(by="group", lang="sv", top=100),
+            lambda: queries.words(by="group", langs=["sv"], top=100),
             lambda: conn.execute("SELECT lemma, doc_id, spans FROM lemmas").fetchall())
     print(f"project: {path}")
     print("\n".join(lines))

@@ -21,6 +21,7 @@ The query language (docs/methods.md, "Keyword in context"):
 
 from __future__ import annotations
 
+import json
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
@@ -166,9 +167,22 @@ def outermost(spans) -> list[tuple[int, int]]:
     return kept
 
 
-def spans_from_flat(flat: Sequence[int]) -> list[tuple[int, int]]:
-    """[s0, e0, s1, e1, …] (the word index's form) -> [(s0, e0), (s1, e1), …]."""
+def spans_from_flat(flat: Sequence[int] | str) -> list[tuple[int, int]]:
+    """[s0, e0, s1, e1, …] (the word index's form, decoded or as its JSON text) -> [(s0, e0), …]."""
+    flat = decode(flat)
     return list(zip(flat[0::2], flat[1::2]))
+
+
+def decode(flat: Sequence[int] | str) -> Sequence[int]:
+    """A flat span list, from the word index's JSON text when need be."""
+    return json.loads(flat) if isinstance(flat, str) else flat
+
+
+def hit_count(flat: Sequence[int] | str) -> int:
+    """How many spans a flat list holds, counted without decoding its JSON text."""
+    if isinstance(flat, str):
+        return (flat.count(",") + 1) // 2 if flat.strip("[] ") else 0
+    return len(flat) // 2
 
 
 # --- context ------------------------------------------------------------------------------------
@@ -301,15 +315,16 @@ class KwicResult(Sequence[KwicHit]):
     BATCH_DOCS = 16  # and at most this many documents
     KEEP_CHARS = 4_000_000  # document text kept between reads
 
-    def __init__(self, located: Sequence[tuple[int, str, Sequence[int]]], load: Loader, width: int = 40,
+    def __init__(self, located: Sequence[tuple[int, str, Sequence[int] | str]], load: Loader, width: int = 40,
                  texts: Mapping[int, str] | None = None, turns: Mapping[int, Sequence[SpeechTurn]] | None = None):
-        """`located`: (document id, name, flat spans) in project order, spans sorted."""
-        self._docs = [d for d in located if d[2]]
+        """`located`: (document id, name, flat spans — or their JSON text, decoded when read) in
+        project order, spans sorted."""
+        self._docs = [d for d in located if hit_count(d[2])]
         self._first: list[int] = []  # index of each document's first hit
         total = 0
         for _, _, flat in self._docs:
             self._first.append(total)
-            total += len(flat) // 2
+            total += hit_count(flat)
         self._len = total
         self._load = load
         self.width = width
@@ -342,11 +357,11 @@ class KwicResult(Sequence[KwicHit]):
 
     def spans(self) -> list[tuple[int, int, int]]:
         """(document id, start, end) of every hit, without reading any text."""
-        return [(doc_id, flat[k], flat[k + 1]) for doc_id, _, flat in self._docs for k in range(0, len(flat), 2)]
+        return [(doc_id, start, end) for doc_id, _, flat in self._docs for start, end in spans_from_flat(flat)]
 
     def counts(self) -> list[tuple[str, int]]:
         """(document name, hits) for each document with hits."""
-        return [(name, len(flat) // 2) for _, name, flat in self._docs]
+        return [(name, hit_count(flat)) for _, name, flat in self._docs]
 
     def _doc_hits(self, d: int) -> list[KwicHit]:
         if d not in self._hits:
@@ -355,7 +370,7 @@ class KwicResult(Sequence[KwicHit]):
                 self._fetch(d)
             if len(self._hits) > 64:
                 self._hits.clear()
-            self._hits[d] = kwic_hits(doc_id, name, self._texts[doc_id], flat, self._turns.get(doc_id, ()),
+            self._hits[d] = kwic_hits(doc_id, name, self._texts[doc_id], decode(flat), self._turns.get(doc_id, ()),
                                       self.width)
         return self._hits[d]
 
@@ -363,11 +378,11 @@ class KwicResult(Sequence[KwicHit]):
         """Load this document and those after it, up to about BATCH_HITS hits, in one go."""
         wanted, hits = [], 0
         for doc_id, _, flat in self._docs[d:]:
-            if wanted and (hits + len(flat) // 2 > self.BATCH_HITS or len(wanted) >= self.BATCH_DOCS):
+            if wanted and (hits + hit_count(flat) > self.BATCH_HITS or len(wanted) >= self.BATCH_DOCS):
                 break
             if doc_id not in self._texts or doc_id not in self._turns:
                 wanted.append(doc_id)
-            hits += len(flat) // 2
+            hits += hit_count(flat)
         if sum(map(len, self._texts.values())) > self.KEEP_CHARS:
             self._texts.clear()
         texts, turns = self._load(wanted)

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..analysis.attribution import TurnIndex
 from ..analysis.autocode import AutocodePlan, plan_autocode
-from ..analysis.kwic import (KwicResult, Query, find_spans, has_han, outermost, parse_query, spans_from_flat,
+from ..analysis.kwic import (KwicResult, Query, decode, find_spans, has_han, outermost, parse_query, spans_from_flat,
                              string_pattern, term_keys, term_kind)
 from ..analysis.cooccurrence import Cooccurrence, cooccurrence
 from ..analysis.attribution import Speech
@@ -69,7 +69,7 @@ class QueryService:
         chosen = None if docs is None and langs is None else [d.id for d in refs]
         postings = self.store.lemma_postings({k for ks in keys.values() for k in ks}, chosen) if word_terms else {}
 
-        def word_flats(term: str, doc: DocRef) -> list[list[int]]:
+        def word_flats(term: str, doc: DocRef) -> list[str]:
             return [postings[k][doc.id] for k in keys[(term, doc.lang)] if doc.id in postings.get(k, {})]
 
         located: list[tuple[DocRef, list[int]]] = []
@@ -277,6 +277,7 @@ class QueryService:
 
         kept = []
         for doc, flat in located:
+            flat = decode(flat)
             index = TurnIndex(turns.get(doc.id, []))
             mine = [x for k in range(0, len(flat), 2) if keep(doc, index.at(flat[k])) for x in flat[k:k + 2]]
             if mine:

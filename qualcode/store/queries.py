@@ -55,15 +55,16 @@ class QueryRows:
             "SELECT id, text FROM documents WHERE " + _in("id", doc_ids) + f" AND ({found})", params))
 
     def lemma_postings(self, keys: Iterable[str], doc_ids: Collection[int] | None = None
-                       ) -> dict[str, dict[int, list[int]]]:
-        """key -> document id -> its spans, flat [start, end, start, end, …], from the word index."""
-        postings: dict[str, dict[int, list[int]]] = {}
+                       ) -> dict[str, dict[int, str]]:
+        """key -> document id -> its spans as stored: a JSON array [start, end, start, end, …]
+        (left undecoded: a query that shows one page of hits need not decode them all)."""
+        postings: dict[str, dict[int, str]] = {}
         rows = self._tuples(
             "SELECT lemma, doc_id, spans FROM lemmas WHERE lemma IN (SELECT value FROM json_each(:keys)) AND "
             + _in("doc_id", doc_ids),
             {"keys": json.dumps(sorted(set(keys)), ensure_ascii=False), "docs": _ids(doc_ids)})
         for lemma, doc_id, spans in rows:
-            postings.setdefault(lemma, {})[doc_id] = json.loads(spans)
+            postings.setdefault(lemma, {})[doc_id] = spans
         return postings
 
     def lemma_rows(self, doc_ids: Collection[int] | None = None) -> Iterator[tuple[str, int, str]]:
