@@ -48,7 +48,7 @@ def test_store_reads(coded, project):
     turns = store.speech_turns([sv])[sv]
     assert [(t.label, t.participant, t.speaker) for t in turns] == [
         ("Moderator", "sv/Moderator", "Moderator"), ("D1", "P1", "Läkare 1"), ("D2", "P2", "D2")]
-    assert [t[:3] for t in store.turn_rows()] == [(sv, t.start, t.end) for t in turns] + [
+    assert [tuple(t[:3]) for t in store.turn_rows().tolist()] == [(sv, t.start, t.end) for t in turns] + [
         (zh, t.start, t.end) for t in store.speech_turns([zh])[zh]]
     assert store.sentence_spans([sv])[sv] == [(u.start, u.end) for u in project.units(sv)]
     anna = store.coder_ids()["anna"]

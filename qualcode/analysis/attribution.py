@@ -33,7 +33,7 @@ class Speech:
     sorted by document and start, speakers (id, label, participant key), participants."""
 
     docs: Sequence[DocRef]
-    turns: Sequence[tuple[int, int, int, int]]
+    turns: np.ndarray | Sequence[tuple[int, int, int, int]]
     speakers: Sequence[tuple[int, str, str | None]]
     people: Sequence[Participant]
 
@@ -68,21 +68,6 @@ def span_array(spans: Sequence[SpanRow]) -> np.ndarray:
     return flat.reshape(len(spans), 6)
 
 
-def distinct_rows(columns: Sequence[np.ndarray]) -> np.ndarray:
-    """A number for each row of the given columns, equal for equal rows (0, 1, … in sorted order)."""
-    if not len(columns[0]):
-        return np.zeros(0, dtype=np.int64)
-    order = np.lexsort(columns[::-1])
-    differs = np.zeros(len(order), dtype=bool)
-    differs[0] = True
-    for column in columns:
-        ordered = column[order]
-        differs[1:] |= ordered[1:] != ordered[:-1]
-    ids = np.empty(len(order), dtype=np.int64)
-    ids[order] = np.cumsum(differs) - 1
-    return ids
-
-
 def explode(counts: np.ndarray) -> np.ndarray:
     """0, 1, …, n-1 for each n in counts, one after the other: the offsets of repeated ranges."""
     return np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
@@ -113,8 +98,7 @@ def covered_participants(doc: np.ndarray, start: np.ndarray, end: np.ndarray, tu
     stride = int(max(end.max(), turns[:, 2].max() if len(turns) else 0)) + 1
     turn_starts = turns[:, 0] * stride + turns[:, 1]
     turn_ends = turns[:, 0] * stride + turns[:, 2]
-    owner_of = np.array([owners.get(int(sid), -1) for sid in turns[:, 3].tolist()] if len(turns) else [],
-                        dtype=np.int64)
+    owner_of = _lookup(owners, turns[:, 3])
     first = np.searchsorted(turn_ends, doc * stride + start, side="right")  # the first turn ending after it starts
     last = np.searchsorted(turn_starts, doc * stride + end, side="left") - 1  # the last starting before it ends
     count = np.maximum(last - first + 1, 0)
@@ -138,9 +122,24 @@ def covered_participants(doc: np.ndarray, start: np.ndarray, end: np.ndarray, tu
 COLUMN_KINDS = ("document", "participant", "group")  # or the name of any participant attribute
 
 
+def _lookup(mapping: Mapping[int, int], keys: np.ndarray, missing: int = -1) -> np.ndarray:
+    """mapping[k] for each k of keys (missing where absent), through one array."""
+    if not len(keys):
+        return np.zeros(0, dtype=np.int64)
+    size = max(int(keys.max()), max(mapping, default=0)) + 2
+    table = np.full(size, missing, dtype=np.int64)
+    for k, v in mapping.items():
+        if k >= 0:
+            table[k] = v
+    return table[np.where(keys >= 0, keys, size - 1)]
+
+
 def voices(turns: np.ndarray, owners: Mapping[int, int]) -> set[tuple[int, int]]:
     """(document id, participant number) of everyone who counts and speaks, from turn rows."""
-    return {(d, owners.get(sid, -1)) for d, sid in turns[:, [0, 3]].tolist()} - {(d, -1) for d in turns[:, 0].tolist()}
+    owner = _lookup(owners, turns[:, 3])
+    base = int(owner.max()) + 2 if len(owner) else 1
+    pairs = np.unique(turns[:, 0] * base + owner + 1)  # one number per (document, participant)
+    return {(d, p - 1) for d, p in zip((pairs // base).tolist(), (pairs % base).tolist()) if p > 0}
 
 
 def column_of(docs: Sequence[DocRef], people: Sequence[Participant], speaking: set[tuple[int, int]], cols: str,

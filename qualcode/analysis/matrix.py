@@ -23,7 +23,7 @@ import numpy as np
 
 from ..errors import QualcodeError
 from ..model import SpanRow
-from .attribution import Speech, column_of, covered_participants, distinct_rows, explode, speaker_owners, voices
+from .attribution import Speech, column_of, covered_participants, explode, speaker_owners, voices
 
 CELL_KINDS = ("segments", "participants", "documents")
 
@@ -38,6 +38,7 @@ class Matrix:
     total: int
     cell_kind: str = "segments"
     _spans: np.ndarray = field(default_factory=lambda: np.zeros((0, 6), dtype=np.int64), repr=False)
+    _coded_of: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64), repr=False)
     _pairs: np.ndarray = field(default_factory=lambda: np.zeros((0, 3), dtype=np.int64), repr=False)
 
     def as_json(self) -> dict:
@@ -54,7 +55,8 @@ class Matrix:
             keep &= pairs[:, 1] == row
         if col is not None:
             keep &= pairs[:, 2] == col
-        chosen = [SpanRow(*row) for row in self._spans[np.unique(pairs[keep, 0])].tolist()]
+        behind = np.isin(self._coded_of, pairs[keep, 0])
+        chosen = [SpanRow(*row) for row in self._spans[behind].tolist()]
         return sorted(chosen, key=lambda s: (s.doc_id, s.start, s.end, s.id))
 
 
@@ -67,28 +69,27 @@ def crosstab(spans: np.ndarray, speech: Speech, rows: Sequence[tuple[str, Collec
     if cells not in CELL_KINDS:
         raise QualcodeError(f"unknown cell kind '{cells}' (use {', '.join(CELL_KINDS)})", cells)
     people = sorted(speech.people, key=lambda p: p.key)
-    number = {p.key: i for i, p in enumerate(people)}
-    owners = speaker_owners(speech.speakers, number)
+    owners = speaker_owners(speech.speakers, {p.key: i for i, p in enumerate(people)})
     chosen = np.array([d.id for d in speech.docs], dtype=np.int64)
-    turns = np.array(speech.turns, dtype=np.int64).reshape(-1, 4)
-    inside = np.flatnonzero(np.isin(spans[:, 1], chosen))  # segments of the chosen documents
+    spans = spans[np.isin(spans[:, 1], chosen)]
+    turns = np.asarray(speech.turns, dtype=np.int64).reshape(-1, 4)
     turns = turns[np.isin(turns[:, 0], chosen)]
-    seg_rows, who = covered_participants(spans[inside, 1], spans[inside, 4], spans[inside, 5], turns, owners)
-    seg_rows = inside[seg_rows]
-    col_labels, col_of = column_of(speech.docs, people, voices(turns, owners), cols, spans[seg_rows, 1], who)
+    # several coders' same code on the same span is one segment: count each once
+    first, coded_of, span_of = _distinct_coded(spans)
+    coded = spans[first]
+    seg_rows, who = covered_participants(coded[:, 1], coded[:, 4], coded[:, 5], turns, owners)
+    col_labels, col_of = column_of(speech.docs, people, voices(turns, owners), cols, coded[seg_rows, 1], who)
     valid = col_of >= 0
     seg_rows, who, col_of = seg_rows[valid], who[valid], col_of[valid]
     # one pair per (segment, row of its code): a code may belong to several themes
-    seg_rows, who, col_of, row_idx = _by_row(rows, spans[seg_rows, 2], seg_rows, who, col_of)
-    if cells == "segments":  # distinct spans
-        item = distinct_rows([spans[seg_rows, 1], spans[seg_rows, 4], spans[seg_rows, 5]])
-    elif cells == "participants":
-        item = who
-    else:
-        item = spans[seg_rows, 1]
-    if cells == "participants":  # a document without turns has no participants to count
+    seg_rows, who, col_of, row_idx = _by_row(rows, coded[seg_rows, 2], seg_rows, who, col_of)
+    if cells == "segments":  # distinct spans: in a theme's row two of its codes on one span are one
+        item = span_of[seg_rows]
+    elif cells == "participants":  # a document without turns has no participants to count
         keep = who >= 0
-        seg_rows, row_idx, col_of, item = seg_rows[keep], row_idx[keep], col_of[keep], item[keep]
+        seg_rows, row_idx, col_of, item = seg_rows[keep], row_idx[keep], col_of[keep], who[keep]
+    else:
+        item = coded[seg_rows, 1]
     n_rows, n_cols = len(rows), len(col_labels)
     table = _distinct_counts(row_idx * n_cols + col_of, item, n_rows * n_cols).reshape(n_rows, n_cols)
     return Matrix(
@@ -96,8 +97,26 @@ def crosstab(spans: np.ndarray, speech: Speech, rows: Sequence[tuple[str, Collec
         row_totals=_distinct_counts(row_idx, item, n_rows).tolist(),
         col_totals=_distinct_counts(col_of, item, n_cols).tolist(),
         total=int(np.count_nonzero(np.bincount(item))) if len(item) else 0, cell_kind=cells,
-        _spans=spans, _pairs=np.stack([seg_rows, row_idx, col_of], axis=1),
+        _spans=spans, _coded_of=coded_of, _pairs=np.stack([seg_rows, row_idx, col_of], axis=1),
     )
+
+
+def _distinct_coded(spans: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One sort for two kinds of sameness. Returns, for each distinct (document, code, start,
+    end), a row of `spans` that has it; for each row of `spans` the number of its distinct coded
+    span; and for each distinct coded span the number of its distinct (document, start, end)."""
+    if not len(spans):
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
+    order = np.lexsort((spans[:, 2], spans[:, 5], spans[:, 4], spans[:, 1]))  # document, start, end, code
+    s = spans[order]
+    new_span = np.ones(len(s), dtype=bool)
+    new_span[1:] = (s[1:, 1] != s[:-1, 1]) | (s[1:, 4] != s[:-1, 4]) | (s[1:, 5] != s[:-1, 5])
+    new_coded = new_span.copy()
+    new_coded[1:] |= s[1:, 2] != s[:-1, 2]
+    coded_of = np.empty(len(s), dtype=np.int64)
+    coded_of[order] = np.cumsum(new_coded) - 1
+    return order[new_coded], coded_of, (np.cumsum(new_span) - 1)[new_coded]
 
 
 def _by_row(rows, codes: np.ndarray, *columns: np.ndarray) -> tuple[np.ndarray, ...]:

@@ -86,11 +86,12 @@ class QueryRows:
             turns.setdefault(row[0], []).append(SpeechTurn._make(row))
         return turns
 
-    def turn_rows(self, doc_ids: Collection[int] | None = None) -> list[tuple[int, int, int, int]]:
-        """(document id, start, end, speaker id) of every turn, sorted by document and start:
-        the lean form counts over a whole project read."""
-        return self._tuples("SELECT doc_id, start, end, COALESCE(speaker_id, -1) FROM turns WHERE " + _in("doc_id", doc_ids)
-                            + " ORDER BY doc_id, idx", {"docs": _ids(doc_ids)}).fetchall()
+    def turn_rows(self, doc_ids: Collection[int] | None = None) -> np.ndarray:
+        """(document id, start, end, speaker id or -1) of every turn as an (n, 4) integer array,
+        sorted by document and start: the lean form counts over a whole project read."""
+        cursor = self._tuples("SELECT doc_id, start, end, COALESCE(speaker_id, -1) FROM turns WHERE "
+                              + _in("doc_id", doc_ids) + " ORDER BY doc_id, idx", {"docs": _ids(doc_ids)})
+        return np.fromiter(chain.from_iterable(cursor), dtype=np.int64).reshape(-1, 4)
 
     def speaker_labels(self) -> list[tuple[int, str]]:
         """(document id, label) of every speaker."""
