@@ -23,15 +23,20 @@ ZH = ("主持人：大家觉得安全吗？\n"
       "护士A：護士也怕疼。")
 
 
-@pytest.fixture
-def queries(project, tmp_path):
+def import_samples(project, folder):
+    """The two sample transcripts, as documents 'sv' (group GP) and 'zh' (group 护理); the query service."""
     from qualcode.services.queries import QueryService
 
-    (tmp_path / "sv.txt").write_text(SV, encoding="utf-8")
-    (tmp_path / "zh.txt").write_text(ZH, encoding="utf-8")
-    project.import_files([tmp_path / "sv.txt"], lang="sv", group="GP")
-    project.import_files([tmp_path / "zh.txt"], lang="zh", group="护理")
+    (folder / "sv.txt").write_text(SV, encoding="utf-8")
+    (folder / "zh.txt").write_text(ZH, encoding="utf-8")
+    project.import_files([folder / "sv.txt"], lang="sv", group="GP")
+    project.import_files([folder / "zh.txt"], lang="zh", group="护理")
     return QueryService(project.store)
+
+
+@pytest.fixture
+def queries(project, tmp_path):
+    return import_samples(project, tmp_path)
 
 
 def spans(result):

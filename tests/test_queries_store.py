@@ -6,17 +6,12 @@ import json
 
 import pytest
 
-from tests.test_queries_kwic import SV, ZH, at
+from tests.test_queries_kwic import SV, ZH, at, import_samples
 
 
 @pytest.fixture
 def coded(project, tmp_path):
-    from qualcode.services.queries import QueryService
-
-    (tmp_path / "sv.txt").write_text(SV, encoding="utf-8")
-    (tmp_path / "zh.txt").write_text(ZH, encoding="utf-8")
-    project.import_files([tmp_path / "sv.txt"], lang="sv", group="GP")
-    project.import_files([tmp_path / "zh.txt"], lang="zh", group="护理")
+    queries = import_samples(project, tmp_path)
     (tmp_path / "p.csv").write_text("id,document,speaker,pseudonym,group,ort\n"
                                     "P1,sv,D1,Läkare 1,GP A,Lund\nP2,sv,D2,,GP B,Malmö\nP3,zh,护士A,护士1,,\n",
                                     encoding="utf-8")
@@ -31,7 +26,7 @@ def coded(project, tmp_path):
     add(sv, "Skuld", at(SV, "Läkarna"), at(SV, "vet.") + 4, coder="bo")
     add(zh, "安全", at(ZH, "我们"), at(ZH, "安全感") + 4, coder="anna")
     add(zh, "Tillit", at(ZH, "護士"), len(ZH), coder="anna")
-    return QueryService(project.store), sv, zh
+    return queries, sv, zh
 
 
 def test_store_reads(coded, project):
