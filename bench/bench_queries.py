@@ -131,13 +131,16 @@ def run(path: Path, args) -> None:
     hits = compare(f"kwic {args.sv_word} (sv lemma {sv_key})", lambda: queries.kwic(args.sv_word),
                    lambda: postings(sv_key), 3)
     lines[-1] += f"  [{len(hits)} hits]"
+    compare(f"kwic {args.sv_word}, and its first 50 hits in context", lambda: queries.kwic(args.sv_word)[:50],
+            lambda: postings(sv_key))
     hits = compare(f"kwic {args.zh_word} as a word (jieba tokens)",
                    lambda: queries.kwic(args.zh_word, match="word"), lambda: postings(args.zh_word), 3)
     lines[-1] += f"  [{len(hits)} hits]"
     hits = compare(f"kwic {args.zh_word} anywhere (string) / instr() scan", lambda: queries.kwic(args.zh_word),
                    lambda: conn.execute("SELECT id FROM documents WHERE instr(text, ?)", (args.zh_word,)).fetchall())
     lines[-1] += f"  [{len(hits)} hits]"
-    read = lambda: conn.execute("SELECT doc_id, code_id, coder_id, start, end FROM segments").fetchall()  # noqa: E731
+    # the rows and columns a matrix reads (the id serves its drill-down)
+    read = lambda: conn.execute("SELECT id, doc_id, code_id, coder_id, start, end FROM segments").fetchall()  # noqa: E731
     compare("matrix codes x groups (segments) / segment rows", lambda: queries.matrix("codes", "group"), read, 3)
     compare("matrix codes x participant (participants) / segment rows",
             lambda: queries.matrix("codes", "participant", cells="participants"), read)

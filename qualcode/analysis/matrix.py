@@ -141,4 +141,8 @@ def _distinct_counts(groups: np.ndarray, items: np.ndarray, size: int) -> np.nda
     if not len(groups):
         return np.zeros(size, dtype=np.int64)
     base = int(items.max()) + 1
+    if size * base <= 50_000_000:  # a bitmap of (group, item): cheaper than hashing when it fits
+        seen = np.zeros(size * base, dtype=bool)
+        seen[groups * base + items] = True
+        return np.count_nonzero(seen.reshape(size, base), axis=1)
     return np.bincount(np.unique(groups * base + items) // base, minlength=size)
