@@ -82,3 +82,25 @@ def test_cooccurrence_words_and_autocode_through_the_service(coded, project):
     plan = queries.plan_autocode(project.code("安全").id, "anna", speaker="护士1", unit="turn")
     # the nurse's first turn is coded whole already (我们 … 安全感。)
     assert (plan.hits, plan.already_coded, plan.spans) == (2, 1, [(zh, ZH.index("護士"), len(ZH))])
+
+
+def test_kwic_hits_carry_the_turn_time(project):
+    from qualcode.services.queries import QueryService
+    from tests.conftest import CORPORA
+
+    project.import_files([CORPORA / "sv" / "fokusgrupp3_sjukhuslakare.vtt"], lang="sv")
+    hit = QueryService(project.store).kwic("medicinkliniken")[0]
+    assert (hit.speaker, hit.turn, hit.time) == ("Anna", 1, 23.293)  # cues 3 and 4: Anna's first turn
+    assert hit.left == "Jag kan börja. Jag jobbar på " and hit.match == "medicinkliniken"
+
+
+def test_folding_without_opencc_says_how_to_get_it(monkeypatch):
+    import sys
+
+    from qualcode.errors import QualcodeError
+    from qualcode.text import fold
+
+    monkeypatch.setitem(sys.modules, "opencc", None)
+    monkeypatch.setattr(fold, "_classes", {})
+    with pytest.raises(QualcodeError, match=r"pip install 'qualcode\[chinese\]'"):
+        fold.folded_pattern("护士")
