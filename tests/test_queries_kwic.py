@@ -157,6 +157,9 @@ def test_chinese_folding(queries):
     assert [h.match for h in queries.kwic("护士", fold=True)] == ["护士", "护士", "護士"]
     assert [h.match for h in queries.kwic("護士", fold=True)] == ["护士", "护士", "護士"]
     assert [h.match for h in queries.kwic("護士")] == ["護士"]
+    # as a word too: the word index is looked up in every spelling
+    assert [h.match for h in queries.kwic("護士", match="word", fold=True)] == ["护士", "護士"]
+    assert [h.match for h in queries.kwic("護士", match="word")] == ["護士"]
 
 
 def test_chinese_context_in_cells(queries):

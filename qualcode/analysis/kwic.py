@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_left
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -100,13 +100,15 @@ def term_kind(term: str, mode: str) -> str:
     return mode
 
 
-def term_keys(term: str, doc_lang: str, word_key: Callable[[str, str], str]) -> set[str]:
+def term_keys(term: str, doc_lang: str, word_key: Callable[[str, str], str],
+              spellings: Callable[[str], Iterable[str]] | None = None) -> set[str]:
     """The word index keys of a word term in a document of `doc_lang`; `word_key(lang, word)` is
-    the import's rule (text.nlp.word_key). Chinese words are stored as they are; Latin-script
+    the import's rule (text.nlp.word_key). Chinese words are stored as they are (with
+    `spellings`, text.fold.spellings: in every simplified/traditional spelling); Latin-script
     words by the lemma of the document's language — in a Chinese document by the English lemma
     (its English lines) or as they are (jieba's words in Chinese lines)."""
     if has_han(term):
-        return {term.lower()}
+        return {w.lower() for w in (spellings(term) if spellings else [term])}
     if doc_lang == "zh":
         return {word_key("en", term), term.lower()}
     return {word_key(doc_lang, term)}

@@ -62,10 +62,12 @@ class QueryService:
         kinds = {t: term_kind(t, match) for t in query.terms}
         word_terms = [t for t, k in kinds.items() if k == "word"]
         string_terms = [t for t, k in kinds.items() if k == "string"]
-        folder = None
-        if fold and any(has_han(t) for t in string_terms):
+        folder = spellings = None
+        if fold and any(has_han(t) for t in query.terms):
             from ..text.fold import folded_pattern as folder
-        keys = {(t, lang): term_keys(t, lang, self.word_key) for t in word_terms for lang in {d.lang for d in refs}}
+            from ..text.fold import spellings
+        keys = {(t, lang): term_keys(t, lang, self.word_key, spellings) for t in word_terms
+                for lang in {d.lang for d in refs}}
         chosen = None if docs is None and langs is None else [d.id for d in refs]
         postings = self.store.lemma_postings({k for ks in keys.values() for k in ks}, chosen) if word_terms else {}
 

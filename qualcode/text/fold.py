@@ -64,3 +64,13 @@ def folded_pattern(term: str) -> str:
     """A regular expression that finds `term` written in simplified, traditional or mixed characters."""
     _load()
     return "".join(f"[{_classes[ch]}]" if ch in _classes else re.escape(ch) for ch in term)
+
+
+def spellings(term: str, limit: int = 256) -> list[str]:
+    """Every way of writing `term` in simplified, traditional or mixed characters (the term itself
+    first), for looking words up in the word index; at most `limit` of them."""
+    from itertools import islice, product
+
+    _load()
+    options = [_classes.get(ch, ch) for ch in term]
+    return ["".join(p) for p in islice(product(*options), limit)]
