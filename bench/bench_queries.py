@@ -140,7 +140,9 @@ def run(path: Path, args) -> None:
                    lambda: conn.execute("SELECT id FROM documents WHERE instr(text, ?)", (args.zh_word,)).fetchall())
     lines[-1] += f"  [{len(hits)} hits]"
     # the rows and columns a matrix reads (the id serves its drill-down)
-    read = lambda: conn.execute("SELECT id, doc_id, code_id, coder_id, start, end FROM segments").fetchall()  # noqa: E731
+    def read():
+        return conn.execute("SELECT id, doc_id, code_id, coder_id, start, end FROM segments").fetchall()
+
     compare("matrix codes x groups (segments) / segment rows", lambda: queries.matrix("codes", "group"), read, 3)
     compare("matrix codes x participant (participants) / segment rows",
             lambda: queries.matrix("codes", "participant", cells="participants"), read)

@@ -169,7 +169,8 @@ def column_of(docs: Sequence[DocRef], people: Sequence[Participant], speaking: s
     group_of = {d.id: d.group for d in docs}
     if cols == "group":
         with_turns = {d for d, _ in speaking}
-        known = {attribute[p] or group_of[d] for d, p in speaking} | {g for d, g in group_of.items() if d not in with_turns}
+        known = {attribute[p] or group_of[d] for d, p in speaking}
+        known |= {g for d, g in group_of.items() if d not in with_turns}
     else:
         known = {attribute[p] for _, p in speaking}
     labels = sorted(v for v in known if v is not None)

@@ -140,7 +140,10 @@ def word_frequencies(postings: Iterable[tuple[str, int, str]], speech: Speech, *
                 c = col_tokens[target]
                 g2 = log_likelihood(int(in_target[i]), int(counts[i] - in_target[i]), c, total - c)
             rows.append((i, int(counts[i]), g2))
-    rows.sort(key=(lambda r: (-r[1], vocabulary[r[0]])) if target is None else (lambda r: (-r[2], -r[1], vocabulary[r[0]])))
+    if target is None:
+        rows.sort(key=lambda r: (-r[1], vocabulary[r[0]]))
+    else:
+        rows.sort(key=lambda r: (-r[2], -r[1], vocabulary[r[0]]))
     result = []
     for i, count, g2 in rows[:top] if top else rows:
         by_col = dict.fromkeys(cols, 0)
