@@ -104,3 +104,29 @@ def test_folding_without_opencc_says_how_to_get_it(monkeypatch):
     monkeypatch.setattr(fold, "_classes", {})
     with pytest.raises(QualcodeError, match=r"pip install 'qualcode\[chinese\]'"):
         fold.folded_pattern("护士")
+
+
+def test_written_forms_and_stop_words(coded):
+    queries, sv, zh = coded
+    forms = {w.word: w.count for w in queries.words(langs=["sv"], lemma=False).words}
+    # participants' speech only: D1 and D2 (the moderator's "Vad tycker läkarna?" is left out)
+    assert forms["läkarna"] == 1 and forms["läkaren"] == 1 and forms["läkare"] == 1 and forms["allmänläkare"] == 1
+    assert "tycker" not in forms
+    # stop words as written or by their lemma: "är" (lemma vara), "att", "på" are out; "tror" is not
+    assert "är" not in forms and "att" not in forms and "på" not in forms and forms["tror"] == 1
+    everything = queries.words(langs=["sv"], lemma=False, stop=False)
+    assert {w.word: w.count for w in everything.words}["att"] == 2
+    assert everything.tokens == queries.words(langs=["sv"], lemma=False).tokens == sum(
+        w.count for w in everything.words)
+
+
+def test_themes_and_the_consensus(coded, project):
+    queries, sv, zh = coded
+    project.add_theme("Relation", ["Skuld", "Tillit"])
+    themes = queries.matrix("themes", "document")
+    assert themes.rows == ["Relation"] and themes.cells == [[2, 1]]  # Skuld and Tillit spans in sv, Tillit in zh
+    # a consensus made for one document replaces everyone's coding there, and only there
+    project.add_segment(sv, "Tillit", at(SV, "Jag tror"), len(SV), coder="consensus")
+    consensus = queries.matrix("codes", "document")
+    assert consensus.cells == [[0, 0], [1, 1], [0, 1]]
+    assert [s.coder_id for s in consensus.segments(1, 0)] == [queries.store.coder_ids()["consensus"]]
