@@ -8,7 +8,7 @@ characters and 500,000 segments of the scale benchmark) it times:
 - KWIC of a 2-character Chinese word as a word / the same postings read (target ≤ 3), and as a
   string anywhere in the text / the bare `instr()` scan that finds the documents holding it;
 - a codes × groups matrix / `SELECT` of the segments' rows it counts (target ≤ 3);
-- co-occurrence by sentence and word frequencies by group, for the record.
+- co-occurrence by sentence and by overlap, and word frequencies by group, for the record.
 
     python bench/bench_queries.py [--project PATH] [--docs 1000] [--chars 20000] [--segments 500000]
 
@@ -147,6 +147,7 @@ def run(path: Path, args) -> None:
     compare("matrix codes x participant (participants) / segment rows",
             lambda: queries.matrix("codes", "participant", cells="participants"), read)
     compare("cooccur by sentence / segment rows", lambda: queries.cooccurrence(unit="sentence"), read)
+    compare("cooccur by overlap / segment rows", lambda: queries.cooccurrence(unit="overlap"), read)
     compare("words by group (sv lemmas) / reading the lemma index",
             lambda: queries.words(by="group", langs=["sv"], top=100),
             lambda: conn.execute("SELECT lemma, doc_id, spans FROM lemmas").fetchall())

@@ -181,7 +181,8 @@ def units_of(speech: Speech, lengths, unit):
 def test_cooccurrence_equals_pairwise_loops(corpus, unit):
     speech, spans, lengths = corpus
     units = units_of(speech, lengths, unit)
-    result = cooccurrence(spans, unit, units, order=[3, 2, 1])
+    rows = np.array([(d, s, e) for d in sorted(units) for s, e in units[d]], dtype=np.int64).reshape(-1, 3)
+    result = cooccurrence(spans, unit, rows, order=[3, 2, 1])
     distinct = {(d, c, s, e) for _, d, c, _, s, e in spans.tolist()}
     codes = sorted({c for _, c, _, _ in distinct})
     expected = {}
@@ -222,7 +223,7 @@ def test_cooccurrence_hand_case():
     assert [(p.a, p.b, p.count) for p in over.pairs] == [(1, 2, 2)]
     assert over.pairs[0].jaccard == pytest.approx(5 / 15)  # chars 5..9 shared, 0..14 coded
     assert over.totals == {1: 1, 2: 2, 3: 1}
-    sentences = {1: [(0, 6), (7, 12), (13, 25), (26, 30)]}
+    sentences = np.array([(1, 0, 6), (1, 7, 12), (1, 13, 25), (1, 26, 30)])
     by_sentence = cooccurrence(spans, "sentence", sentences, order=[1, 2, 3])
     assert [(p.a, p.b, p.count, p.jaccard) for p in by_sentence.pairs] == [(1, 2, 2, 2 / 3), (2, 3, 1, 1 / 4)]
 

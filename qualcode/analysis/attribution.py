@@ -68,6 +68,24 @@ def span_array(spans: Sequence[SpanRow]) -> np.ndarray:
     return flat.reshape(len(spans), 6)
 
 
+def distinct_coded(spans: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One sort for two kinds of sameness. Returns, for each distinct (document, code, start,
+    end), a row of `spans` that has it; for each row of `spans` the number of its distinct coded
+    span; and for each distinct coded span the number of its distinct (document, start, end)."""
+    if not len(spans):
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
+    order = np.lexsort((spans[:, 2], spans[:, 5], spans[:, 4], spans[:, 1]))  # document, start, end, code
+    s = spans[order]
+    new_span = np.ones(len(s), dtype=bool)
+    new_span[1:] = (s[1:, 1] != s[:-1, 1]) | (s[1:, 4] != s[:-1, 4]) | (s[1:, 5] != s[:-1, 5])
+    new_coded = new_span.copy()
+    new_coded[1:] |= s[1:, 2] != s[:-1, 2]
+    coded_of = np.empty(len(s), dtype=np.int64)
+    coded_of[order] = np.cumsum(new_coded) - 1
+    return order[new_coded], coded_of, (np.cumsum(new_span) - 1)[new_coded]
+
+
 def explode(counts: np.ndarray) -> np.ndarray:
     """0, 1, …, n-1 for each n in counts, one after the other: the offsets of repeated ranges."""
     return np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
@@ -84,6 +102,23 @@ def speaker_owners(speakers: Iterable[tuple[int, str, str | None]], participant_
             for sid, label, key in speakers}
 
 
+def overlapping(doc: np.ndarray, start: np.ndarray, end: np.ndarray, units: np.ndarray
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every (span index, unit index) of spans (document id, start, end: an array each) and units
+    ((document id, start, end, …) rows, sorted by document and start, disjoint within a document)
+    that share at least one character; and how many units each span shares characters with."""
+    empty = np.zeros(0, dtype=np.int64)
+    if not len(doc) or not len(units):
+        return empty, empty, np.zeros(len(doc), dtype=np.int64)
+    # every offset of every document on one line: document id × stride + offset
+    stride = int(max(end.max(), units[:, 2].max())) + 1
+    # the first unit that ends after the span starts, the last that starts before it ends
+    first = np.searchsorted(units[:, 0] * stride + units[:, 2], doc * stride + start, side="right")
+    last = np.searchsorted(units[:, 0] * stride + units[:, 1], doc * stride + end, side="left") - 1
+    count = np.maximum(last - first + 1, 0)
+    return np.repeat(np.arange(len(doc)), count), np.repeat(first, count) + explode(count), count
+
+
 def covered_participants(doc: np.ndarray, start: np.ndarray, end: np.ndarray, turns: np.ndarray,
                          owners: Mapping[int, int]) -> tuple[np.ndarray, np.ndarray]:
     """For spans (document id, start, end: one array each), every (span index, participant) whose
@@ -94,16 +129,8 @@ def covered_participants(doc: np.ndarray, start: np.ndarray, end: np.ndarray, tu
     empty = np.zeros(0, dtype=np.int64)
     if not len(doc):
         return empty, empty
-    # every offset of every document on one line: document id × stride + offset
-    stride = int(max(end.max(), turns[:, 2].max() if len(turns) else 0)) + 1
-    turn_starts = turns[:, 0] * stride + turns[:, 1]
-    turn_ends = turns[:, 0] * stride + turns[:, 2]
-    owner_of = _lookup(owners, turns[:, 3])
-    first = np.searchsorted(turn_ends, doc * stride + start, side="right")  # the first turn ending after it starts
-    last = np.searchsorted(turn_starts, doc * stride + end, side="left") - 1  # the last starting before it ends
-    count = np.maximum(last - first + 1, 0)
-    pair_rows = np.repeat(np.arange(len(doc)), count)
-    pair_owner = owner_of[np.repeat(first, count) + explode(count)] if len(owner_of) else empty
+    pair_rows, pair_turns, count = overlapping(doc, start, end, turns)
+    pair_owner = _lookup(owners, turns[:, 3])[pair_turns] if len(turns) else empty
     # a segment over two turns of one participant is one pair: only such segments need sorting out
     spoken = pair_owner >= 0
     single = np.repeat(count == 1, count)

@@ -13,15 +13,14 @@ span by several coders is one segment. Which coders' segments are read is the ca
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from bisect import bisect_right
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import combinations
 
 import numpy as np
 
 from ..errors import QualcodeError
+from .attribution import distinct_coded, explode, overlapping
 
 COOCCURRENCE_UNITS = ("overlap", "sentence", "turn", "document")
 
@@ -41,20 +40,19 @@ class Cooccurrence:
     pairs: list[CodePair]  # every pair that co-occurs at least once, most frequent first
 
 
-def cooccurrence(spans: np.ndarray, unit: str, units: Mapping[int, Sequence[tuple[int, int]]] | None = None,
+def cooccurrence(spans: np.ndarray, unit: str, units: np.ndarray | None = None,
                  order: Sequence[int] = ()) -> Cooccurrence:
     """`spans`: segments as (id, doc_id, code_id, coder_id, start, end) rows; `units`: for
-    'sentence' or 'turn', each document's units as sorted, disjoint (start, end); `order`: code
-    ids in codebook order (the rest after them, by id)."""
+    'sentence' or 'turn', (document id, start, end) rows sorted by document and start, disjoint
+    within a document; `order`: code ids in codebook order (the rest after them, by id)."""
     if unit not in COOCCURRENCE_UNITS:
         raise QualcodeError(f"unknown unit '{unit}' (use {', '.join(COOCCURRENCE_UNITS)})", unit)
-    distinct = sorted({(d, c, s, e) for _, d, c, _, s, e in spans.tolist()})
     rank = {code: i for i, code in enumerate(order)}
     key = lambda code: (rank.get(code, len(rank)), code)  # noqa: E731
     if unit == "overlap":
-        totals, counts, jaccard = _by_overlap(distinct)
+        totals, counts, jaccard = _by_overlap(spans)
     else:
-        totals, counts = _by_unit(distinct, unit, units or {})
+        totals, counts = _by_unit(spans, unit, np.zeros((0, 3), dtype=np.int64) if units is None else units)
         jaccard = {p: n / (totals[p[0]] + totals[p[1]] - n) for p, n in counts.items()}
     pairs = []
     for pair, n in counts.items():
@@ -64,60 +62,91 @@ def cooccurrence(spans: np.ndarray, unit: str, units: Mapping[int, Sequence[tupl
     return Cooccurrence(unit, dict(totals), pairs)
 
 
-def _by_unit(distinct, unit, units) -> tuple[Counter, Counter]:
-    present: dict[tuple[int, int], set[int]] = defaultdict(set)  # (document, unit index) -> codes
-    ends: dict[int, list[int]] = {}
-    for doc, code, start, end in distinct:
-        if unit == "document":
-            present[(doc, 0)].add(code)
-            continue
-        mine = units.get(doc, ())
-        if doc not in ends:
-            ends[doc] = [e for _, e in mine]
-        i = bisect_right(ends[doc], start)  # the first unit ending after the segment starts
-        while i < len(mine) and mine[i][0] < end:
-            present[(doc, i)].add(code)
-            i += 1
-    totals, counts = Counter(), Counter()
-    for codes in present.values():
-        totals.update(codes)
-        counts.update(combinations(sorted(codes), 2))
+def _by_unit(spans: np.ndarray, unit: str, units: np.ndarray) -> tuple[Counter, Counter]:
+    """Per code the units where it is present, and per pair of codes the units where both are."""
+    coded = spans[distinct_coded(spans)[0]] if len(spans) else spans.reshape(-1, 6)
+    if unit == "document":
+        unit_of, code_of = coded[:, 1], coded[:, 2]
+    else:
+        span_at, unit_of, _ = overlapping(coded[:, 1], coded[:, 4], coded[:, 5], np.asarray(units).reshape(-1, 3))
+        code_of = coded[span_at, 2]
+    # (unit, code) once each, sorted by unit then code
+    base = int(code_of.max()) + 1 if len(code_of) else 1
+    present = np.unique(unit_of * base + code_of)
+    unit_of, code_of = present // base, present % base
+    totals = Counter(dict(zip(*(a.tolist() for a in np.unique(code_of, return_counts=True)))))
+    # every pair of codes present in one unit: each code with those after it in its unit
+    _, first, size = np.unique(unit_of, return_index=True, return_counts=True)
+    place = np.arange(len(code_of)) - np.repeat(first, size)
+    partners = np.repeat(size, size) - place - 1
+    a = np.repeat(code_of, partners)
+    b = code_of[np.repeat(np.arange(len(code_of)), partners) + 1 + explode(partners)]
+    pair_keys, pair_counts = np.unique(a * base + b, return_counts=True)
+    counts = Counter({(k // base, k % base): n for k, n in zip(pair_keys.tolist(), pair_counts.tolist())})
     return totals, counts
 
 
-def _by_overlap(distinct) -> tuple[Counter, Counter, dict]:
-    totals, counts = Counter(), Counter()
-    shared: Counter = Counter()  # characters coded with both codes of a pair
-    covered: Counter = Counter()  # characters coded with a code
-    by_doc: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
-    for doc, code, start, end in distinct:
-        by_doc[doc].append((start, end, code))
-        totals[code] += 1
-    for segments in by_doc.values():
-        segments.sort()
-        active: list[tuple[int, int, int]] = []
-        for start, end, code in segments:
-            active = [s for s in active if s[1] > start]
-            for _, _, other in active:
-                if other != code:
-                    counts[tuple(sorted((code, other)))] += 1
-            active.append((start, end, code))
-        _shared_characters(segments, shared, covered)
-    jaccard = {p: shared[p] / (covered[p[0]] + covered[p[1]] - shared[p]) for p in counts}
+def _by_overlap(spans: np.ndarray) -> tuple[Counter, Counter, dict]:
+    """Per code its distinct segments; per pair of codes the overlapping pairs of their segments,
+    and the Jaccard index of the characters they cover."""
+    coded = spans[distinct_coded(spans)[0]] if len(spans) else spans.reshape(-1, 6)
+    doc, code, start, end = coded[:, 1], coded[:, 2], coded[:, 4], coded[:, 5]
+    totals = Counter(dict(zip(*(a.tolist() for a in np.unique(code, return_counts=True)))))
+    a, b, _ = _met(doc, code, start, end)
+    counts = _pair_counts(a, b, np.ones(len(a), dtype=np.int64))
+    # characters: each code's segments merged per document, then the overlaps of the merged pieces
+    doc, code, start, end = _merged(doc, code, start, end)
+    lengths = np.bincount(code, weights=end - start) if len(code) else np.zeros(0)
+    covered = Counter({c: int(n) for c, n in enumerate(lengths.tolist()) if n})
+    a, b, shared = _met(doc, code, start, end)
+    shared_chars = _pair_counts(a, b, shared)
+    jaccard = {p: shared_chars[p] / (covered[p[0]] + covered[p[1]] - shared_chars[p]) for p in counts}
     return totals, counts, jaccard
 
 
-def _shared_characters(segments: list[tuple[int, int, int]], shared: Counter, covered: Counter) -> None:
-    """Add one document's characters per code and per pair of codes (a sweep over boundaries)."""
-    events = sorted({x for s, e, _ in segments for x in (s, e)})
-    starting: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for start, end, code in segments:
-        starting[start].append((end, code))
-    active: list[tuple[int, int]] = []  # (end, code) of the segments over the current stretch
-    for left, right in zip(events, events[1:]):
-        active = [a for a in active if a[0] > left] + starting.get(left, [])
-        codes = sorted({code for _, code in active})
-        for code in codes:
-            covered[code] += right - left
-        for pair in combinations(codes, 2):
-            shared[pair] += right - left
+def _met(doc, code, start, end) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every pair of spans of different codes in one document that share characters: their codes
+    (smaller first) and how many characters they share."""
+    if not len(doc):
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
+    stride = int(end.max()) + 1
+    order = np.lexsort((start, doc))
+    doc, code, start, end = doc[order], code[order], start[order], end[order]
+    g_start = doc * stride + start
+    # the spans after each one (by start) that start before it ends: all it overlaps later on
+    later = np.searchsorted(g_start, doc * stride + end, side="left") - np.arange(len(doc)) - 1
+    later = np.maximum(later, 0)
+    i = np.repeat(np.arange(len(doc)), later)
+    j = i + 1 + explode(later)
+    apart = code[i] != code[j]
+    i, j = i[apart], j[apart]
+    shared = np.minimum(end[i], end[j]) - start[j]
+    return np.minimum(code[i], code[j]), np.maximum(code[i], code[j]), shared
+
+
+def _pair_counts(a: np.ndarray, b: np.ndarray, weight: np.ndarray) -> Counter:
+    if not len(a):
+        return Counter()
+    base = int(b.max()) + 1
+    keys, where = np.unique(a * base + b, return_inverse=True)
+    sums = np.bincount(where.reshape(-1), weights=weight, minlength=len(keys)).astype(np.int64)
+    return Counter({(k // base, k % base): n for k, n in zip(keys.tolist(), sums.tolist())})
+
+
+def _merged(doc, code, start, end) -> tuple[np.ndarray, ...]:
+    """The union of each code's spans in each document, as disjoint (document, code, start, end)."""
+    if not len(doc):
+        return doc, code, start, end
+    order = np.lexsort((start, doc, code))
+    doc, code, start, end = doc[order], code[order], start[order], end[order]
+    group = np.ones(len(doc), dtype=bool)
+    group[1:] = (doc[1:] != doc[:-1]) | (code[1:] != code[:-1])
+    stride = int(end.max()) + 1
+    # the furthest end so far within the group (groups lifted apart so a maximum never leaks over)
+    lifted = (np.cumsum(group) - 1) * stride + end
+    reach = np.maximum.accumulate(lifted) - (np.cumsum(group) - 1) * stride
+    fresh = group.copy()
+    fresh[1:] |= start[1:] > reach[:-1]
+    first = np.flatnonzero(fresh)
+    return doc[first], code[first], start[first], np.maximum.reduceat(reach, first)

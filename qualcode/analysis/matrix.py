@@ -23,7 +23,7 @@ import numpy as np
 
 from ..errors import QualcodeError
 from ..model import SpanRow
-from .attribution import Speech, column_of, covered_participants, explode, speaker_owners, voices
+from .attribution import Speech, column_of, covered_participants, distinct_coded, explode, speaker_owners, voices
 
 CELL_KINDS = ("segments", "participants", "documents")
 
@@ -75,7 +75,7 @@ def crosstab(spans: np.ndarray, speech: Speech, rows: Sequence[tuple[str, Collec
     turns = np.asarray(speech.turns, dtype=np.int64).reshape(-1, 4)
     turns = turns[np.isin(turns[:, 0], chosen)]
     # several coders' same code on the same span is one segment: count each once
-    first, coded_of, span_of = _distinct_coded(spans)
+    first, coded_of, span_of = distinct_coded(spans)
     coded = spans[first]
     seg_rows, who = covered_participants(coded[:, 1], coded[:, 4], coded[:, 5], turns, owners)
     col_labels, col_of = column_of(speech.docs, people, voices(turns, owners), cols, coded[seg_rows, 1], who)
@@ -99,24 +99,6 @@ def crosstab(spans: np.ndarray, speech: Speech, rows: Sequence[tuple[str, Collec
         total=int(np.count_nonzero(np.bincount(item))) if len(item) else 0, cell_kind=cells,
         _spans=spans, _coded_of=coded_of, _pairs=np.stack([seg_rows, row_idx, col_of], axis=1),
     )
-
-
-def _distinct_coded(spans: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """One sort for two kinds of sameness. Returns, for each distinct (document, code, start,
-    end), a row of `spans` that has it; for each row of `spans` the number of its distinct coded
-    span; and for each distinct coded span the number of its distinct (document, start, end)."""
-    if not len(spans):
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, empty
-    order = np.lexsort((spans[:, 2], spans[:, 5], spans[:, 4], spans[:, 1]))  # document, start, end, code
-    s = spans[order]
-    new_span = np.ones(len(s), dtype=bool)
-    new_span[1:] = (s[1:, 1] != s[:-1, 1]) | (s[1:, 4] != s[:-1, 4]) | (s[1:, 5] != s[:-1, 5])
-    new_coded = new_span.copy()
-    new_coded[1:] |= s[1:, 2] != s[:-1, 2]
-    coded_of = np.empty(len(s), dtype=np.int64)
-    coded_of[order] = np.cumsum(new_coded) - 1
-    return order[new_coded], coded_of, (np.cumsum(new_span) - 1)[new_coded]
 
 
 def _by_row(rows, codes: np.ndarray, *columns: np.ndarray) -> tuple[np.ndarray, ...]:

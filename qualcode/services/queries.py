@@ -146,7 +146,12 @@ class QueryService:
                      docs: Collection[int] | None = None) -> Cooccurrence:
         """Codes × codes (analysis.cooccurrence); codes as ids: `code_labels()` names them."""
         spans = self.coding(coders, docs)
-        return cooccurrence(spans, unit, self.unit_spans(unit, docs), [c.id for c in self.store.codes()])
+        units = None
+        if unit == "sentence":
+            units = self.store.sentence_rows(docs)
+        elif unit == "turn":
+            units = self.store.turn_rows(docs)[:, :3]
+        return cooccurrence(spans, unit, units, [c.id for c in self.store.codes()])
 
     def unit_spans(self, unit: str, docs: Collection[int] | None = None) -> dict[int, list[tuple[int, int]]] | None:
         """Each document's sentences or turns (their speech) as sorted (start, end); None for other units."""

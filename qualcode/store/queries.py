@@ -111,6 +111,12 @@ class QueryRows:
         return self._tuples("SELECT sp.id, sp.label, p.key FROM speakers sp"
                             " LEFT JOIN participants p ON p.id = sp.participant_id", {}).fetchall()
 
+    def sentence_rows(self, doc_ids: Collection[int] | None = None) -> np.ndarray:
+        """(document id, start, end) of every sentence as an (n, 3) integer array, in order."""
+        cursor = self._tuples("SELECT doc_id, start, end FROM sentences WHERE " + _in("doc_id", doc_ids)
+                              + " ORDER BY doc_id, idx", {"docs": _ids(doc_ids)})
+        return np.fromiter(chain.from_iterable(cursor), dtype=np.int64).reshape(-1, 3)
+
     def sentence_spans(self, doc_ids: Collection[int] | None = None) -> dict[int, list[tuple[int, int]]]:
         """Sentences by document, in order, as (start, end)."""
         sentences: dict[int, list[tuple[int, int]]] = {}
