@@ -50,7 +50,7 @@ def test_store_reads(coded, project):
     assert store.span_array(coder_ids=[anna]).shape == (5, 6)
     assert store.span_array(doc_ids=[zh], code_ids=[project.code("安全").id]).shape == (1, 6)
     assert {p.key: p.speakers for p in store.all_participants()}["P1"] == [("sv", "D1")]
-    assert store.label_spans([zh])[zh][0] == (0, ZH.index("大家"))
+    assert store.label_spans([zh])[0].tolist() == [zh, 0, ZH.index("大家")]
 
 
 def test_matrix_through_the_service(coded):

@@ -7,7 +7,6 @@ documents) and hands it to the pure functions of `qualcode.analysis`; faces call
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Callable, Collection, Sequence
 
 import numpy as np
@@ -242,14 +241,13 @@ class QueryService:
         labels = self.store.label_spans(suspects)
         kept = []
         for doc, flat in located:
-            if doc.id in labels:
-                starts, ends = zip(*labels[doc.id])
-
-                def in_label(start: int, end: int) -> bool:
-                    i = bisect_left(starts, end) - 1  # the last label starting before the hit ends
-                    return i >= 0 and ends[i] > start
-
-                flat = [x for k in range(0, len(flat), 2) if not in_label(flat[k], flat[k + 1]) for x in flat[k:k + 2]]
+            if doc.id in suspects:
+                lo, hi = np.searchsorted(labels[:, 0], [doc.id, doc.id + 1])
+                mine = labels[lo:hi]
+                hits = np.asarray(flat, dtype=np.int64).reshape(-1, 2)
+                before = np.searchsorted(mine[:, 1], hits[:, 1], side="left") - 1  # the last label starting before
+                inside = (before >= 0) & (mine[np.maximum(before, 0), 2] > hits[:, 0])
+                flat = hits[~inside].reshape(-1).tolist()
             if flat:
                 kept.append((doc, flat))
         return kept

@@ -97,14 +97,12 @@ class QueryRows:
         """(document id, label) of every speaker."""
         return self._tuples("SELECT doc_id, label FROM speakers", {}).fetchall()
 
-    def label_spans(self, doc_ids: Collection[int]) -> dict[int, list[tuple[int, int]]]:
-        """Where the speaker labels are: (label start, speech start) of each turn, by document."""
-        labels: dict[int, list[tuple[int, int]]] = {}
-        for doc_id, start, end in self._tuples(
-                "SELECT doc_id, label_start, start FROM turns WHERE label_start < start AND " + _in("doc_id", doc_ids)
-                + " ORDER BY doc_id, idx", {"docs": _ids(doc_ids)}):
-            labels.setdefault(doc_id, []).append((start, end))
-        return labels
+    def label_spans(self, doc_ids: Collection[int]) -> np.ndarray:
+        """Where the speaker labels are: (document id, label start, speech start) of each turn with
+        a label, as an (n, 3) integer array sorted by document and offset."""
+        cursor = self._tuples("SELECT doc_id, label_start, start FROM turns WHERE label_start < start AND "
+                              + _in("doc_id", doc_ids) + " ORDER BY doc_id, idx", {"docs": _ids(doc_ids)})
+        return np.fromiter(chain.from_iterable(cursor), dtype=np.int64).reshape(-1, 3)
 
     def speaker_rows(self) -> list[tuple[int, str, str | None]]:
         """(speaker id, label, participant key) of every speaker."""
