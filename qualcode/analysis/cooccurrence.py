@@ -14,7 +14,7 @@ span by several coders is one segment. Which coders' segments are read is the ca
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,6 +38,11 @@ class Cooccurrence:
     unit: str
     totals: dict[int, int]  # per code: units where present, or (overlap) its distinct segments
     pairs: list[CodePair]  # every pair that co-occurs at least once, most frequent first
+
+    def as_json(self, labels: Mapping[int, str]) -> list[dict]:
+        """The shape of `qualcode cooccur --json` (../shared/CLI.md), codes by their labels."""
+        return [{"a": labels.get(p.a, p.a), "b": labels.get(p.b, p.b), "count": p.count, "jaccard": p.jaccard}
+                for p in self.pairs]
 
 
 def cooccurrence(spans: np.ndarray, unit: str, units: np.ndarray | None = None,
