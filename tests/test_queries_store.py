@@ -73,9 +73,9 @@ def test_cooccurrence_words_and_autocode_through_the_service(coded, project):
     assert [(names[p.a], names[p.b], p.count) for p in pairs] == [("Skuld", "Tillit", 1)]
     assert queries.cooccurrence("overlap").as_json(names) == [
         {"a": "Skuld", "b": "Tillit", "count": 1, "jaccard": pytest.approx(
-            # shared: "säger … vet."; either: the moderator's question, and "Läkarna … råd."
+            # shared: "säger … vet."; either: the moderator's question, "Läkarna … råd." and Tillit in zh
             (SV.index("vet.") + 4 - SV.index("säger"))
-            / (len("Vad tycker läkarna?") + SV.index("råd.") + 4 - SV.index("Läkarna")))}]
+            / (len("Vad tycker läkarna?") + SV.index("råd.") + 4 - SV.index("Läkarna") + len(ZH) - ZH.index("護士")))}]
     assert [(names[p.a], names[p.b], p.count) for p in queries.cooccurrence("document").pairs] == [
         ("Skuld", "Tillit", 1), ("Tillit", "安全", 1)]
     words = queries.words(by="speaker", langs=["sv"])
