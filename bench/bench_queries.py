@@ -1,13 +1,16 @@
 """Project-wide queries against the bare SQL that reads the same rows.
 
 On a project of N transcripts (half Swedish, half Chinese; by default the 1,000 × 20,000
-characters and 500,000 segments of the scale benchmark) it times:
+characters and 500,000 segments of the scale benchmark) it times, best of several runs:
 
-- KWIC of a common Swedish lemma / `SELECT … FROM lemmas WHERE lemma = ?` with every posting
-  decoded (target ≤ 3);
-- KWIC of a 2-character Chinese word as a word / the same postings read (target ≤ 3), and as a
-  string anywhere in the text / the bare `instr()` scan that finds the documents holding it;
-- a codes × groups matrix / `SELECT` of the segments' rows it counts (target ≤ 3);
+- KWIC of a common Swedish lemma / `SELECT doc_id, spans FROM lemmas WHERE lemma = ?` with every
+  posting decoded (target ≤ 3). A KWIC result locates its hits at once and puts them in context
+  when read (a page at a time in the TUI): the first 50 in context are timed too;
+- KWIC of a 2-character Chinese word as a word / the same postings (target ≤ 3), and as a string
+  anywhere in the text (the default for Chinese) / the bare `instr()` scan that finds the documents
+  holding it;
+- a codes × groups matrix / `SELECT id, doc_id, code_id, coder_id, start, end FROM segments`, the
+  rows and columns it reads (target ≤ 3);
 - co-occurrence by sentence and by overlap, and word frequencies by group, for the record.
 
     python bench/bench_queries.py [--project PATH] [--docs 1000] [--chars 20000] [--segments 500000]
