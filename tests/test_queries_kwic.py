@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qualcode.analysis.kwic import (KwicResult, context, find_spans, outermost, parse_query, string_pattern,
+from qualcode.text.kwic import (KwicResult, context, find_spans, outermost, parse_query, string_pattern,
                                     term_kind)
 from qualcode.errors import QualcodeError
 from qualcode.text.normalize import display_width

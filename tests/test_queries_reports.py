@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from qualcode.analysis.attribution import Speech
 from qualcode.analysis.cooccurrence import cooccurrence
-from qualcode.analysis.kwic import KwicHit
+from qualcode.text.kwic import KwicHit
 from qualcode.analysis.matrix import crosstab
 from qualcode.model import DocRef, Participant
 from qualcode.reports.queries_tables import (cooccurrence_tables, kwic_table, matrix_table, to_csv, to_docx,

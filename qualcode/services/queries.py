@@ -13,7 +13,7 @@ import numpy as np
 
 from ..analysis.attribution import TurnIndex
 from ..analysis.autocode import AutocodePlan, plan_autocode
-from ..analysis.kwic import (KwicResult, Query, decode, find_spans, has_han, outermost, parse_query, spans_from_flat,
+from ..text.kwic import (KwicResult, Query, decode, find_spans, has_han, outermost, parse_query, spans_from_flat,
                              string_pattern, term_keys, term_kind)
 from ..analysis.cooccurrence import Cooccurrence, cooccurrence
 from ..analysis.attribution import Speech
@@ -49,7 +49,7 @@ class QueryService:
     def kwic(self, query: str | Query, *, match: str = "auto", docs: Collection[int] | None = None,
              langs: Collection[str] | None = None, groups: Collection[str] | None = None,
              speakers: Collection[str] | None = None, width: int = 40, fold: bool = False) -> KwicResult:
-        """Every hit of `query` (see analysis.kwic for the language), in project order.
+        """Every hit of `query` (see text.kwic for the language), in project order.
 
         `groups`: the speaker's group (their participant's `group` attribute, else the
         document's); `speakers`: a label, pseudonym or participant key. `fold`: Chinese in

@@ -1,7 +1,8 @@
 """Keyword in context: the query language, matching in one document, and the context around a hit.
 
 Pure functions over a document's text, the word index's spans and its turns; the store
-supplies them (`QueryRows`), the query service wires them together.
+supplies them (`QueryRows`), the query service wires them together. (Text work, so it lives
+with the text: the counting of analysis/ does not need it.)
 
 The query language (docs/methods.md, "Keyword in context"):
 - `läkare`: one term. `"ta hand om"` or `ta hand om`: a phrase, its terms one after another with
@@ -32,7 +33,7 @@ import numpy as np
 
 from ..errors import QualcodeError
 from ..model import SpeechTurn
-from ..text.normalize import WIDE_RANGES, display_width
+from .normalize import _WIDE, display_width
 
 MATCH_MODES = ("auto", "word", "string")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
@@ -189,8 +190,15 @@ def hit_count(flat: Sequence[int] | str) -> int:
 
 # --- context ------------------------------------------------------------------------------------
 
-# what terminals draw two cells wide, as half-open bounds [first, last + 1), one after the other
-_WIDE_BOUNDS = np.array([(a, b + 1) for a, b in WIDE_RANGES]).reshape(-1)
+def _wide_bounds() -> np.ndarray:
+    """What terminals draw two cells wide (display_width's character class, "[a-bc-d…]"), as
+    half-open bounds [first, last + 1), one after the other, for a vectorised search."""
+    ranges = _WIDE.pattern[1:-1]
+    assert len(ranges) % 3 == 0 and set(ranges[1::3]) == {"-"}, "display_width's class is ranges only"
+    return np.array([(ord(ranges[i]), ord(ranges[i + 2]) + 1) for i in range(0, len(ranges), 3)]).reshape(-1)
+
+
+_WIDE_BOUNDS = _wide_bounds()
 
 
 def cell_offsets(text: str) -> np.ndarray:
