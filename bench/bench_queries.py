@@ -38,6 +38,7 @@ CODES = [f"kod{i:02d}" for i in range(20)]
 def build(path: Path, docs: int, chars: int, segments: int, coders: int = 3) -> None:
     """A project like the scale benchmark's, imported through the real import path."""
     from qualcode.project import Project
+    from qualcode.store import Store
     from qualcode.store.base import new_uid, now
     from qualcode.text.prepare import prepare_text
 
@@ -50,15 +51,16 @@ def build(path: Path, docs: int, chars: int, segments: int, coders: int = 3) -> 
                     prepare_text(f"{lang}{i:04d}", transcript(lang, chars, i, pools[lang]), lang=lang)
                     for i in range(count) if i % len(groups) == g
                 ]
-                project.store_documents(prepared, group=group, actor="bench")
+                project.documents.store_documents(prepared, group=group, actor="bench")
                 print(f"  imported {len(prepared)} {lang} transcripts of group {group}", file=sys.stderr)
         for name in CODES:
-            project.add_code(name, actor="bench")
-        store = project.store
+            project.codebook.add_code(name, actor="bench")
+        code_ids = [c.id for c in project.codebook.codes()]
+        summaries = project.documents.list()
+    store = Store(path)  # segments written straight through the store, for speed
+    try:
         rng = random.Random(7)
-        code_ids = [c.id for c in project.codes()]
         coder_ids = [store.coder_id(f"coder{k}") for k in range(coders)]
-        summaries = project.documents()
         per_doc = max(1, segments // (len(summaries) * coders))
         rows = []
         for d in summaries:
@@ -75,6 +77,8 @@ def build(path: Path, docs: int, chars: int, segments: int, coders: int = 3) -> 
                 "INSERT INTO segments (uid, doc_id, code_id, coder_id, start, end, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
         print(f"  {len(rows)} segments", file=sys.stderr)
+    finally:
+        store.close()
 
 
 def best(fn, repeat: int) -> tuple[float, object]:
@@ -106,11 +110,9 @@ def main() -> None:
 
 
 def run(path: Path, args) -> None:
-    from qualcode.services.queries import QueryService
-    from qualcode.store import Store
+    from qualcode.project import Project
 
-    store = Store(path)
-    queries = QueryService(store)
+    queries = Project(path).queries
     conn = sqlite3.connect(path)
     for lang in ("sv", "en"):  # lemma tables load once per process: not a query's cost
         queries.word_key(lang, args.sv_word)

@@ -31,6 +31,7 @@ import re
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from .errors import QualcodeError
 
@@ -47,10 +48,6 @@ def normal_color(value: str | None) -> str | None:
         return None
     value = value.strip().upper()
     return "#" + "".join(ch * 2 for ch in value[1:]) if len(value) == 4 else value
-FIELD_TITLES = {
-    "brief": "Brief definition", "definition": "Full definition", "when_to_use": "When to use",
-    "when_not_to_use": "When not to use", "example": "Example",
-}
 
 
 @dataclass
@@ -87,6 +84,36 @@ class Codebook:
 
     def children(self, parent: str | None) -> list[CodeEntry]:
         return [c for c in self.codes if c.parent == parent]
+
+
+class Named(Protocol):
+    uid: str | None
+    name: str
+
+
+E = TypeVar("E", bound=Named)
+X = TypeVar("X", bound=Named)
+
+
+def match_entries(entries: list[E], existing: list[X]) -> list[tuple[E, X | None]]:
+    """Pair each incoming entry (a file's, a co-author's) with what the project has: by UUID,
+    else by name — a project item of that name counts only when the incoming list does not
+    mention its own UUID (then it is another item, renamed). The one matcher of codes and themes."""
+    by_uid = {x.uid: x for x in existing}
+    by_name = {x.name: x for x in existing}
+    incoming_uids = {e.uid for e in entries if e.uid}
+    used: set[str | None] = set()
+    pairs = []
+    for entry in entries:
+        found = by_uid.get(entry.uid) if entry.uid else None
+        if found is None:
+            candidate = by_name.get(entry.name)
+            if candidate and candidate.uid not in used and candidate.uid not in incoming_uids:
+                found = candidate
+        if found:
+            used.add(found.uid)
+        pairs.append((entry, found))
+    return pairs
 
 
 class CodebookError(QualcodeError):
@@ -199,7 +226,8 @@ class _Reader:
                 continue
             explicit_parent = _str(item.get("parent"))
             if explicit_parent and parent is not None and explicit_parent != parent:
-                self.problem(_line(item, "parent"), f"code '{name}' is nested under '{parent}' but says parent '{explicit_parent}'")
+                self.problem(_line(item, "parent"),
+                             f"code '{name}' is nested under '{parent}' but says parent '{explicit_parent}'")
             entry = CodeEntry(
                 name=name, uid=self.read_uid(item, line), parent=parent or explicit_parent,
                 labels=self.lang_map(item, "labels"), color=self.read_color(item),
@@ -301,7 +329,8 @@ class _Reader:
         seen_names: dict[str, int] = {}
         for entry in entries:
             if entry.name in seen_names:
-                self.problem(entry.line, f"duplicate {kind} name '{entry.name}' (first at line {seen_names[entry.name]})")
+                self.problem(entry.line,
+                             f"duplicate {kind} name '{entry.name}' (first at line {seen_names[entry.name]})")
             seen_names.setdefault(entry.name, entry.line)
             if entry.uid and entry.uid in seen_uids:
                 self.problem(entry.line, f"duplicate id {entry.uid} (first at line {seen_uids[entry.uid]})")

@@ -23,6 +23,7 @@ from qualcode.model import DocRef, Participant
 LABELS = ["Moderator", "D1", "D2", "主持人", "A"]
 KEYS = [None, "P1", "P2", "P3", "P4"]
 WHOLE = "whole document"
+NOBODY = "a speaker linked to no participant"
 
 
 @st.composite
@@ -61,7 +62,8 @@ def corpora(draw, max_segments=12):
 
 
 def naive_covered(speech: Speech, doc: int, start: int, end: int) -> set:
-    """Participants whose speech [start, end) covers, WHOLE in a document without turns."""
+    """Participants whose speech [start, end) covers (methods.md R1, R4): NOBODY for a speaker
+    linked to no participant, WHOLE in a document without turns."""
     turns = [t for t in speech.turns if t[0] == doc]
     if not turns:
         return {WHOLE}
@@ -70,8 +72,8 @@ def naive_covered(speech: Speech, doc: int, start: int, end: int) -> set:
     found = set()
     for _, s, e, sid in turns:
         lab, key = label[sid]
-        if s < end and start < e and key and key not in moderators and not MODERATOR.match(lab):
-            found.add(key)
+        if s < end and start < e and key not in moderators and not MODERATOR.match(lab):
+            found.add(key or NOBODY)
     return found
 
 
@@ -81,7 +83,7 @@ def naive_columns(speech: Speech, cols: str, doc: int, who) -> set:
     name = {d.id: d.name for d in speech.docs}
     if cols == "document":
         return {name[doc]}
-    if who == WHOLE:
+    if who in (WHOLE, NOBODY):
         return {group[doc]} if cols == "group" else set()
     if cols == "participant":
         return {who}
@@ -104,14 +106,14 @@ def test_matrix_equals_naive_recount(corpus, cols, cells):
     expected: dict[tuple[int, object], set] = {}
     for _, doc, code, _, start, end in spans.tolist():
         for who in naive_covered(speech, doc, start, end):
-            if cells == "participants" and who == WHOLE:
+            if cells == "participants" and who in (WHOLE, NOBODY):
                 continue
             item = {"segments": (doc, start, end), "participants": who, "documents": doc}[cells]
             for r, (_, codes) in enumerate(ROWS):
                 if code in codes:
                     for col in naive_columns(speech, cols, doc, who):
                         expected.setdefault((r, col), set()).add(item)
-    found = {(r, col): n for r in range(len(ROWS)) for col, n in zip(m.cols, m.cells[r]) if n}
+    found = {(r, col): n for r in range(len(ROWS)) for col, n in zip(m.cols, m.cells[r], strict=True) if n}
     assert found == {k: len(v) for k, v in expected.items()}
     for r in range(len(ROWS)):
         assert m.row_totals[r] == len(set().union(*[v for (row, _), v in expected.items() if row == r]))
@@ -155,6 +157,11 @@ def test_matrix_hand_case():
     assert crosstab(spans, speech, [("Skuld", [7])], "document", "documents").cells == [[1, 1]]
     with pytest.raises(Exception, match="no participant attribute 'city'"):
         crosstab(spans, speech, [("Skuld", [7])], "city")
+    # a speaker linked to no participant is evidence of an unidentified speaker (R1): counted for
+    # the document and its group, never as a participant
+    unlinked = Speech(docs, turns, [(1, "Moderator", "fg1/Moderator"), (2, "D1", None), (3, "D2", "P2")], people)
+    assert crosstab(spans[:1], unlinked, [("Skuld", [7])], "group").cells == [[1, 1]]  # GP (D1's), GP B (D2)
+    assert crosstab(spans[:1], unlinked, [("Skuld", [7])], "participant", "participants").cells == [[1]]
 
 
 def test_choose_coding_prefers_the_consensus_where_made():

@@ -8,9 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qualcode.text.kwic import (KwicResult, context, find_spans, outermost, parse_query, string_pattern,
-                                    term_kind)
 from qualcode.errors import QualcodeError
+from qualcode.text.kwic import KwicResult, context, find_spans, outermost, parse_query, string_pattern, term_kind
 from qualcode.text.normalize import display_width
 
 SV = ("Moderator: Vad tycker läkarna?\n"
@@ -25,13 +24,11 @@ ZH = ("主持人：大家觉得安全吗？\n"
 
 def import_samples(project, folder):
     """The two sample transcripts, as documents 'sv' (group GP) and 'zh' (group 护理); the query service."""
-    from qualcode.services.queries import QueryService
-
     (folder / "sv.txt").write_text(SV, encoding="utf-8")
     (folder / "zh.txt").write_text(ZH, encoding="utf-8")
-    project.import_files([folder / "sv.txt"], lang="sv", group="GP")
-    project.import_files([folder / "zh.txt"], lang="zh", group="护理")
-    return QueryService(project.store)
+    project.documents.import_files([folder / "sv.txt"], lang="sv", group="GP")
+    project.documents.import_files([folder / "zh.txt"], lang="zh", group="护理")
+    return project.queries
 
 
 @pytest.fixture
@@ -112,13 +109,13 @@ def test_filters(queries, project):
     assert queries.kwic("läkare", groups=["護理"]).spans() == []
     assert len(queries.kwic("läkare", groups=["GP"])) == 5
     assert len(queries.kwic("疼", langs=["sv"])) == 0
-    sv = project.document("sv").id
+    sv = project.documents.get("sv").id
     assert {d for d, _, _ in queries.kwic("läkare OR 疼", docs=[sv]).spans()} == {sv}
 
 
 def test_pseudonyms_name_the_speaker(queries, project, tmp_path):
     (tmp_path / "p.csv").write_text("id,document,speaker,pseudonym,group\nP1,sv,D1,Läkare 1,GP A\n", encoding="utf-8")
-    project.load_participants(tmp_path / "p.csv")
+    project.participants.load_csv(tmp_path / "p.csv")
     hits = list(queries.kwic("läkare"))
     assert [h.speaker for h in hits] == ["Moderator", "Läkare 1", "Läkare 1", "Läkare 1", "D2"]
     assert len(queries.kwic("läkare", speakers=["P1"])) == 3
@@ -182,11 +179,11 @@ def test_every_stored_word_is_found_by_its_written_form(queries, project):
     """For each token of the word index, a query for the token as written finds it."""
     import json
 
-    for doc in project.documents():
-        text = project.document(doc.id).text
-        for key, doc_id, stored in queries.store.lemma_rows([doc.id]):
+    for doc in project.documents.list():
+        text = project.documents.get(doc.id).text
+        for key, _, stored in queries.store.lemma_rows([doc.id]):
             flat = json.loads(stored)
-            for start, end in zip(flat[0::2], flat[1::2]):
+            for start, end in zip(flat[0::2], flat[1::2], strict=True):
                 form = text[start:end]
                 assert (doc.id, start, end) in queries.kwic(form, match="word", docs=[doc.id]).spans(), (form, key)
 

@@ -11,11 +11,10 @@ from openpyxl import load_workbook
 
 from qualcode.analysis.attribution import Speech
 from qualcode.analysis.cooccurrence import cooccurrence
-from qualcode.text.kwic import KwicHit
 from qualcode.analysis.matrix import crosstab
 from qualcode.model import DocRef, Participant
-from qualcode.reports.queries_tables import (cooccurrence_tables, kwic_table, matrix_table, to_csv, to_docx,
-                                             to_xlsx)
+from qualcode.reports.queries_tables import cooccurrence_tables, kwic_table, matrix_table, to_csv, to_docx, to_xlsx
+from qualcode.text.kwic import KwicHit
 
 
 def a_matrix():

@@ -15,11 +15,11 @@ def coded(project, tmp_path):
     (tmp_path / "p.csv").write_text("id,document,speaker,pseudonym,group,ort\n"
                                     "P1,sv,D1,Läkare 1,GP A,Lund\nP2,sv,D2,,GP B,Malmö\nP3,zh,护士A,护士1,,\n",
                                     encoding="utf-8")
-    project.load_participants(tmp_path / "p.csv")
+    project.participants.load_csv(tmp_path / "p.csv")
     for name in ("Skuld", "Tillit", "安全"):
-        project.add_code(name)
-    sv, zh = project.document("sv").id, project.document("zh").id
-    add = project.add_segment
+        project.codebook.add_code(name)
+    sv, zh = project.documents.get("sv").id, project.documents.get("zh").id
+    add = project.coding.add_segment
     add(sv, "Skuld", at(SV, "Läkarna"), at(SV, "vet.") + 4, coder="anna")
     add(sv, "Tillit", at(SV, "säger"), SV.index("råd.") + 4, coder="anna")  # D1 and D2
     add(sv, "Skuld", at(SV, "Vad"), at(SV, "läkarna?") + 8, coder="anna")  # the moderator only
@@ -39,16 +39,17 @@ def test_store_reads(coded, project):
     assert store.texts_containing(["疼"], [sv]) == {}
     postings = store.lemma_postings(["läkare", "安全"])
     assert json.loads(postings["läkare"][sv])[:2] == [at(SV, "läkarna"), at(SV, "läkarna") + 7]
-    assert json.loads(postings["安全"][zh]) == [at(ZH, "安全"), at(ZH, "安全") + 2, at(ZH, "安全", 1), at(ZH, "安全", 1) + 2]
+    first, second = at(ZH, "安全"), at(ZH, "安全", 1)
+    assert json.loads(postings["安全"][zh]) == [first, first + 2, second, second + 2]
     turns = store.speech_turns([sv])[sv]
     assert [(t.label, t.participant, t.speaker) for t in turns] == [
         ("Moderator", "sv/Moderator", "Moderator"), ("D1", "P1", "Läkare 1"), ("D2", "P2", "D2")]
     assert [tuple(t[:3]) for t in store.turn_rows().tolist()] == [(sv, t.start, t.end) for t in turns] + [
         (zh, t.start, t.end) for t in store.speech_turns([zh])[zh]]
-    assert store.sentence_spans([sv])[sv] == [(u.start, u.end) for u in project.units(sv)]
+    assert store.sentence_spans([sv])[sv] == [(u.start, u.end) for u in project.documents.units(sv)]
     anna = store.coder_ids()["anna"]
     assert store.span_array(coder_ids=[anna]).shape == (5, 6)
-    assert store.span_array(doc_ids=[zh], code_ids=[project.code("安全").id]).shape == (1, 6)
+    assert store.span_array(doc_ids=[zh], code_ids=[project.codebook.code("安全").id]).shape == (1, 6)
     assert {p.key: p.speakers for p in store.all_participants()}["P1"] == [("sv", "D1")]
     assert store.label_spans([zh])[0].tolist() == [zh, 0, ZH.index("大家")]
 
@@ -81,20 +82,19 @@ def test_cooccurrence_words_and_autocode_through_the_service(coded, project):
     words = queries.words(by="speaker", langs=["sv"])
     assert {w.word: w.count for w in words.words}["läkare"] == 4  # the moderator's läkarna is not counted
     assert words.cols == ["Läkare 1", "P2"]  # participants by pseudonym, else by key
-    plan = queries.plan_autocode(project.code("Skuld").id, "anna", query="läkare", unit="sentence")
+    plan = queries.plan_autocode(project.codebook.code("Skuld").id, "anna", query="läkare", unit="sentence")
     # three sentences (spaCy keeps "… vet. En …" together); the moderator's is coded already
     assert (plan.hits, plan.units, plan.already_coded) == (5, 3, 1)
-    plan = queries.plan_autocode(project.code("安全").id, "anna", speaker="护士1", unit="turn")
+    plan = queries.plan_autocode(project.codebook.code("安全").id, "anna", speaker="护士1", unit="turn")
     # the nurse's first turn is coded whole already (我们 … 安全感。)
     assert (plan.hits, plan.already_coded, plan.spans) == (2, 1, [(zh, ZH.index("護士"), len(ZH))])
 
 
 def test_kwic_hits_carry_the_turn_time(project):
-    from qualcode.services.queries import QueryService
     from tests.conftest import CORPORA
 
-    project.import_files([CORPORA / "sv" / "fokusgrupp3_sjukhuslakare.vtt"], lang="sv")
-    hit = QueryService(project.store).kwic("medicinkliniken")[0]
+    project.documents.import_files([CORPORA / "sv" / "fokusgrupp3_sjukhuslakare.vtt"], lang="sv")
+    hit = project.queries.kwic("medicinkliniken")[0]
     assert (hit.speaker, hit.turn, hit.time) == ("Anna", 1, 23.293)  # cues 3 and 4: Anna's first turn
     assert hit.left == "Jag kan börja. Jag jobbar på " and hit.match == "medicinkliniken"
 
@@ -127,11 +127,11 @@ def test_written_forms_and_stop_words(coded):
 
 def test_themes_and_the_consensus(coded, project):
     queries, sv, zh = coded
-    project.add_theme("Relation", ["Skuld", "Tillit"])
+    project.codebook.add_theme("Relation", ["Skuld", "Tillit"])
     themes = queries.matrix("themes", "document")
     assert themes.rows == ["Relation"] and themes.cells == [[2, 1]]  # Skuld and Tillit spans in sv, Tillit in zh
     # a consensus made for one document replaces everyone's coding there, and only there
-    project.add_segment(sv, "Tillit", at(SV, "Jag tror"), len(SV), coder="consensus")
+    project.coding.add_segment(sv, "Tillit", at(SV, "Jag tror"), len(SV), coder="consensus")
     consensus = queries.matrix("codes", "document")
     assert consensus.cells == [[0, 0], [1, 1], [0, 1]]
     assert [s.coder_id for s in consensus.segments(1, 0)] == [queries.store.coder_ids()["consensus"]]

@@ -25,6 +25,7 @@ from ..model import DocRef, Participant, SpanRow, SpeechTurn
 MODERATOR = re.compile(r"^(moderator|mod|m|facilitator|intervjuare|interviewer|主持人|主持|访谈者|采访者)\s*\d*$",
                        re.IGNORECASE)
 WHOLE_DOCUMENT = -2  # "participant" of a segment in a document without turns
+UNIDENTIFIED = -3  # the speaker of a turn whose label is linked to no participant
 
 
 @dataclass
@@ -93,13 +94,19 @@ def explode(counts: np.ndarray) -> np.ndarray:
 
 def speaker_owners(speakers: Iterable[tuple[int, str, str | None]], participant_index: Mapping[str, int]
                    ) -> dict[int, int]:
-    """Speaker id -> the number (in participant_index) of the participant whose speech its turns
-    are, or -1: a moderator's (by the label, or a participant who is a moderator anywhere) or
-    nobody's (a speaker linked to no participant). `speakers`: (speaker id, label, participant key)."""
+    """Speaker id -> whose speech its turns are: the number (in participant_index) of its
+    participant; UNIDENTIFIED for a speaker linked to no participant (evidence without a
+    participant, methods.md R1); -1 for a moderator (by the label, or a participant who is a
+    moderator anywhere): no evidence. `speakers`: (speaker id, label, participant key)."""
     speakers = list(speakers)
     moderators = {key for _, label, key in speakers if key and is_moderator(label)}
-    return {sid: participant_index[key] if key and key not in moderators and not is_moderator(label) else -1
-            for sid, label, key in speakers}
+
+    def owner(label: str, key: str | None) -> int:
+        if is_moderator(label) or key in moderators:
+            return -1
+        return UNIDENTIFIED if key is None else participant_index[key]
+
+    return {sid: owner(label, key) for sid, label, key in speakers}
 
 
 def overlapping(doc: np.ndarray, start: np.ndarray, end: np.ndarray, units: np.ndarray
@@ -121,25 +128,28 @@ def overlapping(doc: np.ndarray, start: np.ndarray, end: np.ndarray, units: np.n
 
 def covered_participants(doc: np.ndarray, start: np.ndarray, end: np.ndarray, turns: np.ndarray,
                          owners: Mapping[int, int]) -> tuple[np.ndarray, np.ndarray]:
-    """For spans (document id, start, end: one array each), every (span index, participant) whose
-    speech the span covers, each pair once, in no particular order. `turns`: (document id, start,
-    end, speaker id) rows sorted by document and start; `owners`: speaker id -> participant
-    number or -1 (speaker_owners). The participant of a span in a document without turns is
-    WHOLE_DOCUMENT. Spans in neither (labels, moderators, headings) are missing from the result."""
+    """For spans (document id, start, end: one array each), every (span index, speaker) whose
+    speech the span covers, each pair once, in no particular order: a participant's number,
+    UNIDENTIFIED for a speaker linked to no participant, WHOLE_DOCUMENT for a span in a document
+    without turns. Spans that cover no evidence (labels, moderators, headings) are missing.
+    `turns`: (document id, start, end, speaker id) rows sorted by document and start; `owners`:
+    speaker_owners. A turn's speech is trimmed at both ends and a segment is never white space
+    alone (coding refuses it), so sharing a character with the speech is covering one of its
+    non-whitespace characters (methods.md R1)."""
     empty = np.zeros(0, dtype=np.int64)
     if not len(doc):
         return empty, empty
     pair_rows, pair_turns, count = overlapping(doc, start, end, turns)
     pair_owner = _lookup(owners, turns[:, 3])[pair_turns] if len(turns) else empty
     # a segment over two turns of one participant is one pair: only such segments need sorting out
-    spoken = pair_owner >= 0
+    spoken = pair_owner != -1
     single = np.repeat(count == 1, count)
     rows, who = pair_rows[spoken & single], pair_owner[spoken & single]
     if (spoken & ~single).any():
-        several, owner = pair_rows[spoken & ~single], pair_owner[spoken & ~single]
+        several, owner = pair_rows[spoken & ~single], pair_owner[spoken & ~single] - UNIDENTIFIED
         base = int(owner.max()) + 1
         pairs = np.unique(several * base + owner)
-        rows, who = np.concatenate([rows, pairs // base]), np.concatenate([who, pairs % base])
+        rows, who = np.concatenate([rows, pairs // base]), np.concatenate([who, pairs % base + UNIDENTIFIED])
     no_turns = np.flatnonzero(~np.isin(doc, turns[:, 0]))
     rows = np.concatenate([rows, no_turns])
     who = np.concatenate([who, np.full(len(no_turns), WHOLE_DOCUMENT, dtype=np.int64)])
@@ -162,11 +172,12 @@ def _lookup(mapping: Mapping[int, int], keys: np.ndarray, missing: int = -1) -> 
 
 
 def voices(turns: np.ndarray, owners: Mapping[int, int]) -> set[tuple[int, int]]:
-    """(document id, participant number) of everyone who counts and speaks, from turn rows."""
-    owner = _lookup(owners, turns[:, 3])
-    base = int(owner.max()) + 2 if len(owner) else 1
-    pairs = np.unique(turns[:, 0] * base + owner + 1)  # one number per (document, participant)
-    return {(d, p - 1) for d, p in zip((pairs // base).tolist(), (pairs % base).tolist()) if p > 0}
+    """(document id, participant number or UNIDENTIFIED) of everyone who counts and speaks, from turn rows."""
+    owner = _lookup(owners, turns[:, 3]) - UNIDENTIFIED  # from 0 up
+    base = int(owner.max()) + 1 if len(owner) else 1
+    pairs = np.unique(turns[:, 0] * base + owner)  # one number per (document, speaker)
+    found = zip((pairs // base).tolist(), (pairs % base + UNIDENTIFIED).tolist(), strict=True)
+    return {(d, p) for d, p in found if p >= 0 or p == UNIDENTIFIED}
 
 
 def column_of(docs: Sequence[DocRef], people: Sequence[Participant], speaking: set[tuple[int, int]], cols: str,
@@ -174,9 +185,10 @@ def column_of(docs: Sequence[DocRef], people: Sequence[Participant], speaking: s
     """Columns of a table by `cols` ('document', 'participant' (or 'speaker'), 'group' or a
     participant attribute), and the column of each (document, participant) pair — participants
     numbered as in `people`, WHOLE_DOCUMENT for documents without turns — or -1 where it has
-    none. A group is the participant's `group` attribute, else the document's. `speaking`: who
-    counts where, as (document id, participant number) (`voices`): the columns shown are theirs,
-    and the groups of documents without turns."""
+    none. A group is the participant's `group` attribute, else the document's (and the
+    document's for an unidentified speaker). `speaking`: who counts where, as (document id,
+    participant number or UNIDENTIFIED) (`voices`): the columns shown are theirs, and the groups
+    of documents without turns."""
     doc_ids = np.array(sorted(d.id for d in docs), dtype=np.int64)
     doc_at = np.searchsorted(doc_ids, doc_of)  # each pair's document, as its place in doc_ids
     person = np.maximum(who, 0)
@@ -185,7 +197,7 @@ def column_of(docs: Sequence[DocRef], people: Sequence[Participant], speaking: s
         by_id = np.array([place[d] for d in doc_ids.tolist()], dtype=np.int64)
         return [d.name for d in docs], by_id[doc_at] if len(by_id) else doc_at
     if cols in ("participant", "speaker"):  # `words --by speaker`, `matrix --cols participant`
-        shown = sorted({p for _, p in speaking})
+        shown = sorted({p for _, p in speaking if p >= 0})
         column = np.full(len(people) + 1, -1, dtype=np.int64)
         column[shown] = np.arange(len(shown))
         return [people[i].pseudonym or people[i].key for i in shown], np.where(who >= 0, column[person], -1)
@@ -196,10 +208,10 @@ def column_of(docs: Sequence[DocRef], people: Sequence[Participant], speaking: s
     group_of = {d.id: d.group for d in docs}
     if cols == "group":
         with_turns = {d for d, _ in speaking}
-        known = {attribute[p] or group_of[d] for d, p in speaking}
+        known = {(attribute[p] if p >= 0 else None) or group_of[d] for d, p in speaking}
         known |= {g for d, g in group_of.items() if d not in with_turns}
     else:
-        known = {attribute[p] for _, p in speaking}
+        known = {attribute[p] for _, p in speaking if p >= 0}
     labels = sorted(v for v in known if v is not None)
     index = {v: i for i, v in enumerate(labels)}
     none = len(labels)  # the column of "no value", shown only when used

@@ -79,7 +79,7 @@ def _by_unit(spans: np.ndarray, unit: str, units: np.ndarray) -> tuple[Counter, 
     base = int(code_of.max()) + 1 if len(code_of) else 1
     present = np.unique(unit_of * base + code_of)
     unit_of, code_of = present // base, present % base
-    totals = Counter(dict(zip(*(a.tolist() for a in np.unique(code_of, return_counts=True)))))
+    totals = Counter(dict(zip(*(a.tolist() for a in np.unique(code_of, return_counts=True)), strict=True)))
     # every pair of codes present in one unit: each code with those after it in its unit
     _, first, size = np.unique(unit_of, return_index=True, return_counts=True)
     place = np.arange(len(code_of)) - np.repeat(first, size)
@@ -87,7 +87,7 @@ def _by_unit(spans: np.ndarray, unit: str, units: np.ndarray) -> tuple[Counter, 
     a = np.repeat(code_of, partners)
     b = code_of[np.repeat(np.arange(len(code_of)), partners) + 1 + explode(partners)]
     pair_keys, pair_counts = np.unique(a * base + b, return_counts=True)
-    counts = Counter({(k // base, k % base): n for k, n in zip(pair_keys.tolist(), pair_counts.tolist())})
+    counts = Counter({(k // base, k % base): n for k, n in zip(pair_keys.tolist(), pair_counts.tolist(), strict=True)})
     return totals, counts
 
 
@@ -96,7 +96,7 @@ def _by_overlap(spans: np.ndarray) -> tuple[Counter, Counter, dict]:
     and the Jaccard index of the characters they cover."""
     coded = spans[distinct_coded(spans)[0]] if len(spans) else spans.reshape(-1, 6)
     doc, code, start, end = coded[:, 1], coded[:, 2], coded[:, 4], coded[:, 5]
-    totals = Counter(dict(zip(*(a.tolist() for a in np.unique(code, return_counts=True)))))
+    totals = Counter(dict(zip(*(a.tolist() for a in np.unique(code, return_counts=True)), strict=True)))
     a, b, _ = _met(doc, code, start, end)
     counts = _pair_counts(a, b, np.ones(len(a), dtype=np.int64))
     # characters: each code's segments merged per document, then the overlaps of the merged pieces
@@ -136,7 +136,7 @@ def _pair_counts(a: np.ndarray, b: np.ndarray, weight: np.ndarray) -> Counter:
     base = int(b.max()) + 1
     keys, where = np.unique(a * base + b, return_inverse=True)
     sums = np.bincount(where.reshape(-1), weights=weight, minlength=len(keys)).astype(np.int64)
-    return Counter({(k // base, k % base): n for k, n in zip(keys.tolist(), sums.tolist())})
+    return Counter({(k // base, k % base): n for k, n in zip(keys.tolist(), sums.tolist(), strict=True)})
 
 
 def _merged(doc, code, start, end) -> tuple[np.ndarray, ...]:

@@ -18,7 +18,7 @@ What is counted (docs/methods.md, "Word frequencies"):
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -95,7 +95,7 @@ def word_frequencies(postings: Iterable[tuple[str, int, str]], speech: Speech, *
     else:
         words = {}
         word_of = np.array([words.setdefault(texts[d][s:e].lower(), len(words)) for d, s, e
-                            in zip(doc_of.tolist(), start_of.tolist(), end_of.tolist())], dtype=np.int64)
+                            in zip(doc_of.tolist(), start_of.tolist(), end_of.tolist(), strict=True)], dtype=np.int64)
     # only speech that counts: tokens as segments of their own, attributed like any segment
     people = sorted(speech.people, key=lambda p: p.key)
     owners = speaker_owners(speech.speakers, {p.key: i for i, p in enumerate(people)})
@@ -148,7 +148,7 @@ def word_frequencies(postings: Iterable[tuple[str, int, str]], speech: Speech, *
     for i, count, g2 in rows[:top] if top else rows:
         by_col = dict.fromkeys(cols, 0)
         lo, hi = np.searchsorted(pair_keys, [i * n_cols, (i + 1) * n_cols])
-        for key, n in zip(pair_keys[lo:hi].tolist(), pair_counts[lo:hi].tolist()):
+        for key, n in zip(pair_keys[lo:hi].tolist(), pair_counts[lo:hi].tolist(), strict=True):
             by_col[cols[key - i * n_cols]] = n
         result.append(WordCount(vocabulary[i], count, count / total * 10_000 if total else 0.0, by_col, g2,
                                 None if g2 is None else chi2_p(g2)))

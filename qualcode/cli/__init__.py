@@ -13,12 +13,37 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import QualcodeError
-from .codebook import (cmd_codebook_add, cmd_codebook_show, cmd_codebook_load, cmd_codebook_export,
-    cmd_codebook_edit, cmd_codebook_retire, cmd_codebook_pin, cmd_codebook_history, cmd_theme_add,
-    cmd_theme_show)
+from .codebook import (
+    cmd_codebook_add,
+    cmd_codebook_edit,
+    cmd_codebook_export,
+    cmd_codebook_history,
+    cmd_codebook_load,
+    cmd_codebook_pin,
+    cmd_codebook_retire,
+    cmd_codebook_show,
+    cmd_theme_add,
+    cmd_theme_show,
+)
+from .commands import (
+    SETTINGS,
+    cmd_code,
+    cmd_demo,
+    cmd_docs,
+    cmd_export,
+    cmd_import,
+    cmd_init,
+    cmd_merge,
+    cmd_participants,
+    cmd_redact,
+    cmd_segments,
+    cmd_settings,
+    cmd_text,
+    cmd_tui,
+    cmd_uncode,
+    cmd_units,
+)
 from .team import cmd_agreement, cmd_disagreements, cmd_reconcile
-from .commands import (cmd_init, cmd_import, cmd_docs, cmd_text, cmd_units, cmd_code, cmd_uncode,
-    cmd_segments, cmd_settings, cmd_export, cmd_redact, cmd_merge, cmd_participants, cmd_tui, cmd_demo)
 
 DEFAULT_PROJECT = "project.qualcode"
 
@@ -49,6 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("tui", "open the coding workbench", cmd_tui, project=False)
     p.add_argument("--doc", help="document to open")
+    p.add_argument("--keys", metavar="PRESET", help="a key preset, e.g. 'sv' for a Swedish keyboard "
+                                                    "(default: the keymap file's)")
 
     p = command("demo", "build the demo project from corpora/ and codebooks/, then open it", cmd_demo,
                 project=False)
@@ -56,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-tui", action="store_true", help="only build the project")
 
     p = command("init", "create an empty project", cmd_init, project=False)
-    p.add_argument("path")
+    p.add_argument("path", nargs="?", help="where (default: -p, $QUALCODE_PROJECT or ./project.qualcode)")
 
     p = command("import", "import transcripts (txt, md, docx, vtt, srt)", cmd_import, writes=True)
     p.add_argument("files", nargs="+", metavar="FILE")
@@ -108,6 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-translation", action="store_true", help="leave translations out")
     p.add_argument("--coders", help="whose coding counts (default: consensus if any, else all)")
     p.add_argument("--nvivo", action="store_true", help="qdpx: positions in UTF-16 units as NVivo counts")
+    p.add_argument("--validate", action="store_true", help="qdpx: check the file against the REFI-QDA 1.0 schema")
 
     p = command("redact", "names never to appear in exports (they become [name]); without NAME, list them",
                 cmd_redact, writes=True)
@@ -139,7 +167,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--span", metavar="S:E", help="with edit: the span the consensus codes")
     p.add_argument("--code", action="append", metavar="CODE", help="with edit: the codes to keep")
     p.add_argument("--agreed", action="store_true", help="first write what both coders agree on")
-    p.add_argument("--consensus", default="consensus", help="the consensus coder's name")
+    p.add_argument("--consensus", metavar="NAME",
+                   help="the consensus coder's name, remembered by the project (see: qualcode settings)")
     p.add_argument("--json", action="store_true")
 
     p = command("merge", "merge a co-author's project into this one (documents by text, codes by UUID)",
@@ -185,6 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = cb_command("export", "write the codebook as .yaml, REFI .qdc or a .docx appendix", cmd_codebook_export)
     p.add_argument("file", metavar="FILE")
     p.add_argument("--lang", help="language of the .docx appendix")
+    p.add_argument("--validate", action="store_true", help=".qdc: check the file against the REFI-QDA 1.0 schema")
 
     p = cb_command("edit", "change a code: name, parent, colour or a field in a language", cmd_codebook_edit,
                    writes=True)
@@ -221,9 +251,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang")
     p.add_argument("--json", action="store_true")
 
-    p = command("settings", "show or set a project setting (display_language)", cmd_settings, writes=True,
-                coder=False)
-    p.add_argument("key", nargs="?", choices=["display_language"])
+    p = command("settings", "show or set a project setting (display_language, consensus_coder)", cmd_settings,
+                writes=True, coder=False)
+    p.add_argument("key", nargs="?", choices=SETTINGS)
     p.add_argument("value", nargs="?")
     return parser
 

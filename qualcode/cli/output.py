@@ -16,13 +16,13 @@ def emit_json(value) -> None:
 
 def emit_table(headers: list[str], rows: list[list], out=None) -> None:
     """A plain aligned table (CJK characters count as two columns)."""
-    from ..text.normalize import display_width
+    from ..text.width import display_width
 
     out = out or sys.stdout
     cells = [[str(h) for h in headers]] + [["" if v is None else str(v) for v in r] for r in rows]
     widths = [max(display_width(r[i]) for r in cells) for i in range(len(headers))]
     for n, row in enumerate(cells):
-        line = "  ".join(v + " " * (w - display_width(v)) for v, w in zip(row, widths))
+        line = "  ".join(v + " " * (w - display_width(v)) for v, w in zip(row, widths, strict=True))
         out.write(line.rstrip() + "\n")
         if n == 0:
             out.write("  ".join("-" * w for w in widths) + "\n")
@@ -66,7 +66,7 @@ def _progress_bar(total: int):
 
 def _clip(text: str, width: int = 60) -> str:
     """One line of at most `width` terminal cells (a Chinese character takes two)."""
-    from ..text.normalize import fit_width
+    from ..text.width import fit_width
 
     return fit_width(" ".join(text.split()), width)
 

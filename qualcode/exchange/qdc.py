@@ -22,8 +22,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..codebook import FIELD_TITLES, MACQUEEN_FIELDS, Codebook, CodeEntry, ThemeEntry, normal_color
+from ..codebook import MACQUEEN_FIELDS, Codebook, CodeEntry, ThemeEntry, normal_color
 from ..errors import QualcodeError
+from ..model import FIELD_TITLES
 from .refi import CODEBOOK_NS, child, children, guid, local, open_archive, parse_xml, project_xml, refi_guid
 
 _TITLE_FIELDS = {title: f for f, title in FIELD_TITLES.items()}
@@ -32,8 +33,8 @@ _FIELD_LINE = re.compile(rf"^({'|'.join(map(re.escape, FIELD_TITLES.values()))}|
 
 
 def pack_description(languages: list[str], labels: dict[str, str], texts: dict[str, dict[str, str]]) -> str:
-    langs = [l for l in languages if l in labels or any(l in t for t in texts.values())]
-    langs += sorted({l for t in [labels, *texts.values()] for l in t} - set(langs))
+    langs = [x for x in languages if x in labels or any(x in t for t in texts.values())]
+    langs += sorted({x for t in [labels, *texts.values()] for x in t} - set(langs))
     blocks = []
     for lang in langs:
         lines = [f"[{lang}]" + (f" {labels[lang]}" if labels.get(lang) else "")]
@@ -51,7 +52,7 @@ def unpack_description(text: str | None, fallback_lang: str) -> tuple[dict[str, 
     if not text or not text.strip():
         return labels, texts
     lines = text.replace("\r\n", "\n").split("\n")
-    if not any(_SECTION.match(l) for l in lines):
+    if not any(_SECTION.match(line) for line in lines):
         return labels, {"definition": {fallback_lang: text.strip()}}
     lang, current = None, None
     for line in lines:
@@ -90,7 +91,8 @@ def append_codes(parent, book: Codebook, parent_name: str | None, ns: str) -> No
     from lxml import etree
 
     for code in book.children(parent_name):
-        attributes = {"guid": refi_guid(code.uid), "name": code.name, "isCodable": "false" if not code.codable or code.retired else "true"}
+        codable = code.codable and not code.retired
+        attributes = {"guid": refi_guid(code.uid), "name": code.name, "isCodable": "true" if codable else "false"}
         if code.color:
             attributes["color"] = code.color
         element = etree.SubElement(parent, f"{ns}Code", attributes)
@@ -153,7 +155,8 @@ def read_qdc(path: Path, fallback_lang: str = "en") -> Codebook:
             name, n = f"{(s.get('name') or 'Set').strip()} ({n})", n + 1
         book.themes.append(ThemeEntry(name=name, uid=guid(s.get("guid"), where),
                                       labels=labels, definition=texts.get("definition", {}), codes=names))
-    book.languages = sorted({l for c in book.codes for l in c.labels} | {l for c in book.codes for t in c.texts.values() for l in t})
+    book.languages = sorted({x for c in book.codes for x in c.labels}
+                            | {x for c in book.codes for t in c.texts.values() for x in t})
     return book
 
 

@@ -27,15 +27,17 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..codebook import Codebook, CodeEntry, ThemeEntry
-from ..codebook_sync import apply_codebook, project_codebook
+from ..codebook import Codebook
+from ..codebook_sync import add_codebook
 from ..errors import QualcodeError
+from ..model import Progress, unique_name
+from ..store import Store
 from ..store.base import now
 from ..text.lang import LANGUAGES
 from ..text.normalize import clean, clean_offsets
 from ..text.prepare import analyze_document, prepare_text
 from .qdc import read_qdc, unpack_description
-from .qdpx import ImportReport, Progress
+from .qdpx import ImportReport
 from .qdpx_export import NAMESPACE, SPEAKER_VARIABLE, derived_guid, utc
 from .refi import child, children, guid, local, open_archive, project_xml, read_member
 
@@ -65,18 +67,18 @@ class _Source:
     codings: list[_Coding] = field(default_factory=list)
 
 
-def read_qdpx(project, path: Path, *, actor: str, progress: Progress | None) -> ImportReport:
-    """Bring a .qdpx (or a .qdc codebook) into `project`: all of it, or nothing."""
+def read_qdpx(store: Store, path: Path, *, actor: str, progress: Progress | None) -> ImportReport:
+    """Bring a .qdpx (or a .qdc codebook) into the project: all of it, or nothing."""
     path = Path(path)
     report = ImportReport(path=str(path))
     if path.suffix.lower() not in (".qdpx", ".zip", ".qdc"):
         raise QualcodeError("not a REFI-QDA file (use .qdpx, or .qdc for a codebook)", path)
-    lang = project.store.setting("display_language") or "en"
+    lang = store.setting("display_language") or "en"
     if path.suffix.lower() == ".qdc":
         book = read_qdc(path, fallback_lang=lang)
-        with project.transaction():
-            _codes(project.store, book, report, actor, path)
-            project.store.log(actor, "project.import", {"file": path.name, "codes": len(report.codes_added)})
+        with store.transaction():
+            _codes(store, book, report, actor, path)
+            store.log(actor, "project.import", {"file": path.name, "codes": len(report.codes_added)})
         return report
     try:
         with open_archive(path) as archive:
@@ -89,8 +91,7 @@ def read_qdpx(project, path: Path, *, actor: str, progress: Progress | None) -> 
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:  # a member that lies about its size or CRC
         raise QualcodeError(f"damaged archive: {exc}", path) from None
     _mark_retired(root, book, lang)
-    store = project.store
-    with project.transaction():
+    with store.transaction():
         coder_ids = _coders(store, reader, report)
         code_ids = _codes(store, book, report, actor, path)
         doc_ids, speakers = _documents(store, reader, report, actor, progress)
@@ -388,38 +389,12 @@ def _coders(store, reader: _Reader, report: ImportReport) -> dict[str | None, in
 
 def _codes(store, book: Codebook, report: ImportReport, actor: str, path: Path) -> dict[str, int]:
     """The file's codes and themes added to ours (ours kept as they are); file GUID -> code id."""
-    ours = project_codebook(store)
-    by_uid = {c.uid: c for c in ours.codes}
-    by_name = {c.name: c for c in ours.codes}
-    names: dict[str, str] = {}  # file name -> name here
-    order = list(dict.fromkeys(l for c in book.codes for l in [*c.labels, *(l for t in c.texts.values() for l in t)]))
-    merged = Codebook(title=ours.title or book.title, version=ours.version,
-                      default_language=ours.default_language or (order[0] if order else None),
-                      languages=ours.languages + [x for x in order if x not in ours.languages],
-                      codes=list(ours.codes), themes=list(ours.themes))
-    for entry in book.codes:
-        match = by_uid.get(entry.uid) or by_name.get(entry.name)
-        if match:
-            if match.name != entry.name:
-                report.code_conflicts.append(f"code '{entry.name}' is called '{match.name}' here: kept '{match.name}'")
-            elif match.uid != entry.uid:
-                report.code_conflicts.append(f"code '{entry.name}' has another UUID here: matched by name")
-            names[entry.name] = match.name
-            continue
-        names[entry.name] = entry.name
-        merged.codes.append(CodeEntry(**{**entry.__dict__, "parent": names.get(entry.parent or "")}))
-        report.codes_added.append(entry.name)
-    known = {t.uid for t in ours.themes} | {t.name for t in ours.themes}
-    for theme in book.themes:
-        if theme.uid in known or theme.name in known:
-            continue
-        name = _unique(theme.name, {t.name for t in merged.themes})  # other tools allow twins
-        merged.themes.append(ThemeEntry(name, theme.uid, theme.labels, theme.definition,
-                                        [names[n] for n in theme.codes if n in names]))
-        report.themes_added.append(name)
-    apply_codebook(store, merged, retire=False, actor=actor, source=path.name)
+    added = add_codebook(store, book, actor=actor, source=path.name)
+    report.codes_added += added.codes_added
+    report.themes_added += added.themes_added
+    report.code_conflicts += added.conflicts
     ids = {c.name: c.id for c in store.codes()}
-    return {e.uid: ids[names[e.name]] for e in book.codes}
+    return {e.uid: ids[added.names[e.name]] for e in book.codes}
 
 
 def _documents(store, reader: _Reader, report: ImportReport, actor: str,
@@ -466,7 +441,8 @@ def _cases(store, reader: _Reader, doc_ids: dict[str, int], speakers: dict, repo
         if len(labels) == 1:
             labels *= len(sources)
         # speakers are linked in the documents added now; those here already keep their links
-        fresh = [(s, label) for s, label in zip(sources, labels + [None] * len(sources)) if doc_ids[s] in speakers]
+        padded = labels + [None] * len(sources)  # a source without a label of its own gets None
+        fresh = [(s, label) for s, label in zip(sources, padded, strict=False) if doc_ids[s] in speakers]
         links = [speakers[doc_ids[s]].get(label) for s, label in fresh]
         pseudonym = description.strip() if description and description.strip() else None
         if pseudonym and ("\n" in pseudonym or len(pseudonym) > 80):  # a memo, not a pseudonym
@@ -542,8 +518,4 @@ def _segments(store, reader: _Reader, doc_ids: dict[str, int], code_ids: dict[st
 
 
 def _unique(name: str, taken: set[str]) -> str:
-    name = name.strip() or "document"
-    unique, n = name, 2
-    while unique in taken:
-        unique, n = f"{name} ({n})", n + 1
-    return unique
+    return unique_name(name.strip() or "document", taken)

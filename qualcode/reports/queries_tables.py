@@ -36,7 +36,8 @@ def _label(value) -> str:
 def matrix_table(matrix, title: str = "Matrix", corner: str = "Code") -> Table:
     """Rows × columns with row totals, column totals and the grand total."""
     kind = getattr(matrix, "cell_kind", "segments")
-    rows = [[label, *cells, total] for label, cells, total in zip(matrix.rows, matrix.cells, matrix.row_totals)]
+    rows = [[label, *cells, total]
+            for label, cells, total in zip(matrix.rows, matrix.cells, matrix.row_totals, strict=True)]
     rows.append(["Total", *matrix.col_totals, matrix.total])
     return Table(title, [corner, *map(_label, matrix.cols), "Total"], rows, totals_row=True, totals_col=True,
                  note=f"Cells count distinct {kind}. A total counts the distinct {kind} of its row or column, "

@@ -11,17 +11,28 @@ from collections.abc import Callable, Collection, Sequence
 
 import numpy as np
 
-from ..analysis.attribution import TurnIndex
+from ..analysis.attribution import Speech, TurnIndex
 from ..analysis.autocode import AutocodePlan, plan_autocode
-from ..text.kwic import (KwicResult, Query, decode, find_spans, has_han, outermost, parse_query, spans_from_flat,
-                             string_pattern, term_keys, term_kind)
 from ..analysis.cooccurrence import Cooccurrence, cooccurrence
-from ..analysis.attribution import Speech
 from ..analysis.frequencies import WordTable, word_frequencies
 from ..analysis.matrix import Matrix, crosstab
 from ..analysis.selection import choose_coding
 from ..errors import QualcodeError
 from ..model import DocRef, SpeechTurn
+from ..text.kwic import (
+    KwicResult,
+    Query,
+    decode,
+    find_spans,
+    has_han,
+    outermost,
+    parse_query,
+    spans_from_flat,
+    string_pattern,
+    term_keys,
+    term_kind,
+)
+from .settings import SettingsService
 
 WordKey = Callable[[str, str], str]  # (language, word) -> the word index's key
 
@@ -33,11 +44,12 @@ def _default_word_key(lang: str, word: str) -> str:
 
 
 class QueryService:
-    def __init__(self, store, *, word_key: WordKey = _default_word_key, consensus: str = "consensus") -> None:
+    def __init__(self, store, settings: SettingsService | None = None, *,
+                 word_key: WordKey = _default_word_key) -> None:
         self.store = store
+        self.settings = settings or SettingsService(store)
         self._word_key = word_key
         self._keys: dict[tuple[str, str], str] = {}
-        self.consensus = consensus
 
     def word_key(self, lang: str, word: str) -> str:
         if (lang, word) not in self._keys:
@@ -125,11 +137,11 @@ class QueryService:
             if unknown:
                 raise QualcodeError(f"no coder '{unknown[0]}' (coders: {', '.join(ids) or 'none yet'})", unknown[0])
             return self.store.span_array(coder_ids=[ids[c] for c in coders], doc_ids=docs)
-        return choose_coding(self.store.span_array(doc_ids=docs), ids.get(self.consensus))
+        return choose_coding(self.store.span_array(doc_ids=docs), ids.get(self.settings.consensus_coder))
 
     def matrix_rows(self, rows: str = "codes") -> list[tuple[str, list[int]]]:
         """(label, code ids) of the codes, or of the themes with their codes, in codebook order."""
-        lang = self.store.setting("display_language")
+        lang = self.settings.display_language
         if rows == "codes":
             return [(c.label(lang), [c.id]) for c in self.store.codes() if c.codable]
         if rows == "themes":
@@ -164,7 +176,7 @@ class QueryService:
         return None
 
     def code_labels(self) -> dict[int, str]:
-        lang = self.store.setting("display_language")
+        lang = self.settings.display_language
         return {c.id: c.label(lang) for c in self.store.codes()}
 
     # --- words --------------------------------------------------------------------------------

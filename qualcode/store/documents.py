@@ -176,7 +176,7 @@ class DocumentRows:
         self.conn.executemany("INSERT INTO sentences VALUES (?, ?, ?, ?, ?)",
                               [(doc_id, s["idx"], s["start"], s["end"], s["turn_idx"]) for s in rows["sentences"]])
         self.conn.executemany("INSERT INTO lemmas VALUES (?, ?, ?)",
-                              [(l["lemma"], doc_id, l["spans"]) for l in rows["lemmas"]])
+                              [(row["lemma"], doc_id, row["spans"]) for row in rows["lemmas"]])
         return doc_id, speakers
 
     def document_uids(self) -> dict[str, int]:

@@ -15,7 +15,6 @@ from pathlib import Path
 import sqlite_utils
 
 from ..errors import QualcodeError
-
 from .base import new_uid, now  # noqa: F401  (re-exported: callers import them from here)
 from .codebook import CodebookRows
 from .coding import CodingRows

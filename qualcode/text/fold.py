@@ -39,7 +39,7 @@ def _load() -> None:
         # one call for all characters; line breaks keep OpenCC from reading them as phrases
         simplified = _converter().convert("\n".join(chars)).split("\n")
         groups: dict[str, list[str]] = {}
-        for char, simple in zip(chars, simplified):
+        for char, simple in zip(chars, simplified, strict=True):
             if len(simple) == 1 and simple != char:
                 groups.setdefault(simple, [simple]).append(char)
         for simple, members in groups.items():

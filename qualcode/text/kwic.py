@@ -33,7 +33,7 @@ import numpy as np
 
 from ..errors import QualcodeError
 from ..model import SpeechTurn
-from .normalize import _WIDE, display_width
+from .width import WIDE, display_width
 
 MATCH_MODES = ("auto", "word", "string")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
@@ -173,7 +173,7 @@ def outermost(spans) -> list[tuple[int, int]]:
 def spans_from_flat(flat: Sequence[int] | str) -> list[tuple[int, int]]:
     """[s0, e0, s1, e1, …] (the word index's form, decoded or as its JSON text) -> [(s0, e0), …]."""
     flat = decode(flat)
-    return list(zip(flat[0::2], flat[1::2]))
+    return list(zip(flat[0::2], flat[1::2], strict=True))
 
 
 def decode(flat: Sequence[int] | str) -> Sequence[int]:
@@ -193,7 +193,7 @@ def hit_count(flat: Sequence[int] | str) -> int:
 def _wide_bounds() -> np.ndarray:
     """What terminals draw two cells wide (display_width's character class, "[a-bc-d…]"), as
     half-open bounds [first, last + 1), one after the other, for a vectorised search."""
-    ranges = _WIDE.pattern[1:-1]
+    ranges = WIDE.pattern[1:-1]
     assert len(ranges) % 3 == 0 and set(ranges[1::3]) == {"-"}, "display_width's class is ranges only"
     return np.array([(ord(ranges[i]), ord(ranges[i + 2]) + 1) for i in range(0, len(ranges), 3)]).reshape(-1)
 
@@ -291,7 +291,7 @@ def kwic_hits(doc_id: int, doc_name: str, text: str, flat: Sequence[int], turns:
     starts, ends = flat[0::2], flat[1::2]
     turn_starts = [t.start for t in turns]
     found, los, his = [], [], []
-    for start, end in zip(starts, ends):
+    for start, end in zip(starts, ends, strict=True):
         i = bisect_left(turn_starts, start + 1) - 1
         turn = turns[i] if i >= 0 and start < turns[i].end else None
         lo = text.rfind("\n", 0, start) + 1
@@ -304,7 +304,7 @@ def kwic_hits(doc_id: int, doc_name: str, text: str, flat: Sequence[int], turns:
         his.append(hi)
     cuts, stops = fit(cell_offsets(text), starts, ends, width, los, his)
     hits = []
-    for start, end, turn, cut, stop in zip(starts, ends, found, cuts.tolist(), stops.tolist()):
+    for start, end, turn, cut, stop in zip(starts, ends, found, cuts.tolist(), stops.tolist(), strict=True):
         left, right = snap(text, cut, start, end, stop)
         if turn is None:
             hits.append(KwicHit(doc_id, doc_name, start, end, None, None, None, left, text[start:end], right))

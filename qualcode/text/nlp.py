@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Sequence
-
+from itertools import pairwise
 
 _ABBREVIATIONS_ENDING_SENTENCES = {"osv.", "etc.", "m.m.", "o.s.v.", "m.fl.", "o.d.", "e.d."}
 _lock = threading.Lock()
@@ -87,7 +87,7 @@ class WordIndex:
             combined = keys ^ (flags * np.uint64(0x9E3779B97F4A7C15))
             _, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
             ids = np.empty(len(first), dtype=np.int64)
-            for i, (key, flag) in enumerate(zip(keys[first].tolist(), flags[first].tolist())):
+            for i, (key, flag) in enumerate(zip(keys[first].tolist(), flags[first].tolist(), strict=True)):
                 word = _resolve(lang, key, flag)
                 ids[i] = word_ids.setdefault(word, len(word_ids))
                 if ids[i] == len(words):
@@ -102,7 +102,7 @@ class WordIndex:
         ids = ids[order]
         text = list(map(str, np.stack([starts[order], ends[order]], axis=1).reshape(-1).tolist()))
         cuts = [0, *(np.flatnonzero(np.diff(ids)) + 1).tolist(), len(ids)]
-        return {words[ids[a]]: "[" + ",".join(text[2 * a:2 * b]) + "]" for a, b in zip(cuts, cuts[1:])}
+        return {words[ids[a]]: "[" + ",".join(text[2 * a:2 * b]) + "]" for a, b in pairwise(cuts)}
 
 
 _words: dict[tuple[str, int, int], str] = {}
@@ -137,7 +137,7 @@ def analyze(lang: str, pieces: Sequence[str], bases: Sequence[int], index: WordI
     nlp = pipeline(lang)
     columns = [IDX, LENGTH, SENT_START, IS_PUNCT, IS_SPACE, LOWER, LEMMA, ORTH]
     arrays, offsets = [], []
-    for base, doc in zip(bases, nlp.pipe(pieces, batch_size=256)):
+    for base, doc in zip(bases, nlp.pipe(pieces, batch_size=256), strict=True):
         if len(doc):
             arrays.append(doc.to_array(columns))
             offsets.append(base)
@@ -156,7 +156,7 @@ def analyze(lang: str, pieces: Sequence[str], bases: Sequence[int], index: WordI
         ids = np.cumsum(new_sentence)[kept]
         change = np.flatnonzero(np.diff(ids))
         firsts, lasts = kept[np.r_[0, change + 1]], kept[np.r_[change, len(kept) - 1]]
-        sentences = list(zip(starts[firsts].tolist(), ends[lasts].tolist()))
+        sentences = list(zip(starts[firsts].tolist(), ends[lasts].tolist(), strict=True))
     words = solid & (a[:, 3] == 0)
     lower, lemma, orth = a[words, 5], a[words, 6], a[words, 7]
     if lang == "zh":

@@ -146,7 +146,7 @@ def analyze_document(doc: PreparedDocument) -> None:
     index = nlp.WordIndex()
     found: list[tuple[int, int]] = []
     for lang in sorted(set(langs)):
-        positions = [i for i, l in enumerate(langs) if l == lang]
+        positions = [i for i, x in enumerate(langs) if x == lang]
         found += nlp.analyze(lang, [texts[i] for i in positions], [pieces[i][0] for i in positions], index)
     piece_starts = [s for s, _, _ in pieces]
     speakers = {t.index: t.speaker for t in doc.turns}

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import codecs
-import html
 import hashlib
+import html
 import re
 import zipfile
 from collections import Counter

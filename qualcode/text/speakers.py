@@ -108,20 +108,20 @@ def _may_speak(name: str, count: int) -> bool:
 
 def accepted_labels(text: str) -> list[Label]:
     candidates = candidate_labels(text)
-    counts = Counter(l.name for l in candidates)
-    candidates = [l for l in candidates if _may_speak(l.name, counts[l.name])]
+    counts = Counter(label.name for label in candidates)
+    candidates = [label for label in candidates if _may_speak(label.name, counts[label.name])]
     strong = {n for n, c in counts.items() if _may_speak(n, c) and (c >= 2 or is_role(n))}
-    strong |= {l.name for l in candidates if l.time is not None}
+    strong |= {label.name for label in candidates if label.time is not None}
     if not candidates or (len(strong) < 2 and not any(counts[n] >= 2 for n in strong)):
         return []
-    first = next(i for i, l in enumerate(candidates) if l.name in strong)
+    first = next(i for i, label in enumerate(candidates) if label.name in strong)
     # once the transcript has begun, a person's name said once is still a speaker
     # ("Erik: …"); before it, "Datum: …" is a header
     accepted = [
-        l for i, l in enumerate(candidates)
-        if l.name in strong or (i > first and _NAME.fullmatch(l.name))
+        label for i, label in enumerate(candidates)
+        if label.name in strong or (i > first and _NAME.fullmatch(label.name))
     ]
-    return accepted if len({l.name for l in accepted}) >= 2 else []
+    return accepted if len({label.name for label in accepted}) >= 2 else []
 
 
 _NAME = re.compile(rf"[{_UPPER}][a-zåäöæøéèü]+(?:[ -][{_UPPER}][a-zåäöæøéèü]+)?")

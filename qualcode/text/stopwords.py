@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import importlib
-from functools import lru_cache
+from functools import cache
 
 from .lang import LANGUAGES
 
 
-@lru_cache(maxsize=None)
+@cache
 def stop_words(lang: str) -> frozenset[str]:
     """spaCy's stop-word list for 'sv', 'zh' or 'en' (spacy.lang.<lang>.stop_words)."""
     return frozenset(importlib.import_module(f"spacy.lang.{lang}.stop_words").STOP_WORDS)
@@ -18,7 +18,7 @@ def all_stop_words() -> frozenset[str]:
     return frozenset().union(*(stop_words(lang) for lang in LANGUAGES))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _like_num(lang: str):
     return importlib.import_module(f"spacy.lang.{lang}.lex_attrs").like_num
 
