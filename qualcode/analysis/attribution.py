@@ -94,19 +94,20 @@ def explode(counts: np.ndarray) -> np.ndarray:
 
 def speaker_owners(speakers: Iterable[tuple[int, str, str | None]], participant_index: Mapping[str, int]
                    ) -> dict[int, int]:
-    """Speaker id -> whose speech its turns are: the number (in participant_index) of its
-    participant; UNIDENTIFIED for a speaker linked to no participant (evidence without a
-    participant, methods.md R1); -1 for a moderator (by the label, or a participant who is a
-    moderator anywhere): no evidence. `speakers`: (speaker id, label, participant key)."""
+    """Speaker id -> whose speech its turns are (methods.md R1): the number (in
+    participant_index) of its participant; -1 for a moderator — a participant one of whose
+    labels anywhere is a moderator's role word — whose speech is no evidence; UNIDENTIFIED for a
+    speaker linked to no participant (whatever its label: only participants are moderators),
+    evidence without a participant. `speakers`: (speaker id, label, participant key)."""
     speakers = list(speakers)
     moderators = {key for _, label, key in speakers if key and is_moderator(label)}
 
-    def owner(label: str, key: str | None) -> int:
-        if is_moderator(label) or key in moderators:
-            return -1
-        return UNIDENTIFIED if key is None else participant_index[key]
+    def owner(key: str | None) -> int:
+        if key is None:
+            return UNIDENTIFIED
+        return -1 if key in moderators else participant_index[key]
 
-    return {sid: owner(label, key) for sid, label, key in speakers}
+    return {sid: owner(key) for sid, _, key in speakers}
 
 
 def overlapping(doc: np.ndarray, start: np.ndarray, end: np.ndarray, units: np.ndarray
