@@ -81,7 +81,7 @@ def _documents(store: Store, their_store: Store, mine: Content, theirs: Content,
     renamed = [sha for sha, d in target.documents.items() if sha in mine.documents
                and mine.documents[sha].name != d.name]
     for sha in renamed:  # names are unique: free those that change hands before anyone takes them
-        store.update_document(ids[sha], name=f"\x00merging {sha}")
+        store.update_document(ids[sha], name=f" merging {sha}")  # no name begins with a space
     for sha, document in target.documents.items():
         here = mine.documents.get(sha)
         if here is None:

@@ -1,31 +1,33 @@
 """What a co-author's project must be before a merge takes anything from it, beyond what the
 store checks (see store/snapshot.py): texts that match their hashes, names without control
-characters."""
+characters (`names.unsafe_characters`). A name is refused, not cleaned: a cleaned name could
+then match one of ours that it is not."""
 
 from __future__ import annotations
 
-import re
-
+from ..names import escape_controls, unsafe_characters
 from .merge_content import Content
-
-# C0 and C1 controls, DEL, bidi marks, embeddings, overrides and isolates, line and paragraph
-# separators, the BOM: they would rewrite a terminal, reverse how a name reads or break XML.
-# (A minimal check: the name cleaner of issue 17 replaces it once it is on main.)
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff]")
 
 
 def content_problems(content: Content, limit: int = 20) -> list[str]:
-    problems = [f"document '{_safe(d.name)}': its text does not match its hash" for d in content.documents.values()
-                if not d.text_ok]
+    problems = [f"document '{escape_controls(d.name)}': its text does not match its hash"
+                for d in content.documents.values() if not d.text_ok]
     for what, name in _names(content):
-        if _CONTROL.search(name):
-            problems.append(f"{what} '{_safe(name)}' holds control characters")
+        unsafe = unsafe_characters(name)
+        if unsafe:
+            problems.append(f"{what} '{escape_controls(name)}' holds control characters ({', '.join(unsafe)})")
+    for what, text in _texts(content):  # longer texts may hold line breaks and tabs, no other controls
+        unsafe = unsafe_characters(text.replace("\n", "").replace("\t", ""))
+        if unsafe:
+            problems.append(f"{what} '{escape_controls(text[:40])}' holds control characters ({', '.join(unsafe)})")
     return problems[:limit]
 
 
 def _names(content: Content):
     for d in content.documents.values():
         yield "document name", d.name
+        if d.provenance.get("source_name"):
+            yield "file name", d.provenance["source_name"]
         if d.group:
             yield "document group", d.group
         for label in d.speakers:
@@ -34,9 +36,8 @@ def _names(content: Content):
         yield "participant", p.key
         if p.pseudonym:
             yield "pseudonym", p.pseudonym
-        for k, v in p.attributes.items():
+        for k in p.attributes:
             yield "attribute", k
-            yield "attribute value", v
     for name in content.coders:
         yield "coder", name
     for c in content.codes.values():
@@ -49,6 +50,22 @@ def _names(content: Content):
             yield "theme label", label
 
 
-def _safe(name: str) -> str:
-    """A name as it may be printed: its control characters as escapes."""
-    return _CONTROL.sub(lambda m: f"\\u{ord(m.group(0)):04x}", name)
+def _texts(content: Content):
+    for p in content.participants.values():
+        for v in p.attributes.values():
+            yield "attribute value", v
+    for c in content.codes.values():
+        for field, texts in c.texts.items():
+            if field != "label":
+                for text in texts.values():
+                    yield field.replace("_", " "), text
+    for t in content.themes.values():
+        for text in t.definition.values():
+            yield "theme definition", text
+    for c in content.codings.values():
+        for text in (c.memo, c.translation):
+            if text:
+                yield "memo or translation", text
+    for d in content.decisions.values():
+        if d.note:
+            yield "decision note", d.note

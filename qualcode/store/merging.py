@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+from .base import check_name, check_text
+
 # tables whose rows a merge takes from a co-author, and those it rebuilds or leaves alone;
 # tests/test_merge_content.py holds every table of the schema to one of the two
 CARRIED_TABLES = frozenset({
@@ -64,6 +66,8 @@ class MergeRows:
 
     def update_document(self, doc_id: int, **fields) -> None:
         assert set(fields) <= set(_DOCUMENT_FIELDS), fields
+        for column in ("name", "group_name", "source_name"):
+            check_name(fields.get(column), column.replace("_", " "))
         sets = ", ".join(f"{k} = :{k}" for k in fields)
         self.conn.execute(f"UPDATE documents SET {sets} WHERE id = :id", {**fields, "id": doc_id})
 
@@ -74,12 +78,14 @@ class MergeRows:
         self.conn.execute("UPDATE themes SET uid = ? WHERE id = ?", (uid, theme_id))
 
     def insert_participant(self, key: str, uid: str, pseudonym: str | None, attributes: dict[str, str]) -> int:
+        _check_person(key, pseudonym, attributes)
         return self.conn.execute(
             "INSERT INTO participants (uid, key, pseudonym, attributes) VALUES (?, ?, ?, ?)",
             (uid, key, pseudonym, json.dumps(attributes, ensure_ascii=False))).lastrowid
 
     def update_participant(self, participant_id: int, uid: str, pseudonym: str | None,
                            attributes: dict[str, str]) -> None:
+        _check_person(None, pseudonym, attributes)
         self.conn.execute("UPDATE participants SET uid = ?, pseudonym = ?, attributes = ? WHERE id = ?",
                           (uid, pseudonym, json.dumps(attributes, ensure_ascii=False), participant_id))
 
@@ -154,3 +160,11 @@ class MergeRows:
             if bad:
                 problems.append(f"{table}: {bad} rows whose {column} is not JSON")
         return problems[:limit]
+
+
+def _check_person(key: str | None, pseudonym: str | None, attributes: dict[str, str]) -> None:
+    check_name(key, "participant")
+    check_name(pseudonym, "pseudonym")
+    for name, value in attributes.items():
+        check_name(name, "participant attribute")
+        check_text(value, "participant attribute value")
