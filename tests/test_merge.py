@@ -7,8 +7,9 @@ import json
 import shutil
 
 import pytest
+from merge_kit import NOT_CONTENT, REFERENCES, content_dump
 
-from conftest import CORPORA, ROOT
+from conftest import CORPORA, ROOT, store_of
 from qualcode.cli import main
 from qualcode.demo import code_quotes
 from qualcode.errors import QualcodeError
@@ -42,12 +43,6 @@ def build(tmp_path, name: str, coder: str, rename: dict[str, str] | None = None)
             writer.writerows(rows)
         code_quotes(p, codings)
     return path
-
-
-def content_dump(path):
-    from merge_kit import content_dump as dump
-
-    return dump(path)
 
 
 def fingerprint(path):
@@ -203,3 +198,44 @@ def test_a_file_that_is_not_a_project_is_refused_and_left_alone(coauthors, tmp_p
     with Project(karin) as p, pytest.raises(QualcodeError, match="not a qualcode project"):
         p.team.merge(other, actor="karin")
     assert other.read_bytes() == before
+
+
+def test_every_table_is_carried_by_the_merge_or_said_not_to_be(project):
+    """A new table (memos: m004) fails here until the merge carries it (docs/merge.md, "Adding a table")."""
+    from qualcode.store.merging import CARRIED_TABLES, NOT_CARRIED_TABLES
+
+    tables = set(store_of(project).table_names())
+    assert CARRIED_TABLES | NOT_CARRIED_TABLES == tables and not CARRIED_TABLES & NOT_CARRIED_TABLES
+    assert set(REFERENCES) | NOT_CONTENT == tables
+
+
+def test_asking_settles_each_conflict_as_answered(coauthors, tmp_path, capsys, monkeypatch):
+    karin, li = coauthors
+    asked = []
+
+    def choose(conflict):
+        asked.append(conflict.line())
+        return "theirs"
+
+    target = tmp_path / "asked.qualcode"
+    shutil.copy(karin, target)
+    with Project(target) as p:
+        report = p.team.merge(li, actor="karin", choose=choose)
+        assert p.documents.get("肿瘤科焦点小组")
+    assert asked == ["document 'zhongliu_huli_jiaoliu': name 'zhongliu_huli_jiaoliu' here, '肿瘤科焦点小组' there"]
+    assert report.conflicts == [asked[0] + " (kept theirs)"]
+    theirs = tmp_path / "theirs.qualcode"
+    shutil.copy(karin, theirs)
+    with Project(theirs) as p:
+        p.team.merge(li, actor="karin", prefer="theirs")
+    assert content_dump(target) == content_dump(theirs)
+    # on a terminal, the command line asks: one question per conflict, m or t
+    import qualcode.cli.merge as cli_merge
+
+    monkeypatch.setattr(cli_merge, "_on_a_terminal", lambda: True)
+    answers = iter(["x", "m"])
+    monkeypatch.setattr("builtins.input", lambda prompt: next(answers))
+    assert main(["-p", str(karin), "merge", str(li), "--prefer", "ask"]) == 0
+    assert "(kept ours)" in capsys.readouterr().out
+    with Project(karin) as p:
+        assert p.documents.get("zhongliu_huli_jiaoliu")

@@ -16,7 +16,7 @@ def cmd_merge(args, project) -> None:
     choose = None
     prefer = args.prefer
     if prefer == "ask":
-        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        if not _on_a_terminal():
             raise QualcodeError("--prefer ask asks on a terminal: use --prefer mine or --prefer theirs here",
                                 "merge")
         choose, prefer = _ask, None
@@ -34,6 +34,10 @@ def cmd_merge(args, project) -> None:
         emit_json(report.to_json())
     else:
         print("\n".join(report.lines()))
+
+
+def _on_a_terminal() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
 
 
 def _ask(conflict) -> str:
