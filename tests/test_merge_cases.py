@@ -172,3 +172,27 @@ def _load(p: Project, book, folder) -> None:
     path = folder / "book.yaml"
     path.write_text(codebook_yaml(book), encoding="utf-8")
     p.codebook.load(path, actor="karin")
+
+
+def test_one_text_read_two_ways_is_a_conflict_and_the_side_named_gives_its_reading(base, tmp_path):
+    """Li imported the transcript without speaker turns: which reading stands is a choice."""
+    source = tmp_path / "fg.txt"
+    a, b = tmp_path / "a.qualcode", tmp_path / "b.qualcode"
+    for path, speakers in ((a, "auto"), (b, "none")):
+        with Project(path, create=True) as p:
+            p.documents.import_files([source], lang="sv", speakers=speakers)
+    with Project(a) as p:
+        turns, sentences = len(p.documents.units("fg", "turn")), len(p.documents.units("fg"))
+        assert turns == 5 and len(p.participants.list()) == 3
+    with Project(a) as p, pytest.raises(QualcodeError) as refused:
+        p.team.merge(b, actor="karin")
+    assert refused.value.details == [f"document 'fg': reading sv, 5 turns, {sentences} sentences here, "
+                                     f"sv, 0 turns, {sentences} sentences there"]
+    ab, ba = copies(a, tmp_path, "ab")[0], copies(b, tmp_path, "ba")[0]
+    with Project(ab) as p:
+        report = p.team.merge(b, actor="karin", prefer="theirs")
+        assert p.documents.units("fg", "turn") == [] and p.participants.list() == []
+    assert report.removed == {"speakers": 3, "participants": 3} and report.changed["documents"] == 1
+    with Project(ba) as p:
+        p.team.merge(a, actor="li", prefer="mine")
+    assert content_dump(ab) == content_dump(ba)

@@ -49,7 +49,6 @@ class MergeReport:
     decisions_added: int = 0
     kept_both: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
     dry_run: bool = False
     merged: bool = True  # False: stopped at conflicts (a dry run tells them instead of failing)
 
@@ -80,7 +79,6 @@ class MergeReport:
             out.append(f"redacted names: {self.added['redactions']} added")
         out += [f"kept both: {line}" for line in self.kept_both]
         out += [f"conflict: {line}" for line in self.conflicts]
-        out += [f"note: {line}" for line in self.notes]
         return out
 
 
@@ -112,7 +110,7 @@ def merge_project(ours: Store, other_path: Path, actor: str, *, prefer: str | No
                 mine = read_content(ours)
                 plan = combine(mine, theirs, lambda c: answers.get(c.key) or prefer, source, prefer)
                 report.conflicts = [c.line() for c in plan.conflicts]
-                report.kept_both, report.notes = plan.kept_both, plan.notes
+                report.kept_both = plan.kept_both
                 if plan.unresolved:
                     if dry_run:
                         report.merged = False

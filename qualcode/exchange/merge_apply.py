@@ -34,8 +34,9 @@ def apply(store: Store, their_store: Store, mine: Content, theirs: Content, plan
     tally = Tally()
     coder_ids = _coders(store, plan.target, tally)
     person_ids = _participants(store, mine, plan.target, tally)
-    doc_ids = _documents(store, their_store, mine, theirs, plan.target, tally)
-    _speakers(store, plan.target, doc_ids, person_ids, {d.id for d in mine.documents.values()}, tally)
+    read_anew: set[int] = set()
+    doc_ids = _documents(store, their_store, mine, theirs, plan.target, tally, read_anew)
+    _speakers(store, plan.target, doc_ids, person_ids, {d.id for d in mine.documents.values()} - read_anew, tally)
     for key, person in mine.participants.items():
         if key not in plan.target.participants:
             store.delete_participant(person.id)
@@ -76,7 +77,9 @@ def _participants(store: Store, mine: Content, target: Content, tally: Tally) ->
 
 
 def _documents(store: Store, their_store: Store, mine: Content, theirs: Content, target: Content,
-               tally: Tally) -> dict[str, int]:
+               tally: Tally, read_anew: set[int]) -> dict[str, int]:
+    """Our documents changed as the target has them, theirs added; `read_anew` gathers the ids
+    of ours that take their reading (their speakers come unlinked, like a new document's)."""
     ids = {sha: d.id for sha, d in mine.documents.items()}
     renamed = [sha for sha, d in target.documents.items() if sha in mine.documents
                and mine.documents[sha].name != d.name]
@@ -94,6 +97,13 @@ def _documents(store: Store, their_store: Store, mine: Content, theirs: Content,
             fields["name"] = document.name
         if fields:
             store.update_document(ids[sha], **fields)
+        if document.units != here.units:  # read as they read it: their speakers, turns, sentences
+            rows = their_store.document_rows(theirs.documents[sha].id)
+            store.replace_reading(ids[sha], rows)
+            tally.removed["speakers"] += len(here.speakers)
+            tally.added["speakers"] += len(rows["speakers"])
+            read_anew.add(ids[sha])
+        if fields or document.units != here.units:
             tally.changed["documents"] += 1
     for sha, document in target.documents.items():
         if sha in ids:
@@ -198,7 +208,7 @@ def _decisions(store: Store, target: Content, doc_ids: dict[str, int], tally: Ta
     for ident, d in target.decisions.items():
         row = {"uid": d.uid, "key": keys[ident], "coders": list(d.coders), "unit": d.unit, "doc_id": doc_ids[d.doc],
                "start": d.start, "end": d.end, "choice": d.choice,
-               "codes": sorted(target.codes[c].name if c in target.codes else c.lstrip("?") for c in d.codes),
+               "codes": sorted(target.codes[c].name if c in target.codes else c[1:] for c in d.codes),
                "note": d.note, "decided_by": d.decided_by, "decided_at": d.decided_at, "consensus": d.consensus,
                "segments": list(d.segments)}
         here = current.get(ident)

@@ -29,12 +29,14 @@ class Document:
     name: str
     group: str | None
     lang: str
-    units: str  # a digest of its turns and sentences: how this project reads the text
+    units: str  # a digest of its language, turns and sentences: how this project reads the text
+    reading: str  # the same for people: "sv, 4 turns, 7 sentences"
     length: int
     provenance: dict  # source_name, format, encoding, raw_sha256, imported_at, imported_by
     speakers: dict[str, str | None] = field(default_factory=dict)  # label -> participant key
     id: int = 0  # the row in its own project (not content)
     text_ok: bool = True  # its text hashes to its sha
+    reading_of: str = "mine"  # in a merge's target: whose reading it takes (not content)
 
 
 @dataclass
@@ -137,10 +139,12 @@ def read_content(store: Store) -> Content:
     shas: dict[int, str] = {}
     for row in store.merge_documents():
         text = row["text"]
-        digest = hashlib.sha256(repr((row["lang"], readings.get(row["id"], [[], []]))).encode()).hexdigest()
+        reading = readings.get(row["id"], [[], []])
+        digest = hashlib.sha256(repr((row["lang"], reading)).encode()).hexdigest()
         content.documents[row["text_sha256"]] = Document(
             sha=row["text_sha256"], uid=row["uid"], name=row["name"], group=row["group_name"] or None,
             lang=row["lang"], units=digest, length=len(text),
+            reading=f"{row['lang']}, {len(reading[0])} turns, {len(reading[1])} sentences",
             provenance={k: row[k] for k in ("source_name", "format", "encoding", "raw_sha256", "imported_at",
                                              "imported_by")},
             speakers=speakers.get(row["id"], {}), id=row["id"],

@@ -15,7 +15,7 @@ The rules, field by field:
   a memo, a note, a speaker's participant): one side's, where the other has none; a conflict
   where both have one and they differ;
 - values every thing has (names, parents, codable, retired, a coding's code and span, a
-  decision's choice and codes): a conflict where they differ;
+  decision's choice and codes, how a document is read): a conflict where they differ;
 - a theme's codes: a conflict where the two differ over codes both projects know; a code only
   one project knows keeps that project's themes;
 - a mark (exemplar) counts where either side set it; provenance (who imported, who decided,
@@ -72,7 +72,6 @@ class Plan:
     theme_uids: dict[str, str]
     conflicts: list[Conflict] = field(default_factory=list)
     kept_both: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
 
     @property
     def unresolved(self) -> list[Conflict]:
@@ -142,7 +141,6 @@ class _Combiner:
         self.ours, self.theirs, self.resolve, self.source, self.prefer = ours, theirs, resolve, source, prefer
         self.conflicts: list[Conflict] = []
         self.kept_both: list[str] = []
-        self.notes: list[str] = []
         self.our_coding_uids = {c.id: c.uid for c in ours.codings.values()}
 
     # --- the two ways values meet -------------------------------------------------------------
@@ -193,7 +191,7 @@ class _Combiner:
         target.codings = {a.coding.uid: a.coding for a in codings}
         target.decisions = self.finish_decisions(decisions, codings, target)
         target.redactions = self.ours.redactions + [n for n in self.theirs.redactions if n not in self.ours.redactions]
-        return Plan(target, codings, code_uids, theme_uids, self.conflicts, self.kept_both, self.notes)
+        return Plan(target, codings, code_uids, theme_uids, self.conflicts, self.kept_both)
 
     def check_uids(self) -> None:
         """One UUID names one thing: a UUID that is one thing here and another there (a document
@@ -248,12 +246,15 @@ class _Combiner:
             names = base_name(mine.name, uids), base_name(theirs.name, uids)
             named_by = self.side(f"{key}:name", subject, "name", *names)
             group = self.unify(f"{key}:group", subject, "group", mine.group, theirs.group)
-            if mine.units != theirs.units:
-                self.notes.append(f"{subject} is read differently in {self.source} (language, turns or sentences): "
-                                  "kept this project's reading")
+            read_by = MINE
+            if mine.units != theirs.units:  # another language, other turns or sentences
+                shown = (mine.reading, theirs.reading) if mine.reading != theirs.reading else (
+                    f"{mine.reading} ({mine.units[:8]})", f"{theirs.reading} ({theirs.units[:8]})")
+                read_by = self.side(f"{key}:reading", subject, "reading", *shown, show=str)
+            reader = theirs if read_by == THEIRS else mine
             speakers = {}
-            for label, who in mine.speakers.items():
-                other = theirs.speakers.get(label) if mine.units == theirs.units else None
+            for label in reader.speakers:
+                who, other = mine.speakers.get(label), theirs.speakers.get(label)
                 # the participant import made for a speaker, named after the document, yields to one
                 # a person chose; where both sides have their import's, the document's name decides
                 made = who == f"{mine.name}/{label}", other == f"{theirs.name}/{label}"
@@ -268,7 +269,8 @@ class _Combiner:
                                                  f"'{label}'", who, other)
             name = names[1] if named_by == THEIRS else names[0]
             out[sha] = replace(mine, uid=first.uid, name=name, group=group, provenance=dict(first.provenance),
-                               speakers=speakers)
+                               speakers=speakers, lang=reader.lang, units=reader.units, reading=reader.reading,
+                               reading_of=read_by)
         names = self.twins("document", {d.uid: d.name for d in out.values()},
                            {out[sha].uid: d.name for sha, d in self.ours.documents.items()},
                            {out[sha].uid: d.name for sha, d in self.theirs.documents.items()})
@@ -398,7 +400,7 @@ class _Combiner:
 
         def show(value: tuple) -> str:
             choice, kept = value
-            return f"{choice} {_show([codes[c].name if c in codes else c.lstrip('?') for c in kept])}"
+            return f"{choice} {_show([codes[c].name if c in codes else c[1:] for c in kept])}"
 
         out: dict[tuple, Decision] = {}
         lost: set[str] = set()

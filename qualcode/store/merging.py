@@ -71,6 +71,14 @@ class MergeRows:
         sets = ", ".join(f"{k} = :{k}" for k in fields)
         self.conn.execute(f"UPDATE documents SET {sets} WHERE id = :id", {**fields, "id": doc_id})
 
+    def replace_reading(self, doc_id: int, rows: dict) -> None:
+        """A document read as another project reads it: its language, speakers, turns, sentences and
+        word index from `rows` (`document_rows` of theirs); the speakers come unlinked."""
+        self.conn.execute("UPDATE documents SET lang = ? WHERE id = ?", (rows["document"]["lang"], doc_id))
+        for table in ("lemmas", "sentences", "turns", "speakers"):
+            self.conn.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
+        self._insert_reading(doc_id, rows)
+
     def set_coder_uid(self, coder_id: int, uid: str) -> None:
         self.conn.execute("UPDATE coders SET uid = ? WHERE id = ?", (uid, coder_id))
 
@@ -154,11 +162,20 @@ class MergeRows:
             bad = self._one(f"SELECT COUNT(*) FROM {table} WHERE typeof({column}) != 'text'")[0]
             if bad:
                 problems.append(f"{table}: {bad} rows whose {column} is not text")
-        for table, column in (("participants", "attributes"), ("decisions", "coders"), ("decisions", "codes"),
-                              ("decisions", "segments"), ("lemmas", "spans")):
-            bad = self._one(f"SELECT COUNT(*) FROM {table} WHERE NOT json_valid({column})")[0]
+        for table, column, kind in (("participants", "attributes", "object"), ("decisions", "coders", "array"),
+                                    ("decisions", "codes", "array"), ("decisions", "segments", "array"),
+                                    ("lemmas", "spans", "array")):
+            bad = self._one(f"SELECT COUNT(*) FROM {table} WHERE NOT json_valid({column})"
+                            f" OR json_type({column}) != '{kind}'")[0]
             if bad:
-                problems.append(f"{table}: {bad} rows whose {column} is not JSON")
+                problems.append(f"{table}: {bad} rows whose {column} is not a JSON {kind}")
+        not_text = " OR ".join(f"EXISTS (SELECT 1 FROM json_each(decisions.{c}) WHERE type != 'text')"
+                               for c in ("coders", "codes", "segments"))
+        bad = self._one("SELECT COUNT(*) FROM decisions WHERE json_valid(coders) AND json_valid(codes)"
+                        " AND json_valid(segments) AND (json_array_length(coders) != 2"
+                        f" OR unit NOT IN ('sentence', 'turn') OR {not_text})")[0]
+        if bad:
+            problems.append(f"decisions: {bad} rows no reconciliation writes (two coders, a unit, names and uids)")
         return problems[:limit]
 
 

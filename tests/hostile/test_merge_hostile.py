@@ -169,7 +169,11 @@ def test_an_index_that_disagrees_with_its_table_fails_the_integrity_check(capsys
       "UPDATE codes SET parent_id = (SELECT id FROM codes WHERE name = 'Trygghet') WHERE name = 'Tid'"],
      "codes under themselves (a cycle in the code tree): Tid, Trygghet"),
     (["UPDATE segments SET code_id = 999"], "refers to a missing codes row"),
-    (["UPDATE participants SET attributes = '{not json'"], "rows whose attributes is not JSON"),
+    (["UPDATE participants SET attributes = '{not json'"], "rows whose attributes is not a JSON object"),
+    (["UPDATE participants SET attributes = '[1, 2]'"], "rows whose attributes is not a JSON object"),
+    (["INSERT INTO decisions (uid, key, coders, unit, doc_id, start, end, choice, codes, decided_by, decided_at,"
+      " consensus, segments) VALUES ('u1', 'k1', '[\"anna\"]', 'sentence', 1, 0, 5, 'both', '[]', 'anna', 'nu',"
+      " 'consensus', '[]')"], "decisions: 1 rows no reconciliation writes"),
     (["DROP TRIGGER documents_text_immutable", "UPDATE documents SET text = replace(text, 'Per', 'Bo.')"],
      "document 'echt': its text does not match its hash"),
     (["UPDATE codes SET name = 'Tid' || char(27) || '[31m' WHERE name = 'Tid'"],
