@@ -133,12 +133,13 @@ def _codebook(store: Store, mine: Content, theirs: Content, plan: Plan, tally: T
     """Codes and themes through the one way a codebook comes in (`apply_codebook`), after our
     codes and themes take the UUIDs they keep; returns code ids by uid."""
     target = plan.target
+    code_uids, theme_uids = plan.uids["code"][0], plan.uids["theme"][0]
     for uid, code in mine.codes.items():
-        if plan.code_uids[uid] != uid:
-            store.update_code(code.id, uid=plan.code_uids[uid])
+        if code_uids[uid] != uid:
+            store.update_code(code.id, uid=code_uids[uid])
     for uid, theme in mine.themes.items():
-        if plan.theme_uids[uid] != uid:
-            store.set_theme_uid(theme.id, plan.theme_uids[uid])
+        if theme_uids[uid] != uid:
+            store.set_theme_uid(theme.id, theme_uids[uid])
     book = project_codebook(store)
     book.languages += [lang for lang in theirs.languages if lang not in book.languages]
     book.codes = [CodeEntry(name=c.name, uid=c.uid, parent=target.codes[c.parent].name if c.parent else None,
@@ -153,18 +154,20 @@ def _codebook(store: Store, mine: Content, theirs: Content, plan: Plan, tally: T
         return (uids.get(code.uid, code.uid), code.name, uids.get(code.parent, code.parent), code.color,
                 code.codable, code.retired, {f: t for f, t in code.texts.items() if t})
 
+    our_codes = {code_uids[u]: c for u, c in mine.codes.items()}
+    our_themes = {theme_uids[u]: t for u, t in mine.themes.items()}
     for uid, code in target.codes.items():
-        here = next((c for u, c in mine.codes.items() if plan.code_uids[u] == uid), None)
+        here = our_codes.get(uid)
         if here is None:
             tally.add("codes", code.name)
-        elif code_as(here, plan.code_uids) != code_as(code, {}):
+        elif code_as(here, code_uids) != code_as(code, {}):
             tally.changed["codes"] += 1
     for uid, theme in target.themes.items():
-        here = next((t for u, t in mine.themes.items() if plan.theme_uids[u] == uid), None)
+        here = our_themes.get(uid)
         if here is None:
             tally.add("themes", theme.name)
-        elif (plan.theme_uids[here.uid], here.name, here.labels, here.definition,
-              {plan.code_uids[u] for u in here.codes}) != (uid, theme.name, theme.labels, theme.definition,
+        elif (theme_uids[here.uid], here.name, here.labels, here.definition,
+              {code_uids[u] for u in here.codes}) != (uid, theme.name, theme.labels, theme.definition,
                                                            set(theme.codes)):
             tally.changed["themes"] += 1
     return {c.uid: c.id for c in store.codes()}
@@ -194,7 +197,7 @@ def _codings(store: Store, mine: Content, plan: Plan, doc_ids: dict[str, int], c
             continue
         tally.codings_present += len(absorbed.their_uids)
         here = rows[absorbed.our_rows[0]]
-        before = values(here, plan.code_uids)  # ours as it was, its code under the UUID it keeps
+        before = values(here, plan.uids["code"][0])  # ours as it was, its code under the UUID it keeps
         changes = {k: v for k, v in values(absorbed.coding).items() if before[k] != v}
         if changes:
             store.rewrite_segment(here.id, **changes)

@@ -68,8 +68,10 @@ class Absorbed:
 class Plan:
     target: Content
     codings: list[Absorbed]
-    code_uids: dict[str, str]  # our code uid -> target uid
-    theme_uids: dict[str, str]
+    # kind -> (our uid -> its uid in the target, their uid -> its uid in the target), for
+    # "document", "participant", "coder", "code", "theme": what refers to a thing by its uid
+    # (a memo's target) follows it here
+    uids: dict[str, tuple[dict[str, str], dict[str, str]]]
     conflicts: list[Conflict] = field(default_factory=list)
     kept_both: list[str] = field(default_factory=list)
 
@@ -184,14 +186,25 @@ class _Combiner:
         target.coders = {name: min(uid for uid in (self.ours.coders.get(name), self.theirs.coders.get(name)) if uid)
                          for name in [*self.ours.coders, *self.theirs.coders]}
         target.codes, code_uids, their_code_uids = self.codes()
-        target.themes, theme_uids = self.themes(target.codes, code_uids, their_code_uids)
+        target.themes, theme_uids, their_theme_uids = self.themes(target.codes, code_uids, their_code_uids)
         target.participants = self.participants(target.documents)
         decisions, lost = self.decisions(code_uids, their_code_uids, target.codes)
         codings = self.codings(code_uids, their_code_uids, lost, target.documents, target.codes)
         target.codings = {a.coding.uid: a.coding for a in codings}
         target.decisions = self.finish_decisions(decisions, codings, target)
         target.redactions = self.ours.redactions + [n for n in self.theirs.redactions if n not in self.ours.redactions]
-        return Plan(target, codings, code_uids, theme_uids, self.conflicts, self.kept_both)
+        def by_identity(kind: str, target_uid: Callable[[str], str]) -> tuple[dict[str, str], dict[str, str]]:
+            sides = [{"document": {d.uid: sha for sha, d in c.documents.items()},
+                      "participant": {p.uid: key for key, p in c.participants.items()},
+                      "coder": {uid: name for name, uid in c.coders.items()}}[kind] for c in (self.ours, self.theirs)]
+            return ({u: target_uid(i) for u, i in sides[0].items()}, {u: target_uid(i) for u, i in sides[1].items()})
+
+        uids = {"document": by_identity("document", lambda sha: target.documents[sha].uid),
+                "participant": by_identity("participant", lambda k: target.participants[k].uid
+                                           if k in target.participants else None),
+                "coder": by_identity("coder", lambda name: target.coders[name]),
+                "code": (code_uids, their_code_uids), "theme": (theme_uids, their_theme_uids)}
+        return Plan(target, codings, uids, self.conflicts, self.kept_both)
 
     def check_uids(self) -> None:
         """One UUID names one thing: a UUID that is one thing here and another there (a document
@@ -342,7 +355,7 @@ class _Combiner:
         return _tree_order(merged), our_uids, their_uids
 
     def themes(self, codes: dict[str, Code], code_uids: dict[str, str],
-               their_code_uids: dict[str, str]) -> tuple[dict[str, Theme], dict[str, str]]:
+               their_code_uids: dict[str, str]) -> tuple[dict[str, Theme], dict[str, str], dict[str, str]]:
         ours, theirs = list(self.ours.themes.values()), list(self.theirs.themes.values())
         mine_of = {t: self.ours.themes[o] for t, o in match(theirs, ours).items()}
         our_uids = {t.uid: t.uid for t in ours}
@@ -387,7 +400,7 @@ class _Combiner:
                            {our_uids[t.uid]: t.name for t in ours}, {their_uids[t.uid]: t.name for t in theirs})
         for uid, theme in merged.items():
             theme.name = names[uid]
-        return merged, our_uids
+        return merged, our_uids, their_uids
 
     # --- codings and decisions ----------------------------------------------------------------
 
