@@ -91,13 +91,15 @@ operation = st.one_of(
     st.tuples(st.just("uncode"), st.integers(0, 2)),
     st.tuples(st.just("add code"), st.sampled_from(NEW_NAMES), st.sampled_from([None, "Känslor"])),
     st.tuples(st.just("rename"), st.sampled_from(CODE_NAMES), st.sampled_from(NEW_NAMES)),
-    st.tuples(st.just("label"), st.sampled_from(CODE_NAMES), st.sampled_from(["sv", "en"]), st.sampled_from("ab")),
+    st.tuples(st.just("label"), st.sampled_from(CODE_NAMES), st.sampled_from(["sv", "en"]), st.sampled_from("ab"),
+              st.sampled_from(["label", "definition"])),
     st.tuples(st.just("colour"), st.sampled_from(CODE_NAMES), st.sampled_from(["#FF0000", "#00FF00"])),
     st.tuples(st.just("retire"), st.sampled_from(CODE_NAMES)),
     st.tuples(st.just("move"), st.sampled_from(CODE_NAMES), st.sampled_from(["", "Känslor", "Trygghet"])),
     st.tuples(st.just("theme"), st.sampled_from(["Gruppen", "Nytt tema"]),
               st.sets(st.sampled_from(CODE_NAMES), max_size=3)),
-    st.tuples(st.just("attribute"), st.sampled_from(["Anna", "Bo"]), st.sampled_from(["läkare", "sköterska"])),
+    st.tuples(st.just("attribute"), st.sampled_from(["Anna", "Bo"]), st.sampled_from(["läkare", "sköterska"]),
+              st.sampled_from(["", "A.", "B."])),
     st.tuples(st.just("redact"), st.sampled_from(["Anna", "Bo"])),
     st.tuples(st.just("decide"), st.sampled_from(["accept-a", "accept-b", "both", "neither"]), st.integers(0, 3)),
     st.tuples(st.just("agreed")),
@@ -139,7 +141,8 @@ def _do(p: Project, folder: Path, op: tuple) -> None:
     elif kind == "rename":
         p.codebook.edit_code(args[0], name=args[1], actor="karin")
     elif kind == "label":
-        p.codebook.edit_code(args[0], texts={"label": {args[1]: args[2]}}, actor="karin")
+        code, lang, text, field = args
+        p.codebook.edit_code(code, texts={field: {lang: text}}, actor="karin")
     elif kind == "colour":
         p.codebook.edit_code(args[0], color=args[1], actor="karin")
     elif kind == "retire":
@@ -162,11 +165,12 @@ def _do(p: Project, folder: Path, op: tuple) -> None:
         path.write_text(codebook_yaml(book), encoding="utf-8")
         p.codebook.load(path, actor="karin")
     elif kind == "attribute":
-        speaker, value = args
+        speaker, value, pseudonym = args
         path = folder / "people.csv"
         with path.open("w", encoding="utf-8", newline="") as f:
             writer = csv.writer(f)
-            writer.writerows([["id", "document", "speaker", "yrke"], [f"P-{speaker}", "d1", speaker, value]])
+            writer.writerows([["id", "document", "speaker", "yrke", "pseudonym"],
+                              [f"P-{speaker}", "d1", speaker, value, pseudonym]])
         p.participants.load_csv(path, actor="karin")
     elif kind == "redact":
         p.reports.add_redaction(args[0], actor="karin")
@@ -224,7 +228,7 @@ def check_counts(before: Path, after: Path, report) -> None:
 TWINS = (("small", [("rename", "Skam", "Ny")]),
          ("small", [("add code", "Ny", None), ("code", "li", "d2", 1, "Ny", "m1")]))
 SAME_NEW_CODE = (("full", [("add code", "Ny", "Känslor"), ("code", "karin", "d3", 1, "Ny", None)]),
-                 ("small", [("add code", "Ny", None), ("label", "Ny", "en", "a")]))
+                 ("small", [("add code", "Ny", None), ("label", "Ny", "en", "a", "label")]))
 DISAGREEING_DECISIONS = (("small", [("code", "karin", "d1", 3, "Ilska", None), ("decide", "accept-a", 0)]),
                          ("small", [("code", "karin", "d1", 3, "Ilska", None), ("decide", "neither", 0)]))
 
@@ -234,8 +238,8 @@ DISAGREEING_DECISIONS = (("small", [("code", "karin", "d1", 3, "Ilska", None), (
 @example(*TWINS)
 @example(*SAME_NEW_CODE)
 @example(*DISAGREEING_DECISIONS)
-@example(("full", [("theme", "Gruppen", {"Skam"}), ("attribute", "Anna", "läkare")]),
-         ("small", [("theme", "Gruppen", {"Trygghet", "Ilska"}), ("attribute", "Anna", "sköterska")]))
+@example(("full", [("theme", "Gruppen", {"Skam"}), ("attribute", "Anna", "läkare", "A.")]),
+         ("small", [("theme", "Gruppen", {"Trygghet", "Ilska"}), ("attribute", "Anna", "sköterska", "")]))
 def test_merge_commutes_counts_what_it_writes_and_is_idempotent(templates, spec_a, spec_b):
     commutes_counts_and_is_idempotent(templates, spec_a, spec_b)
 
