@@ -214,11 +214,14 @@ def merged_both_ways(folder: Path, a: Path, b: Path, name: str) -> tuple[Path, P
 def check_counts(before: Path, after: Path, report) -> None:
     """Every count in the report is of rows written: the tables, compared before and after."""
     old, new = table_rows(before), table_rows(after)
-    for table in ("documents", "participants", "coders", "codes", "themes", "segments", "decisions"):
+    for table in ("documents", "participants", "speakers", "coders", "codes", "themes", "segments", "decisions"):
         old_ids = {row[0]: row for row in old[table]}
         new_ids = {row[0]: row for row in new[table]}
         assert report.added.get(table, 0) == len(set(new_ids) - set(old_ids)), table
         assert report.removed.get(table, 0) == len(set(old_ids) - set(new_ids)), table
+        if table not in ("codes", "themes"):  # (their texts and members live in tables of their own)
+            changed = sum(old_ids[i] != new_ids[i] for i in set(old_ids) & set(new_ids))
+            assert report.changed.get(table, 0) == changed, table
     assert len(report.documents_added) == report.added.get("documents", 0)
     assert len(report.participants_added) == report.added.get("participants", 0)
     assert len(report.codes_added) == report.added.get("codes", 0)
