@@ -112,8 +112,8 @@ def merge_project(ours: Store, other_path: Path, actor: str, *, prefer: str | No
                 report.conflicts = [c.line() for c in plan.conflicts]
                 report.kept_both = plan.kept_both
                 if plan.unresolved:
-                    if dry_run:
-                        report.merged = False
+                    if dry_run:  # what would be kept both depends on how the conflicts are settled
+                        report.merged, report.kept_both = False, []
                         report.conflicts = [c.line() for c in plan.unresolved]
                         raise _DryRun
                     raise QualcodeError(
