@@ -142,7 +142,9 @@ def test_a_damaged_page(capsys, project, coauthor):
     for n in range(pages // 2, pages):  # the second half of the file: tables and indexes, not the schema
         data[n * page + 8: n * page + 40] = b"\xff" * 32
     coauthor.write_bytes(bytes(data))
-    refused(capsys, project, coauthor, says="not a sound qualcode project (database disk image is malformed)")
+    line = refused(capsys, project, coauthor, says="")
+    # where the damage falls decides whether SQLite stops at opening it or its integrity check does
+    assert "not a sound qualcode project (" in line or "in the project, nothing merged" in line, line
 
 
 def test_an_index_that_disagrees_with_its_table_fails_the_integrity_check(capsys, project, coauthor):
