@@ -31,6 +31,7 @@ class Store(DocumentRows, ParticipantRows, CodebookRows, CodingRows, DecisionRow
         target = f"file:{self.path}?mode=ro" if read_only else str(self.path)
         self.conn = sqlite3.connect(target, uri=read_only, isolation_level=None, check_same_thread=False)
         self.conn.row_factory = sqlite3.Row
+        self._step: str | None = None  # the undo step the events being logged belong to
         try:
             self.conn.execute("PRAGMA busy_timeout = 5000")
             self.conn.execute("PRAGMA foreign_keys = ON")
@@ -114,7 +115,23 @@ class Store(DocumentRows, ParticipantRows, CodebookRows, CodingRows, DecisionRow
 
     # --- events -------------------------------------------------------------------------------
 
+    @contextmanager
+    def step(self) -> Iterator[str]:
+        """One transaction whose events share a step id: undo takes them back together
+        (services/history.py). A step inside a step joins it."""
+        if self._step is not None:
+            yield self._step
+            return
+        self._step = new_uid()
+        try:
+            with self.transaction():
+                yield self._step
+        finally:
+            self._step = None
+
     def log(self, actor: str, action: str, payload: dict) -> int:
+        if self._step is not None and "step" not in payload:
+            payload = {**payload, "step": self._step}
         cur = self.conn.execute(
             "INSERT INTO events (at, actor, action, payload) VALUES (?, ?, ?, ?)",
             (now(), actor, action, json.dumps(payload, ensure_ascii=False)),
