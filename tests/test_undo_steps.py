@@ -186,3 +186,5 @@ def test_reconcile_pairs_share_documents_and_leave_out_the_consensus(demo_path):
         expected = {(a, b) for a in coded for b in coded if a < b and coded[a] & coded[b]
                     and consensus not in (a, b)}
         assert {tuple(sorted((a, b))) for a, b, _ in pairs} == expected
+        # the two who coded the same transcripts through come first, not the one with a few examples
+        assert pairs[0][:2] == ("karin", "li")

@@ -182,12 +182,19 @@ class TeamService:
 
     def reconcile_pairs(self) -> list[tuple[str, str, int]]:
         """(A, B, documents both coded) for every two coders who share a coded document, the
-        most shared first; never the consensus coder."""
+        most shared first (then the most coding in them: two coders who coded the same
+        transcripts through come before one who coded a few examples); never the consensus coder."""
         coded = self.store.coded_documents()
         consensus = self.settings.consensus_coder
         coders = [c for c in self.coding.coders() if c in coded and c != consensus]
-        pairs = [(a, b, len(coded[a] & coded[b])) for i, a in enumerate(coders) for b in coders[i + 1:]]
-        return sorted([p for p in pairs if p[2]], key=lambda p: -p[2])
+        ranked = []
+        for i, a in enumerate(coders):
+            for b in coders[i + 1:]:
+                shared = coded[a].keys() & coded[b].keys()
+                if shared:
+                    both = sum(min(coded[a][d], coded[b][d]) for d in shared)
+                    ranked.append(((-len(shared), -both), (a, b, len(shared))))
+        return [pair for _, pair in sorted(ranked, key=lambda r: r[0])]
 
     def undo(self, a: str, b: str, actor: str | None = None) -> str | None:
         """Undo the actor's last decision (or agreed writing) on this pair, with its consensus codings."""

@@ -82,11 +82,12 @@ class CodingRows:
     def segment_uids(self) -> set[str]:
         return {r[0] for r in self._q("SELECT uid FROM segments")}
 
-    def coded_documents(self) -> dict[str, set[int]]:
-        """Each coder's name -> the documents they coded."""
-        found: dict[str, set[int]] = {}
-        for r in self._q("SELECT DISTINCT k.name, g.doc_id FROM segments g JOIN coders k ON k.id = g.coder_id"):
-            found.setdefault(r[0], set()).add(r[1])
+    def coded_documents(self) -> dict[str, dict[int, int]]:
+        """Each coder's name -> the documents they coded -> how many segments."""
+        found: dict[str, dict[int, int]] = {}
+        for r in self._q("SELECT k.name, g.doc_id, COUNT(*) FROM segments g JOIN coders k ON k.id = g.coder_id"
+                         " GROUP BY k.name, g.doc_id"):
+            found.setdefault(r[0], {})[r[1]] = r[2]
         return found
 
     def coder_rows(self) -> list[dict]:

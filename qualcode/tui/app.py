@@ -22,10 +22,12 @@ from textual.widgets import Footer, Header, Input, ProgressBar, TextArea
 
 from ..analysis.spans import coded_units, covering
 from ..errors import QualcodeError
-from ..model import Code, Segment, Unit
+from ..model import Code, Segment, Unit, plural
 from ..project import Project
+from ..text.width import fit_width
 from .keymap import KEY_HELP, Keys, describe, key_label, load_keys
-from .screens import ChoicePrompt, CodePicker, HelpScreen, NewCode, TextPrompt
+from .picker import CodePicker, NewCode, NewCodeChoice, NewCodeDialog
+from .screens import ChoicePrompt, HelpScreen, TextPrompt
 from .widgets.codebook import CodebookTree
 from .widgets.documents import DocumentList
 from .widgets.inspector import Inspector
@@ -58,6 +60,9 @@ class QualcodeApp(WorkerActions, App):
         # priority: the transcript (a TextArea) has its own ctrl+z/ctrl+y for editing text
         Binding("ctrl+z", "undo", "Undo", priority=True, id="coding.undo"),
         Binding("ctrl+y", "redo", "Redo", show=False, priority=True, id="coding.redo"),
+        Binding("u", "goto_undo", "Go to last undo", show=False, id="coding.goto_undo"),
+        Binding("C", "edit_codebook", "Edit codebook", show=False, id="codebook.edit"),
+        Binding("L", "switch_language", "Language", show=False, id="view.language"),
         Binding("slash", "search", "Search", key_display="/", id="search.open"),
         Binding("n", "next_hit", "Next hit", show=False, id="search.next_hit"),
         Binding("N", "previous_hit", "Previous hit", show=False, id="search.previous_hit"),
@@ -92,6 +97,7 @@ class QualcodeApp(WorkerActions, App):
         self.side_width = 38
         self.summaries: dict = {}
         self.progress: dict[int, tuple[int, int]] = {}
+        self.last_undo: tuple[int, int, int] | None = None  # where the last undo or redo changed coding
 
     # --- layout -------------------------------------------------------------------------------
 
@@ -132,6 +138,7 @@ class QualcodeApp(WorkerActions, App):
         self.start()
 
     def start(self) -> None:
+        self.lang = self.project.settings.language_of(self.coder) or self.lang
         others = [c for c in self.project.coding.coders() if c != self.coder]
         # blind coding: with co-authors in the project, each sees only their own coding
         self.layer = self.requested_layer or ("mine" if others else "all")
@@ -227,7 +234,7 @@ class QualcodeApp(WorkerActions, App):
         view = self.query_one(TranscriptView)
         view.paint(paints)
         coded = coded_units(self.sentences, [(s.start, s.end) for s in shown])
-        view.border_subtitle = f"{len(shown)} segments · {coded}/{len(self.sentences)} sentences coded"
+        view.border_subtitle = f"{plural(len(shown), 'segment')} · {coded}/{len(self.sentences)} sentences coded"
         self.update_inspector()
         self.refresh_documents(full=False)
 
@@ -298,18 +305,29 @@ class QualcodeApp(WorkerActions, App):
         return units[i + 1] if i + 1 < len(units) else None
 
     def step(self, units: list[Unit], forward: bool) -> None:
+        """Select a unit. With nothing selected: the one at the cursor. With part of one
+        selected (a search hit): the one holding it. With exactly one selected: the next (or
+        previous). With more than one (a turn, stepping by sentence): the first (or last) of them."""
         view = self.query_one(TranscriptView)
         start, end = view.selection_offsets()
         if not units:
             return
         if end == start:
             unit = self.unit_at(units, start)
-        elif forward:
-            i = bisect_left([u.start for u in units], end)
-            unit = units[i] if i < len(units) else None
         else:
-            i = bisect_right([u.end for u in units], start) - 1
-            unit = units[i] if i >= 0 else None
+            i = bisect_right([u.start for u in units], start) - 1  # the last unit starting at or before it
+            holding = units[i] if i >= 0 and end <= units[i].end else None
+            if holding is not None and (holding.start, holding.end) != (start, end):
+                unit = holding
+            elif holding is not None:
+                j = i + (1 if forward else -1)
+                unit = units[j] if 0 <= j < len(units) else None
+            elif forward:
+                j = bisect_right([u.end for u in units], start)  # the first unit ending after the start
+                unit = units[j] if j < len(units) else None
+            else:
+                j = bisect_left([u.start for u in units], end) - 1  # the last unit starting before the end
+                unit = units[j] if j >= 0 else None
         if unit:
             view.select_offsets(unit.start, unit.end)
 
@@ -320,10 +338,22 @@ class QualcodeApp(WorkerActions, App):
         self.step(self.sentences, False)
 
     def action_next_turn(self) -> None:
+        if self.no_turns():
+            return
         self.step(self.turns, True)
 
     def action_previous_turn(self) -> None:
+        if self.no_turns():
+            return
         self.step(self.turns, False)
+
+    def no_turns(self) -> bool:
+        """A document without speakers has no turns: say so rather than do nothing."""
+        if self.turns or self.doc_id is None:
+            return False
+        self.notify(f"This document has no speaker turns: {self.key_text('transcript.next_sentence')} and "
+                    f"{self.key_text('transcript.previous_sentence')} select sentences.", severity="warning")
+        return True
 
     # --- coding ---------------------------------------------------------------------------------
 
@@ -346,15 +376,38 @@ class QualcodeApp(WorkerActions, App):
 
     def action_pick_code(self) -> None:
         def chosen(choice) -> None:
-            if isinstance(choice, NewCode) and choice.name:
-                code = self.guard(self.project.codebook.add_code, choice.name, actor=self.coder)
-                if code:
-                    self.refresh_codebook()
-                    self.apply(code)
+            if isinstance(choice, NewCode):
+                self.ask_new_code(choice)
             elif isinstance(choice, Code):
                 self.apply(choice)
 
         self.push_screen(CodePicker(self.project.codebook.codes(), self.lang), chosen)
+
+    def ask_new_code(self, request: NewCode) -> None:
+        """Make a code only when asked, saying where it goes and what it will code."""
+        span = self.target()
+        then = ""
+        if span and self.doc_id is not None:
+            unit = next((u for u in self.sentences if (u.start, u.end) == span), None)
+            what = f"sentence {unit.index + 1}" if unit else f"{span[0]}:{span[1]}"
+            then = f"and codes {what} of {self.summaries[self.doc_id].name} with it (one undo step)" \
+                if self.doc_id in self.summaries else ""
+
+        def create(choice: NewCodeChoice | None) -> None:
+            if choice is None:
+                return
+            if span and self.doc_id is not None:
+                made = self.guard(self.project.coding.create_and_apply, choice.name, choice.parent, self.doc_id,
+                                  *span, coder=self.coder)
+            else:
+                made = self.guard(self.project.codebook.add_code, choice.name, choice.parent, actor=self.coder)
+            if made:
+                self.notify(f"new code “{choice.name}”" + (" applied" if span else ""))
+                self.refresh_codebook()
+                self.refresh_coding()
+
+        self.push_screen(NewCodeDialog(request.name, self.project.codebook.codes(), self.lang, request.parent,
+                                       then), create)
 
     def mine_here(self) -> list[Segment]:
         view = self.query_one(TranscriptView)
@@ -410,14 +463,58 @@ class QualcodeApp(WorkerActions, App):
         self.with_segment("mark as exemplar", toggle)
 
     def action_undo(self) -> None:
-        self.notify(self.guard(self.project.coding.undo, self.coder) or "Nothing to undo.")
+        self.undo_redo(undo=True)
+
+    def action_redo(self) -> None:
+        self.undo_redo(undo=False)
+
+    def undo_redo(self, undo: bool) -> None:
+        """ctrl+z / ctrl+y belong to the screen in front: Reconcile undoes its decisions, the
+        codebook editor its changes, the workbench this coder's last coding action."""
+        screen_step = getattr(self.screen, "undo_redo", None)
+        if screen_step is not None:
+            screen_step(undo)
+            return
+        if self.screen is not self.screen_stack[0]:
+            return  # a dialog: its own text fields keep their keys
+        coding = self.project.coding
+        result = self.guard(coding.undo_step if undo else coding.redo_step, self.coder)
+        if not result:
+            self.notify("Nothing to undo." if undo else "Nothing to redo.")
+            return
+        self.last_undo = coding.where(result)
+        message = coding.describe(result)
+        if self.last_undo and self.last_undo[0] != self.doc_id:
+            message += f" · {self.key_text('coding.goto_undo')} goes there"
+        self.notify(message, severity="warning" if result.skipped else "information")
         self.refresh_coding()
         self.refresh_codebook()
 
-    def action_redo(self) -> None:
-        self.notify(self.guard(self.project.coding.redo, self.coder) or "Nothing to redo.")
-        self.refresh_coding()
+    def action_goto_undo(self) -> None:
+        if self.last_undo is None:
+            self.notify("No undo or redo yet in this session.", severity="warning")
+            return
+        doc_id, start, end = self.last_undo
+        if doc_id != self.doc_id:
+            self.open_document(doc_id, select=(start, end))
+        else:
+            self.query_one(TranscriptView).select_offsets(start, end)
+        self.query_one(TranscriptView).focus()
+
+    def action_switch_language(self) -> None:
+        """Labels in the codebook's next language; remembered for this coder."""
+        languages = self.project.settings.languages() or [self.lang or "en"]
+        self.lang = languages[(languages.index(self.lang) + 1) % len(languages)] if self.lang in languages \
+            else languages[0]
+        self.guard(self.project.settings.set_language_of, self.coder, self.lang)
+        self.notify(f"Codes shown in {self.lang}")
         self.refresh_codebook()
+        self.update_inspector()
+
+    def action_edit_codebook(self) -> None:
+        from .codebook_editor import CodebookEditor
+
+        self.push_screen(CodebookEditor())
 
     # --- search and layers ----------------------------------------------------------------------
 
@@ -438,7 +535,9 @@ class QualcodeApp(WorkerActions, App):
         if not self.hits:
             self.notify(f"“{event.value}” not found.", severity="warning")
             return
-        self.notify(f"{len(self.hits)} hits for “{event.value}”")
+        # the query whole when it fits: a toast is 60 cells at most, and half the screen
+        query = fit_width(event.value, max(10, min(60, self.size.width // 2) - 20))
+        self.notify(f"{plural(len(self.hits), 'hit')} for “{query}” · {self.key_text('search.next_hit')} next")
         self.goto_hit(view.cursor_offset, forward=True, inclusive=True)
 
     def on_key(self, event) -> None:
@@ -515,11 +614,15 @@ class QualcodeApp(WorkerActions, App):
                                 partial(self.run_action, binding.action))
         yield SystemCommand("Import files…", "import transcripts into this project", self.ask_import)
         yield SystemCommand("Export theme summary…", "Word, Markdown, CSV or Excel", self.action_export)
-        coders = [c for c in self.project.coding.coders() if c != self.project.settings.consensus_coder]
-        for i, a in enumerate(coders):
-            for b in coders[i + 1:]:
-                yield SystemCommand(escape(f"Reconcile {a} and {b}"), "walk their disagreements into the consensus",
-                                    partial(self.reconcile, a, b))
+        yield SystemCommand("Go to last undo", "open where the last undo or redo changed coding",
+                            self.action_goto_undo)
+        yield SystemCommand("Edit codebook…", "add, rename, move, merge, retire, delete codes",
+                            self.action_edit_codebook)
+        yield SystemCommand("Switch language", "show the codes in the codebook's next language",
+                            self.action_switch_language)
+        for a, b, shared in self.project.team.reconcile_pairs():  # those who coded the same documents
+            yield SystemCommand(escape(f"Reconcile {a} and {b}"), f"{plural(shared, 'document')} coded by both",
+                                partial(self.reconcile, a, b))
         for code in self.codes.values():
             if code.codable:
                 yield SystemCommand(escape(f"Segments of: {code.label(self.lang)}"), "retrieval across documents",
@@ -538,12 +641,13 @@ class QualcodeApp(WorkerActions, App):
 def default_keys() -> dict[str, str]:
     """Every binding id a keymap may name (the workbench's, its screens' and its panes'), with
     its key before any keymap."""
+    from .codebook_editor import CodebookEditor
     from .reconcile import ReconcileScreen
     from .retrieval import RetrievalScreen
     from .screens import ChoicePrompt, ExportDialog
 
     owners = (QualcodeApp, ReconcileScreen, RetrievalScreen, CodebookTree, HelpScreen, TextPrompt,
-              ChoicePrompt, CodePicker, ExportDialog)
+              ChoicePrompt, CodePicker, NewCodeDialog, ExportDialog, CodebookEditor)
     return {b.id: b.key for owner in owners for b in owner.BINDINGS if isinstance(b, Binding) and b.id}
 
 
