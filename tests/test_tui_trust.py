@@ -53,8 +53,6 @@ async def test_picker_finds_by_the_start_of_any_word_in_any_language(demo_path):
 
 
 async def test_enter_with_no_match_creates_nothing(demo_path):
-    from qualcode.tui.picker import CodePicker
-
     before = db_state(demo_path)
     with Project(demo_path) as p:
         doc = p.documents.get("fokusgrupp1_allmanlakare")
@@ -62,7 +60,8 @@ async def test_enter_with_no_match_creates_nothing(demo_path):
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("right_square_bracket", "c", *"zzqx", "enter")
         await pilot.pause()
-        assert isinstance(app.screen, CodePicker)  # still asking
+        assert db_state(demo_path) == before
+        assert type(app.screen).__name__ == "CodePicker"  # still asking
         assert any("No code matches “zzqx”" in n.message for n in app._notifications)
         assert picker_lines(app)[-1].startswith("+ new code “zzqx”")
         await pilot.press("escape")
