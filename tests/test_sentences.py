@@ -18,7 +18,8 @@ CASES = [
     ("sv", "Det blev 12. Sedan gick vi hem.", ["Det blev 12.", "Sedan gick vi hem."]),
     # Swedish lists: the number starts the item, its full stop ends nothing
     ("sv", "Punkterna:\n1. Tid\n2. Plats", ["Punkterna:", "1. Tid", "2. Plats"]),
-    ("sv", "1. Första punkten är tiden.\n2. Andra är platsen.", ["1. Första punkten är tiden.", "2. Andra är platsen."]),
+    ("sv", "1. Första punkten är tiden.\n2. Andra är platsen.",
+     ["1. Första punkten är tiden.", "2. Andra är platsen."]),
     ("sv", "Vi har 1. tid och 2. plats att tänka på.", ["Vi har 1. tid och 2. plats att tänka på."]),
     ("sv", "Två saker:\n  3) schemat\n  4) lokalen", ["Två saker:", "3) schemat", "4) lokalen"]),
     # Chinese: "." after a number is a list number or a decimal point, never a sentence end
