@@ -50,6 +50,23 @@ WORDS = {
 }
 
 
+# The templates count many; "1 coders" reads "1 coder" (Chinese has no plural)
+SINGULARS = {
+    "en": {"transcripts": "transcript", "participants": "participant", "moderators": "moderator",
+           "groups": "group", "coders": "coder"},
+    "sv": {"grupper": "grupp", "moderatorer": "moderator"},
+}
+
+
+def singular_after_one(text: str, lang: str) -> str:
+    """"1 coders" -> "1 coder": the nouns after a count of one, in the templates' words."""
+    import re
+
+    for many, one in SINGULARS.get(lang, {}).items():
+        text = re.sub(rf"(?<![\d.,])\b1 {many}\b", f"1 {one}", text)
+    return text
+
+
 def words(lang: str) -> dict[str, str]:
     return {**WORDS["en"], **WORDS.get(lang, {})}
 
@@ -61,6 +78,7 @@ def method_text(summary) -> str:
         documents=summary.documents, participants=summary.participants, moderators=moderators,
         ngroups=len(summary.groups), groups=", ".join(summary.groups), ncoders=len(summary.coders),
         coders=", ".join(summary.coders))
+    text = singular_after_one(text, summary.lang)
     a = summary.agreement
     if a and a.get("overall"):
         fmt = lambda v: "–" if v is None else f"{v:.2f}"  # noqa: E731

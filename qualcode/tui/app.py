@@ -532,12 +532,13 @@ class QualcodeApp(WorkerActions, App):
         view = self.query_one(TranscriptView)
         view.focus()
         self.refresh_coding()
-        if not self.hits:
-            self.notify(f"“{event.value}” not found.", severity="warning")
-            return
-        # the query whole when it fits: a toast is 60 cells at most, and half the screen
+        # the query whole when it fits (a toast is 60 cells at most, and half the screen), in
+        # straight quotes: curly ones are of ambiguous width, two cells in a Chinese terminal
         query = fit_width(event.value, max(10, min(60, self.size.width // 2) - 20))
-        self.notify(f"{plural(len(self.hits), 'hit')} for “{query}” · {self.key_text('search.next_hit')} next")
+        if not self.hits:
+            self.notify(f'"{query}" not found.', severity="warning")
+            return
+        self.notify(f'{plural(len(self.hits), "hit")} for "{query}" · {self.key_text("search.next_hit")} next')
         self.goto_hit(view.cursor_offset, forward=True, inclusive=True)
 
     def on_key(self, event) -> None:
