@@ -31,8 +31,9 @@ class CodebookEditor(Screen):
         Binding("r", "rename", "Rename", id="editor.rename"),
         Binding("e", "edit", "Edit texts", id="editor.edit"),
         Binding("m", "move", "Move", id="editor.move"),
-        Binding("shift+up,K", "reorder(-1)", "Up", key_display="⇧↑", id="editor.move_up"),
-        Binding("shift+down,J", "reorder(1)", "Down", key_display="⇧↓", id="editor.move_down"),
+        # shift+arrows move the tree's cursor between siblings (Tree's own keys)
+        Binding("K,ctrl+up", "reorder(-1)", "Up", key_display="K", id="editor.move_up"),
+        Binding("J,ctrl+down", "reorder(1)", "Down", key_display="J", id="editor.move_down"),
         Binding("g", "merge", "Merge into…", id="editor.merge"),
         Binding("R", "retire", "Retire", id="editor.retire"),
         Binding("delete,d", "delete", "Delete", id="editor.delete"),
