@@ -595,8 +595,10 @@ class QualcodeApp(WorkerActions, App):
         return key_label(keys.split(",")[0])
 
     def action_help(self) -> None:
-        sections = [(title, [(re.sub(r"\{([\w.]+)\}", lambda m: self.key_text(m.group(1)), keys), text)
-                             for keys, text in rows]) for title, rows in KEY_HELP]
+        def keys_in(text: str) -> str:
+            return re.sub(r"\{([\w.]+)\}", lambda m: self.key_text(m.group(1)), text)
+
+        sections = [(keys_in(title), [(keys_in(keys), text) for keys, text in rows]) for title, rows in KEY_HELP]
         self.push_screen(HelpScreen(sections, describe(self.user_keys)))
 
     def handle_bindings_clash(self, clashed_bindings: set[Binding], node) -> None:
@@ -642,13 +644,13 @@ class QualcodeApp(WorkerActions, App):
 def default_keys() -> dict[str, str]:
     """Every binding id a keymap may name (the workbench's, its screens' and its panes'), with
     its key before any keymap."""
-    from .codebook_editor import CodebookEditor
+    from .codebook_editor import CodebookEditor, CodeTextsDialog
     from .reconcile import ReconcileScreen
     from .retrieval import RetrievalScreen
     from .screens import ChoicePrompt, ExportDialog
 
     owners = (QualcodeApp, ReconcileScreen, RetrievalScreen, CodebookTree, HelpScreen, TextPrompt,
-              ChoicePrompt, CodePicker, NewCodeDialog, ExportDialog, CodebookEditor)
+              ChoicePrompt, CodePicker, NewCodeDialog, ExportDialog, CodebookEditor, CodeTextsDialog)
     return {b.id: b.key for owner in owners for b in owner.BINDINGS if isinstance(b, Binding) and b.id}
 
 
