@@ -81,19 +81,26 @@ class HelpScreen(ModalScreen[None]):
         self.note = note
 
     def compose(self) -> ComposeResult:
-        # Text, not markup: keys such as [ and ] and descriptions such as "[n]" are shown as they are
-        text = Text()
+        # Text, not markup: keys such as [ and ] and descriptions such as "[n]" are shown as they are;
+        # a grid per section, so a long description wraps in its own column
+        from rich.console import Group
+        from rich.table import Table
+
+        parts: list = []
+        key_width = max((len(key) + 2 for _, keys in self.sections for key, _ in keys), default=0)
         for title, keys in self.sections:
-            text.append(f"{title}\n", style="bold")
+            parts.append(Text(title, style="bold"))
+            grid = Table.grid(padding=(0, 1))
+            grid.add_column(no_wrap=True, style="bold #5fafd7", min_width=key_width)
+            grid.add_column()
             for key, description in keys:
-                text.append(f"  {key:<16}", style="bold #5fafd7")
-                text.append(f" {description}\n")
-            text.append("\n")
+                grid.add_row(Text(f"  {key}"), Text(description))
+            parts += [grid, Text()]
         if self.note:
-            text.append(self.note, style="italic")
+            parts.append(Text(self.note, style="italic"))
         with VerticalScroll(classes="dialog help"):
             yield Label("qualcode keys", classes="dialog-title")
-            yield Static(text, id="help-text")
+            yield Static(Group(*parts), id="help-text")
             yield Label("Escape closes", classes="dialog-hint")
 
     def action_close(self) -> None:
