@@ -112,6 +112,10 @@ async def test_opening_reconcile_writes_nothing_and_agreed_codings_wait_for_w(de
     from qualcode.tui.reconcile import ReconcileScreen
     from qualcode.tui.screens import ChoicePrompt
 
+    with Project(demo_path) as p:
+        agreed = p.team.reconcile_agreed("karin", "li", dry_run=True)
+        queue = len(p.team.reconcile_queue("karin", "li"))
+    assert agreed > 0
     before = db_state(demo_path)
     app = make_app(demo_path, coder="lead")
     async with app.run_test(size=(120, 40)) as pilot:
@@ -125,17 +129,18 @@ async def test_opening_reconcile_writes_nothing_and_agreed_codings_wait_for_w(de
         assert isinstance(screen, ReconcileScreen)
         assert db_state(demo_path) == before  # opening wrote nothing
         progress = str(screen.query_one("#reconcile-progress").content)
-        assert "0 / 16 resolved" in progress and "41 agreed codings not yet in consensus (w writes)" in progress
+        assert f"0 / {queue} resolved" in progress
+        assert f"{agreed} agreed codings not yet in consensus (w writes)" in progress
         await pilot.press("w")
         await pilot.pause()
         assert isinstance(app.screen, ChoicePrompt)
         await pilot.press("escape")  # asked, not done
         await pilot.pause()
         assert db_state(demo_path) == before
-        await pilot.press("w", "enter")  # "Write 41 codings"
+        await pilot.press("w", "enter")  # "Write N codings"
         await pilot.pause()
         with Project(demo_path) as p:
-            assert len(p.coding.segments(coder="consensus")) == 41
+            assert len(p.coding.segments(coder="consensus")) == agreed
         assert "agreed coding" not in str(screen.query_one("#reconcile-progress").content)
         await pilot.press("ctrl+z")  # one step
         await pilot.pause()
@@ -155,12 +160,13 @@ async def test_ctrl_z_in_reconcile_undoes_the_decision_not_the_workbench(demo_pa
         screen = app.screen
         await pilot.press("a")  # accept karin's on the first item
         await pilot.pause()
-        assert "1 / 16 resolved" in str(screen.query_one("#reconcile-progress").content)
+        assert f"1 / {len(screen.queue)} resolved" in str(screen.query_one("#reconcile-progress").content)
         with Project(demo_path) as p:
             assert p.coding.segments(coder="consensus")
         await pilot.press("ctrl+z")
         await pilot.pause()
-        assert "0 / 16 resolved" in str(screen.query_one("#reconcile-progress").content)
+        # the decision went, and the screen is back on its item
+        assert f"0 / {len(screen.queue)} resolved · item 1" in str(screen.query_one("#reconcile-progress").content)
         assert last_message(app).startswith("undo: decision 'accept-a' in ")
         assert db_state(demo_path)[1] == mine  # the decision went, karin's own coding stayed
         await pilot.press("ctrl+z")

@@ -22,7 +22,7 @@ from .codebook import CodebookService
 from .coding import CodingService
 from .common import default_coder
 from .documents import DocumentService
-from .history import reconcile_scope
+from .history import StepResult, reconcile_scope
 from .settings import SettingsService
 
 if TYPE_CHECKING:  # numpy and friends load only when agreement is asked for
@@ -204,8 +204,13 @@ class TeamService:
         return self._step(a, b, actor, undo=False)
 
     def _step(self, a: str, b: str, actor: str | None, undo: bool) -> str | None:
-        result = self.coding.history.step(actor or default_coder(), reconcile_scope([a, b]), undo=undo)
+        result = self.undo_step(a, b, actor, undo=undo)
         return self.coding.describe(result) if result else None
+
+    def undo_step(self, a: str, b: str, actor: str | None = None, *, undo: bool = True) -> StepResult | None:
+        """Undo (or redo) the actor's last step on this pair; the result names its events
+        (a decision's `key` says which item it was)."""
+        return self.coding.history.step(actor or default_coder(), reconcile_scope([a, b]), undo=undo)
 
     def _replay(self, events: list[dict], inverse: bool) -> None:
         for event in events:

@@ -66,6 +66,7 @@ class CodebookEditor(Screen):
         keep = keep or (self.code.uid if self.code else None)
         codes = self.project.codebook.codes()
         tree.fill(codes, [], self.project.coding.code_counts(), self.app.lang, [])
+        keep = keep or next((c.uid for c in codes), None)  # the first code, when opening
         if keep:
             self.call_after_refresh(tree.select_code, keep)
         retired = sum(1 for c in codes if c.retired)

@@ -189,11 +189,18 @@ class ReconcileScreen(Screen):
 
     def undo_redo(self, undo: bool) -> None:
         """ctrl+z / ctrl+y here: this pair's last decision or agreed writing, nothing else."""
-        team = self.app.project.team
-        message = self.app.guard(team.undo if undo else team.redo, self.a, self.b, actor=self.app.coder)
-        self.app.notify(message or ("Nothing to undo here." if undo else "Nothing to redo here."))
-        if message:
-            self.after_change()
+        project = self.app.project
+        result = self.app.guard(project.team.undo_step, self.a, self.b, actor=self.app.coder, undo=undo)
+        if not result:
+            self.app.notify("Nothing to undo here." if undo else "Nothing to redo here.")
+            return
+        self.app.notify(project.coding.describe(result))
+        key = next((e["payload"]["key"] for e in result.events if "key" in e["payload"]), None)
+        self.after_change()
+        at = next((i for i, item in enumerate(self.queue) if item.key == key), None)
+        if at is not None:  # back to the item whose decision went (or came back)
+            self.index = at
+            self.show()
 
     def after_change(self) -> None:
         self.reload()

@@ -110,6 +110,13 @@ class CodebookTree(Tree):
         """While finding, typed characters go to the query (not to the keys' actions); the
         cursor jumps to the best match, categories included."""
         if self.finding is None:
+            active = self.screen.active_bindings.get(event.key)
+            if active is not None and active.node is self and active.binding.action == "find":
+                # begun here, not by the binding: keys typed right after / (fast, or pasted)
+                # reach the tree before a binding's action would have run
+                event.stop()
+                event.prevent_default()
+                self.action_find()
             return
         if event.key in ("escape", "enter"):
             self.finding = None
