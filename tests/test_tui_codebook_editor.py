@@ -150,3 +150,28 @@ async def test_merge_retire_and_delete(demo_path):
         await pilot.pause()
         assert not any("Andrum" in str(o.prompt) for o in app.screen.query_one("#picker-options")._options
                        if o.id != "new")
+
+
+async def test_ctrl_z_in_a_dialog_undoes_typing_not_coding(demo_path):
+    from textual.widgets import TextArea
+
+    with Project(demo_path) as p:
+        doc = p.documents.get("fokusgrupp2_allmanlakare")
+    app = make_app(demo_path, coder="anna", doc=doc.id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("right_square_bracket", "1")  # something a workbench ctrl+z would take back
+        await pilot.pause()
+        screen = await open_editor(pilot, app)
+        await find(pilot, screen, "andrum")
+        await pilot.press("e")
+        await pilot.pause()
+        area = app.screen.query_one("#brief-sv", TextArea)
+        area.focus()
+        before = area.text
+        await pilot.press("end", *"xyz")
+        assert area.text != before
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert area.text == before
+    with Project(demo_path) as p:
+        assert len(p.coding.segments(coder="anna", doc=doc.id)) == 1

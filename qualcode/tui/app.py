@@ -14,10 +14,12 @@ from pathlib import Path
 
 from rich.style import Style
 from textual import on
+from textual.actions import SkipAction
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape
+from textual.screen import ModalScreen
 from textual.widgets import Footer, Header, Input, ProgressBar, TextArea
 
 from ..analysis.spans import coded_units, covering
@@ -475,8 +477,8 @@ class QualcodeApp(WorkerActions, App):
         if screen_step is not None:
             screen_step(undo)
             return
-        if self.screen is not self.screen_stack[0]:
-            return  # a dialog: its own text fields keep their keys
+        if isinstance(self.screen, ModalScreen):
+            raise SkipAction()  # a dialog: the key goes on to its text field (which undoes typing)
         coding = self.project.coding
         result = self.guard(coding.undo_step if undo else coding.redo_step, self.coder)
         if not result:

@@ -49,6 +49,7 @@ class CodebookEditor(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one(CodebookTree).pinnable = False
         self.refill()
         self.query_one(CodebookTree).focus()
 

@@ -48,6 +48,10 @@ class CodebookTree(Tree):
         self.lang: str | None = None
         self.code_nodes: dict[str, TreeNode] = {}  # uid -> its node under "Codes"
         self.finding: str | None = None  # what is typed after /, while finding
+        self.pinnable = True  # the codebook editor's tree pins nothing (nor lists its key)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.pinnable if action == "pin" else True
 
     def fill(self, codes: list[Code], themes: list[Theme], counts: dict[int, int], lang: str | None,
              quick: list[Code | None]) -> None:
