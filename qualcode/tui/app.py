@@ -14,12 +14,10 @@ from pathlib import Path
 
 from rich.style import Style
 from textual import on
-from textual.actions import SkipAction
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Header, Input, ProgressBar, TextArea
 
 from ..analysis.spans import coded_units, covering
@@ -28,8 +26,9 @@ from ..model import Code, Segment, Unit, plural
 from ..project import Project
 from ..text.width import fit_width
 from .keymap import KEY_HELP, Keys, describe, key_label, load_keys
-from .picker import CodePicker, NewCode, NewCodeChoice, NewCodeDialog
+from .picker import CodePicker, NewCode, NewCodeDialog
 from .screens import ChoicePrompt, HelpScreen, TextPrompt
+from .undo import UndoAndCodebookActions
 from .widgets.codebook import CodebookTree
 from .widgets.documents import DocumentList
 from .widgets.inspector import Inspector
@@ -38,7 +37,7 @@ from .workers import WorkerActions
 
 LABEL_STYLE = Style(bold=True, color="#5fafd7")
 HIT_STYLE = Style(bgcolor="#8a7400", color="#ffffff")
-class QualcodeApp(WorkerActions, App):
+class QualcodeApp(WorkerActions, UndoAndCodebookActions, App):
     CSS_PATH = "app.tcss"
     TITLE = "qualcode"
     # every binding has an id, so a keymap file can move it (see tui/keymap.py)
@@ -385,32 +384,6 @@ class QualcodeApp(WorkerActions, App):
 
         self.push_screen(CodePicker(self.project.codebook.codes(), self.lang), chosen)
 
-    def ask_new_code(self, request: NewCode) -> None:
-        """Make a code only when asked, saying where it goes and what it will code."""
-        span = self.target()
-        then = ""
-        if span and self.doc_id is not None:
-            unit = next((u for u in self.sentences if (u.start, u.end) == span), None)
-            what = f"sentence {unit.index + 1}" if unit else f"{span[0]}:{span[1]}"
-            then = f"and codes {what} of {self.summaries[self.doc_id].name} with it (one undo step)" \
-                if self.doc_id in self.summaries else ""
-
-        def create(choice: NewCodeChoice | None) -> None:
-            if choice is None:
-                return
-            if span and self.doc_id is not None:
-                made = self.guard(self.project.coding.create_and_apply, choice.name, choice.parent, self.doc_id,
-                                  *span, coder=self.coder)
-            else:
-                made = self.guard(self.project.codebook.add_code, choice.name, choice.parent, actor=self.coder)
-            if made:
-                self.notify(f"new code “{choice.name}”" + (" applied" if span else ""))
-                self.refresh_codebook()
-                self.refresh_coding()
-
-        self.push_screen(NewCodeDialog(request.name, self.project.codebook.codes(), self.lang, request.parent,
-                                       then), create)
-
     def mine_here(self) -> list[Segment]:
         view = self.query_one(TranscriptView)
         start, end = view.selection_offsets()
@@ -463,60 +436,6 @@ class QualcodeApp(WorkerActions, App):
                 self.refresh_coding()
 
         self.with_segment("mark as exemplar", toggle)
-
-    def action_undo(self) -> None:
-        self.undo_redo(undo=True)
-
-    def action_redo(self) -> None:
-        self.undo_redo(undo=False)
-
-    def undo_redo(self, undo: bool) -> None:
-        """ctrl+z / ctrl+y belong to the screen in front: Reconcile undoes its decisions, the
-        codebook editor its changes, the workbench this coder's last coding action."""
-        screen_step = getattr(self.screen, "undo_redo", None)
-        if screen_step is not None:
-            screen_step(undo)
-            return
-        if isinstance(self.screen, ModalScreen):
-            raise SkipAction()  # a dialog: the key goes on to its text field (which undoes typing)
-        coding = self.project.coding
-        result = self.guard(coding.undo_step if undo else coding.redo_step, self.coder)
-        if not result:
-            self.notify("Nothing to undo." if undo else "Nothing to redo.")
-            return
-        self.last_undo = coding.where(result)
-        message = coding.describe(result)
-        if self.last_undo and self.last_undo[0] != self.doc_id:
-            message += f" · {self.key_text('coding.goto_undo')} goes there"
-        self.notify(message, severity="warning" if result.skipped else "information")
-        self.refresh_coding()
-        self.refresh_codebook()
-
-    def action_goto_undo(self) -> None:
-        if self.last_undo is None:
-            self.notify("No undo or redo yet in this session.", severity="warning")
-            return
-        doc_id, start, end = self.last_undo
-        if doc_id != self.doc_id:
-            self.open_document(doc_id, select=(start, end))
-        else:
-            self.query_one(TranscriptView).select_offsets(start, end)
-        self.query_one(TranscriptView).focus()
-
-    def action_switch_language(self) -> None:
-        """Labels in the codebook's next language; remembered for this coder."""
-        languages = self.project.settings.languages() or [self.lang or "en"]
-        self.lang = languages[(languages.index(self.lang) + 1) % len(languages)] if self.lang in languages \
-            else languages[0]
-        self.guard(self.project.settings.set_language_of, self.coder, self.lang)
-        self.notify(f"Codes shown in {self.lang}")
-        self.refresh_codebook()
-        self.update_inspector()
-
-    def action_edit_codebook(self) -> None:
-        from .codebook_editor import CodebookEditor
-
-        self.push_screen(CodebookEditor())
 
     # --- search and layers ----------------------------------------------------------------------
 
