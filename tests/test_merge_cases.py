@@ -196,3 +196,19 @@ def test_one_text_read_two_ways_is_a_conflict_and_the_side_named_gives_its_readi
     with Project(ba) as p:
         p.team.merge(a, actor="li", prefer="mine")
     assert content_dump(ab) == content_dump(ba)
+
+
+def test_nothing_done_before_a_merge_is_undone_after_it(base, tmp_path):
+    """A merge may give our rows the smaller of two UUIDs and our decisions other keys: undo
+    stops at it rather than replay a step onto rows that are no longer what it wrote."""
+    a, b = copies(base, tmp_path, "a", "b")
+    with Project(a) as p:
+        first, second = units(p)[1:3]
+        p.coding.add_segment("fg", "Trygghet", first.start, first.end, coder="karin")
+        p.coding.add_segment("fg", "Skam", second.start, second.end, coder="li")
+        p.team.decide("karin", "li", p.team.reconcile_queue("karin", "li")[0].key, "both", actor="karin")
+        assert p.coding.can_undo("karin") and p.coding.can_undo("karin", "reconcile:karin|li")
+        p.team.merge(b, actor="karin")
+        assert p.coding.undo("karin") is None and p.team.undo("karin", "li", actor="karin") is None
+        p.coding.add_segment("fg", "Skam", first.start, first.end, coder="karin")
+        assert p.coding.undo("karin")  # what comes after the merge is undone as ever
