@@ -17,8 +17,11 @@ from .services.coding import CodingService
 from .services.common import default_coder
 from .services.documents import DocumentService, ImportReport
 from .services.exchange import ExchangeService
+from .services.media import MediaService
+from .services.memos import MemoService
 from .services.participants import ParticipantService
 from .services.reports import ReportService
+from .services.review import ReviewService
 from .services.settings import SettingsService
 from .services.team import TeamService
 from .store import Store
@@ -44,6 +47,9 @@ class Project:
         self.reports = ReportService(store, self.documents, self.participants, self.codebook, self.coding,
                                      self.team, self.settings)
         self.exchange = ExchangeService(store)
+        self.review = ReviewService(store, self.documents, self.coding, self.settings)
+        self.memos = MemoService(store, self.documents, self.codebook, self.coding, self.review)
+        self.media = MediaService(store, self.documents)
 
     def transaction(self) -> AbstractContextManager[None]:
         """Group several actions into one transaction (each is still its own undo step)."""

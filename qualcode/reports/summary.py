@@ -83,6 +83,7 @@ class ThemeResult:
     groups: list[str]
     per_group: dict[str, dict[str, int]]  # group -> {"segments", "participants"}
     quotes: list[Quote]
+    memos: list[tuple[str, str, str]] = field(default_factory=list)  # (about, author, text), when asked for
 
 
 @dataclass

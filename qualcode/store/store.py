@@ -21,10 +21,11 @@ from .coding import CodingRows
 from .decisions import DecisionRows
 from .documents import DocumentRows
 from .people import ParticipantRows
+from .review import ReviewRows
 from .schema import migrations
 
 
-class Store(DocumentRows, ParticipantRows, CodebookRows, CodingRows, DecisionRows):
+class Store(DocumentRows, ParticipantRows, CodebookRows, CodingRows, DecisionRows, ReviewRows):
     def __init__(self, path: Path, read_only: bool = False) -> None:
         self.path = Path(path)
         # autocommit mode: transactions are explicit (BEGIN IMMEDIATE), never implicit

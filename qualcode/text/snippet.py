@@ -1,0 +1,90 @@
+"""Short pieces of a transcript for lists: cut at word boundaries, and times as a clock reads.
+
+A Swedish text is cut between words, never inside one; a Chinese text may be cut between any two
+characters (each is a syllable), but a cut never leaves a closing mark (，。」…) at the start of
+what is kept nor an opening one (「（…) at its end. Widths are terminal cells: a Chinese
+character takes two. Pure functions the faces may use as well as the domain.
+"""
+
+from __future__ import annotations
+
+from .width import WIDE, display_width, fit_width
+
+ELLIPSIS = "…"
+CLOSING = set("，。、．・：；！？）」』】〉》〕｝”’…—,.;:!?)]}%")
+OPENING = set("（「『【〈《〔｛“‘([{")
+
+
+def _wide(ch: str) -> bool:
+    return bool(WIDE.match(ch))
+
+
+def _breaks(text: str) -> list[bool]:
+    """breaks[i]: may the text be cut before character i (0 < i < len)?"""
+    out = [False] * (len(text) + 1)
+    out[0] = out[len(text)] = True
+    for i in range(1, len(text)):
+        a, b = text[i - 1], text[i]
+        if a == " " or b == " ":
+            out[i] = True
+        elif _wide(a) or _wide(b):
+            # between Chinese characters, but not before a closing mark or after an opening one
+            out[i] = b not in CLOSING and a not in OPENING
+    return out
+
+
+def flat(text: str) -> str:
+    """One line: runs of white space (line breaks included) become one space."""
+    return " ".join(text.split())
+
+
+def clip_words(text: str, cells: int) -> str:
+    """The start of `text` on one line, at most `cells` wide, cut at a word boundary (… marks it)."""
+    text = flat(text)
+    if display_width(text) <= cells:
+        return text
+    budget = cells - 1
+    breaks = _breaks(text)
+    width, best = 0, 0
+    for i, ch in enumerate(text):
+        if breaks[i] and width <= budget:
+            best = i
+        width += 2 if _wide(ch) else 1
+        if width > budget:
+            break
+    kept = text[:best].rstrip()
+    if not kept or kept[-1] in OPENING:  # one word longer than the room: cut it
+        return fit_width(text, cells)
+    return kept + ELLIPSIS
+
+
+def clip_words_left(text: str, cells: int) -> str:
+    """The end of `text` on one line, at most `cells` wide, cut at a word boundary (… marks it)."""
+    text = flat(text)
+    if display_width(text) <= cells:
+        return text
+    budget = cells - 1
+    breaks = _breaks(text)
+    width, best = 0, len(text)
+    for i in range(len(text), 0, -1):
+        if breaks[i] and width <= budget:
+            best = i
+        width += 2 if _wide(text[i - 1]) else 1
+        if width > budget:
+            break
+    kept = text[best:].lstrip()
+    if not kept or kept[0] in CLOSING:
+        while text and display_width(text) > budget:
+            text = text[1:]
+        return ELLIPSIS + text
+    return ELLIPSIS + kept
+
+
+def clock(seconds: float | None) -> str:
+    """A time in a recording as players show it: 4:05, or 1:02:03 from an hour on."""
+    if seconds is None:
+        return ""
+    total = int(max(0.0, seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
