@@ -239,6 +239,10 @@ class BlindView:
     coder: str
     done: frozenset[int] | None
 
+    def blind_in(self, doc_id: int) -> bool:
+        """Whether co-authors' coding of the document is hidden (it is not marked done)."""
+        return self.done is not None and doc_id not in self.done
+
     def hides(self, coder: str, doc_id: int) -> bool:
         """Whether `coder`'s coding of the document is hidden from this view's coder."""
-        return self.done is not None and coder != self.coder and doc_id not in self.done
+        return coder != self.coder and self.blind_in(doc_id)

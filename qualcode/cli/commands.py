@@ -207,5 +207,5 @@ def cmd_demo(args, project_path: Path) -> None:
     if not args.no_tui:
         from ..tui.app import run
 
-        # the demo is for looking around: everyone's coding is shown (v switches to blind coding)
-        run(path, coder=args.coder, layer="all")
+        # the demo is for looking around: everyone's coding is shown, blind coding lifted
+        run(path, coder=args.coder, layer="all", unblind=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..model import SpanContext
-from ..text.snippet import clip_words, clock
+from ..text.snippet import clip_words, where
 from .docx_common import add_heading, add_paragraph, add_run, new_document, safe, to_bytes
 
 SECTIONS = [("project", "Project"), ("document", "Documents"), ("code", "Codes"), ("theme", "Themes"),
@@ -28,18 +28,6 @@ class MemoEntry:
     code: str | None = None
     context: SpanContext | None = None
     quote: str | None = None
-
-
-def where(context: SpanContext) -> str:
-    """"document · speaker, speaker · turn 4 · 1:02" (what is known)."""
-    parts = [context.document]
-    if context.speakers:
-        parts.append(", ".join(context.speakers))
-    if context.turn is not None:
-        parts.append(f"turn {context.turn + 1}")
-    if context.time is not None:
-        parts.append(clock(context.time))
-    return " · ".join(parts)
 
 
 def title(entry: MemoEntry) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from ..analysis.speech import SpeechIndex
 from ..errors import QualcodeError
-from ..model import BlindView, Segment, SpanContext, Voice
+from ..model import BlindView, Segment, SpanContext, Turn, Voice
 from ..store import Store
 from ..store.base import now
 from .coding import CodingService
@@ -78,6 +78,10 @@ class ReviewService:
                 voices=tuple(found), turn=first.index if first else None, time=first.time_start if first else None,
                 group=next((v.group for v in found if v.group), None) or doc.group))
         return out
+
+    def turns(self, doc_id: int) -> list[Turn]:
+        """A document's turns with their labels' offsets and times (when the transcript has them)."""
+        return self.store.turns(self.documents.get(doc_id).id)
 
     def context(self, doc_id: int, start: int, end: int) -> SpanContext:
         return self.contexts([(doc_id, start, end)])[0]

@@ -8,6 +8,7 @@ character takes two. Pure functions the faces may use as well as the domain.
 
 from __future__ import annotations
 
+from ..model import SpanContext
 from .width import WIDE, display_width, fit_width
 
 ELLIPSIS = "…"
@@ -88,3 +89,16 @@ def clock(seconds: float | None) -> str:
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def where(context: SpanContext, document: bool = True) -> str:
+    """Where a span sits, as a reader says it: "fokusgrupp1 · P02, P03 · turn 8 · 5:08" (what is
+    known; turns counted from 1, as people count them)."""
+    parts = [context.document] if document else []
+    if context.speakers:
+        parts.append(", ".join(context.speakers))
+    if context.turn is not None:
+        parts.append(f"turn {context.turn + 1}")
+    if context.time is not None:
+        parts.append(clock(context.time))
+    return " · ".join(parts)

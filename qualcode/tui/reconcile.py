@@ -10,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, Static
 
 from ..model import QueueItem
+from .listing import snippet, where
 from .screens import TextPrompt, safe_colour
 
 
@@ -62,7 +63,9 @@ class ReconcileScreen(Screen):
     def reload(self) -> None:
         queue = self.app.guard(self.app.project.team.reconcile_queue, self.a, self.b, self.unit)
         self.compared = queue is not None  # None: nothing could be compared (the notification says why)
-        self.queue = queue or []
+        # blind coding: the disagreements in documents you have not marked done stay hidden
+        self.queue = [i for i in queue or [] if not self.app.blind.blind_in(i.doc_id)]
+        self.hidden = len(queue or []) - len(self.queue)
 
     @property
     def item(self) -> QueueItem | None:
@@ -72,11 +75,13 @@ class ReconcileScreen(Screen):
         done = sum(1 for i in self.queue if i.decision)
         self.query_one("#reconcile-progress", Label).update(Text.assemble(
             (f"Reconcile {self.a} and {self.b}", "bold"),
-            f" · {done} / {len(self.queue)} resolved" + (f" · item {self.index + 1}" if self.queue else "")))
+            f" · {done} / {len(self.queue)} resolved" + (f" · item {self.index + 1}" if self.queue else "")
+            + (f" · {self.hidden} hidden: blind coding (mark their documents done)" if self.hidden else "")))
         item = self.item
         if item is None:
             self.query_one("#reconcile-text", Static).update(
-                "No disagreements: the coders agree everywhere." if self.compared
+                f"All {self.hidden} disagreements lie in documents you have not marked done (blind coding)."
+                if self.hidden else "No disagreements: the coders agree everywhere." if self.compared
                 else "Nothing to compare: these coders share no coded document.")
             return
         colours = {c.name: safe_colour(c.color) for c in self.app.project.codebook.codes()}
@@ -91,10 +96,19 @@ class ReconcileScreen(Screen):
                 text.append("\n")
             return text if names else Text("(nothing)", style="dim")
 
-        self.query_one("#codes-a", Static).update(codes(item.codes_a))
-        self.query_one("#codes-b", Static).update(codes(item.codes_b))
-        self.query_one("#reconcile-where", Label).update(
-            f"{item.document} · {self.unit} {item.unit_index} · {item.start}:{item.end}")
+        review = self.app.project.review
+
+        def memos(coder: str) -> Text:  # what the coder wrote on their coding here
+            text = Text()
+            for s in review.memos_in(item.doc_id, item.start, item.end, [coder]):
+                text.append(f"\n{labels.get(s.code, s.code)}: ", style="italic dim")
+                text.append(snippet(s.memo, 120), style="italic")
+            return text
+
+        self.query_one("#codes-a", Static).update(codes(item.codes_a) + memos(self.a))
+        self.query_one("#codes-b", Static).update(codes(item.codes_b) + memos(self.b))
+        context = review.context(item.doc_id, item.start, item.end)
+        self.query_one("#reconcile-where", Label).update(f"{where(context)} · {self.unit} {item.unit_index + 1}")
         body = Text(item.before[-120:], style="dim")
         body.append(item.text, style="bold reverse")
         body.append(item.after[:120], style="dim")
