@@ -31,6 +31,9 @@ class MergeReport:
     themes_added: list[str] = field(default_factory=list)
     segment_conflicts: list[str] = field(default_factory=list)
     decisions_not_merged: int = 0
+    memos_added: int = 0
+    memos_present: int = 0
+    memos_skipped: int = 0
 
     def to_json(self) -> dict:
         return {k: v for k, v in self.__dict__.items()}
@@ -45,6 +48,8 @@ class MergeReport:
             + (f", {self.segments_skipped} skipped" if self.segments_skipped else ""),
             f"participants: {len(self.participants_added)} added",
             f"themes: {len(self.themes_added)} added",
+            f"memos: {self.memos_added} added, {self.memos_present} already here"
+            + (f", {self.memos_skipped} about something not merged" if self.memos_skipped else ""),
         ]
         out += [f"conflict: {c}" for c in self.document_conflicts + self.code_conflicts + self.segment_conflicts]
         if self.decisions_not_merged:
@@ -67,6 +72,7 @@ def merge_project(ours: Store, other_path: Path, actor: str) -> MergeReport:
             code_map = _merge_codebook(ours, theirs, report, actor, other_path.name)
             _merge_participants(ours, theirs, report)
             _merge_segments(ours, theirs, doc_map, code_map, report)
+            _merge_memos(ours, theirs, doc_map, code_map, report)
             report.decisions_not_merged = theirs.decision_count()
             ours.log(actor, "project.merge", {"from": other_path.name, **{
                 k: (len(v) if isinstance(v, list) else v) for k, v in report.to_json().items()}})
@@ -158,3 +164,49 @@ def _merge_segments(ours: Store, theirs: Store, doc_map: dict[int, int], code_ma
         })
         present.add(row["uid"])
         report.segments_added += 1
+
+
+def _merge_memos(ours: Store, theirs: Store, doc_map: dict[int, int], code_map: dict[int, int],
+                 report: MergeReport) -> None:
+    """Their memos (a coding's memo came with its segment) and their "done" marks. A memo is
+    matched by uid — one here already is kept as it is — and its target found here as merging
+    finds it: documents by text, codes through the codebook match, themes by uid then name,
+    participants by key. A memo about something not merged is left out (and counted)."""
+    their_docs = {uid: i for uid, i in theirs.document_uids().items()}
+    our_docs = {i: uid for uid, i in ours.document_uids().items()}
+    their_codes = {c.uid: c.id for c in theirs.codes()}
+    our_codes = {c.id: c.uid for c in ours.codes()}
+    our_themes = ours.themes()
+    theme_by_name = {t.name: t.uid for t in our_themes}
+    their_theme_names = {t.uid: t.name for t in theirs.themes()}
+    their_people = {p.uid: p.key for p in theirs.participants()}
+
+    def target(kind: str, uid: str | None) -> str | None:
+        if kind == "document":
+            return our_docs.get(doc_map.get(their_docs.get(uid)))
+        if kind == "code":
+            return our_codes.get(code_map.get(their_codes.get(uid)))
+        if kind == "theme":
+            if any(t.uid == uid for t in our_themes):
+                return uid
+            return theme_by_name.get(their_theme_names.get(uid))
+        if kind == "participant":
+            person = ours.participant_by_key(their_people.get(uid, ""))
+            return person.uid if person else None
+        return None
+
+    present = ours.memo_uids()
+    for row in theirs.memo_rows():
+        if row["uid"] in present:
+            report.memos_present += 1
+            continue
+        uid = target(row["kind"], row["target_uid"]) if row["kind"] != "project" else None
+        if row["kind"] != "project" and uid is None:
+            report.memos_skipped += 1
+            continue
+        ours.insert_memo({**row, "target_uid": uid})
+        present.add(row["uid"])
+        report.memos_added += 1
+    for mark in theirs.done_rows():
+        if mark["doc_id"] in doc_map:
+            ours.set_done(doc_map[mark["doc_id"]], mark["coder"], mark["done_at"])
