@@ -34,7 +34,7 @@ def title(entry: MemoEntry) -> str:
     if entry.kind == "segment":
         place = where(entry.context) if entry.context else f"segment {entry.target}"
         return f"{entry.code} — {place}" if entry.code else place
-    return entry.target or "Project"
+    return entry.target or "Project memo"
 
 
 def dates(entry: MemoEntry) -> str:

@@ -1,8 +1,8 @@
 """Short pieces of a transcript for lists: cut at word boundaries, and times as a clock reads.
 
 A Swedish text is cut between words, never inside one; a Chinese text may be cut between any two
-characters (each is a syllable), but a cut never leaves a closing mark (，。」…) at the start of
-what is kept nor an opening one (「（…) at its end. Widths are terminal cells: a Chinese
+characters (each is a syllable), but what is kept never begins with a closing mark (，。」…)
+nor ends with an opening one (「（…). Widths are terminal cells: a Chinese
 character takes two. Pure functions the faces may use as well as the domain.
 """
 
@@ -20,8 +20,10 @@ def _wide(ch: str) -> bool:
     return bool(WIDE.match(ch))
 
 
-def _breaks(text: str) -> list[bool]:
-    """breaks[i]: may the text be cut before character i (0 < i < len)?"""
+def _breaks(text: str, keep_head: bool) -> list[bool]:
+    """breaks[i]: may the text be cut before character i, keeping text[:i] (`keep_head`) or
+    text[i:]? Between words; between Chinese characters too, unless what is kept would end
+    with an opening mark or begin with a closing one."""
     out = [False] * (len(text) + 1)
     out[0] = out[len(text)] = True
     for i in range(1, len(text)):
@@ -29,8 +31,7 @@ def _breaks(text: str) -> list[bool]:
         if a == " " or b == " ":
             out[i] = True
         elif _wide(a) or _wide(b):
-            # between Chinese characters, but not before a closing mark or after an opening one
-            out[i] = b not in CLOSING and a not in OPENING
+            out[i] = a not in OPENING if keep_head else b not in CLOSING
     return out
 
 
@@ -45,7 +46,7 @@ def clip_words(text: str, cells: int) -> str:
     if display_width(text) <= cells:
         return text
     budget = cells - 1
-    breaks = _breaks(text)
+    breaks = _breaks(text, keep_head=True)
     width, best = 0, 0
     for i, ch in enumerate(text):
         if breaks[i] and width <= budget:
@@ -65,7 +66,7 @@ def clip_words_left(text: str, cells: int) -> str:
     if display_width(text) <= cells:
         return text
     budget = cells - 1
-    breaks = _breaks(text)
+    breaks = _breaks(text, keep_head=False)
     width, best = 0, len(text)
     for i in range(len(text), 0, -1):
         if breaks[i] and width <= budget:
