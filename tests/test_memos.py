@@ -79,7 +79,8 @@ def test_memos_on_every_kind_are_written_listed_changed_and_removed(study):
         study.memos.edit(code_memo, "nej", actor="anna")
     with pytest.raises(QualcodeError, match="its coder's"):
         study.memos.add("segment", segment.id, "min kommentar", author="li")
-    assert study.memos.add("segment", segment.id, "Och ett till.", author="anna").text == "Nyckelcitat.\n\nOch ett till."
+    added = study.memos.add("segment", segment.id, "Och ett till.", author="anna")
+    assert added.text == "Nyckelcitat.\n\nOch ett till."
     study.memos.edit(study.memos.of("segment", segment.id, "anna"), "Bara detta.", actor="anna")
     assert study.coding.segment(segment.id).memo == "Bara detta."
     assert study.coding.undo("anna") == "undo: segment changed (memo)"  # coding memos undo with the coding

@@ -8,7 +8,7 @@ from conftest import store_of
 from qualcode.project import Project
 from qualcode.tui.app import make_app
 from qualcode.tui.memos import MemoEditor
-from qualcode.tui.screens import CodePicker, TextPrompt
+from qualcode.tui.screens import CodePicker
 from qualcode.tui.widgets.transcript import TranscriptView
 
 

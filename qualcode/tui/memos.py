@@ -3,6 +3,7 @@ filters (kind, author, code, document, words) and jumps to what a memo is about.
 
 from __future__ import annotations
 
+from rich.console import Group
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -122,8 +123,7 @@ class MemosScreen(Screen):
             head.append(f"{KIND_NAMES[m.kind]:<11}", style="bold")
             head.append(describe(m, contexts.get(m.target_id), app.lang), style="bold #5fafd7")
             head.append(f"  {m.author} · {m.updated_at[:16].replace('T', ' ')}", style="dim")
-            body = Text("\n" + snippet(m.text, width * 2))
-            listing.add_option(Option(head + body))
+            listing.add_option(Option(Group(head, Text(snippet(m.text, width * 2)))))
         hidden = "" if app.blind.done is None else " (co-authors' coding memos hidden while blind)"
         self.query_one("#memos-title", Label).update(Text(f"Memos — {len(memos)}{hidden}", style="bold"))
         if memos:

@@ -3,6 +3,7 @@ speaker, turn and time, the words with a little context — to filter, review an
 
 from __future__ import annotations
 
+from rich.console import Group
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -104,7 +105,7 @@ class RetrievalScreen(Screen):
                 head.append(f"  memo: {snippet(s.memo, 40)}", style="italic")
             body = in_context(text[max(0, s.start - CONTEXT):s.start], s.text, text[s.end:s.end + CONTEXT], width,
                               f"bold on {colour}")
-            listing.add_option(Option(head + Text("\n") + body, id=str(i)))
+            listing.add_option(Option(Group(head, body), id=str(i)))
         active = " · ".join(f"{k} {v if not isinstance(v, tuple) else ':'.join(v)}" for k, v in options.items())
         title = Text(f"{self.code.label(self.lang)} — {len(self.segments)} segments", style="bold")
         title.append(f" · by {self.sort}" + (f" · {active}" if active else "") + (

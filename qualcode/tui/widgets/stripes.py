@@ -252,20 +252,56 @@ class StripeGutter(Widget):
 
 
 class StripeLegend(Static):
-    """The codes on screen: label, colour, name (one or two lines under the transcript)."""
+    """The codes on screen: label, colour, name — as many as two lines hold (three on a tall
+    terminal), whole entries only, then the key to the marks when there is room for it."""
 
     DEFAULT_CSS = """
-    StripeLegend { height: auto; max-height: 2; padding: 0 1; color: $text-muted; }
+    StripeLegend { height: auto; max-height: 3; padding: 0 1; color: $text-muted; }
     """
 
     def show_columns(self, columns: list[Column], overflow: bool) -> None:
-        text = Text(no_wrap=False, overflow="ellipsis")
-        for column in columns:
-            text.append(f"{column.label}", style=Style(bold=True, color="#000000", bgcolor=safe_colour(column.colour)))
-            text.append(f" {column.name}  ")
-        if overflow:
-            text.append(f"{OVERFLOW} more (the inspector names them)  ", style="italic")
-        if columns:
-            text.append(f"{MINE}you {THEIRS}others {BOTH}both", style="dim")
-        self.update(text)
+        self.columns, self.overflow = columns, overflow
         self.display = bool(columns)
+        self.refresh_legend()
+
+    def on_resize(self) -> None:
+        if getattr(self, "columns", None):
+            self.refresh_legend()
+
+    def refresh_legend(self) -> None:
+        width = max(10, self.size.width - 2 if self.size.width else 78)
+        entries = []
+        for column in self.columns:
+            entry = Text()
+            entry.append(column.label, style=Style(bold=True, color="#000000", bgcolor=safe_colour(column.colour)))
+            entry.append(f" {column.name}")
+            entries.append(entry)
+        key = Text(f"{MINE} you  {THEIRS} others  {BOTH} both", style="dim")
+        room = 3 if self.app.size.height >= 36 else 2  # lines: small terminals keep them for the text
+        lines: list[Text] = [Text()]
+        left = 0
+        for i, entry in enumerate(entries):
+            gap = 2 if lines[-1].cell_len else 0
+            if lines[-1].cell_len + gap + entry.cell_len > width:
+                if len(lines) == room:
+                    left = len(entries) - i
+                    break
+                lines.append(Text())
+                gap = 0
+            lines[-1].append(" " * gap)
+            lines[-1].append_text(entry)
+        tail = Text(f"+{left} more", style="italic") if left else (
+            Text("+ more in the inspector", style="italic") if self.overflow else None)
+        for extra in (tail, key):
+            if extra is None:
+                continue
+            if lines[-1].cell_len + 2 + extra.cell_len <= width:
+                lines[-1].append("  " if lines[-1].cell_len else "")
+                lines[-1].append_text(extra)
+            elif len(lines) < room:
+                lines.append(extra.copy())
+            elif extra is tail:  # it must be said: in place of the last entry
+                lines[-1].truncate(max(0, width - extra.cell_len - 2), overflow="ellipsis")
+                lines[-1].append("  ")
+                lines[-1].append_text(extra)
+        self.update(Text("\n").join(lines))
