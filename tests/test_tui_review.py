@@ -7,6 +7,8 @@ from __future__ import annotations
 import stat
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import store_of
 from qualcode.project import Project
@@ -14,7 +16,7 @@ from qualcode.tui.app import make_app
 from qualcode.tui.memos import MemoEditor, MemosScreen
 from qualcode.tui.screens import ChoicePrompt
 from qualcode.tui.widgets.codebook import CodebookTree, CodeNode, ThemeNode
-from qualcode.tui.widgets.stripes import BOTH, MINE, THEIRS, StripeGutter, StripeLegend
+from qualcode.tui.widgets.stripes import BOTH, MINE, THEIRS, Stripe, StripeGutter, StripeIndex, StripeLegend
 from qualcode.tui.widgets.transcript import TranscriptView
 
 LONG = "Det var tryggt i gruppen och vi pratade länge om läkarna och om patienterna som vi träffar varje dag. " * 3
@@ -161,6 +163,7 @@ async def test_memos_screen_lists_filters_edits_and_goes_to(demo_path):
         doc = p.documents.get("fokusgrupp3_sjukhuslakare")
         p.memos.add("document", doc.id, "Inspelningen brusar.", author="karin")
         p.memos.add("code", "Sekretess", "Gräns mot Trygghet.", author="li")
+        theme = p.codebook.themes()[2]
         karins = [m for m in p.memos.list(kind="segment") if m.author == "karin"]
         lis = [m for m in p.memos.list(kind="segment") if m.author == "li"]
         assert karins and lis
@@ -185,6 +188,11 @@ async def test_memos_screen_lists_filters_edits_and_goes_to(demo_path):
         await pilot.press("slash", "home", "ctrl+k", *"kind:document", "enter", "enter")
         await pilot.pause()
         assert not isinstance(app.screen, MemosScreen) and app.doc_id == doc.id
+        app.project.memos.add("theme", theme.uid, "Om temat.", author="karin")
+        await pilot.press("M", "slash", *"kind:theme", "enter", "enter")  # to the theme in the codebook
+        await pilot.pause()
+        tree = app.query_one(CodebookTree)
+        assert tree.has_focus and tree.cursor_node.data.theme.uid == theme.uid
     with Project(demo_path) as p:
         assert "Skam och ilska." in [m.text for m in p.memos.list(author="karin")]
 
@@ -326,3 +334,12 @@ async def test_play_starts_the_player_at_the_selected_turns_time(demo_path, tmp_
         assert (bin_dir / "args.txt").read_text(encoding="utf-8").split() == [
             f"--start={turns[3].time_start:.2f}", str(recording)]
         assert any(str(n.message).startswith("playing from") for n in app._notifications)
+
+
+@given(st.lists(st.tuples(st.integers(0, 20_000), st.integers(1, 9_000), st.integers(0, 3), st.booleans()),
+                max_size=40), st.integers(0, 25_000), st.integers(1, 3_000))
+def test_stripe_index_finds_exactly_the_overlapping_segments(spans, a, width):
+    stripes = [Stripe(start, start + length, code, mine) for start, length, code, mine in spans]
+    b = a + width
+    found = StripeIndex(stripes).overlapping(a, b)
+    assert sorted(found, key=repr) == sorted((s for s in stripes if s.start < b and a < s.end), key=repr)

@@ -280,10 +280,28 @@ class ReviewActions:
         elif memo.kind == "participant":
             self.go_to_participant(memo.target)
             return
+        elif memo.kind == "theme":
+            self.go_to_theme(memo.target_uid)
+            return
         else:
             self.edit_memo(memo) if memo.author == self.coder else self.notify(memo.text, timeout=10)
             return
         self.query_one(TranscriptView).focus()
+
+    def go_to_theme(self, uid: str | None) -> None:
+        """The theme in the codebook pane, highlighted (its codes are under it)."""
+        tree = self.query_one(CodebookTree)
+        stack = list(tree.root.children)
+        while stack:
+            node = stack.pop(0)
+            if isinstance(node.data, ThemeNode) and node.data.theme.uid == uid:
+                self.query_one("#side").display = True
+                node.expand()
+                tree.move_cursor(node)
+                tree.focus()
+                return
+            stack.extend(node.children)
+        self.notify("That theme is no longer in the codebook.", severity="warning")
 
     def go_to_participant(self, key: str | None) -> None:
         person = next((p for p in self.project.participants.list() if p.key == key), None)

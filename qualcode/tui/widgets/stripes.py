@@ -16,7 +16,6 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from heapq import heappop, heappush
-from itertools import accumulate
 
 from rich.segment import Segment as RichSegment
 from rich.style import Style
@@ -53,18 +52,25 @@ class Column:
 
 
 class StripeIndex:
-    """Segments sorted by start, with the running maximum of their ends: the segments that
-    overlap [a, b) are found by two bisections and a scan of those that start before b."""
+    """Segments for overlap queries over [a, b). Those up to LONG characters are found by
+    bisecting their starts from a - LONG; the few longer ones (a whole turn or transcript coded
+    at once) are checked one by one. A query reads the segments near the rows, however long
+    the document or however much of it is coded."""
+
+    LONG = 4000
 
     def __init__(self, stripes: list[Stripe]) -> None:
         self.stripes = sorted(stripes, key=lambda s: (s.start, s.end))
-        self.starts = [s.start for s in self.stripes]
-        self.reach = list(accumulate((s.end for s in self.stripes), max))
+        self.short = [s for s in self.stripes if s.end - s.start <= self.LONG]
+        self.long = [s for s in self.stripes if s.end - s.start > self.LONG]
+        self.starts = [s.start for s in self.short]
 
     def overlapping(self, a: int, b: int) -> list[Stripe]:
-        first = bisect_right(self.reach, a)  # every stripe before it ends at or before a
+        first = bisect_left(self.starts, a - self.LONG)  # none before it reaches a
         last = bisect_left(self.starts, b)
-        return [s for s in self.stripes[first:last] if s.end > a]
+        found = [s for s in self.short[first:last] if s.end > a]
+        found += [s for s in self.long if s.start < b and a < s.end]
+        return found
 
 
 @dataclass
