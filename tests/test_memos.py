@@ -154,6 +154,12 @@ def test_cli_memo_add_list_export(tmp_path, capsys):
                 "Project", "Documents", "fg", "Tyst grupp.", "Codings", "Stöd — fg · Anna · turn 2",
                 "“Det var tryggt.”", "Stödjande."}]
     assert run("memo", "export", str(tmp_path / "memos.pdf"))[0] == 2
+    assert run("memo", "add", "--theme", "Gruppen", "Temat håller.", "--coder", "anna")[0] == 0
+    assert run("code", "fg", "Trygghet", "--span", "30:45", "--coder", "anna")[0] == 0
+    assert run("export", "themes", str(tmp_path / "themes.md"), "--lang", "sv", "--memos")[0] == 0
+    assert "**Gruppen** (anna): Temat håller." in (tmp_path / "themes.md").read_text(encoding="utf-8")
+    assert run("export", "themes", str(tmp_path / "bare.md"), "--lang", "sv")[0] == 0
+    assert "Temat håller." not in (tmp_path / "bare.md").read_text(encoding="utf-8")
 
 
 def test_theme_summary_carries_memos_when_asked(study, tmp_path):

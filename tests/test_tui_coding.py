@@ -129,6 +129,7 @@ async def test_blind_coding_holds_until_the_document_is_marked_done(demo_path):
     async with app.run_test(size=(120, 40)) as pilot:
         shown = lambda: [s for s in app.segments if app.visible(s)]  # noqa: E731
         assert len(shown()) == karins and "showing my coding" in app.sub_title and "blind until done" in app.sub_title
+        assert app.layer_coder() == "karin"  # counts too: the panes count only what is shown
         await pilot.press("v")  # not done yet: v says why instead of showing anyone else's coding
         await pilot.pause()
         assert len(shown()) == karins and "showing my coding" in app.sub_title
@@ -137,6 +138,7 @@ async def test_blind_coding_holds_until_the_document_is_marked_done(demo_path):
         await pilot.press("d", "v")  # done: now v shows everyone's
         await pilot.pause()
         assert len(shown()) == everyone and "showing all coders · done" in app.sub_title
+        assert app.layer_coder() == "karin"  # other documents are still blind: counts stay hers
         await pilot.press("d")  # not done again: hidden again, whatever the layer
         await pilot.pause()
         assert len(shown()) == karins and "showing all coders · blind until done" in app.sub_title
