@@ -80,7 +80,7 @@ def apply_codebook(store: Store, book: Codebook, *, retire: bool, actor: str, so
     for entry in book.codes:
         code = matched[entry.name]
         if code and code.name != entry.name:
-            store.update_code(code.id, name=f"\x00renaming {code.uid}")
+            store.update_code(code.id, name=f" renaming {code.uid}")  # no name begins with a space
     taken = {e.name for e in book.codes}
     for code in [c for c in absent if counts.get(c.id)]:  # kept, retired: out of the names' way
         if code.name in taken:
@@ -211,7 +211,7 @@ def _apply_themes(store: Store, book: Codebook, ids: dict[str, int], log) -> Non
     used = {theme.id for _, theme in pending if theme}
     for entry, theme in pending:
         if theme and theme.name != entry.name:
-            store.update_theme(theme.id, name=f"\x00renaming {theme.uid}")
+            store.update_theme(theme.id, name=f" renaming {theme.uid}")
     for theme in themes:
         if theme.id not in used:
             store.delete_theme(theme.id)

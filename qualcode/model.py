@@ -174,6 +174,49 @@ class QueueItem:
     decision: dict | None
 
 
+# --- what the project-wide queries read (kwic, words, co-occurrence, matrices) ---------------
+
+
+class DocRef(NamedTuple):
+    """A document without its text: enough to name, group and order it."""
+
+    id: int
+    name: str
+    lang: str
+    group: str | None
+    position: int
+
+
+class SpeechTurn(NamedTuple):
+    """A turn with who spoke it: the speaker's label and the participant (key) it is linked to
+    (tuples: queries read every turn of a project)."""
+
+    doc_id: int
+    index: int
+    start: int
+    end: int
+    label: str | None
+    participant: str | None
+    time: float | None = None
+    pseudonym: str | None = None
+
+    @property
+    def speaker(self) -> str | None:
+        """How a hit names who spoke: the participant's pseudonym where one is set, else the label."""
+        return self.pseudonym or self.label
+
+
+class SpanRow(NamedTuple):
+    """A coded segment as the counts need it: numbers only (a big project has hundreds of thousands)."""
+
+    id: int
+    doc_id: int
+    code_id: int
+    coder_id: int
+    start: int
+    end: int
+
+
 MEMO_KINDS = ("project", "document", "code", "theme", "participant", "segment")
 
 

@@ -7,6 +7,7 @@ service method that changes the project does so in one transaction and records i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from .services.exchange import ExchangeService
 from .services.media import MediaService
 from .services.memos import MemoService
 from .services.participants import ParticipantService
+from .services.queries import QueryService
 from .services.reports import ReportService
 from .services.review import ReviewService
 from .services.settings import SettingsService
@@ -30,14 +32,14 @@ __all__ = ["ImportReport", "Progress", "Project"]
 
 
 class Project:
-    def __init__(self, path: Path | str, *, create: bool = False) -> None:
+    def __init__(self, path: Path | str, *, create: bool = False, on_wait: Callable[[str], None] | None = None) -> None:
+        """`on_wait` is told (once) when a change waits for another process's lock on the project;
+        what is not a project, or cannot be written, the store refuses (see store/opening.py)."""
         path = Path(path)
         if not create and not path.exists():
             raise QualcodeError("no such project (create one with 'qualcode init' or import a file)", path)
-        if path.exists() and not _is_sqlite(path):
-            raise QualcodeError("not a qualcode project (not an SQLite file)", path)
         self.path = path
-        store = self._store = Store(path)
+        store = self._store = Store(path, on_wait=on_wait)
         self.settings = SettingsService(store)
         self.documents = DocumentService(store)
         self.participants = ParticipantService(store)
@@ -47,6 +49,7 @@ class Project:
         self.reports = ReportService(store, self.documents, self.participants, self.codebook, self.coding,
                                      self.team, self.settings)
         self.exchange = ExchangeService(store)
+        self.queries = QueryService(store, self.settings)
         self.review = ReviewService(store, self.documents, self.coding, self.settings)
         self.memos = MemoService(store, self.documents, self.codebook, self.coding, self.review)
         self.media = MediaService(store, self.documents)
@@ -67,10 +70,3 @@ class Project:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def _is_sqlite(path: Path) -> bool:
-    if path.stat().st_size == 0:
-        return True
-    with path.open("rb") as f:
-        return f.read(16) == b"SQLite format 3\x00"

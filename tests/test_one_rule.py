@@ -40,10 +40,11 @@ async def test_a_consensus_coder_of_another_name_is_the_consensus_everywhere(dem
         summary = p.reports.theme_summary("en")
     # the method paragraph reports the co-authors' agreement, not the consensus coder's
     assert summary.agreement["coders"] == [c for c in coders if c != "team"]
-    # the summary counts the consensus where it was made, everyone's coding elsewhere
+    # the summary counts the consensus where it was made, everyone's coding elsewhere; it names the
+    # co-authors as coders and the consensus apart (docs/methods.md R2), never "team" as a coder
     reconciled = {s.doc_id for s in segments if s.coder == "team"}
-    chosen = {s.coder for s in segments if (s.coder == "team") == (s.doc_id in reconciled)}
-    assert summary.coders == [c for c in coders if c in chosen] and "team" in summary.coders
+    assert summary.coders == [c for c in coders if c != "team"]
+    assert (summary.consensus, summary.consensus_documents) == ("team", len(reconciled)) and len(reconciled) > 0
     app = make_app(demo_path, coder="karin")
     async with app.run_test(size=(120, 40)):
         titles = [c.title for c in app.get_system_commands(app.screen)]

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import QualcodeError
+from ..names import escape_controls
 from .codebook import (
     cmd_codebook_add,
     cmd_codebook_edit,
@@ -43,6 +44,7 @@ from .commands import (
     cmd_uncode,
     cmd_units,
 )
+from .output import protect_terminal
 from .review import add_review_commands, segments_help
 from .team import cmd_agreement, cmd_disagreements, cmd_reconcile
 
@@ -281,6 +283,8 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args([*(argv or sys.argv[1:]), "tui"])
     path = project_path(args)
     created = False
+    if args.command not in ("tui", "demo"):
+        protect_terminal()
     try:
         if not args.needs_project:
             args.handler(args, path)
@@ -288,14 +292,14 @@ def main(argv: list[str] | None = None) -> int:
         from ..project import Project
 
         created = args.writes and not path.exists()
-        with Project(path, create=args.writes) as project:
+        with Project(path, create=args.writes, on_wait=_say) as project:
             args.handler(args, project)
         return 0
     except QualcodeError as exc:
         if created:
             _remove_project(path)
         for problem in getattr(exc, "problems", None) or [str(exc)]:
-            print(f"qualcode: error: {problem}", file=sys.stderr)
+            _say(f"error: {problem}")
         return 2
     except KeyboardInterrupt:
         if created:
@@ -309,8 +313,13 @@ def main(argv: list[str] | None = None) -> int:
             _remove_project(path)
         if os.environ.get("QUALCODE_DEBUG"):
             raise
-        print(f"qualcode: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        _say(f"internal error: {type(exc).__name__}: {exc}")
         return 1
+
+
+def _say(message: str) -> None:
+    """One line on stderr, whatever the message holds (a name with a line break or ESC)."""
+    print(f"qualcode: {escape_controls(message)}", file=sys.stderr, flush=True)
 
 
 def _remove_project(path: Path) -> None:

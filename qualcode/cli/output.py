@@ -8,10 +8,36 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import QualcodeError
+from ..names import escape_controls
 
 
 def emit_json(value) -> None:
-    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+    # json escapes C0 controls; C1 and bidi controls are escaped too (\u009b), still the same JSON
+    sys.stdout.write(escape_controls(json.dumps(value, ensure_ascii=False, indent=2), keep="\n", json=True) + "\n")
+
+
+class TerminalSafe:
+    """A terminal's text stream that shows control characters from data as escapes (\x1b,
+    \u202e) instead of obeying them; line breaks and tabs pass. `unprotected` is the stream
+    itself, for our own colours (rich's progress bar)."""
+
+    def __init__(self, stream) -> None:
+        self.unprotected = stream
+
+    def write(self, text: str) -> int:
+        return self.unprotected.write(escape_controls(text, keep="\n\t"))
+
+    def __getattr__(self, name: str):
+        return getattr(self.unprotected, name)
+
+
+def protect_terminal() -> None:
+    """Output to a terminal never carries raw control sequences from data (names, texts).
+    Output to a file or a pipe is left exact."""
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is not None and not isinstance(stream, TerminalSafe) and stream.isatty():
+            setattr(sys, name, TerminalSafe(stream))
 
 
 def emit_table(headers: list[str], rows: list[list], out=None) -> None:
@@ -55,7 +81,7 @@ def _progress_bar(total: int):
     from rich.console import Console
     from rich.progress import Progress
 
-    progress = Progress(console=Console(stderr=True), transient=True)
+    progress = Progress(console=Console(file=getattr(sys.stderr, "unprotected", sys.stderr)), transient=True)
     task = progress.add_task("importing", total=total)
 
     def update(what: str, done: int, of: int) -> None:

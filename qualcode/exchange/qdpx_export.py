@@ -37,6 +37,7 @@ from pathlib import Path
 
 from ..codebook_sync import project_codebook
 from ..files import write_atomically
+from ..names import clean_name
 from ..store import Store
 from .qdc import append_codes, append_set
 from .qdpx import ExportReport
@@ -120,8 +121,9 @@ def project_qde(store: Store, report: ExportReport, *, nvivo: bool,
     ns = f"{{{PROJECT_NS}}}"
 
     def sub(parent, tag: str, attributes: dict | None = None, text: str | None = None):
-        element = etree.SubElement(parent, ns + tag, {
-            k: _XML_INVALID.sub("", v) for k, v in (attributes or {}).items() if v is not None})
+        element = etree.SubElement(parent, ns + tag, {  # no control characters in names (an older project's)
+            k: clean_name(v) if k == "name" else _XML_INVALID.sub("", v)
+            for k, v in (attributes or {}).items() if v is not None})
         if text is not None:
             element.text = _XML_INVALID.sub("", text)
         return element

@@ -31,6 +31,7 @@ from ..codebook import Codebook
 from ..codebook_sync import add_codebook
 from ..errors import QualcodeError
 from ..model import Progress, unique_name
+from ..names import clean_name, clean_text, cleaned_name, escape_controls
 from ..store import Store
 from ..store.base import now
 from ..text.lang import LANGUAGES
@@ -76,6 +77,7 @@ def read_qdpx(store: Store, path: Path, *, actor: str, progress: Progress | None
     lang = store.setting("display_language") or "en"
     if path.suffix.lower() == ".qdc":
         book = read_qdc(path, fallback_lang=lang)
+        report.warnings += book.notes
         with store.transaction():
             _codes(store, book, report, actor, path)
             store.log(actor, "project.import", {"file": path.name, "codes": len(report.codes_added)})
@@ -88,6 +90,7 @@ def read_qdpx(store: Store, path: Path, *, actor: str, progress: Progress | None
             reader = _Reader(root, archive, path, report)
             reader.read()
         book = read_qdc(path, fallback_lang=lang)
+        report.warnings += book.notes
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:  # a member that lies about its size or CRC
         raise QualcodeError(f"damaged archive: {exc}", path) from None
     _mark_retired(root, book, lang)
@@ -130,8 +133,8 @@ class _Reader:
     def read(self) -> None:
         root = self.root
         for user in _items(root, "Users", "User"):
-            g = guid(user.get("guid"), f"User '{user.get('name')}'")
-            self.users[g] = (user.get("name") or "").strip() or g
+            g = guid(user.get("guid"), f"User '{escape_controls(user.get('name') or '')}'")
+            self.users[g] = self._name(user.get("name"), "coder name") or g
         for note in _items(root, "Notes", "Note"):
             where = f"Note '{note.get('name')}'"
             text = self._text(note, where)
@@ -148,10 +151,10 @@ class _Reader:
                 self.code_names[g] = code.get("name") or ""
                 self._element_notes(code, where, "code", g)
         for variable in _items(root, "Variables", "Variable"):
-            name = variable.get("name") or ""
+            name = self._name(variable.get("name"), "variable name")
             self.variables[guid(variable.get("guid"), f"Variable '{name}'")] = name
         for source in _items(root, "Sources", None):
-            kind, name = local(source), source.get("name") or source.get("guid") or "?"
+            kind, name = local(source), self._name(source.get("name"), "document name") or source.get("guid") or "?"
             if kind == "TextSource":
                 self._source(source, name)
             elif kind:
@@ -306,16 +309,21 @@ class _Reader:
         value = next((c.text or "" for c in element if local(c) in _VALUES), "")
         if next((local(c) for c in element if local(c) in _VALUES), "") == "BooleanValue":
             value = "true" if value.strip() in ("true", "1") else "false"
-        return self.variables[target], value
+        return self.variables[target], clean_text(value)
+
+    def _name(self, value: str | None, what: str) -> str:
+        """A name from the file, without control characters (removed, with a warning)."""
+        return cleaned_name(value or "", what, self.report.warnings, self.path.name)
 
     def _case(self, case) -> None:
-        where = f"Case '{case.get('name')}'"
+        where = f"Case '{escape_controls(case.get('name') or '')}'"
         g = guid(case.get("guid"), where)
         description = child(case, "Description")
         values = dict(self._value(vv, where) for vv in children(case, "VariableValue"))
         sources = [guid(r.get("targetGUID"), f"SourceRef in {where}") for r in children(case, "SourceRef")]
-        key = (case.get("name") or "").strip() or g
-        self.cases.append((g, key, description.text if description is not None else None, values, sources))
+        key = self._name(case.get("name"), "participant") or g
+        text = clean_text(description.text) if description is not None and description.text else None
+        self.cases.append((g, key, text, values, sources))
 
     def _units(self, raw: str, selections, name: str) -> tuple:
         """How this source's positions read: (position -> raw code point, length in those units)."""
@@ -464,6 +472,7 @@ def _cases(store, reader: _Reader, doc_ids: dict[str, int], speakers: dict, repo
         if pseudonym and ("\n" in pseudonym or len(pseudonym) > 80):  # a memo, not a pseudonym
             values.setdefault("description", pseudonym)
             pseudonym = None
+        pseudonym = clean_name(pseudonym) if pseudonym else None
         if fresh and not all(links):
             values.setdefault("documents", "; ".join(names[s] for s in sources))
             links = []

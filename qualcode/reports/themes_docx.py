@@ -7,7 +7,7 @@ from docx.shared import Cm
 from .docx_common import FastParagraphs, add_heading, add_paragraph, add_run, new_document, set_widths, shade, to_bytes
 from .memos import theme_memos_docx
 from .summary import Summary
-from .words import method_text, words
+from .words import method_text, not_counted_text, words
 
 HEADER_FILL = "#D9E2F3"
 
@@ -48,6 +48,8 @@ def render(summary: Summary) -> bytes:
     for t in summary.themes:
         _row(table, [t.name, "; ".join(label for label, _, _ in t.codes), t.segments, t.participants,
                      ", ".join(t.groups)], widths)
+    if note := not_counted_text(summary):
+        add_paragraph(document, note, italic=True)
 
     for t in summary.themes:
         add_heading(document, t.name, 1)

@@ -9,4 +9,5 @@ constructors; `Project` composes them. Plain Python: SQL is the store's, screens
     team          TeamService(store, documents, codebook, coding, settings)
     reports       ReportService(store, documents, participants, codebook, coding, team, settings)
     exchange      ExchangeService(store)
+    queries       QueryService(store, settings)
 """

@@ -76,8 +76,9 @@ class CodebookService:
         else:
             raise QualcodeError(f"unsupported codebook type '{suffix}' (use .yaml, .qdc or .qdpx)", path)
         with self.store.transaction():
-            return apply_codebook(self.store, book, retire=retire, actor=actor or default_coder(),
-                                  source=path.name)
+            changes = apply_codebook(self.store, book, retire=retire, actor=actor or default_coder(),
+                                     source=path.name)
+        return [*(f"note: {note}" for note in book.notes), *changes]
 
     def export(self, path: Path, lang: str | None = None) -> Path:
         """Write the codebook as YAML, REFI .qdc or a Word appendix, by the file's suffix."""

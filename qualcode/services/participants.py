@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
 from ..errors import QualcodeError
+from ..inputs import TEXT_LIMIT, read_input
 from ..model import Participant
+from ..names import clean_name, clean_text
 from ..store import Store
 from .common import default_coder
 
@@ -44,18 +47,21 @@ class ParticipantService:
         return self.store.participants()
 
 
+_NAME_COLUMNS = {"id", "document", "speaker", "pseudonym"}
+
+
 def _read_participants_csv(path: Path) -> list[tuple[int, dict[str, str]]]:
+    """Rows of a participants CSV; names and values without control characters (removed)."""
     try:
-        with path.open(encoding="utf-8-sig", newline="") as f:
-            reader = csv.DictReader(f)
-            columns = reader.fieldnames or []
-            missing = [c for c in ("id", "document", "speaker") if c not in columns]
-            if missing:
-                raise QualcodeError(f"participants CSV lacks column(s) {', '.join(missing)}", path)
-            rows = [(reader.line_num, {k: (v or "").strip() for k, v in row.items() if k})
-                    for row in reader]
-    except FileNotFoundError:
-        raise QualcodeError("file not found", path) from None
+        reader = csv.DictReader(io.StringIO(read_input(path, limit=TEXT_LIMIT).decode("utf-8-sig"), newline=""))
+        columns = [clean_name(c) for c in reader.fieldnames or []]
+        reader.fieldnames = columns
+        missing = [c for c in ("id", "document", "speaker") if c not in columns]
+        if missing:
+            raise QualcodeError(f"participants CSV lacks column(s) {', '.join(missing)}", path)
+        rows = [(reader.line_num, {k: (clean_name if k in _NAME_COLUMNS else clean_text)(v or "").strip()
+                                   for k, v in row.items() if k})
+                for row in reader]
     except UnicodeDecodeError:
         raise QualcodeError("participants CSV is not UTF-8", path) from None
     except csv.Error as exc:

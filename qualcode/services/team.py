@@ -54,7 +54,8 @@ class TeamService:
         if not documents:
             raise QualcodeError("no document is coded by all of these coders (name documents with --doc)",
                                 ",".join(coders))
-        return compute_agreement(documents, coders, unit, self._code_names(codes), overlap).to_json()
+        return compute_agreement(documents, coders, unit, self._code_names(codes), overlap,
+                                 consensus=self.settings.consensus_coder).to_json()
 
     def disagreements(self, coders: list[str], unit: str = "sentence", docs: list[str] | None = None,
                       codes: list[str] | None = None) -> list[Disagreement]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from ..model import Segment
-from .base import new_uid
+from .base import check_name, check_text, new_uid
 
 
 class CodingRows:
@@ -17,6 +17,7 @@ class CodingRows:
             return row["id"]
         if not create:
             return None
+        check_name(name, "coder name")
         return self.conn.execute(
             "INSERT INTO coders (uid, name) VALUES (?, ?)", (new_uid(), name)
         ).lastrowid
@@ -33,6 +34,8 @@ class CodingRows:
     """
 
     def insert_segment(self, row: dict) -> int:
+        check_text(row.get("memo"), "memo")
+        check_text(row.get("translation"), "translation")
         return self.conn.execute(
             "INSERT INTO segments (uid, doc_id, code_id, coder_id, start, end, memo, exemplar,"
             " translation, created_at) VALUES (:uid, :doc_id, :code_id, :coder_id, :start, :end,"
@@ -56,6 +59,8 @@ class CodingRows:
     def update_segment(self, segment_id: int, **fields) -> None:
         allowed = {"memo", "exemplar", "translation", "code_id", "start", "end"}
         assert set(fields) <= allowed, fields
+        check_text(fields.get("memo"), "memo")
+        check_text(fields.get("translation"), "translation")
         sets = ", ".join(f"{k} = :{k}" for k in fields)
         self.conn.execute(f"UPDATE segments SET {sets} WHERE id = :id", {**fields, "id": segment_id})
 
@@ -86,6 +91,7 @@ class CodingRows:
         return [dict(r) for r in self._q("SELECT id, uid, name FROM coders ORDER BY id")]
 
     def insert_coder(self, name: str, uid: str) -> int:
+        check_name(name, "coder name")
         return self.conn.execute("INSERT INTO coders (uid, name) VALUES (?, ?)", (uid, name)).lastrowid
 
 

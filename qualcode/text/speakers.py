@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from ..errors import QualcodeError
 from ..model import Turn
+from ..names import clean_name
 
 _TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
 _UPPER = "A-ZÅÄÖÆØÉÈÜ"
@@ -155,5 +156,6 @@ def find_turns(text: str, speakers: str = "auto") -> list[Turn]:
         if end <= label.speech:
             continue  # a label with nothing said is not a unit
         next_time = labels[i + 1].time if i + 1 < len(labels) else None
-        turns.append(Turn(len(turns), label.speech, end, label.name, label.start, label.time, next_time))
+        speaker = clean_name(label.name) or None  # a label is a name: no control characters
+        turns.append(Turn(len(turns), label.speech, end, speaker, label.start, label.time, next_time))
     return turns
