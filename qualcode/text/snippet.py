@@ -20,24 +20,24 @@ def _wide(ch: str) -> bool:
     return bool(WIDE.match(ch))
 
 
-def _breaks(text: str, keep_head: bool) -> list[bool]:
-    """breaks[i]: may the text be cut before character i, keeping text[:i] (`keep_head`) or
-    text[i:]? Between words; between Chinese characters too, unless what is kept would end
-    with an opening mark or begin with a closing one."""
-    out = [False] * (len(text) + 1)
-    out[0] = out[len(text)] = True
-    for i in range(1, len(text)):
-        a, b = text[i - 1], text[i]
-        if a == " " or b == " ":
-            out[i] = True
-        elif _wide(a) or _wide(b):
-            out[i] = a not in OPENING if keep_head else b not in CLOSING
-    return out
-
-
 def flat(text: str) -> str:
     """One line: runs of white space (line breaks included) become one space."""
     return " ".join(text.split())
+
+
+def _head(text: str, budget: int, not_last: set[str]) -> str:
+    """The longest start of `text` at most `budget` cells wide that ends at a word boundary —
+    between words, or between Chinese characters unless its last character is in `not_last`."""
+    width, best = 0, 0
+    for i, ch in enumerate(text):
+        if i and width <= budget:
+            a = text[i - 1]
+            if a == " " or ch == " " or ((_wide(a) or _wide(ch)) and a not in not_last):
+                best = i
+        width += 2 if _wide(ch) else 1
+        if width > budget:
+            break
+    return text[:best].strip()
 
 
 def clip_words(text: str, cells: int) -> str:
@@ -45,38 +45,19 @@ def clip_words(text: str, cells: int) -> str:
     text = flat(text)
     if display_width(text) <= cells:
         return text
-    budget = cells - 1
-    breaks = _breaks(text, keep_head=True)
-    width, best = 0, 0
-    for i, ch in enumerate(text):
-        if breaks[i] and width <= budget:
-            best = i
-        width += 2 if _wide(ch) else 1
-        if width > budget:
-            break
-    kept = text[:best].rstrip()
-    if not kept or kept[-1] in OPENING:  # one word longer than the room: cut it
-        return fit_width(text, cells)
-    return kept + ELLIPSIS
+    kept = _head(text, cells - 1, OPENING)
+    return kept + ELLIPSIS if kept else fit_width(text, cells)  # one word longer than the room: cut it
 
 
 def clip_words_left(text: str, cells: int) -> str:
-    """The end of `text` on one line, at most `cells` wide, cut at a word boundary (… marks it)."""
+    """The end of `text` on one line, at most `cells` wide, cut at a word boundary (… marks it):
+    `clip_words` read from the end, so what is kept never begins with a closing mark."""
     text = flat(text)
     if display_width(text) <= cells:
         return text
-    budget = cells - 1
-    breaks = _breaks(text, keep_head=False)
-    width, best = 0, len(text)
-    for i in range(len(text), 0, -1):
-        if breaks[i] and width <= budget:
-            best = i
-        width += 2 if _wide(text[i - 1]) else 1
-        if width > budget:
-            break
-    kept = text[best:].lstrip()
-    if not kept or kept[0] in CLOSING:
-        while text and display_width(text) > budget:
+    kept = _head(text[::-1], cells - 1, CLOSING)[::-1]
+    if not kept:
+        while text and display_width(text) > cells - 1:
             text = text[1:]
         return ELLIPSIS + text
     return ELLIPSIS + kept
