@@ -8,7 +8,7 @@ from conftest import store_of
 from qualcode.project import Project
 from qualcode.tui.app import make_app
 from qualcode.tui.memos import MemoEditor
-from qualcode.tui.screens import CodePicker
+from qualcode.tui.picker import CodePicker, NewCodeDialog
 from qualcode.tui.widgets.transcript import TranscriptView
 
 
@@ -72,6 +72,9 @@ async def test_picker_finds_codes_in_any_language_and_creates_new_ones(demo_path
         await pilot.press("right_square_bracket", "c")
         await pilot.press(*"Helt ny kod", "down", "down", "down", "down", "down", "down", "down", "down",
                           "down", "down", "down", "down", "down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, NewCodeDialog)  # the last row asks where the new code goes
+        await pilot.press("enter")
         await pilot.pause()
     with Project(demo_path) as p:
         mine = p.coding.segments(coder="tester")
