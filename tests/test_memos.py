@@ -83,7 +83,7 @@ def test_memos_on_every_kind_are_written_listed_changed_and_removed(study):
     assert added.text == "Nyckelcitat.\n\nOch ett till."
     study.memos.edit(study.memos.of("segment", segment.id, "anna"), "Bara detta.", actor="anna")
     assert study.coding.segment(segment.id).memo == "Bara detta."
-    assert study.coding.undo("anna") == "undo: segment changed (memo)"  # coding memos undo with the coding
+    assert study.coding.undo("anna") == "undo: segment changed (memo) in fg"  # coding memos undo with the coding
     assert study.coding.segment(segment.id).memo == "Nyckelcitat.\n\nOch ett till."
     # filters
     assert [m.kind for m in study.memos.list(doc="fg")] == ["document", "segment"]

@@ -82,7 +82,8 @@ class ReconcileScreen(Screen):
         self.query_one("#reconcile-progress", Label).update(Text.assemble(
             (f"Reconcile {self.a} and {self.b}", "bold"),
             f" · {done} / {len(self.queue)} resolved" + (f" · item {self.index + 1}" if self.queue else "") + agreed
-            + (f" · {self.hidden} hidden: blind coding (mark their documents done)" if self.hidden else "")))
+            + (f" · {self.hidden} hidden: blind coding (mark their documents done, or qualcode tui --unblind)"
+               if self.hidden else "")))
         item = self.item
         if item is None:
             self.query_one("#reconcile-text", Static).update(
