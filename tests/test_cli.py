@@ -73,7 +73,8 @@ def test_uncode_removes_and_is_audited(proj, capsys):
 
     with Project(proj) as p:
         actions = [e["action"] for e in store_of(p).events()]
-    assert actions == ["document.import", "code.add", "segment.add", "segment.remove"]
+    # code.change: what undo needs to take the new code back (services/history.py)
+    assert actions == ["document.import", "code.add", "code.change", "segment.add", "segment.remove"]
 
 
 def _digest(path):
@@ -136,3 +137,12 @@ def test_bad_colour_and_language_are_refused(proj, capsys):
     assert code == 2 and "bad colour (use #RRGGBB) (red)" in err
     code, _, err = run(capsys, "-p", str(proj), "settings", "display_language", "Svenska")
     assert code == 2 and err == "qualcode: error: unknown language 'Svenska' (choose from: sv, zh, en)\n"
+
+
+def test_tui_takes_unblind_and_segments_help_says_it_shows_everything(capsys):
+    from qualcode.cli import build_parser
+
+    assert build_parser().parse_args(["tui", "--unblind"]).unblind is True
+    assert build_parser().parse_args(["tui"]).unblind is False
+    assert main(["segments", "--help"]) == 0
+    assert "scripts see everything" in " ".join(capsys.readouterr().out.split())

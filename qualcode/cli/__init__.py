@@ -17,10 +17,13 @@ from ..names import escape_controls
 from .codebook import (
     cmd_codebook_add,
     cmd_codebook_check,
+    cmd_codebook_delete,
     cmd_codebook_edit,
     cmd_codebook_export,
     cmd_codebook_history,
     cmd_codebook_load,
+    cmd_codebook_merge,
+    cmd_codebook_move,
     cmd_codebook_pin,
     cmd_codebook_retire,
     cmd_codebook_show,
@@ -35,7 +38,6 @@ from .commands import (
     cmd_export,
     cmd_import,
     cmd_init,
-    cmd_merge,
     cmd_participants,
     cmd_redact,
     cmd_segments,
@@ -45,7 +47,9 @@ from .commands import (
     cmd_uncode,
     cmd_units,
 )
+from .merge import cmd_merge
 from .output import protect_terminal
+from .review import add_review_commands, segments_help
 from .team import cmd_agreement, cmd_disagreements, cmd_reconcile
 
 DEFAULT_PROJECT = "project.qualcode"
@@ -79,6 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--doc", help="document to open")
     p.add_argument("--keys", metavar="PRESET", help="a key preset, e.g. 'sv' for a Swedish keyboard "
                                                     "(default: the keymap file's)")
+    p.add_argument("--unblind", action="store_true",
+                   help="show co-authors' coding of documents you have not marked done (lifts blind coding)")
 
     p = command("demo", "build the demo project from corpora/ and codebooks/, then open it", cmd_demo,
                 project=False)
@@ -121,7 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("uncode", "remove a coded segment", cmd_uncode, writes=True)
     p.add_argument("segment", metavar="SEGMENT_ID")
 
-    p = command("segments", "list coded segments", cmd_segments, coder=False)
+    p = command("segments", segments_help(), cmd_segments, coder=False)
     p.add_argument("--doc")
     p.add_argument("--code")
     p.add_argument("--coder", dest="coder_filter", help="only this coder's segments")
@@ -142,6 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--redact", action="store_true",
                    help="qdpx: leave out redacted names (texts, names, notes; coded spans move). Without it a qdpx "
                         "carries every transcript in full, unredacted")
+    p.add_argument("--memos", action="store_true", help="themes: add the memos on each theme and its codes")
 
     p = command("redact", "names never to appear in exports (they become [name]); without NAME, list them",
                 cmd_redact, writes=True)
@@ -177,16 +184,22 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the consensus coder's name, remembered by the project (see: qualcode settings)")
     p.add_argument("--json", action="store_true")
 
-    p = command("merge", "merge a co-author's project into this one (documents by text, codes by UUID)",
-                cmd_merge, writes=True)
+    p = command("merge", "merge a co-author's project into this one (documents by text, codes by UUID, then "
+                "name); it stops at conflicts unless told which side wins", cmd_merge, writes=True)
     p.add_argument("other", metavar="OTHER_PROJECT")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--prefer", choices=["mine", "theirs", "ask"],
+                   help="where the projects disagree, keep this project's values, the other's, or ask for each")
+    p.add_argument("--dry-run", action="store_true", help="say what the merge would do (and its conflicts); "
+                   "write nothing")
+    p.add_argument("--json", action="store_true", help="print the report (counts of rows written) as JSON")
 
     p = command("participants", "list participants, or load their attributes from a CSV",
                 cmd_participants, writes=True)
     p.add_argument("action", nargs="?", choices=["list", "load", "check"], default="list")
     p.add_argument("file", nargs="?", metavar="FILE.csv")
     p.add_argument("--json", action="store_true")
+
+    add_review_commands(sub, command, Parser)
 
     codebook = sub.add_parser("codebook", help="the codebook: codes and themes",
                               description="the codebook: codes and themes")
@@ -241,6 +254,23 @@ def build_parser() -> argparse.ArgumentParser:
                    cmd_codebook_retire, writes=True)
     p.add_argument("code", metavar="CODE")
 
+    p = cb_command("delete", "delete a code nobody has applied (one with codings: retire or merge it)",
+                   cmd_codebook_delete, writes=True)
+    p.add_argument("code", metavar="CODE")
+
+    p = cb_command("merge", "merge code A into code B: every coding of A becomes B's, then A goes",
+                   cmd_codebook_merge, writes=True)
+    p.add_argument("source", metavar="A")
+    p.add_argument("target", metavar="B")
+    p.add_argument("--json", action="store_true")
+
+    p = cb_command("move", "put a code under another parent and/or at a place among its siblings",
+                   cmd_codebook_move, writes=True)
+    p.add_argument("code", metavar="CODE")
+    p.add_argument("--parent", help="the new parent ('' for the top level)")
+    p.add_argument("--position", type=int, metavar="N", help="its place among its siblings, 1 first")
+    p.add_argument("--json", action="store_true")
+
     p = cb_command("pin", "put a code on a number key (1-9) of the workbench", cmd_codebook_pin, writes=True)
     p.add_argument("code", metavar="CODE")
     p.add_argument("key", type=int, choices=range(1, 10), metavar="KEY")
@@ -262,8 +292,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang")
     p.add_argument("--json", action="store_true")
 
-    p = command("settings", "show or set a project setting (display_language, consensus_coder)", cmd_settings,
-                writes=True, coder=False)
+    p = command("settings", "show or set a project setting (display_language, consensus_coder, blind: on|off)",
+                cmd_settings, writes=True, coder=False)
     p.add_argument("key", nargs="?", choices=SETTINGS)
     p.add_argument("value", nargs="?")
     return parser

@@ -12,14 +12,13 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
+from ..analysis.attribution import MODERATOR
 from ..model import Code, Segment, Theme
 from ..text.outward import VALUES_ONLY, VERBATIM
 from ..text.redact import Name, Redactor
 from ..text.speakers import is_role
 from .evidence import Evidence, Piece
 
-MODERATOR = re.compile(r"^(moderator|mod|m|facilitator|intervjuare|interviewer|主持人|主持|访谈者|采访者)\s*\d*$",
-                       re.IGNORECASE)
 GROUP_WORDS = {"en": "({group} group, {who})", "sv": "(grupp {group}, {who})", "zh": "（{group}组，{who}）"}
 
 
@@ -86,6 +85,7 @@ class ThemeResult:
     per_group: dict[str, dict[str, int]]  # group -> {"segments", "participants"}
     quotes: list[Quote]
     not_counted: int = 0  # spans with the theme's codes that hold no participant speech (R3)
+    memos: list[tuple[str, str, str]] = field(default_factory=list)  # (about, author, text), when asked for
 
 
 @dataclass

@@ -20,12 +20,16 @@ from .codebook import CodebookRows
 from .coding import CodingRows
 from .decisions import DecisionRows
 from .documents import DocumentRows
+from .merging import MergeRows
 from .opening import WAITING, busy_timeout, check_project_file, is_locked, lock_wait, uri, user_error, write_obstacle
 from .people import ParticipantRows
+from .queries import QueryRows
+from .review import ReviewRows
 from .schema import migrations
 
 
-class Store(DocumentRows, ParticipantRows, CodebookRows, CodingRows, DecisionRows):
+class Store(DocumentRows, ParticipantRows, CodebookRows, CodingRows, DecisionRows, QueryRows, MergeRows,
+            ReviewRows):
     def __init__(self, path: Path, read_only: bool = False, on_wait: Callable[[str], None] | None = None) -> None:
         self.path = Path(path)
         self.on_wait = on_wait
@@ -42,6 +46,7 @@ class Store(DocumentRows, ParticipantRows, CodebookRows, CodingRows, DecisionRow
         except sqlite3.Error as exc:
             raise user_error(exc, self.path) or QualcodeError(f"cannot open the project ({exc})", self.path) from None
         self.conn.row_factory = sqlite3.Row
+        self._step: str | None = None  # the undo step the events being logged belong to
         try:
             self.conn.execute(f"PRAGMA busy_timeout = {busy_timeout()}")
             self.conn.execute("PRAGMA foreign_keys = ON")
@@ -164,8 +169,24 @@ class Store(DocumentRows, ParticipantRows, CodebookRows, CodingRows, DecisionRow
 
     # --- events -------------------------------------------------------------------------------
 
+    @contextmanager
+    def step(self) -> Iterator[str]:
+        """One transaction whose events share a step id: undo takes them back together
+        (services/history.py). A step inside a step joins it."""
+        if self._step is not None:
+            yield self._step
+            return
+        self._step = new_uid()
+        try:
+            with self.transaction():
+                yield self._step
+        finally:
+            self._step = None
+
     def log(self, actor: str, action: str, payload: dict) -> int:
         check_name(actor, "coder name")
+        if self._step is not None and "step" not in payload:
+            payload = {**payload, "step": self._step}
         cur = self.conn.execute(
             "INSERT INTO events (at, actor, action, payload) VALUES (?, ?, ?, ?)",
             (now(), actor, action, json.dumps(payload, ensure_ascii=False)),

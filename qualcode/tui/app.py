@@ -22,20 +22,25 @@ from textual.widgets import Footer, Header, Input, ProgressBar, TextArea
 
 from ..analysis.spans import coded_units, covering
 from ..errors import QualcodeError
-from ..model import Code, Segment, Unit
+from ..model import Code, Segment, Unit, plural
 from ..project import Project
+from ..text.width import fit_width
 from .keymap import KEY_HELP, Keys, describe, key_label, load_keys
 from .locking import LockWaiting, StillLocked
-from .screens import ChoicePrompt, CodePicker, HelpScreen, NewCode, TextPrompt
+from .picker import CodePicker, NewCode, NewCodeDialog
+from .review import REVIEW_BINDINGS, ReviewActions
+from .screens import ChoicePrompt, HelpScreen, TextPrompt
+from .undo import UndoAndCodebookActions
 from .widgets.codebook import CodebookTree
 from .widgets.documents import DocumentList
 from .widgets.inspector import Inspector
+from .widgets.stripes import StripeGutter, StripeLegend
 from .widgets.transcript import Paint, TranscriptView, coded_paints
 from .workers import WorkerActions
 
 LABEL_STYLE = Style(bold=True, color="#5fafd7")
 HIT_STYLE = Style(bgcolor="#8a7400", color="#ffffff")
-class QualcodeApp(WorkerActions, LockWaiting, App):
+class QualcodeApp(ReviewActions, WorkerActions, UndoAndCodebookActions, LockWaiting, App):
     CSS_PATH = "app.tcss"
     TITLE = "qualcode"
     # every binding has an id, so a keymap file can move it (see tui/keymap.py)
@@ -59,6 +64,9 @@ class QualcodeApp(WorkerActions, LockWaiting, App):
         # priority: the transcript (a TextArea) has its own ctrl+z/ctrl+y for editing text
         Binding("ctrl+z", "undo", "Undo", priority=True, id="coding.undo"),
         Binding("ctrl+y", "redo", "Redo", show=False, priority=True, id="coding.redo"),
+        Binding("u", "goto_undo", "Go to last undo", show=False, id="coding.goto_undo"),
+        Binding("C", "edit_codebook", "Edit codebook", show=False, id="codebook.edit"),
+        Binding("L", "switch_language", "Language", show=False, id="view.language"),
         Binding("slash", "search", "Search", key_display="/", id="search.open"),
         Binding("n", "next_hit", "Next hit", show=False, id="search.next_hit"),
         Binding("N", "previous_hit", "Previous hit", show=False, id="search.previous_hit"),
@@ -68,12 +76,14 @@ class QualcodeApp(WorkerActions, LockWaiting, App):
         Binding("f3", "toggle_side", "Codebook", show=False, id="view.toggle_codebook"),
         Binding("f4", "resize_side(-4)", "Narrower", show=False, id="view.narrower"),
         Binding("f5", "resize_side(4)", "Wider", show=False, id="view.wider"),
+        *REVIEW_BINDINGS,
     ]
 
     def __init__(self, project_path: Path, coder: str | None = None, doc: int | None = None,
-                 layer: str | None = None, keys: str | None = None) -> None:
+                 layer: str | None = None, keys: str | None = None, unblind: bool = False) -> None:
         super().__init__()
         self.requested_layer = layer
+        self.unblind = unblind
         self.project = Project(project_path, on_wait=self.on_lock_wait)
         self.project_path = project_path
         self.coder = coder or self.project.settings.coder
@@ -93,6 +103,7 @@ class QualcodeApp(WorkerActions, LockWaiting, App):
         self.side_width = 38
         self.summaries: dict = {}
         self.progress: dict[int, tuple[int, int]] = {}
+        self.last_undo: tuple[int, int, int] | None = None  # where the last undo or redo changed coding
 
     # --- layout -------------------------------------------------------------------------------
 
@@ -101,7 +112,11 @@ class QualcodeApp(WorkerActions, LockWaiting, App):
         with Horizontal(id="panes"):
             yield DocumentList(id="documents")
             with Vertical(id="center"):
-                yield TranscriptView(id="transcript")
+                with Horizontal(id="transcript-row"):
+                    transcript = TranscriptView(id="transcript")
+                    yield StripeGutter(transcript, id="stripes")
+                    yield transcript
+                yield StripeLegend(id="legend")
                 yield Input(placeholder="search this document (Enter finds, Escape closes)", id="search")
                 yield ProgressBar(id="progress", show_eta=False)
             with Vertical(id="side"):
@@ -136,6 +151,8 @@ class QualcodeApp(WorkerActions, LockWaiting, App):
         self.start()
 
     def start(self) -> None:
+        self.lang = self.project.settings.language_of(self.coder) or self.lang
+        self.setup_review()
         others = [c for c in self.project.coding.coders() if c != self.coder]
         # blind coding: with co-authors in the project, each sees only their own coding
         self.layer = self.requested_layer or ("mine" if others else "all")
@@ -157,7 +174,8 @@ class QualcodeApp(WorkerActions, LockWaiting, App):
     def update_title(self) -> None:
         layer = {"mine": "my coding", "all": "all coders"}.get(self.layer, f"coder {self.layer}")
         read_only = " · read-only" if self.project.read_only else ""
-        self.sub_title = f"{self.project_path.name}{read_only} · coder: {self.coder} · showing {layer}"
+        self.sub_title = (f"{self.project_path.name}{read_only} · coder: {self.coder} · showing {layer}"
+                          f"{self.blind_note()}")
 
     def apply_side_width(self) -> None:
         self.query_one("#side").styles.width = self.side_width
@@ -177,6 +195,8 @@ class QualcodeApp(WorkerActions, LockWaiting, App):
         return None
 
     def visible(self, segment: Segment) -> bool:
+        if self.blind.hides(segment.coder, segment.doc_id):
+            return False
         if self.layer == "all":
             return True
         return segment.coder == (self.coder if self.layer == "mine" else self.layer)
@@ -184,7 +204,7 @@ class QualcodeApp(WorkerActions, LockWaiting, App):
     def refresh_documents(self, full: bool = True) -> None:
         """The documents pane; after coding only the open document's line changes (a project
         may hold a thousand transcripts)."""
-        layer_coder = {"mine": self.coder, "all": None}.get(self.layer, self.layer)
+        layer_coder = self.layer_coder()
         documents = self.query_one(DocumentList)
         if full or not self.summaries:
             self.summaries = {d.id: d for d in self.project.documents.list()}
@@ -197,7 +217,7 @@ class QualcodeApp(WorkerActions, LockWaiting, App):
     def refresh_codebook(self) -> None:
         codes = self.project.codebook.codes()
         self.codes = {c.id: c for c in codes}
-        counts = self.project.coding.code_counts({"mine": self.coder, "all": None}.get(self.layer, self.layer))
+        counts = self.project.coding.code_counts(self.layer_coder())
         self.query_one(CodebookTree).fill(codes, self.project.codebook.themes(), counts, self.lang,
                                           self.project.codebook.quick_codes())
 
@@ -213,6 +233,7 @@ class QualcodeApp(WorkerActions, LockWaiting, App):
         view = self.query_one(TranscriptView)
         view.show(doc.text)
         view.border_title = doc.name
+        self.update_title()  # blind coding is per document
         self.refresh_coding()
         self.refresh_documents(full=True)  # the open document is shown in bold
         if select:
@@ -234,7 +255,8 @@ class QualcodeApp(WorkerActions, LockWaiting, App):
         view = self.query_one(TranscriptView)
         view.paint(paints)
         coded = coded_units(self.sentences, [(s.start, s.end) for s in shown])
-        view.border_subtitle = f"{len(shown)} segments · {coded}/{len(self.sentences)} sentences coded"
+        view.border_subtitle = f"{plural(len(shown), 'segment')} · {coded}/{len(self.sentences)} sentences coded"
+        self.refresh_stripes(shown)
         self.update_inspector()
         self.refresh_documents(full=False)
 
@@ -305,18 +327,29 @@ class QualcodeApp(WorkerActions, LockWaiting, App):
         return units[i + 1] if i + 1 < len(units) else None
 
     def step(self, units: list[Unit], forward: bool) -> None:
+        """Select a unit. With nothing selected: the one at the cursor. With part of one
+        selected (a search hit): the one holding it. With exactly one selected: the next (or
+        previous). With more than one (a turn, stepping by sentence): the first (or last) of them."""
         view = self.query_one(TranscriptView)
         start, end = view.selection_offsets()
         if not units:
             return
         if end == start:
             unit = self.unit_at(units, start)
-        elif forward:
-            i = bisect_left([u.start for u in units], end)
-            unit = units[i] if i < len(units) else None
         else:
-            i = bisect_right([u.end for u in units], start) - 1
-            unit = units[i] if i >= 0 else None
+            i = bisect_right([u.start for u in units], start) - 1  # the last unit starting at or before it
+            holding = units[i] if i >= 0 and end <= units[i].end else None
+            if holding is not None and (holding.start, holding.end) != (start, end):
+                unit = holding
+            elif holding is not None:
+                j = i + (1 if forward else -1)
+                unit = units[j] if 0 <= j < len(units) else None
+            elif forward:
+                j = bisect_right([u.end for u in units], start)  # the first unit ending after the start
+                unit = units[j] if j < len(units) else None
+            else:
+                j = bisect_left([u.start for u in units], end) - 1  # the last unit starting before the end
+                unit = units[j] if j >= 0 else None
         if unit:
             view.select_offsets(unit.start, unit.end)
 
@@ -327,10 +360,22 @@ class QualcodeApp(WorkerActions, LockWaiting, App):
         self.step(self.sentences, False)
 
     def action_next_turn(self) -> None:
+        if self.no_turns():
+            return
         self.step(self.turns, True)
 
     def action_previous_turn(self) -> None:
+        if self.no_turns():
+            return
         self.step(self.turns, False)
+
+    def no_turns(self) -> bool:
+        """A document without speakers has no turns: say so rather than do nothing."""
+        if self.turns or self.doc_id is None:
+            return False
+        self.notify(f"This document has no speaker turns: {self.key_text('transcript.next_sentence')} and "
+                    f"{self.key_text('transcript.previous_sentence')} select sentences.", severity="warning")
+        return True
 
     # --- coding ---------------------------------------------------------------------------------
 
@@ -353,11 +398,8 @@ class QualcodeApp(WorkerActions, LockWaiting, App):
 
     def action_pick_code(self) -> None:
         def chosen(choice) -> None:
-            if isinstance(choice, NewCode) and choice.name:
-                code = self.guard(self.project.codebook.add_code, choice.name, actor=self.coder)
-                if code:
-                    self.refresh_codebook()
-                    self.apply(code)
+            if isinstance(choice, NewCode):
+                self.ask_new_code(choice)
             elif isinstance(choice, Code):
                 self.apply(choice)
 
@@ -377,8 +419,7 @@ class QualcodeApp(WorkerActions, LockWaiting, App):
         if len(mine) == 1:
             then(mine[0])
             return
-        choices = [(f"{self.codes[s.code_id].label(self.lang)}  {s.start}:{s.end}  “{s.text[:40]}”", s)
-                   for s in mine]
+        choices = [(self.segment_choice(s), s) for s in mine]
         self.push_screen(ChoicePrompt(f"Which segment to {verb}?", choices),
                          lambda s: then(s) if s is not None else None)
 
@@ -403,7 +444,7 @@ class QualcodeApp(WorkerActions, LockWaiting, App):
         self.with_segment(field, ask)
 
     def action_memo(self) -> None:
-        self.edit_text("memo", "Memo on this segment")
+        self.memo_on_focus()
 
     def action_translation(self) -> None:
         self.edit_text("translation", "Translation of this segment")
@@ -415,16 +456,6 @@ class QualcodeApp(WorkerActions, LockWaiting, App):
                 self.refresh_coding()
 
         self.with_segment("mark as exemplar", toggle)
-
-    def action_undo(self) -> None:
-        self.notify(self.guard(self.project.coding.undo, self.coder) or "Nothing to undo.")
-        self.refresh_coding()
-        self.refresh_codebook()
-
-    def action_redo(self) -> None:
-        self.notify(self.guard(self.project.coding.redo, self.coder) or "Nothing to redo.")
-        self.refresh_coding()
-        self.refresh_codebook()
 
     # --- search and layers ----------------------------------------------------------------------
 
@@ -442,10 +473,13 @@ class QualcodeApp(WorkerActions, LockWaiting, App):
         view = self.query_one(TranscriptView)
         view.focus()
         self.refresh_coding()
+        # the query whole when it fits (a toast is 60 cells at most, and half the screen), in
+        # straight quotes: curly ones are of ambiguous width, two cells in a Chinese terminal
+        query = fit_width(event.value, max(10, min(60, self.size.width // 2) - 20))
         if not self.hits:
-            self.notify(f"“{event.value}” not found.", severity="warning")
+            self.notify(f'"{query}" not found.', severity="warning")
             return
-        self.notify(f"{len(self.hits)} hits for “{event.value}”")
+        self.notify(f'{plural(len(self.hits), "hit")} for "{query}" · {self.key_text("search.next_hit")} next')
         self.goto_hit(view.cursor_offset, forward=True, inclusive=True)
 
     def on_key(self, event) -> None:
@@ -473,6 +507,8 @@ class QualcodeApp(WorkerActions, LockWaiting, App):
         self.goto_hit(self.query_one(TranscriptView).selection_offsets()[0], forward=False)
 
     def action_cycle_layer(self) -> None:
+        if self.explain_blind():
+            return
         layers = ["mine", "all"] + [c for c in self.project.coding.coders() if c != self.coder]
         self.layer = layers[(layers.index(self.layer) + 1) % len(layers)] if self.layer in layers else "mine"
         self.update_title()  # the header says which layer is shown
@@ -502,8 +538,10 @@ class QualcodeApp(WorkerActions, LockWaiting, App):
         return key_label(keys.split(",")[0])
 
     def action_help(self) -> None:
-        sections = [(title, [(re.sub(r"\{([\w.]+)\}", lambda m: self.key_text(m.group(1)), keys), text)
-                             for keys, text in rows]) for title, rows in KEY_HELP]
+        def keys_in(text: str) -> str:
+            return re.sub(r"\{([\w.]+)\}", lambda m: self.key_text(m.group(1)), text)
+
+        sections = [(keys_in(title), [(keys_in(keys), text) for keys, text in rows]) for title, rows in KEY_HELP]
         self.push_screen(HelpScreen(sections, describe(self.user_keys)))
 
     def handle_bindings_clash(self, clashed_bindings: set[Binding], node) -> None:
@@ -522,11 +560,16 @@ class QualcodeApp(WorkerActions, LockWaiting, App):
                                 partial(self.run_action, binding.action))
         yield SystemCommand("Import files…", "import transcripts into this project", self.ask_import)
         yield SystemCommand("Export theme summary…", "Word, Markdown, CSV or Excel", self.action_export)
-        coders = [c for c in self.project.coding.coders() if c != self.project.settings.consensus_coder]
-        for i, a in enumerate(coders):
-            for b in coders[i + 1:]:
-                yield SystemCommand(escape(f"Reconcile {a} and {b}"), "walk their disagreements into the consensus",
-                                    partial(self.reconcile, a, b))
+        yield from self.review_commands()
+        yield SystemCommand("Go to last undo", "open where the last undo or redo changed coding",
+                            self.action_goto_undo)
+        yield SystemCommand("Edit codebook…", "add, rename, move, merge, retire, delete codes",
+                            self.action_edit_codebook)
+        yield SystemCommand("Switch language", "show the codes in the codebook's next language",
+                            self.action_switch_language)
+        for a, b, shared in self.project.team.reconcile_pairs():  # those who coded the same documents
+            yield SystemCommand(escape(f"Reconcile {a} and {b}"), f"{plural(shared, 'document')} coded by both",
+                                partial(self.reconcile, a, b))
         for code in self.codes.values():
             if code.codable:
                 yield SystemCommand(escape(f"Segments of: {code.label(self.lang)}"), "retrieval across documents",
@@ -545,20 +588,23 @@ class QualcodeApp(WorkerActions, LockWaiting, App):
 def default_keys() -> dict[str, str]:
     """Every binding id a keymap may name (the workbench's, its screens' and its panes'), with
     its key before any keymap."""
+    from .codebook_editor import CodebookEditor, CodeTextsDialog
+    from .memos import MemoEditor, MemosScreen
     from .reconcile import ReconcileScreen
     from .retrieval import RetrievalScreen
     from .screens import ChoicePrompt, ExportDialog
 
     owners = (QualcodeApp, ReconcileScreen, RetrievalScreen, CodebookTree, HelpScreen, TextPrompt,
-              ChoicePrompt, CodePicker, ExportDialog)
+              ChoicePrompt, CodePicker, NewCodeDialog, ExportDialog, CodebookEditor, CodeTextsDialog, MemosScreen,
+              MemoEditor)
     return {b.id: b.key for owner in owners for b in owner.BINDINGS if isinstance(b, Binding) and b.id}
 
 
 def make_app(project_path: Path, coder: str | None = None, doc: int | None = None,
-             layer: str | None = None, keys: str | None = None) -> QualcodeApp:
-    return QualcodeApp(Path(project_path), coder=coder, doc=doc, layer=layer, keys=keys)
+             layer: str | None = None, keys: str | None = None, unblind: bool = False) -> QualcodeApp:
+    return QualcodeApp(Path(project_path), coder=coder, doc=doc, layer=layer, keys=keys, unblind=unblind)
 
 
 def run(project_path: Path, coder: str | None = None, doc: int | None = None, layer: str | None = None,
-        keys: str | None = None) -> None:
-    make_app(project_path, coder, doc, layer, keys).run()
+        keys: str | None = None, unblind: bool = False) -> None:
+    make_app(project_path, coder, doc, layer, keys, unblind).run()
