@@ -187,3 +187,25 @@ def test_qdpx_without_redact_says_it_carries_the_full_text(tmp_path, capsys):
     assert any("Åsa Öberg" in t for t in file_texts(tmp_path / "full.qdpx"))  # a full exchange: as it says
     export = build_parser()._subparsers._group_actions[0].choices["export"]
     assert "full text" in " ".join(export.format_help().split())
+
+
+def test_memo_reports_and_theme_memos_hold_no_redacted_name(tmp_path):
+    scenario = Scenario(["Åsa Öberg", "Kungsbacka"], {"intervju_Kungsbacka.txt": "Per: Jag träffade Åsa Öberg.\n"},
+                        [])
+    path = build(tmp_path, scenario)
+    with Project(path) as p:
+        segment = p.coding.segments(coder="anna")[0]
+        p.memos.add("project", None, "Åsa Öberg bad att inte nämnas.", author="anna")
+        p.memos.add("theme", "Trygghet och tid", "Som i Kungsbackamottagningen.", author="anna")
+        p.memos.add("code", "Trygghet", "Åsas exempel.", author="li")
+        p.memos.add("document", "intervju_Kungsbacka", "Inspelad i Kungs-\nbacka.", author="anna")
+        p.memos.add("segment", segment.id, "Hon, Å\u00adsa, sa det.", author="anna")
+        files = {f"memos{s}": p.memos.export(tmp_path / f"memos{s}") for s in (".docx", ".md")}
+        files |= {f"themes{s}": p.reports.export_themes(tmp_path / f"themes{s}", "sv", memos=True)
+                  for s in (".docx", ".md", ".csv", ".xlsx")}
+    assert leaks(files, scenario.redact) == {}
+    memos = files["memos.md"].read_text(encoding="utf-8")
+    for said in ("[namn] bad att inte nämnas.", "Inspelad i [namn].", "Hon, [namn], sa det.", "Jag träffade [namn]."):
+        assert said in memos, said
+    themes = files["themes.md"].read_text(encoding="utf-8")
+    assert "Som i [namn]-mottagningen." in themes and "[namn]:s exempel." in themes
