@@ -203,6 +203,9 @@ def test_memo_reports_and_theme_memos_hold_no_redacted_name(tmp_path):
         files = {f"memos{s}": p.memos.export(tmp_path / f"memos{s}") for s in (".docx", ".md")}
         files |= {f"themes{s}": p.reports.export_themes(tmp_path / f"themes{s}", "sv", memos=True)
                   for s in (".docx", ".md", ".csv", ".xlsx")}
+        p.exchange.export_qdpx(tmp_path / "r.qdpx", redact=True)  # memos travel as REFI-QDA notes
+        files["r.qdpx"] = tmp_path / "r.qdpx"
+        assert p.exchange.validate(files["r.qdpx"]).startswith("valid")
     assert leaks(files, scenario.redact) == {}
     memos = files["memos.md"].read_text(encoding="utf-8")
     for said in ("[namn] bad att inte nämnas.", "Inspelad i [namn].", "Hon, [namn], sa det.", "Jag träffade [namn]."):
