@@ -83,10 +83,13 @@ def decode(raw: bytes, path: Path) -> tuple[str, str]:
                 return _checked(raw.decode(name), path), name
             except UnicodeDecodeError:
                 raise QualcodeError(f"invalid {name} text", path) from None
-    utf16 = _utf16_without_bom(raw)
-    # ASCII in UTF-16 without a BOM is valid UTF-8 too (full of NULs): then UTF-16 goes first
-    order = [utf16, "utf-8"] if raw.count(0) > len(raw) // 4 else ["utf-8", utf16]
-    for encoding in filter(None, order):
+    # ASCII in UTF-16 without a BOM is valid UTF-8 too (full of NULs): then UTF-16 goes first.
+    # The UTF-16 guess scores every character: made only when it is tried (most files are UTF-8).
+    order = [_utf16_without_bom, "utf-8"] if raw.count(0) > len(raw) // 4 else ["utf-8", _utf16_without_bom]
+    for candidate in order:
+        encoding = candidate if isinstance(candidate, str) else candidate(raw)
+        if encoding is None:
+            continue
         try:
             return _checked(raw.decode(encoding), path), encoding
         except UnicodeDecodeError:
