@@ -21,7 +21,13 @@ def cmd_init(args, project_path: Path) -> None:
 
 
 def cmd_import(args, project) -> None:
-    files = [Path(f) for f in args.files]
+    from ..text.files import collect_sources
+
+    files, passed_over = collect_sources(args.files)  # scale (issue 12): folders, recursively
+    for name, reason in passed_over:
+        print(f"qualcode: skipped {name}: {reason}", file=sys.stderr)
+    if not files:
+        raise QualcodeError("no transcripts to import (txt, md, docx, vtt, srt)", " ".join(args.files))
     qdpx = [f for f in files if f.suffix.lower() in (".qdpx", ".zip")]  # MAXQDA's may be a .zip
     if qdpx:
         if len(files) > 1:
@@ -36,15 +42,9 @@ def cmd_import(args, project) -> None:
         else:
             print("\n".join(report.lines()))
         return
-    bar, update = _progress_bar(len(files))
-    if bar:
-        bar.start()
-    try:
-        report = project.import_files(files, lang=args.lang, group=args.group,
-                                      speakers=args.speakers, actor=args.coder, progress=update)
-    finally:
-        if bar:
-            bar.stop()
+    with _progress_bar(len(files), "importing", quiet=args.json) as update:
+        report = project.import_files(files, lang=args.lang, group=args.group, speakers=args.speakers,
+                                      actor=args.coder, progress=update, jobs=args.jobs)
     for name, reason in report.skipped:
         print(f"qualcode: skipped {name}: {reason}", file=sys.stderr)
     if args.json:
@@ -130,9 +130,10 @@ def cmd_settings(args, project) -> None:
 def cmd_export(args, project) -> None:
     if args.what == "themes":
         path = _output_path(args.out)
-        project.export_themes(path, lang=args.lang, quotes=args.quotes, themes=args.theme or None,
-                              groups=args.group or None, translation=not args.no_translation,
-                              coders=args.coders.split(",") if args.coders else None)
+        with _progress_bar(None, f"writing {path.name}"):
+            project.export_themes(path, lang=args.lang, quotes=args.quotes, themes=args.theme or None,
+                                  groups=args.group or None, translation=not args.no_translation,
+                                  coders=args.coders.split(",") if args.coders else None)
         print(f"wrote {path}")
     elif args.what == "qdpx":
         from ..exchange.qdpx import export_qdpx
@@ -140,7 +141,8 @@ def cmd_export(args, project) -> None:
         path = _output_path(args.out)
         from .. import __version__
 
-        report = export_qdpx(project, path, nvivo=args.nvivo, origin=f"qualcode {__version__}")
+        with _progress_bar(None, f"writing {path.name}"):
+            report = export_qdpx(project, path, nvivo=args.nvivo, origin=f"qualcode {__version__}")
         for line in report.lines():
             print(line)
     else:

@@ -15,6 +15,7 @@ from ..errors import QualcodeError
 
 TEXT_SUFFIXES = {".txt", ".md", ".text", ".markdown"}
 SUPPORTED = (".txt", ".md", ".docx", ".vtt", ".srt")
+READABLE_SUFFIXES = TEXT_SUFFIXES | {".docx", ".vtt", ".srt"}
 
 # Encodings we are prepared to meet in transcripts; charset-normalizer guesses wrongly on
 # short samples when it may choose among everything it knows.
@@ -44,7 +45,7 @@ class Source:
 def read_source(path: Path) -> Source:
     """Read a transcript file; raise QualcodeError naming the file for anything unreadable."""
     suffix = path.suffix.lower()
-    if suffix not in TEXT_SUFFIXES | {".docx", ".vtt", ".srt"}:
+    if suffix not in READABLE_SUFFIXES:
         raise QualcodeError(
             f"unsupported file type '{suffix or path.name}' (supported: {', '.join(SUPPORTED)}, .qdpx)",
             path,
