@@ -51,6 +51,7 @@ class DocumentRows:
             "INSERT INTO lemmas VALUES (?, ?, ?)",
             [(lemma, doc_id, spans) for lemma, spans in doc.lemmas.items()],
         )
+        self._record_sizes(doc_id, len(doc.text), len(doc.sentences), len(doc.turns))
         self.log(actor, "document.import", {
             "uid": uid, "name": doc.name, "source": doc.source_name, "format": doc.format,
             "encoding": doc.encoding, "lang": doc.lang, "text_sha256": doc.text_sha256,
@@ -79,16 +80,18 @@ class DocumentRows:
         return self._one("SELECT length(text) FROM documents WHERE id = ?", (doc_id,))[0]
 
     def document_summaries(self) -> list[DocumentSummary]:
+        """Every document's listing: from the documents_listing index, the sizes and the tallies
+        (see m003_scale), never from the texts, sentences or segments themselves."""
         rows = self._q(
             """
-            SELECT d.id, d.uid, d.name, d.lang, length(d.text) AS chars, d.group_name, d.format,
-                   d.encoding,
-                   (SELECT COUNT(*) FROM sentences s WHERE s.doc_id = d.id) AS sentences,
-                   (SELECT COUNT(*) FROM turns t WHERE t.doc_id = d.id) AS turns,
-                   (SELECT COUNT(*) FROM segments g WHERE g.doc_id = d.id) AS coded,
+            SELECT d.id, d.uid, d.name, d.lang, d.group_name, d.format, d.encoding,
+                   st.chars, st.sentences, st.turns, COALESCE(t.segments, 0) AS coded,
                    (SELECT json_group_array(label) FROM
                        (SELECT label FROM speakers sp WHERE sp.doc_id = d.id ORDER BY sp.id)) AS speakers
-            FROM documents d ORDER BY d.position
+            FROM documents d INDEXED BY documents_listing
+            JOIN document_stats st ON st.doc_id = d.id
+            LEFT JOIN document_tallies t ON t.coder_id = 0 AND t.doc_id = d.id
+            ORDER BY d.position
             """
         )
         return [
@@ -99,14 +102,16 @@ class DocumentRows:
         ]
 
     def sentence_coverage(self, coder_id: int | None, doc_id: int | None = None) -> dict[int, tuple[int, int]]:
+        """(sentences some segment touches, sentences) per document that has sentences, for one
+        coder or (None) for all: read from the tallies the triggers keep (see m003_scale)."""
         rows = self._q(
             """
-            SELECT s.doc_id, COUNT(*) AS total,
-                   SUM(EXISTS(SELECT 1 FROM segments g WHERE g.doc_id = s.doc_id AND g.start < s.end
-                              AND g.end > s.start AND (:coder IS NULL OR g.coder_id = :coder))) AS coded
-            FROM sentences s WHERE (:doc IS NULL OR s.doc_id = :doc) GROUP BY s.doc_id
+            SELECT st.doc_id, st.sentences AS total, COALESCE(t.sentences_coded, 0) AS coded
+            FROM document_stats st
+            LEFT JOIN document_tallies t ON t.coder_id = :coder AND t.doc_id = st.doc_id
+            WHERE st.sentences > 0 AND (:doc IS NULL OR st.doc_id = :doc)
             """,
-            {"coder": coder_id, "doc": doc_id},
+            {"coder": coder_id or 0, "doc": doc_id},
         )
         return {r["doc_id"]: (r["coded"], r["total"]) for r in rows}
 
@@ -177,7 +182,13 @@ class DocumentRows:
                               [(doc_id, s["idx"], s["start"], s["end"], s["turn_idx"]) for s in rows["sentences"]])
         self.conn.executemany("INSERT INTO lemmas VALUES (?, ?, ?)",
                               [(l["lemma"], doc_id, l["spans"]) for l in rows["lemmas"]])
+        self._record_sizes(doc_id, len(doc["text"]), len(rows["sentences"]), len(rows["turns"]))
         return doc_id, speakers
+
+    def _record_sizes(self, doc_id: int, chars: int, sentences: int, turns: int) -> None:
+        """What the listing shows of a document's size, kept apart from its text (see m003_scale)."""
+        self.conn.execute("INSERT INTO document_stats (doc_id, chars, sentences, turns) VALUES (?, ?, ?, ?)",
+                          (doc_id, chars, sentences, turns))
 
     def document_uids(self) -> dict[str, int]:
         return {r["uid"]: r["id"] for r in self._q("SELECT id, uid FROM documents")}
