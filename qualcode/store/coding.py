@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 
 from ..model import Segment
 from .base import new_uid
@@ -32,13 +33,17 @@ class CodingRows:
         JOIN coders k ON k.id = g.coder_id
     """
 
+    _INSERT_SEGMENT = (
+        "INSERT INTO segments (uid, doc_id, code_id, coder_id, start, end, memo, exemplar,"
+        " translation, created_at) VALUES (:uid, :doc_id, :code_id, :coder_id, :start, :end,"
+        " :memo, :exemplar, :translation, :created_at)")
+
     def insert_segment(self, row: dict) -> int:
-        return self.conn.execute(
-            "INSERT INTO segments (uid, doc_id, code_id, coder_id, start, end, memo, exemplar,"
-            " translation, created_at) VALUES (:uid, :doc_id, :code_id, :coder_id, :start, :end,"
-            " :memo, :exemplar, :translation, :created_at)",
-            row,
-        ).lastrowid
+        return self.conn.execute(self._INSERT_SEGMENT, row).lastrowid
+
+    def insert_segments(self, rows: Iterable[dict]) -> None:
+        """Many segments in one statement (a benchmark's bulk), with no events."""
+        self.conn.executemany(self._INSERT_SEGMENT, rows)
 
     def segment_row(self, segment_id: int | str) -> dict | None:
         """The raw row (with coder name and code uid) an event needs to undo or redo a change."""
