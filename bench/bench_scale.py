@@ -63,9 +63,8 @@ class Generator:
     """Transcripts from recombined corpus sentences with words swapped for others of the language."""
 
     def __init__(self) -> None:
-        from common import corpus_sentences
-
         import jieba
+        from common import corpus_sentences
 
         jieba.setLogLevel(60)
         self.sentences = {lang: corpus_sentences(lang) for lang in ("sv", "zh")}
@@ -112,7 +111,8 @@ class Generator:
         people = rng.randint(4, 7)
         if lang == "sv":
             moderator, participants, colon, join = "Moderator", [f"D{i}" for i in range(1, people + 1)], ": ", " "
-            head = f"Fokusgrupp {index} – {group}, Balintgrupp\nDatum: 2019-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+            date = f"2019-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+            head = f"Fokusgrupp {index} – {group}, Balintgrupp\nDatum: {date}"
         else:
             moderator, participants, colon, join = "主持人", [f"护士{chr(65 + i)}" for i in range(people)], "：", ""
             head = f"焦点小组{index} {group}护士 {rng.randint(2018, 2023)}年{rng.randint(1, 12)}月"
@@ -338,7 +338,8 @@ def measure_cli(small: Path, big: Path, repeat: int, say) -> list[tuple]:
         for path in (small, big):
             run_quietly([*qualcode, "-p", str(path), *argv])  # warm
         for path in (small, big):
-            times[path] = median_time(lambda: run_quietly([*qualcode, "-p", str(path), *argv]), repeat)
+            times[path] = median_time(lambda path=path, argv=argv: run_quietly([*qualcode, "-p", str(path), *argv]),
+                                      repeat)
         rows.append((label, times[big], times[small], "s", 1.5))
     return rows
 
@@ -361,12 +362,12 @@ def measure_export(small: Path, big: Path, repeat: int, say) -> list[tuple]:
         for path in (big, small):
             say(f"export themes (.docx) of {path.name} against a bare SQL read of its segments")
 
-            def export():
+            def export(path=path):
                 with Project(path) as project:
                     project.export_themes(Path(tmp) / "themes.docx")
 
             count = bare_segment_read(path)
-            sql = median_time(lambda: bare_segment_read(path), max(repeat, 3))
+            sql = median_time(lambda path=path: bare_segment_read(path), max(repeat, 3))
             full = median_time(export, repeat)
             rows.append((f"`export themes` (.docx) of {count:,} segments", full, sql, "s", 3.0,
                          "bare SQL read of the rows"))
@@ -408,14 +409,15 @@ def measure_agreement(small: Path, big: Path, repeat: int, say) -> list[tuple]:
     for path in (big, small):
         say(f"agreement of {', '.join(CODERS)} in {path.name} against krippendorff.alpha alone")
         data = presence_matrix(path).astype(np.uint8)
-        C, K, U = data.shape
+        U = data.shape[2]
 
-        def alpha_alone():
+        def alpha_alone(data=data):
+            C, K, U = data.shape
             for k in range(K):
                 krippendorff.alpha(reliability_data=data[:, k, :], level_of_measurement="nominal")
             krippendorff.alpha(reliability_data=data.reshape(C, K * U), level_of_measurement="nominal")
 
-        def agreement():
+        def agreement(path=path):
             with Project(path) as project:
                 project.agreement(CODERS)
 
@@ -460,7 +462,7 @@ def measure_import(count: int, repeat: int, say) -> list[tuple]:
             texts = [doc.text[s:e] for s, e, _ in regions(doc.text, doc.turns)]
             langs = [_piece_language(doc.lang, t) for t in texts]
             for lang in sorted(set(langs)):
-                batches.append((lang, [t for t, l in zip(texts, langs) if l == lang]))
+                batches.append((lang, [t for t, of in zip(texts, langs, strict=True) if of == lang]))
         chars = sum(len(t) for _, texts in batches for t in texts)
         pieces = tmp / "pieces.pickle"
         pieces.write_bytes(pickle.dumps(batches))
@@ -506,7 +508,9 @@ def table(rows: list[tuple], docs: int, per_doc: int) -> str:
     for row in rows:
         label, value, base, unit, target = row[:5]
         against = row[5] if len(row) > 5 else None
-        fmt = (lambda v: f"{v:,.0f} {unit}") if unit == "MiB" else (lambda v: f"{v:.3f} {unit}")
+        def fmt(v: float, unit: str = unit) -> str:
+            return f"{v:,.0f} {unit}" if unit == "MiB" else f"{v:.3f} {unit}"
+
         if against is None:  # big against small
             measured, base_text = f"{fmt(value)} ({docs:,} docs)", f"{fmt(base)} ({SMALL_DOCS} docs)"
         else:

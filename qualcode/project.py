@@ -20,6 +20,7 @@ from .ops.coding import CodingOps
 from .ops.common import check_span, default_coder
 from .ops.reports import ReportOps
 from .store import Store
+from .text.files import collect_sources
 from .text.parallel import read_and_analyse
 from .text.prepare import PreparedDocument, analyze_document, read_document
 
@@ -89,11 +90,15 @@ class Project(CodebookOps, CodingOps, ReportOps, AgreementOps):
     def import_files(self, paths: Sequence[Path], *, lang: str = "auto", group: str | None = None,
                      speakers: str = "auto", actor: str | None = None,
                      progress: Progress | None = None, jobs: int | None = None) -> ImportReport:
-        """Import transcripts in one transaction: one bad file imports nothing. Files are read
-        and analysed by up to `jobs` worker processes (default: all cores), stored in order."""
-        skipped: list[tuple[str, str]] = []
-        # scale (issue 12): spaCy on every core, this process the one writer (text/parallel.py)
-        with closing(read_and_analyse(paths, lang, speakers, jobs=jobs, progress=progress)) as analysed:
+        """Import transcripts in one transaction: one bad file imports nothing. A folder brings
+        every transcript under it (the other files are reported as skipped, with the reason).
+        Files are read and analysed by up to `jobs` worker processes (default: all cores) and
+        stored by this one, in order."""
+        # scale (issue 12): folders (text/files.py); spaCy on every core (text/parallel.py)
+        files, skipped = collect_sources(paths)
+        if paths and not files:
+            raise QualcodeError("no transcripts to import (txt, md, docx, vtt, srt)", " ".join(map(str, paths)))
+        with closing(read_and_analyse(files, lang, speakers, jobs=jobs, progress=progress)) as analysed:
             report = self.store_documents(self._new_texts(analysed, skipped), group=group, actor=actor)
         report.skipped[:0] = skipped
         return report

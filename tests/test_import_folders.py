@@ -8,12 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from conftest import CORPORA
 from qualcode.cli import main
 from qualcode.errors import QualcodeError
 from qualcode.text import parallel
 from qualcode.text.files import collect_sources
-
-from conftest import CORPORA
 
 SV = "Moderator: Hur har det varit att delta i gruppen?\n\nD1: Tryggt, faktiskt. Vi pratar om svåra möten.\n"
 ZH = "主持人：大家觉得小组怎么样？\n\n护士A：我觉得很有帮助。我们谈了很多困难的病人。\n"
@@ -99,7 +98,7 @@ def test_workers_give_the_same_documents_in_input_order(files):
     there = list(parallel.read_and_analyse(files, jobs=2, min_bytes=0,
                                            progress=lambda what, done, total: seen.append((what, done, total))))
     assert [d.source_name for d in there] == [f.name for f in files]
-    for a, b in zip(here, there):
+    for a, b in zip(here, there, strict=True):
         assert (a.text, a.turns, a.sentences, a.lemmas) == (b.text, b.turns, b.sentences, b.lemmas)
         assert a.sentences and a.lemmas
     assert seen == [(f"analysed {f.name}", i, 6) for i, f in enumerate(files, start=1)]
@@ -118,3 +117,37 @@ def test_a_bad_file_among_many_imports_nothing_and_is_named(files, tmp_path, mon
     with sqlite3.connect(tmp_path / "p.qualcode") as db:
         assert db.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 0
         assert db.execute("SELECT COUNT(*) FROM events").fetchone()[0] == 0
+
+
+def test_the_progress_bar_shows_only_at_a_terminal_and_never_with_json(monkeypatch, capsys):
+    import sys
+
+    from qualcode.cli.output import _progress_bar
+
+    with _progress_bar(None, "importing") as update:
+        assert update is None  # stderr is not a terminal here
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    with _progress_bar(None, "importing", quiet=True) as update:
+        assert update is None
+    with _progress_bar(None, "importing") as update:
+        update("analysed a.txt", 1, 2)
+    assert "analysed a.txt" in capsys.readouterr().err
+
+
+async def test_the_workbench_imports_a_folder(demo_path, tmp_path):
+    from textual.widgets import OptionList
+
+    from qualcode.tui.app import make_app
+
+    folder = tree(tmp_path / "nya", {"a.txt": SV, "b/c.txt": ZH, "notes.csv": "x"})
+    app = make_app(demo_path, coder="tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.import_files([folder])
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        documents = app.query_one("#documents", OptionList)
+        ids = [documents.get_option_at_index(i).id for i in range(documents.option_count)]
+        assert len([i for i in ids if i and i.startswith("doc-")]) == 9
+        assert any(n.message == "imported 2 document(s), skipped 1: notes.csv (not a transcript type (.csv))"
+                   for n in app._notifications)

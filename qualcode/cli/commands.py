@@ -21,13 +21,7 @@ def cmd_init(args, project_path: Path) -> None:
 
 
 def cmd_import(args, project) -> None:
-    from ..text.files import collect_sources
-
-    files, passed_over = collect_sources(args.files)  # scale (issue 12): folders, recursively
-    for name, reason in passed_over:
-        print(f"qualcode: skipped {name}: {reason}", file=sys.stderr)
-    if not files:
-        raise QualcodeError("no transcripts to import (txt, md, docx, vtt, srt)", " ".join(args.files))
+    files = [Path(f) for f in args.files]  # files or folders (the project walks folders)
     qdpx = [f for f in files if f.suffix.lower() in (".qdpx", ".zip")]  # MAXQDA's may be a .zip
     if qdpx:
         if len(files) > 1:
@@ -42,7 +36,8 @@ def cmd_import(args, project) -> None:
         else:
             print("\n".join(report.lines()))
         return
-    with _progress_bar(len(files), "importing", quiet=args.json) as update:
+    one_file = len(files) == 1 and not files[0].is_dir()
+    with _progress_bar(None, "importing", quiet=args.json or one_file) as update:
         report = project.import_files(files, lang=args.lang, group=args.group, speakers=args.speakers,
                                       actor=args.coder, progress=update, jobs=args.jobs)
     for name, reason in report.skipped:
@@ -130,7 +125,7 @@ def cmd_settings(args, project) -> None:
 def cmd_export(args, project) -> None:
     if args.what == "themes":
         path = _output_path(args.out)
-        with _progress_bar(None, f"writing {path.name}"):
+        with _progress_bar(None, f"writing {path.name}", counted=False):
             project.export_themes(path, lang=args.lang, quotes=args.quotes, themes=args.theme or None,
                                   groups=args.group or None, translation=not args.no_translation,
                                   coders=args.coders.split(",") if args.coders else None)
@@ -141,7 +136,7 @@ def cmd_export(args, project) -> None:
         path = _output_path(args.out)
         from .. import __version__
 
-        with _progress_bar(None, f"writing {path.name}"):
+        with _progress_bar(None, f"writing {path.name}", counted=False):
             report = export_qdpx(project, path, nvivo=args.nvivo, origin=f"qualcode {__version__}")
         for line in report.lines():
             print(line)

@@ -50,18 +50,20 @@ def code_json(c, codes_by_id: dict) -> dict:
 
 
 @contextmanager
-def _progress_bar(total: int | None, what: str, quiet: bool = False) -> Iterator[Callable | None]:
-    """A rich progress bar on stderr while a long job runs, for people at a terminal: none
-    when stderr is not a terminal, with --json, or for fewer than two files. `total` None is
-    a job of unknown length (a pulsing bar). Yields the update(what, done, total) callback."""
-    if quiet or (total is not None and total < 2) or not sys.stderr.isatty():
+def _progress_bar(total: int | None, what: str, quiet: bool = False,
+                  counted: bool = True) -> Iterator[Callable | None]:
+    """A rich progress bar on stderr while a long job runs, for people at a terminal: none when
+    stderr is not a terminal or when `quiet` (--json). `total` None: a pulsing bar until an
+    update says how much there is; `counted` False: a job with no steps to count (an export).
+    Yields the update(what, done, total) callback."""
+    if quiet or not sys.stderr.isatty():
         yield None
         return
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     columns = [TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn()]
-    if total is not None:
+    if counted:
         columns.insert(2, MofNCompleteColumn())
     progress = Progress(*columns, console=Console(stderr=True), transient=True)
     task = progress.add_task(what, total=total)

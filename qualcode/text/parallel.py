@@ -51,7 +51,7 @@ def read_and_analyse(paths: Sequence[Path], lang: str = "auto", speakers: str = 
     else:
         results = (_analyse_file(path, *task) for path in paths)
     try:
-        for done, (path, outcome) in enumerate(zip(paths, results), start=1):
+        for done, (path, outcome) in enumerate(zip(paths, results, strict=True), start=1):
             if isinstance(outcome, QualcodeError):
                 raise outcome
             if progress:
