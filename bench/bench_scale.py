@@ -128,10 +128,13 @@ class Generator:
 
 
 def cache_dir() -> Path:
-    from qualcode.store.schema import migrations
+    """Named by the generator's version and the schema (its migrations' source)."""
+    import hashlib
 
-    schema = migrations._migrations[-1].name
-    return CACHE / f"v{GENERATOR_VERSION}-{schema}"
+    from qualcode.store import schema
+
+    digest = hashlib.sha256(Path(schema.__file__).read_bytes()).hexdigest()[:8]
+    return CACHE / f"v{GENERATOR_VERSION}-{schema.migrations._migrations[-1].name}-{digest}"
 
 
 def transcripts(count: int, say) -> list[Path]:

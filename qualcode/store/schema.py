@@ -275,6 +275,8 @@ def m003_scale(db) -> None:
         -- the listing of documents, read from the index alone: in the table its columns sit
         -- behind the text, and reaching them would read every transcript
         CREATE INDEX documents_listing ON documents(position, id, uid, name, lang, format, encoding, group_name);
+        -- a document's speakers in order of appearance, for the listing (no sort per document)
+        CREATE INDEX speakers_doc ON speakers(doc_id, id, label);
 
         -- a document's sizes, which never change after import
         CREATE TABLE document_stats (
