@@ -49,7 +49,8 @@ class ReportOps:
         }
         return SummaryInput(
             title=self.store.setting("codebook.title"), documents=docs, people=people, codes=self.codes(),
-            themes=self.themes(), segments=self.segments(), coders=self.store.coders(),
+            # scale (issue 12): the summary quotes from the documents' texts, not from segments' own
+            themes=self.themes(), segments=self.store.segments(with_text=False), coders=self.store.coders(),
             redactions=self.redactions(), agreement=agreement,
         )
 

@@ -117,19 +117,19 @@ class DocumentRows:
 
     def turns(self, doc_id: int) -> list[Turn]:
         return [
-            Turn(r["idx"], r["start"], r["end"], r["label"], r["label_start"], r["time_start"], r["time_end"])
-            for r in self._q(
-                "SELECT t.*, sp.label FROM turns t LEFT JOIN speakers sp ON sp.id = t.speaker_id"
-                " WHERE t.doc_id = ? ORDER BY t.idx",
+            Turn(idx, start, end, label, label_start, time_start, time_end)
+            for idx, start, end, label_start, time_start, time_end, label in self._tuples(
+                "SELECT t.idx, t.start, t.end, t.label_start, t.time_start, t.time_end, sp.label"
+                " FROM turns t LEFT JOIN speakers sp ON sp.id = t.speaker_id WHERE t.doc_id = ? ORDER BY t.idx",
                 (doc_id,),
             )
         ]
 
     def sentences(self, doc_id: int) -> list[Unit]:
         return [
-            Unit(r["idx"], r["start"], r["end"], r["label"], r["turn_idx"])
-            for r in self._q(
-                "SELECT s.*, sp.label FROM sentences s"
+            Unit(idx, start, end, label, turn)
+            for idx, start, end, turn, label in self._tuples(
+                "SELECT s.idx, s.start, s.end, s.turn_idx, sp.label FROM sentences s"
                 " LEFT JOIN turns t ON t.doc_id = s.doc_id AND t.idx = s.turn_idx"
                 " LEFT JOIN speakers sp ON sp.id = t.speaker_id"
                 " WHERE s.doc_id = ? ORDER BY s.idx",
