@@ -486,16 +486,22 @@ def measure_import(count: int, repeat: int, say) -> list[tuple]:
         def spacy_warm() -> None:
             spacy_child(str(pieces))  # the pipelines of this process are loaded already
 
-        cold = median_time(spacy_cold, repeat)
-        warm = median_time(spacy_warm, repeat)
-        full = median_time(lambda: import_with(None), repeat)
-        one = median_time(lambda: import_with(1), 1)
+        times: dict[str, list[float]] = {}
+        for _ in range(repeat):  # interleaved: a busy machine slows them alike
+            for name, function in (("cold", spacy_cold), ("warm", spacy_warm), ("full", lambda: import_with(None)),
+                                   ("one", lambda: import_with(1))):
+                times.setdefault(name, []).append(median_time(function, 1))
+        cold, warm, full, one = (statistics.median(times[k]) for k in ("cold", "warm", "full", "one"))
     what = f"import of {count} × {CHARS:,} characters ({chars / 1e6:.1f} M), {jobs_here()} cores"
     return [
         (what, full, cold, "s", 0.75, "one-process spaCy, from a fresh process"),
         (what, full, warm, "s", None, "one-process spaCy, pipelines already loaded"),
         (f"import of {count} transcripts with --jobs 1", one, full, "s", None, "the same with all cores"),
     ]
+
+
+def default_jobs_text() -> str:
+    return f"{os.cpu_count()} cores, import with {jobs_here()} worker processes"
 
 
 def jobs_here() -> int:
@@ -549,6 +555,7 @@ def main() -> None:
         print(message, file=sys.stderr, flush=True)
 
     rows = []
+    load_before = os.getloadavg()[0]
     if set(only) & {"tui", "cli", "export", "agreement"}:
         small, big = projects(args.docs, args.segments_per_doc, say)
         for name, measure in (("tui", measure_tui), ("cli", measure_cli), ("export", measure_export),
@@ -558,6 +565,8 @@ def main() -> None:
     if "import" in only:
         rows += measure_import(args.import_docs, args.repeat, say)
     print(table(rows, args.docs, args.segments_per_doc))
+    print(f"\n{default_jobs_text()}; load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after "
+          "(other work on the machine slows every row; ratios are taken within one run)")
 
 
 if __name__ == "__main__":

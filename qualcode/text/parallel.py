@@ -24,6 +24,7 @@ Progress = Callable[[str, int, int], None]  # (what, done, total)
 
 POOL_MIN_BYTES = 1_000_000  # about 1 s of spaCy on one core: below it, workers cost more than they save
 IN_FLIGHT_PER_JOB = 4
+READ_AHEAD = 64  # documents read while the workers are still starting
 
 
 def default_jobs() -> int:
@@ -62,45 +63,79 @@ def read_and_analyse(paths: Sequence[Path], lang: str = "auto", speakers: str = 
 
 
 def _analyse_file(path: Path, lang: str, speakers: str) -> PreparedDocument | QualcodeError:
-    """The work of one file; runs in a worker, so errors come back as values naming the file."""
-    try:
-        doc = read_document(path, lang, speakers)
-        analyze_document(doc)
+    """One file read and analysed here; errors come back as values naming the file."""
+    doc = _read_file(path, lang, speakers)
+    if isinstance(doc, QualcodeError):
         return doc
+    outcome = _analyse(doc)
+    if isinstance(outcome, str):
+        return QualcodeError(outcome, path)
+    doc.sentences, doc.lemmas = outcome
+    return doc
+
+
+def _read_file(path: Path, lang: str, speakers: str) -> PreparedDocument | QualcodeError:
+    try:
+        return read_document(path, lang, speakers)
     except QualcodeError as exc:
         return QualcodeError(exc.message, exc.item or path)
     except Exception as exc:  # a fault in a library on this file: said with the file's name
-        return QualcodeError(f"cannot analyse the file: {type(exc).__name__}: {exc}", path)
+        return QualcodeError(f"cannot read the file: {type(exc).__name__}: {exc}", path)
+
+
+def _analyse(doc: PreparedDocument) -> tuple[list, dict[str, str]] | str:
+    """spaCy's part (in a worker): the sentences and the word index, or what went wrong."""
+    try:
+        analyze_document(doc)
+        return doc.sentences, doc.lemmas
+    except Exception as exc:
+        return f"cannot analyse the file: {type(exc).__name__}: {exc}"
 
 
 def _in_workers(paths: list[Path], task: tuple[str, str], jobs: int) -> Iterator[PreparedDocument | QualcodeError]:
-    """Results of `_analyse_file` in input order, computed by `jobs` spawned processes."""
+    """Results of `_analyse_file` in input order: files are read here and analysed by `jobs`
+    spawned processes. While the workers start (they load spaCy), this process reads ahead."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
                                initializer=_ignore_interrupts)
-    pending: deque = deque()
+    pending: deque = deque()  # (path, the document read or the error, the worker's future)
     queue = iter(paths)
+    window = jobs * IN_FLIGHT_PER_JOB
     try:
         while True:
-            while len(pending) < jobs * IN_FLIGHT_PER_JOB:
+            while len(pending) < window or (len(pending) < READ_AHEAD and not _ready(pending[0][2])):
                 path = next(queue, None)
                 if path is None:
                     break
-                pending.append((path, pool.submit(_analyse_file, path, *task)))
+                doc = _read_file(path, *task)
+                future = pool.submit(_analyse, doc) if isinstance(doc, PreparedDocument) else None
+                pending.append((path, doc, future))
             if not pending:
                 return
-            path, future = pending.popleft()
+            path, doc, future = pending.popleft()
+            if future is None:  # it could not be read: the error
+                yield doc
+                continue
             try:
-                yield future.result()
+                outcome = future.result()
             except BrokenProcessPool:
                 raise QualcodeError("a worker process died while analysing the file (out of memory?)",
                                     path) from None
+            if isinstance(outcome, str):
+                yield QualcodeError(outcome, path)
+                continue
+            doc.sentences, doc.lemmas = outcome
+            yield doc
     finally:
         # an error, Ctrl-C or a consumer that stopped early: drop what is queued, wait for the rest
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _ready(future) -> bool:
+    return future is None or future.done()
 
 
 def _ignore_interrupts() -> None:
