@@ -1,12 +1,13 @@
 """Transcripts read and analysed (spaCy) in worker processes, handed back in input order.
 
 The caller stays the one writer: it receives each document, complete, in the order of the
-paths, and stores it in its own transaction. Workers are spawned, not forked (the TUI runs
-imports in a thread, and a fork copies other threads' locks); each loads the pipelines it
-needs once. At most a few documents per worker are in flight, so memory stays flat however
-many files there are.
+paths, and stores it in its own transaction. Files are read here; workers only analyse. The
+workers are forked from a forkserver (the TUI runs imports in a thread, and a plain fork would
+copy other threads' locks) that has loaded the spaCy pipelines once (text/warm.py), so a
+worker starts at once; the server stays for the next import of this process. At most a few
+documents per worker are in flight, so memory stays flat however many files there are.
 
-Starting a worker and loading spaCy in it costs about 1.5 s, so small imports (under
+Starting the server and loading spaCy in it costs about 1.5 s, so small imports (under
 POOL_MIN_BYTES of files) are analysed in this process instead.
 """
 
@@ -18,6 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from ..errors import QualcodeError
+from ..model import Unit
 from .prepare import PreparedDocument, analyze_document, read_document
 
 Progress = Callable[[str, int, int], None]  # (what, done, total)
@@ -70,8 +72,7 @@ def _analyse_file(path: Path, lang: str, speakers: str) -> PreparedDocument | Qu
     outcome = _analyse(doc)
     if isinstance(outcome, str):
         return QualcodeError(outcome, path)
-    doc.sentences, doc.lemmas = outcome
-    return doc
+    return _received(doc, outcome)
 
 
 def _read_file(path: Path, lang: str, speakers: str) -> PreparedDocument | QualcodeError:
@@ -83,24 +84,29 @@ def _read_file(path: Path, lang: str, speakers: str) -> PreparedDocument | Qualc
         return QualcodeError(f"cannot read the file: {type(exc).__name__}: {exc}", path)
 
 
-def _analyse(doc: PreparedDocument) -> tuple[list, dict[str, str]] | str:
-    """spaCy's part (in a worker): the sentences and the word index, or what went wrong."""
+def _analyse(doc: PreparedDocument) -> tuple[list[tuple], dict[str, str]] | str:
+    """spaCy's part (in a worker): the sentences, as plain tuples (cheaper to send back than
+    objects), and the word index; or what went wrong."""
     try:
         analyze_document(doc)
-        return doc.sentences, doc.lemmas
+        return [(u.index, u.start, u.end, u.speaker, u.turn) for u in doc.sentences], doc.lemmas
     except Exception as exc:
         return f"cannot analyse the file: {type(exc).__name__}: {exc}"
 
 
+def _received(doc: PreparedDocument, outcome: tuple[list[tuple], dict[str, str]]) -> PreparedDocument:
+    sentences, doc.lemmas = outcome
+    doc.sentences = [Unit(*sentence) for sentence in sentences]
+    return doc
+
+
 def _in_workers(paths: list[Path], task: tuple[str, str], jobs: int) -> Iterator[PreparedDocument | QualcodeError]:
     """Results of `_analyse_file` in input order: files are read here and analysed by `jobs`
-    spawned processes. While the workers start (they load spaCy), this process reads ahead."""
-    import multiprocessing
+    worker processes. While the workers start, this process reads ahead."""
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_ignore_interrupts)
+    pool = ProcessPoolExecutor(jobs, mp_context=_forkserver(), initializer=_ignore_interrupts)
     pending: deque = deque()  # (path, the document read or the error, the worker's future)
     queue = iter(paths)
     window = jobs * IN_FLIGHT_PER_JOB
@@ -127,11 +133,19 @@ def _in_workers(paths: list[Path], task: tuple[str, str], jobs: int) -> Iterator
             if isinstance(outcome, str):
                 yield QualcodeError(outcome, path)
                 continue
-            doc.sentences, doc.lemmas = outcome
-            yield doc
+            yield _received(doc, outcome)
     finally:
         # an error, Ctrl-C or a consumer that stopped early: drop what is queued, wait for the rest
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _forkserver():
+    """The forkserver context, its server loading spaCy when it starts (once per process)."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["qualcode.text.warm"])
+    return context
 
 
 def _ready(future) -> bool:
