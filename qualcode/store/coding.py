@@ -76,7 +76,11 @@ class CodingRows:
             if value is not None:
                 sql += f" AND {column} = ?"
                 params.append(value)
-        if doc_id is None and segment_id is None and self._positions_follow_ids():
+        # documents in import order, then by span; a document's position lies behind its text
+        # in the row, so it is read only when segments of several documents need it
+        if doc_id is not None or segment_id is not None:
+            sql += " ORDER BY g.start, g.end, g.id"
+        elif self._positions_follow_ids():
             sql += " ORDER BY g.doc_id, g.start, g.end, g.id"  # the segments_doc index's order: no sort
         else:
             sql += " ORDER BY d.position, g.start, g.end, g.id"

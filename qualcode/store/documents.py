@@ -126,15 +126,14 @@ class DocumentRows:
         ]
 
     def sentences(self, doc_id: int) -> list[Unit]:
+        # the speaker of each turn once, not a join for each of a long transcript's sentences
+        speakers = dict(self._tuples(
+            "SELECT t.idx, sp.label FROM turns t JOIN speakers sp ON sp.id = t.speaker_id WHERE t.doc_id = ?",
+            (doc_id,)))
         return [
-            Unit(idx, start, end, label, turn)
-            for idx, start, end, turn, label in self._tuples(
-                "SELECT s.idx, s.start, s.end, s.turn_idx, sp.label FROM sentences s"
-                " LEFT JOIN turns t ON t.doc_id = s.doc_id AND t.idx = s.turn_idx"
-                " LEFT JOIN speakers sp ON sp.id = t.speaker_id"
-                " WHERE s.doc_id = ? ORDER BY s.idx",
-                (doc_id,),
-            )
+            Unit(idx, start, end, speakers.get(turn), turn)
+            for idx, start, end, turn in self._tuples(
+                "SELECT idx, start, end, turn_idx FROM sentences WHERE doc_id = ? ORDER BY idx", (doc_id,))
         ]
 
     def lemma_spans(self, lemma: str, doc_id: int | None = None) -> list[tuple[int, int, int]]:
