@@ -151,3 +151,13 @@ async def test_the_workbench_imports_a_folder(demo_path, tmp_path):
         assert len([i for i in ids if i and i.startswith("doc-")]) == 9
         assert any(n.message == "imported 2 document(s), skipped 1: notes.csv (not a transcript type (.csv))"
                    for n in app._notifications)
+
+
+def test_a_fault_while_analysing_becomes_an_error_naming_the_file(files, monkeypatch):
+    def broken(doc):
+        raise ValueError("no pipeline")
+
+    monkeypatch.setattr(parallel, "analyze_document", broken)
+    with pytest.raises(QualcodeError) as caught:
+        list(parallel.read_and_analyse(files, jobs=1))
+    assert str(caught.value) == f"cannot analyse the file: ValueError: no pipeline ({files[0]})"

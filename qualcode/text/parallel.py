@@ -69,10 +69,11 @@ def _analyse_file(path: Path, lang: str, speakers: str) -> PreparedDocument | Qu
     doc = _read_file(path, lang, speakers)
     if isinstance(doc, QualcodeError):
         return doc
-    outcome = _analyse(doc)
-    if isinstance(outcome, str):
-        return QualcodeError(outcome, path)
-    return _received(doc, outcome)
+    try:
+        analyze_document(doc)
+    except Exception as exc:
+        return QualcodeError(_failure(exc), path)
+    return doc
 
 
 def _read_file(path: Path, lang: str, speakers: str) -> PreparedDocument | QualcodeError:
@@ -89,9 +90,13 @@ def _analyse(doc: PreparedDocument) -> tuple[list[tuple], dict[str, str]] | str:
     objects), and the word index; or what went wrong."""
     try:
         analyze_document(doc)
-        return [(u.index, u.start, u.end, u.speaker, u.turn) for u in doc.sentences], doc.lemmas
     except Exception as exc:
-        return f"cannot analyse the file: {type(exc).__name__}: {exc}"
+        return _failure(exc)
+    return [(u.index, u.start, u.end, u.speaker, u.turn) for u in doc.sentences], doc.lemmas
+
+
+def _failure(exc: Exception) -> str:
+    return f"cannot analyse the file: {type(exc).__name__}: {exc}"
 
 
 def _received(doc: PreparedDocument, outcome: tuple[list[tuple], dict[str, str]]) -> PreparedDocument:
