@@ -65,7 +65,7 @@ def document(rng: np.random.Generator, index: int, chars: int, coders: list[str]
         s = np.concatenate([s, own[0], free_s])
         e = np.concatenate([e, own[1], free_e])
         k = np.concatenate([k, own[2], rng.choice(codes, len(free_s))])
-        spans += [CodedSpan(coder, str(c), int(a), int(b)) for a, b, c in zip(s, e, k)]
+        spans += [CodedSpan(coder, str(c), int(a), int(b)) for a, b, c in zip(s, e, k, strict=True)]
     return DocumentCoding(f"t{index:04d}", text, units, spans)
 
 

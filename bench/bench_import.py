@@ -45,12 +45,12 @@ def main() -> None:
                 texts = [doc.text[s:e] for s, e, _ in regions(doc.text, doc.turns)]
                 langs = [_piece_language(doc.lang, t) for t in texts]
                 for lang in sorted(set(langs)):
-                    chosen = [t for t, l in zip(texts, langs) if l == lang]
+                    chosen = [t for t, x in zip(texts, langs, strict=True) if x == lang]
                     for _ in nlp.pipeline(lang).pipe(chosen, batch_size=256):
                         pass
         # (b) the whole import
         with Project(tmp / "bench.qualcode", create=True) as project, Timer() as full:
-            report = project.import_files([p for p, _ in files], lang="auto", actor="bench")
+            report = project.documents.import_files([p for p, _ in files], lang="auto", actor="bench")
         assert len(report.imported) == args.docs
         chars = sum(len(d.text) for d in docs)
         print(f"{args.docs} transcripts, {chars:,} characters")

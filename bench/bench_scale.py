@@ -159,6 +159,7 @@ def group_of(path: Path) -> str:
 def build_project(path: Path, files: list[Path], per_doc: int, say) -> None:
     """Import `files` (by focus group, as a study would), load the codebook, write the coding."""
     from qualcode.project import Project
+    from qualcode.store import Store
 
     tmp = path.with_name(path.name + ".building")
     for leftover in tmp.parent.glob(tmp.name + "*"):
@@ -169,18 +170,20 @@ def build_project(path: Path, files: list[Path], per_doc: int, say) -> None:
         for f in files:
             groups.setdefault(group_of(f), []).append(f)
         for group, members in groups.items():
-            project.import_files(members, group=group, actor="bench")
+            project.documents.import_files(members, group=group, actor="bench")
         say(f"  imported {len(files)} transcripts in {time.perf_counter() - started:.0f} s")
-        project.load_codebook(ROOT / "codebooks" / "balint.yaml", actor="bench")
-        codes = [c for c in project.codes() if c.codable and not c.retired]
+        project.codebook.load(ROOT / "codebooks" / "balint.yaml", actor="bench")
+        codes = [c for c in project.codebook.codes() if c.codable and not c.retired]
         started = time.perf_counter()
-        store = project.store
+        # the coding goes through the store beneath the project (no events: a bulk of our own)
+        store = Store(tmp)
         with store.transaction():
             coders = [store.coder_id(c) for c in CODERS]
-            for summary in project.documents():
+            for summary in project.documents.list():
                 store.insert_segments(coding(summary, project, codes, coders, per_doc))
         say(f"  wrote {store.conn.execute('SELECT COUNT(*) FROM segments').fetchone()[0]:,} segments"
             f" in {time.perf_counter() - started:.0f} s")
+        store.close()
     tmp.rename(path)
 
 
@@ -190,9 +193,9 @@ def coding(summary, project, codes, coders: list[int], per_doc: int) -> list[dic
     from qualcode.store.base import new_uid
 
     rng = random.Random(f"qualcode-scale-coding-{GENERATOR_VERSION}-{summary.name}")
-    text = project.document(summary.id).text
-    sentences = [(u.start, u.end) for u in project.units(summary.id, "sentence")]
-    turns = [(u.start, u.end) for u in project.units(summary.id, "turn")]
+    text = project.documents.get(summary.id).text
+    sentences = [(u.start, u.end) for u in project.documents.units(summary.id, "sentence")]
+    turns = [(u.start, u.end) for u in project.documents.units(summary.id, "turn")]
     weights = [1 / (rank + 1) ** 0.8 for rank in range(len(codes))]
 
     def span() -> tuple[int, int]:
@@ -367,7 +370,7 @@ def measure_export(small: Path, big: Path, repeat: int, say) -> list[tuple]:
 
             def export(path=path):
                 with Project(path) as project:
-                    project.export_themes(Path(tmp) / "themes.docx")
+                    project.reports.export_themes(Path(tmp) / "themes.docx")
 
             count = bare_segment_read(path)
             sql = median_time(lambda path=path: bare_segment_read(path), max(repeat, 3))
@@ -422,7 +425,7 @@ def measure_agreement(small: Path, big: Path, repeat: int, say) -> list[tuple]:
 
         def agreement(path=path):
             with Project(path) as project:
-                project.agreement(CODERS)
+                project.team.agreement(CODERS)
 
         alone = median_time(alpha_alone, max(repeat, 3))
         full = median_time(agreement, repeat)

@@ -59,18 +59,18 @@ def main() -> None:
         big.write_text(transcript_of_words(args.words, sentences, 2), encoding="utf-8")
         path = tmp / "bench.qualcode"
         with Project(path, create=True) as project:
-            project.import_files([small, big], lang="sv")
+            project.documents.import_files([small, big], lang="sv")
             for i in range(8):
-                project.add_code(f"Kod {i}", color=f"#{(i * 37) % 256:02x}80{(i * 91) % 256:02x}")
+                project.codebook.add_code(f"Kod {i}", color=f"#{(i * 37) % 256:02x}80{(i * 91) % 256:02x}")
             rng = random.Random(3)
             with project.transaction():
                 for name, n in (("small", max(1, args.segments * 500 // args.words)), ("big", args.segments)):
-                    units = project.units(name, "sentence")
+                    units = project.documents.units(name, "sentence")
                     for _ in range(n):
                         u = rng.choice(units)
-                        project.add_segment(name, f"Kod {rng.randrange(8)}", u.start, u.end,
+                        project.coding.add_segment(name, f"Kod {rng.randrange(8)}", u.start, u.end,
                                             coder=rng.choice(["bench", "other"]))
-            ids = {d.name: d.id for d in project.documents()}
+            ids = {d.name: d.id for d in project.documents.list()}
         timings = {}
         for name in ("small", "big", "small", "big"):  # interleaved, warm caches for both
             runs = [asyncio.run(first_paint(path, ids[name])) for _ in range(args.repeat)]

@@ -31,8 +31,10 @@ import re
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from .errors import QualcodeError
+from .names import clean_text, cleaned_name
 
 MACQUEEN_FIELDS = ("brief", "definition", "when_to_use", "when_not_to_use", "example")
 CODE_KEYS = {"id", "name", "labels", "color", "category", "retired", "parent", "children", *MACQUEEN_FIELDS}
@@ -47,10 +49,6 @@ def normal_color(value: str | None) -> str | None:
         return None
     value = value.strip().upper()
     return "#" + "".join(ch * 2 for ch in value[1:]) if len(value) == 4 else value
-FIELD_TITLES = {
-    "brief": "Brief definition", "definition": "Full definition", "when_to_use": "When to use",
-    "when_not_to_use": "When not to use", "example": "Example",
-}
 
 
 @dataclass
@@ -84,9 +82,41 @@ class Codebook:
     default_language: str | None = None
     codes: list[CodeEntry] = field(default_factory=list)  # parents before children, siblings in order
     themes: list[ThemeEntry] = field(default_factory=list)
+    # what reading the file changed, for the person who loads it (control characters removed)
+    notes: list[str] = field(default_factory=list, compare=False)
 
     def children(self, parent: str | None) -> list[CodeEntry]:
         return [c for c in self.codes if c.parent == parent]
+
+
+class Named(Protocol):
+    uid: str | None
+    name: str
+
+
+E = TypeVar("E", bound=Named)
+X = TypeVar("X", bound=Named)
+
+
+def match_entries(entries: list[E], existing: list[X]) -> list[tuple[E, X | None]]:
+    """Pair each incoming entry (a file's, a co-author's) with what the project has: by UUID,
+    else by name — a project item of that name counts only when the incoming list does not
+    mention its own UUID (then it is another item, renamed). The one matcher of codes and themes."""
+    by_uid = {x.uid: x for x in existing}
+    by_name = {x.name: x for x in existing}
+    incoming_uids = {e.uid for e in entries if e.uid}
+    used: set[str | None] = set()
+    pairs = []
+    for entry in entries:
+        found = by_uid.get(entry.uid) if entry.uid else None
+        if found is None:
+            candidate = by_name.get(entry.name)
+            if candidate and candidate.uid not in used and candidate.uid not in incoming_uids:
+                found = candidate
+        if found:
+            used.add(found.uid)
+        pairs.append((entry, found))
+    return pairs
 
 
 class CodebookError(QualcodeError):
@@ -108,28 +138,81 @@ def _yaml():
 
 
 def read_codebook(path: Path) -> Codebook:
+    from .inputs import YAML_LIMIT, read_input
+
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise QualcodeError("file not found", path) from None
+        text = read_input(path, limit=YAML_LIMIT).decode("utf-8-sig")
     except UnicodeDecodeError:
         raise QualcodeError("a codebook must be UTF-8 text", path) from None
     return parse_codebook(text, path)
+
+
+# What a hand-written codebook never needs, and what would make the YAML parser slow, deep
+# or crash: checked before parsing, each a one-line error naming the file and line.
+MAX_DEPTH = 64  # nesting of lists and mappings (a code tree is far shallower)
+MAX_DIGITS = 300  # digits in a row (Python refuses integers of more than 4,300)
+MAX_NODES = 1_000_000  # values in all
+
+
+def _check_limits(text: str, path: Path) -> None:
+    from .inputs import YAML_LIMIT
+
+    name = path.name
+    if len(text) > YAML_LIMIT:
+        raise CodebookError(path, [f"{name}: too large for a codebook (at most {YAML_LIMIT // 2**20} MiB)"])
+    digits = re.search(rf"\d{{{MAX_DIGITS + 1},}}", text)
+    if digits:
+        line = text.count("\n", 0, digits.start()) + 1
+        raise CodebookError(path, [f"{name}:{line}: a number of more than {MAX_DIGITS} digits"])
+    # flow nesting ([ and {), outside quotes and comments; the parser is slow on deep nesting
+    depth = 0
+    plain = re.sub(r"'[^'\n]*'|\"(?:[^\"\\\n]|\\.)*\"|(?:^|[ \t])#[^\n]*", "", text, flags=re.MULTILINE)
+    for m in re.finditer(r"[\[\]{}]", plain):
+        depth = depth + 1 if m.group(0) in "[{" else max(0, depth - 1)
+        if depth > MAX_DEPTH:
+            line = plain.count("\n", 0, m.start()) + 1
+            raise CodebookError(path, [f"{name}:{line}: nested more than {MAX_DEPTH} levels deep"])
+
+
+def _check_shape(data, path: Path) -> None:
+    """No anchors used twice (aliases can make a small file huge, or a loop), no deep nesting."""
+    seen: set[int] = set()
+    stack = [(data, 1)]
+    nodes = 0
+    while stack:
+        node, depth = stack.pop()
+        nodes += 1
+        if depth > MAX_DEPTH or nodes > MAX_NODES:
+            raise CodebookError(path, [f"{path.name}:1: nested more than {MAX_DEPTH} levels deep or too large"])
+        if isinstance(node, (dict, list)):
+            anchor = getattr(getattr(node, "anchor", None), "value", None)
+            if id(node) in seen or anchor:
+                line = getattr(getattr(node, "lc", None), "line", 0) + 1
+                raise CodebookError(path, [f"{path.name}:{line}: YAML anchors and aliases (&, *) are not supported"
+                                           " in a codebook: write the value out"])
+            seen.add(id(node))
+            stack.extend((child, depth + 1) for child in (node.values() if isinstance(node, dict) else node))
 
 
 def parse_codebook(text: str, path: Path | str = "<codebook>") -> Codebook:
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     name = Path(path).name
+    _check_limits(text, Path(path))
     try:
         data = _yaml().load(text)
+    except RecursionError:
+        raise CodebookError(Path(path), [f"{name}:1: nested too deeply (at most {MAX_DEPTH} levels)"]) from None
+    except ValueError as exc:  # a scalar the constructor cannot convert
+        raise CodebookError(Path(path), [f"{name}:1: not valid YAML: {exc}"]) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         raise CodebookError(Path(path), [f"{name}:{line}: not valid YAML: {exc.problem or exc.context}"]) from None
     except YAMLError as exc:
         raise CodebookError(Path(path), [f"{name}:1: not valid YAML: {exc}"]) from None
+    _check_shape(data, Path(path))
     return _Reader(name, Path(path)).read(data)
 
 
@@ -138,6 +221,17 @@ class _Reader:
         self.name = name
         self.path = path
         self.problems: list[str] = []
+        self.notes: list[str] = []
+
+    def clean(self, value: str | None, what: str, line: int) -> str | None:
+        """A name from the file without control characters (removed, with a note)."""
+        return cleaned_name(value, what, self.notes, f"{self.name}:{line}") or None if value is not None else None
+
+    def clean_text(self, value: str, what: str, line: int) -> str:
+        cleaned = clean_text(value)
+        if cleaned != value:
+            self.notes.append(f"control characters removed from the {what} ({self.name}:{line})")
+        return cleaned
 
     def problem(self, line: int, reason: str) -> None:
         self.problems.append(f"{self.name}:{line}: {reason}")
@@ -151,9 +245,12 @@ class _Reader:
             if key not in TOP_KEYS:
                 self.problem(_line(data, key), f"unknown field '{key}' (expected one of {', '.join(sorted(TOP_KEYS))})")
         book = Codebook(
-            title=_str(data.get("codebook")), version=_str(data.get("version")),
-            languages=[str(x) for x in data.get("languages") or []],
-            default_language=_str(data.get("default_language")),
+            title=self.clean(_str(data.get("codebook")), "codebook title", _line(data, "codebook")),
+            version=self.clean(_str(data.get("version")), "version", _line(data, "version")),
+            languages=[self.clean(str(x), "language", _line(data, "languages")) or "?"
+                       for x in data.get("languages") or []],
+            default_language=self.clean(_str(data.get("default_language")), "language",
+                                        _line(data, "default_language")),
         )
         self.default = book.default_language or (book.languages[0] if book.languages else "en")
         codes = data.get("codes")
@@ -175,6 +272,7 @@ class _Reader:
         if self.problems:
             raise CodebookError(self.path, self.problems)
         book.codes = _tree_order(book.codes)
+        book.notes = self.notes
         return book
 
     def read_codes(self, items, parent: str | None, book: Codebook) -> None:
@@ -193,13 +291,14 @@ class _Reader:
                 # YAML reads 1.10 as the number 1.1: a name must be text
                 self.problem(_line(item, "name"), f"the name {item.get('name')!r} is not text: put it in quotes")
                 continue
-            name = _str(item.get("name"))
+            name = self.clean(_str(item.get("name")), "code name", _line(item, "name"))
             if not name:
                 self.problem(line, "a code without a name")
                 continue
-            explicit_parent = _str(item.get("parent"))
+            explicit_parent = self.clean(_str(item.get("parent")), "parent name", _line(item, "parent"))
             if explicit_parent and parent is not None and explicit_parent != parent:
-                self.problem(_line(item, "parent"), f"code '{name}' is nested under '{parent}' but says parent '{explicit_parent}'")
+                self.problem(_line(item, "parent"),
+                             f"code '{name}' is nested under '{parent}' but says parent '{explicit_parent}'")
             entry = CodeEntry(
                 name=name, uid=self.read_uid(item, line), parent=parent or explicit_parent,
                 labels=self.lang_map(item, "labels"), color=self.read_color(item),
@@ -225,7 +324,7 @@ class _Reader:
         for key in item:
             if key not in THEME_KEYS:
                 self.problem(_line(item, key), f"unknown field '{key}' in theme")
-        name = _str(item.get("name"))
+        name = self.clean(_str(item.get("name")), "theme name", _line(item, "name"))
         if not name:
             self.problem(line, "a theme without a name")
             return None
@@ -234,7 +333,8 @@ class _Reader:
             self.problem(_line(item, "codes"), f"'codes' of theme '{name}' must be a list of code names")
             codes = []
         return ThemeEntry(name=name, uid=self.read_uid(item, line), labels=self.lang_map(item, "labels"),
-                          definition=self.lang_map(item, "definition"), codes=[str(c) for c in codes],
+                          definition=self.lang_map(item, "definition"),
+                          codes=[self.clean(str(c), "code name", _line(item, "codes")) or "" for c in codes],
                           line=line)
 
     def read_uid(self, item, line: int) -> str | None:
@@ -262,8 +362,15 @@ class _Reader:
         value = item.get(key)
         if value is None:
             return {}
+        what = key.replace("_", " ").rstrip("s")
+
+        def cleaned(text: str, line: int) -> str:
+            if key == "labels":
+                return self.clean(text, "label", line) or ""
+            return self.clean_text(text, what, line).strip()
+
         if isinstance(value, str):
-            return {self.default: value.strip()}
+            return {self.default: cleaned(value, _line(item, key))}
         if not isinstance(value, CommentedMap):
             self.problem(_line(item, key), f"'{key}' must be text or a map of language: text")
             return {}
@@ -272,7 +379,7 @@ class _Reader:
             if not isinstance(text, str):
                 self.problem(_line(value, lang), f"'{key}' in {lang} must be text")
                 continue
-            result[str(lang)] = text.strip()
+            result[self.clean(str(lang), "language", _line(value, lang)) or "?"] = cleaned(text, _line(value, lang))
         return result
 
     def check(self, book: Codebook) -> None:
@@ -301,7 +408,8 @@ class _Reader:
         seen_names: dict[str, int] = {}
         for entry in entries:
             if entry.name in seen_names:
-                self.problem(entry.line, f"duplicate {kind} name '{entry.name}' (first at line {seen_names[entry.name]})")
+                self.problem(entry.line,
+                             f"duplicate {kind} name '{entry.name}' (first at line {seen_names[entry.name]})")
             seen_names.setdefault(entry.name, entry.line)
             if entry.uid and entry.uid in seen_uids:
                 self.problem(entry.line, f"duplicate id {entry.uid} (first at line {seen_uids[entry.uid]})")

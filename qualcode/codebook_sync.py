@@ -1,39 +1,22 @@
 """Bringing a codebook file into a project, and the project's codebook back out.
 
-Loading merges by UUID (then by name): renames, re-definitions and moves keep their
-codings; a code missing from the file is deleted when unused, refused when it has codings
-(unless retiring is asked for, which keeps it and its codings, marked retired). Every
-change is an event, which is what `codebook history` tells.
+Loading merges by UUID, then by name (`codebook.match_entries`): renames, re-definitions and
+moves keep their codings; a code missing from the file is deleted when unused, refused when it
+has codings (unless retiring is asked for, which keeps it and its codings, marked retired).
+Adding another tool's or co-author's codebook (`add_codebook`) keeps ours and brings in what is
+new. Every change is an event, which is what `codebook history` tells.
 """
 
 from __future__ import annotations
 
-from .codebook import MACQUEEN_FIELDS, Codebook, CodeEntry, ThemeEntry
+from dataclasses import dataclass, field
+
+from .codebook import MACQUEEN_FIELDS, Codebook, CodeEntry, ThemeEntry, match_entries
 from .errors import QualcodeError
-from .model import Code
-from .store.store import Store
+from .model import Code, unique_name
+from .store import Store
 
 TEXT_FIELDS = ("label", *MACQUEEN_FIELDS)
-
-
-def match_entries(entries: list, existing: list) -> list[tuple]:
-    """Pair each file entry with what the project has: by UUID, else by name (a project item
-    of that name whose own UUID the file does not mention is the same item)."""
-    by_uid = {x.uid: x for x in existing}
-    by_name = {x.name: x for x in existing}
-    file_uids = {e.uid for e in entries if e.uid}
-    used: set[int] = set()
-    pairs = []
-    for entry in entries:
-        found = by_uid.get(entry.uid) if entry.uid else None
-        if found is None:
-            candidate = by_name.get(entry.name)
-            if candidate and candidate.id not in used and candidate.uid not in file_uids:
-                found = candidate
-        if found:
-            used.add(found.id)
-        pairs.append((entry, found))
-    return pairs
 
 
 def project_codebook(store: Store) -> Codebook:
@@ -97,7 +80,7 @@ def apply_codebook(store: Store, book: Codebook, *, retire: bool, actor: str, so
     for entry in book.codes:
         code = matched[entry.name]
         if code and code.name != entry.name:
-            store.update_code(code.id, name=f"\x00renaming {code.uid}")
+            store.update_code(code.id, name=f" renaming {code.uid}")  # no name begins with a space
     taken = {e.name for e in book.codes}
     for code in [c for c in absent if counts.get(c.id)]:  # kept, retired: out of the names' way
         if code.name in taken:
@@ -169,6 +152,58 @@ def apply_codebook(store: Store, book: Codebook, *, retire: bool, actor: str, so
     return changes
 
 
+@dataclass
+class Added:
+    """What `add_codebook` did: names map the incoming codes' names to their names here."""
+
+    names: dict[str, str] = field(default_factory=dict)
+    codes_added: list[str] = field(default_factory=list)
+    themes_added: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+
+
+def add_codebook(store: Store, book: Codebook, *, actor: str, source: str, from_file: bool = True) -> Added:
+    """Add another tool's or co-author's codes and themes to the project's, inside the caller's
+    transaction. What matches (`match_entries`) stays as it is here; what is new comes in,
+    under a name of its own when its name is taken by another code; differences are told."""
+    ours = project_codebook(store)
+    added = Added()
+    order = list(dict.fromkeys(lang for c in book.codes
+                               for lang in [*c.labels, *(x for t in c.texts.values() for x in t)]))
+    merged = Codebook(title=ours.title or book.title, version=ours.version,
+                      default_language=ours.default_language or (order[0] if order else None),
+                      languages=ours.languages + [x for x in order if x not in ours.languages],
+                      codes=list(ours.codes), themes=list(ours.themes))
+    taken = {c.name for c in ours.codes}
+    for entry, match in match_entries(book.codes, ours.codes):
+        if match:
+            if match.name != entry.name:
+                added.conflicts.append(f"code '{entry.name}' is called '{match.name}' here: kept '{match.name}'")
+            elif match.uid != entry.uid:
+                added.conflicts.append(f"code '{entry.name}' has another UUID here: matched by name")
+            added.names[entry.name] = match.name
+            continue
+        name = unique_name(entry.name, taken)
+        if name != entry.name:
+            added.conflicts.append(f"code '{entry.name}' is another code here: added as '{name}'")
+        taken.add(name)
+        added.names[entry.name] = name
+        merged.codes.append(CodeEntry(**{**entry.__dict__, "name": name,
+                                         "parent": added.names.get(entry.parent or "")}))
+        added.codes_added.append(name)
+    theme_names = {t.name for t in ours.themes}
+    for theme, match in match_entries(book.themes, ours.themes):
+        if match:
+            continue
+        name = unique_name(theme.name, theme_names)  # other tools allow twins
+        theme_names.add(name)
+        merged.themes.append(ThemeEntry(name, theme.uid, theme.labels, theme.definition,
+                                        [added.names[n] for n in theme.codes if n in added.names]))
+        added.themes_added.append(name)
+    apply_codebook(store, merged, retire=False, actor=actor, source=source, from_file=from_file)
+    return added
+
+
 def _apply_themes(store: Store, book: Codebook, ids: dict[str, int], log) -> None:
     themes = store.themes()
     code_names = {c.id: c.name for c in store.codes()}
@@ -176,7 +211,7 @@ def _apply_themes(store: Store, book: Codebook, ids: dict[str, int], log) -> Non
     used = {theme.id for _, theme in pending if theme}
     for entry, theme in pending:
         if theme and theme.name != entry.name:
-            store.update_theme(theme.id, name=f"\x00renaming {theme.uid}")
+            store.update_theme(theme.id, name=f" renaming {theme.uid}")
     for theme in themes:
         if theme.id not in used:
             store.delete_theme(theme.id)

@@ -32,19 +32,19 @@ def build_demo(path: Path, progress: Progress | None = None) -> str:
     with Project(path, create=True) as project:
         imported = 0
         for entry in manifest(root):
-            report = project.import_files([corpora / entry["file"]], lang=entry["lang"],
+            report = project.documents.import_files([corpora / entry["file"]], lang=entry["lang"],
                                           group=entry["group"], actor=DEMO_CODER, progress=progress)
             imported += len(report.imported)
         if imported:
-            project.load_participants(corpora / "participants.csv", actor=DEMO_CODER)
-        if not project.codes():
-            project.load_codebook(root / "codebooks" / "balint.yaml", actor=DEMO_CODER)
-        if not project.segments():
+            project.participants.load_csv(corpora / "participants.csv", actor=DEMO_CODER)
+        if not project.codebook.codes():
+            project.codebook.load(root / "codebooks" / "balint.yaml", actor=DEMO_CODER)
+        if not project.coding.segments():
             code_quotes(project, corpora / "demo_codings.csv")
-        docs = project.documents()
+        docs = project.documents.list()
         return (f"demo project {path}: {len(docs)} documents, {sum(d.turns for d in docs)} turns, "
-                f"{len(project.participants())} participants, {len(project.codes())} codes, "
-                f"{len(project.segments())} coded segments by {len(project.store.coders())} coders")
+                f"{len(project.participants.list())} participants, {len(project.codebook.codes())} codes, "
+                f"{len(project.coding.segments())} coded segments by {len(project.coding.coders())} coders")
 
 
 def code_quotes(project: Project, path: Path) -> int:
@@ -55,12 +55,12 @@ def code_quotes(project: Project, path: Path) -> int:
     texts: dict[str, str] = {}
     with project.transaction():
         for line, row in enumerate(rows, start=2):
-            text = texts.setdefault(row["document"], project.document(row["document"]).text)
+            text = texts.setdefault(row["document"], project.documents.get(row["document"]).text)
             start = text.find(row["quote"])
             if start < 0 or text.find(row["quote"], start + 1) >= 0:
                 raise QualcodeError(f"line {line}: the quote is not found exactly once in "
                                     f"'{row['document']}'", path)
-            project.add_segment(row["document"], row["code"], start, start + len(row["quote"]),
+            project.coding.add_segment(row["document"], row["code"], start, start + len(row["quote"]),
                                 coder=row["coder"], memo=row.get("memo") or None,
                                 exemplar=row.get("exemplar") == "1",
                                 translation=row.get("translation") or None)

@@ -2,8 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple
+
+Progress = Callable[[str, int, int], None]  # (what, done, total): how long work reports itself
+
+# what a codebook's fields are called on screen and in exports
+FIELD_TITLES = {
+    "brief": "Brief definition", "definition": "Full definition", "when_to_use": "When to use",
+    "when_not_to_use": "When not to use", "example": "Example",
+}
+
+
+def unique_name(name: str, taken: set[str]) -> str:
+    """`name`, or `name (2)`, `name (3)`… when taken: names of documents, codes and themes are
+    unique in a project."""
+    unique, n = name, 2
+    while unique in taken:
+        unique, n = f"{name} ({n})", n + 1
+    return unique
 
 
 @dataclass(frozen=True)
@@ -134,3 +152,66 @@ class Segment:
     exemplar: bool = False
     translation: str | None = None
     created_at: str | None = None
+
+
+@dataclass
+class QueueItem:
+    """A unit where two coders disagree, as reconciliation shows it."""
+
+    key: str
+    position: int
+    doc_id: int
+    document: str
+    unit_index: int
+    start: int
+    end: int
+    text: str
+    before: str
+    after: str
+    codes_a: list[str]  # every code coder A put on the unit
+    codes_b: list[str]
+    disputed: list[str]  # the codes only one of them put there
+    decision: dict | None
+
+
+# --- what the project-wide queries read (kwic, words, co-occurrence, matrices) ---------------
+
+
+class DocRef(NamedTuple):
+    """A document without its text: enough to name, group and order it."""
+
+    id: int
+    name: str
+    lang: str
+    group: str | None
+    position: int
+
+
+class SpeechTurn(NamedTuple):
+    """A turn with who spoke it: the speaker's label and the participant (key) it is linked to
+    (tuples: queries read every turn of a project)."""
+
+    doc_id: int
+    index: int
+    start: int
+    end: int
+    label: str | None
+    participant: str | None
+    time: float | None = None
+    pseudonym: str | None = None
+
+    @property
+    def speaker(self) -> str | None:
+        """How a hit names who spoke: the participant's pseudonym where one is set, else the label."""
+        return self.pseudonym or self.label
+
+
+class SpanRow(NamedTuple):
+    """A coded segment as the counts need it: numbers only (a big project has hundreds of thousands)."""
+
+    id: int
+    doc_id: int
+    code_id: int
+    coder_id: int
+    start: int
+    end: int

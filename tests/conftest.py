@@ -8,6 +8,18 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPORA = ROOT / "corpora"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHARED = ROOT.parent / "shared"
+# Real exports from NVivo, MAXQDA, ATLAS.ti and Taguette: beside our CI checkout only (third-party
+# files, not ours to ship). Our own twins of them are built by fixtures/make_refi.py.
+SAMPLES = SHARED / "refi-qda" / "samples"
+needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(),
+                                   reason="needs ../shared/refi-qda/samples (only beside the CI checkout)")
+
+
+@pytest.fixture(autouse=True)
+def no_user_keymap(tmp_path_factory, monkeypatch):
+    """The workbench reads no keymap of whoever runs the tests."""
+    monkeypatch.delenv("QUALCODE_KEYMAP", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
 
 
 @pytest.fixture
@@ -37,3 +49,17 @@ def demo_path(demo_built, tmp_path):
     with sqlite3.connect(demo_built) as source, sqlite3.connect(target) as copy:
         source.backup(copy)
     return target
+
+
+@pytest.fixture(scope="session")
+def refi(tmp_path_factory) -> dict[str, Path]:
+    """Our own REFI-QDA files, one per tool and quirk (tests/fixtures/make_refi.py): name -> path.
+    Read them only; copy one before changing it."""
+    from fixtures.make_refi import write_all
+
+    return write_all(tmp_path_factory.mktemp("refi"))
+
+
+def store_of(project):
+    """The store beneath a project's facade, for tests that read rows or write as another tool would."""
+    return project._store

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from statsmodels.stats.inter_rater import fleiss_kappa
 
 from qualcode.analysis.agreement import (
     CodedSpan,
@@ -122,18 +123,25 @@ def test_three_coders_alpha_and_pairwise_kappa():
             assert table(p, *p["coders"]) == counts
             assert p["kappa"] == pytest.approx(hand_kappa(*counts))
             assert p["percent"] == (counts[0] + counts[3]) / 6
-        # the top-level kappa/percent are pairwise means; the counts are the first pair's
-        kappas = [hand_kappa(*c) for c in expected[entry["code"]].values()]
-        assert entry["kappa"] == pytest.approx(np.mean(kappas))
+        # the row's own cells and statistics come from all three coders (docs/methods.md A3–A4):
+        # Fleiss' κ, and percent = the mean of the pairwise percentages (Fleiss' P̄)
+        data = np.array(rows[entry["code"]])
+        assert entry["marked_by"] == np.bincount(data.sum(axis=0), minlength=4).tolist()
+        assert table(entry, "A", "B") == (int(np.all(data, axis=0).sum()), *(
+            int((data[i] & (data.sum(axis=0) == 1)).sum()) for i in (0, 1)), int((~data.any(axis=0)).sum()))
+        counts = np.stack([3 - data.sum(axis=0), data.sum(axis=0)], axis=1)
+        assert entry["kappa"] == pytest.approx(fleiss_kappa(counts, method="fleiss"), abs=1e-12)
         assert entry["percent"] == pytest.approx(np.mean([p["percent"] for p in pairs]))
-        assert table(entry) == expected[entry["code"]][("A", "B")]
-    assert y["kappa"] == pytest.approx(1 / 3)  # 1, 0 and 0
+    assert y["kappa"] == 7 / 16  # Fleiss: p = 1/9, P̄ = 8/9, P̄ₑ = 65/81
 
-    # pooled per pair over both codes; overall pooled κ is the first pair's
+    # pooled per pair over both codes (Cohen's κ of each pair's summed table); the overall pooled
+    # κ is Fleiss' κ over all twelve (code, unit) columns
     pooled = {tuple(p["coders"]): p for p in out["pairs"]}
     assert table(pooled[("A", "B")]) == (3, 1, 1, 7)
     assert pooled[("A", "C")]["pooled_kappa"] == pytest.approx(hand_kappa(3, 1, 2, 6))
-    assert out["overall"]["pooled_kappa"] == pytest.approx(hand_kappa(3, 1, 1, 7))
+    ones = everything.sum(axis=0)
+    assert out["overall"]["pooled_kappa"] == pytest.approx(
+        fleiss_kappa(np.stack([3 - ones, ones], axis=1), method="fleiss"), abs=1e-12)
     assert out["overall"]["mean_kappa"] == pytest.approx((x["kappa"] + y["kappa"]) / 2)
     assert out["overall"]["percent"] == pytest.approx((4 + 4 + 4 + 6 + 5 + 5) / 36)
 
@@ -356,7 +364,7 @@ def documents(draw):
     for n in range(draw(st.integers(1, 3))):
         text = draw(st.text(alphabet="ab \n\u3000", max_size=30))
         cuts = sorted(draw(st.lists(st.integers(0, len(text)), max_size=8)))
-        units = [(s, e) for s, e in zip([0] + cuts, cuts + [len(text)])
+        units = [(s, e) for s, e in zip([0] + cuts, cuts + [len(text)], strict=True)
                  if draw(st.booleans()) or s == e]  # some gaps and empty units
         offset = st.integers(-2, len(text) + 2)
         spans = [CodedSpan(draw(st.sampled_from(CODERS + ["Z"])), draw(st.sampled_from(CODES)),
@@ -384,7 +392,7 @@ def naive(docs, coders, unit, threshold):
     tables = {}
     for c in codes:
         for a, b in combinations(coders, 2):
-            cells = list(zip(present[(a, c)], present[(b, c)]))
+            cells = list(zip(present[(a, c)], present[(b, c)], strict=True))
             tables[(c, a, b)] = (sum(p and q for p, q in cells), sum(p and not q for p, q in cells),
                                  sum(q and not p for p, q in cells), sum(not (p or q) for p, q in cells))
     used = {(d.name, c, x): any(s.coder == x and s.code == c and covers(s, 0, len(d.text), d.text)
@@ -428,8 +436,8 @@ def test_tables_equal_a_naive_computation(docs, unit, three, threshold):
     out = compute_agreement(docs, coders, unit=unit, overlap=threshold).to_json()
     codes, tables, used, matched = naive(docs, coders, unit, threshold)
     assert [c["code"] for c in out["codes"]] == codes
-    for entry, overlap in zip(out["codes"], out["overlap"]["codes"]):
-        for pair, ov in zip(entry["pairs"], overlap["pairs"]):
+    for entry, overlap in zip(out["codes"], out["overlap"]["codes"], strict=True):
+        for pair, ov in zip(entry["pairs"], overlap["pairs"], strict=True):
             a, b = pair["coders"]
             assert table(pair, a, b) == tables[(entry["code"], a, b)]
             assert (ov["matched"], ov["only"][a], ov["only"][b]) == matched[(entry["code"], a, b)]

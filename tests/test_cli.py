@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from conftest import store_of
 from qualcode.cli import main
 
 SV = ("Fokusgrupp 1\n\nModerator: Hur har det varit att delta? Vi träffas kl. 16.30 t.ex. på torsdagar.\n\n"
@@ -71,7 +72,7 @@ def test_uncode_removes_and_is_audited(proj, capsys):
     from qualcode.project import Project
 
     with Project(proj) as p:
-        actions = [e["action"] for e in p.store.events()]
+        actions = [e["action"] for e in store_of(p).events()]
     assert actions == ["document.import", "code.add", "segment.add", "segment.remove"]
 
 

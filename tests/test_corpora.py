@@ -22,10 +22,10 @@ EXPECTED_TURNS = {
 
 def test_every_corpus_file_gives_its_documented_turns_and_speakers(demo_built):
     with Project(demo_built) as p:
-        docs = {d.name: d for d in p.documents()}
+        docs = {d.name: d for d in p.documents.list()}
         assert set(docs) == set(EXPECTED_TURNS)
         for name, expected in EXPECTED_TURNS.items():
-            turns = p.units(name, "turn")
+            turns = p.documents.units(name, "turn")
             assert Counter(t.speaker for t in turns) == expected, name
             assert sorted(docs[name].speakers) == sorted(expected), name
         assert sum(d.turns for d in docs.values()) == 272
@@ -37,36 +37,36 @@ def test_every_corpus_file_gives_its_documented_turns_and_speakers(demo_built):
 
 def test_participants_19_doctors_13_nurses_with_attributes(demo_built):
     with Project(demo_built) as p:
-        people = p.participants()
+        people = p.participants.list()
         doctors = [x for x in people if x.key.startswith("P")]
         nurses = [x for x in people if x.key.startswith("N")]
         moderators = [x for x in people if x.key.startswith("M")]
         assert (len(doctors), len(nurses), len(moderators), len(people)) == (19, 13, 7, 39)
         assert Counter(x.attributes["group"] for x in doctors) == {"GP A": 5, "GP B": 5, "Hospital": 4, "ST": 5}
-        p14 = p.store.participant_by_key("P14")
+        p14 = next(x for x in p.participants.list() if x.key == "P14")
         assert p14.speakers == [("fokusgrupp3_sjukhuslakare", "Johan")]
         assert p14.attributes["specialty"] == "akutmedicin"
 
 
 def test_turn_boundaries_are_exact(demo_built):
     with Project(demo_built) as p:
-        text = p.document("fokusgrupp1_allmanlakare").text
-        first = p.units("fokusgrupp1_allmanlakare", "turn")[0]
+        text = p.documents.get("fokusgrupp1_allmanlakare").text
+        first = p.documents.units("fokusgrupp1_allmanlakare", "turn")[0]
         assert text[:first.start].endswith("\n\nModerator: ")
         assert text[first.start:first.end].startswith("Välkomna allihop")
         assert text[first.end:first.end + 6] == "\n\nD1: "[:6]
-        zh = p.document("zhongliu_huli_jiaoliu").text
-        turns = p.units("zhongliu_huli_jiaoliu", "turn")
+        zh = p.documents.get("zhongliu_huli_jiaoliu").text
+        turns = p.documents.units("zhongliu_huli_jiaoliu", "turn")
         assert zh[turns[1].start - 4:turns[1].start] == "护士A："
         assert all(zh[t.end - 1] in "。？！" for t in turns)
 
 
 def test_sentences_never_cross_turns_or_split_swedish_abbreviations(demo_built):
     with Project(demo_built) as p:
-        for doc in p.documents():
-            text = p.document(doc.id).text
-            turns = p.units(doc.id, "turn")
-            for s in p.units(doc.id, "sentence"):
+        for doc in p.documents.list():
+            text = p.documents.get(doc.id).text
+            turns = p.documents.units(doc.id, "turn")
+            for s in p.documents.units(doc.id, "sentence"):
                 assert s.end > s.start and text[s.start:s.end].strip() == text[s.start:s.end]
                 if s.turn is not None:
                     t = turns[s.turn]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from qualcode.text.normalize import display_width, fit_width
+from qualcode.text.width import display_width, fit_width
 
 
 @given(st.text(alphabet="ab 护士说å…", max_size=300), st.integers(0, 80))

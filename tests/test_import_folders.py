@@ -76,7 +76,8 @@ def test_a_folder_without_transcripts_is_an_error_and_leaves_no_project(tmp_path
     folder = tree(tmp_path / "empty", {"notes.csv": "x"})
     code, _, err = run(capsys, "-p", tmp_path / "p.qualcode", "import", folder)
     assert code == 2
-    assert err.splitlines()[-1] == f"qualcode: error: no transcripts to import (txt, md, docx, vtt, srt) ({folder})"
+    assert err.splitlines()[-1] == (f"qualcode: error: is a directory with no transcripts in it "
+                                    f"(txt, md, docx, vtt, srt) ({folder})")
     assert not (tmp_path / "p.qualcode").exists()
 
 
@@ -112,7 +113,7 @@ def test_a_bad_file_among_many_imports_nothing_and_is_named(files, tmp_path, mon
     monkeypatch.setattr(parallel, "POOL_MIN_BYTES", 0)
     with Project(tmp_path / "p.qualcode", create=True) as project:
         with pytest.raises(QualcodeError) as caught:
-            project.import_files(files, jobs=2)
+            project.documents.import_files(files, jobs=2)
         assert caught.value.item == str(bad) and caught.value.message == "binary file, not text"
     with sqlite3.connect(tmp_path / "p.qualcode") as db:
         assert db.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 0

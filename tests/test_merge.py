@@ -12,7 +12,6 @@ from conftest import CORPORA, ROOT
 from qualcode.cli import main
 from qualcode.demo import code_quotes
 from qualcode.errors import QualcodeError
-from qualcode.exchange.merge import merge_project
 from qualcode.project import Project
 
 FILES = ["sv/fokusgrupp1_allmanlakare.txt", "sv/fokusgrupp3_sjukhuslakare.vtt", "zh/zhongliu_huli_jiaoliu.txt"]
@@ -30,8 +29,8 @@ def build(tmp_path, name: str, coder: str, rename: dict[str, str] | None = None)
         paths.append(target)
     path = tmp_path / f"{name}.qualcode"
     with Project(path, create=True) as p:
-        p.import_files(paths, actor=coder)
-        p.load_codebook(ROOT / "codebooks" / "balint.yaml", actor=coder)
+        p.documents.import_files(paths, actor=coder)
+        p.codebook.load(ROOT / "codebooks" / "balint.yaml", actor=coder)
         rows = [r for r in csv.DictReader((CORPORA / "demo_codings.csv").open(encoding="utf-8"))
                 if r["coder"] == coder]
         for r in rows:
@@ -47,10 +46,10 @@ def build(tmp_path, name: str, coder: str, rename: dict[str, str] | None = None)
 
 def fingerprint(path):
     with Project(path) as p:
-        docs = {d.id: p.document(d.id).text_sha256 for d in p.documents()}
-        codes = {c.id: c.uid for c in p.codes()}
+        docs = {d.id: p.documents.get(d.id).text_sha256 for d in p.documents.list()}
+        codes = {c.id: c.uid for c in p.codebook.codes()}
         return sorted((docs[s.doc_id], codes[s.code_id], s.coder, s.start, s.end, s.memo or "", s.uid)
-                      for s in p.store.segments(with_text=False))
+                      for s in p.coding.segments())
 
 
 @pytest.fixture
@@ -66,23 +65,23 @@ def test_merge_is_order_independent_and_idempotent(coauthors, tmp_path):
     shutil.copy(karin, ab)
     shutil.copy(li, ba)
     with Project(ab) as p:
-        report = merge_project(p.store, li, actor="karin")
+        report = p.team.merge(li, actor="karin")
     # every document matched by its text, the renamed Chinese one included
     assert sorted(report.documents_matched) == sorted(["fokusgrupp1_allmanlakare", "fokusgrupp3_sjukhuslakare",
                                                       "肿瘤科焦点小组"])
     assert report.documents_added == [] and report.codes_added == [] and report.coders_added == ["li"]
     with Project(li) as p:
-        assert report.segments_added == len(p.segments())
+        assert report.segments_added == len(p.coding.segments())
     with Project(ba) as p:
-        merge_project(p.store, karin, actor="li")
+        p.team.merge(karin, actor="li")
     assert fingerprint(ab) == fingerprint(ba)
     before = fingerprint(ab)
     with Project(ab) as p:
-        again = merge_project(p.store, li, actor="karin")
+        again = p.team.merge(li, actor="karin")
     assert again.segments_added == 0 and fingerprint(ab) == before
     with Project(ab) as p:
-        assert {s.coder for s in p.segments()} == {"karin", "li"}
-        assert len(p.documents()) == 3
+        assert {s.coder for s in p.coding.segments()} == {"karin", "li"}
+        assert len(p.documents.list()) == 3
 
 
 def test_new_documents_codes_participants_come_along(coauthors, tmp_path):
@@ -90,16 +89,16 @@ def test_new_documents_codes_participants_come_along(coauthors, tmp_path):
     extra = tmp_path / "extra.txt"
     extra.write_text("Moderator: Hej.\nD9: Ny fokusgrupp.\nModerator: Tack.\n", encoding="utf-8")
     with Project(li) as p:
-        p.import_files([extra], group="GP C")
-        p.add_code("Ny kod från Li", actor="li")
-        p.add_segment("extra", "Ny kod från Li", 20, 34, coder="li", memo="bara hos Li")
+        p.documents.import_files([extra], group="GP C")
+        p.codebook.add_code("Ny kod från Li", actor="li")
+        p.coding.add_segment("extra", "Ny kod från Li", 20, 34, coder="li", memo="bara hos Li")
     with Project(karin) as p:
-        report = merge_project(p.store, li, actor="karin")
+        report = p.team.merge(li, actor="karin")
         assert report.documents_added == ["extra"] and report.codes_added == ["Ny kod från Li"]
-        segment = p.segments(doc="extra")[0]
+        segment = p.coding.segments(doc="extra")[0]
         assert (segment.text, segment.memo, segment.coder) == ("Ny fokusgrupp.", "bara hos Li", "li")
-        assert [t.speaker for t in p.units("extra", "turn")] == ["Moderator", "D9", "Moderator"]
-        assert "extra/D9" in {x.key for x in p.participants()}
+        assert [t.speaker for t in p.documents.units("extra", "turn")] == ["Moderator", "D9", "Moderator"]
+        assert "extra/D9" in {x.key for x in p.participants.list()}
 
 
 def test_same_name_different_text_is_reported_not_merged(coauthors, tmp_path):
@@ -110,12 +109,12 @@ def test_same_name_different_text_is_reported_not_merged(coauthors, tmp_path):
     changed = folder / "fokusgrupp1_allmanlakare.txt"
     changed.write_text("Moderator: En annan text.\nD1: Helt annan.\n", encoding="utf-8")
     with Project(other, create=True) as p:
-        p.import_files([changed])
-        p.add_code("K")
-        p.add_segment("fokusgrupp1_allmanlakare", "K", 11, 26, coder="li")
+        p.documents.import_files([changed])
+        p.codebook.add_code("K")
+        p.coding.add_segment("fokusgrupp1_allmanlakare", "K", 11, 26, coder="li")
     with Project(karin) as p:
         before = fingerprint(karin)
-        report = merge_project(p.store, other, actor="karin")
+        report = p.team.merge(other, actor="karin")
         assert report.document_conflicts and "fokusgrupp1_allmanlakare" in report.document_conflicts[0]
         assert report.segments_skipped == 1 and report.segments_added == 0
     assert fingerprint(karin) == before
@@ -129,7 +128,7 @@ def test_merge_cli_and_errors(coauthors, tmp_path, capsys):
     assert main(["-p", str(karin), "merge", str(tmp_path / "nope.qualcode")]) == 2
     assert "no such project" in capsys.readouterr().err
     with Project(karin) as p, pytest.raises(QualcodeError, match="into itself"):
-        merge_project(p.store, karin, actor="x")
+        p.team.merge(karin, actor="x")
 
 
 def test_differences_in_shared_segments_are_reported_not_overwritten(coauthors, tmp_path):
@@ -137,13 +136,13 @@ def test_differences_in_shared_segments_are_reported_not_overwritten(coauthors, 
     shutil.copy(karin, tmp_path / "karin2.qualcode")
     other = tmp_path / "karin2.qualcode"
     with Project(other) as p:
-        s = p.segments(coder="karin")[0]
-        p.update_segment(s.id, "karin", memo="ändrad")
+        s = p.coding.segments(coder="karin")[0]
+        p.coding.update_segment(s.id, "karin", memo="ändrad")
     with Project(karin) as p:
-        report = merge_project(p.store, other, actor="karin")
+        report = p.team.merge(other, actor="karin")
         assert report.segments_added == 0
         assert report.segment_conflicts == [f"segment {s.uid[:8]} by karin differs (memo): kept ours"]
-        assert p.segment(s.uid).memo != "ändrad"
+        assert p.coding.segment(s.uid).memo != "ändrad"
 
 
 def test_a_file_that_is_not_a_project_is_refused_and_left_alone(coauthors, tmp_path):
@@ -154,5 +153,5 @@ def test_a_file_that_is_not_a_project_is_refused_and_left_alone(coauthors, tmp_p
     sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.commit()
     before = other.read_bytes()
     with Project(karin) as p, pytest.raises(QualcodeError, match="not a qualcode project"):
-        merge_project(p.store, other, actor="karin")
+        p.team.merge(other, actor="karin")
     assert other.read_bytes() == before

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 
 from conftest import CORPORA, FIXTURES
@@ -35,8 +37,8 @@ def test_wrapped_swedish_joined_with_one_space_headings_and_bullets_kept():
     source = (FIXTURES / "sv_article_blankwrapped.txt").read_text(encoding="utf-8")
     lines = normalize(source).split("\n")
     assert {"Bakgrund", "Metod", "Resultat"} <= set(lines)
-    assert sum(1 for l in lines if l.startswith("• ")) == 3
-    assert any(l.startswith("Syfte: ") for l in lines)
+    assert sum(1 for line in lines if line.startswith("• ")) == 3
+    assert any(line.startswith("Syfte: ") for line in lines)
 
 
 def test_transcript_with_hard_wraps_keeps_each_turn_a_paragraph():
@@ -78,7 +80,7 @@ def test_clean_offsets_map_every_raw_offset_into_the_clean_text(raw):
     cleaned = clean(raw)
     mapping = clean_offsets(raw)
     assert len(mapping) == len(raw) + 1 and mapping[-1] == len(cleaned) and mapping[0] == 0
-    assert all(a <= b for a, b in zip(mapping, mapping[1:]))
+    assert all(a <= b for a, b in pairwise(mapping))
     # a letter lands on itself, or on the character it composed into
     import unicodedata
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -31,8 +32,12 @@ def test_random_unicode_imports_with_exact_offsets(tmp_path_factory, capsys, bod
     capsys.readouterr()
     assert main(["-p", project, "text", "t"]) == 0
     stored = capsys.readouterr().out
-    # nothing but normalisation changed the text: same characters, line breaks aside
-    assert stored.replace("\n", "").replace(" ", "") == clean(body).replace("\n", "").replace(" ", "")
+    # nothing but normalisation changed the text: same characters, line breaks aside (a reflow
+    # joins lines with one space, so the indentation after a joined break goes too)
+    def bare(text: str) -> str:
+        return re.sub(r"[ \t]*\n[ \t]*", "", text).replace(" ", "")
+
+    assert bare(stored) == bare(clean(body))
     main(["-p", project, "units", "t", "--json"])
     units = json.loads(capsys.readouterr().out)
     main(["-p", project, "codebook", "add", "K"])

@@ -18,8 +18,8 @@ def test_export_then_import_through_the_cli(demo_path, tmp_path, capsys):
     assert main(["-p", str(target), "import", str(out)]) == 0
     assert "segments: 203 added" in capsys.readouterr().out
     with Project(demo_path) as a, Project(target) as b:
-        assert sorted((s.uid, s.start, s.end, s.code, s.coder, s.memo) for s in a.segments()) == sorted(
-            (s.uid, s.start, s.end, s.code, s.coder, s.memo) for s in b.segments())
+        assert sorted((s.uid, s.start, s.end, s.code, s.coder, s.memo) for s in a.coding.segments()) == sorted(
+            (s.uid, s.start, s.end, s.code, s.coder, s.memo) for s in b.coding.segments())
 
 
 def test_zip_slip_is_refused_and_nothing_changes(demo_path, tmp_path, capsys):
@@ -45,7 +45,7 @@ def _qdpx(tmp_path, name, qde: str, sources: dict[str, str]):
     return path
 
 
-G = ["1C4B1A3E-1111-4D2E-8F00-0000000000%02d" % i for i in range(10)]
+G = [f"1C4B1A3E-1111-4D2E-8F00-0000000000{i:02d}" for i in range(10)]
 HEAD = '<?xml version="1.0" encoding="UTF-8"?><Project xmlns="urn:QDA-XML:project:1.0" name="x" origin="test">'
 
 

@@ -81,8 +81,8 @@ def test_vtt_cues_become_turns_with_times(tmp_path):
 
 def test_srt_with_name_prefixes(tmp_path):
     path = tmp_path / "fg.srt"
-    path.write_text("1\n00:00:01,000 --> 00:00:02,000\n主持人：大家好。\n\n2\n00:00:03,000 --> 00:00:05,000\n护士A：你好。\n",
-                    encoding="utf-8")
+    path.write_text("1\n00:00:01,000 --> 00:00:02,000\n主持人：大家好。\n\n"
+                    "2\n00:00:03,000 --> 00:00:05,000\n护士A：你好。\n", encoding="utf-8")
     doc = read_document(path)
     assert doc.text == "主持人：大家好。\n护士A：你好。"
     assert [(t.speaker, t.time_start) for t in doc.turns] == [("主持人", 1.0), ("护士A", 3.0)]
@@ -124,14 +124,15 @@ def test_a_transcript_kept_in_a_word_table_gets_its_turns(tmp_path):
     d = docx.Document()
     d.add_paragraph("Fokusgrupp 5")
     meta = d.add_table(rows=3, cols=2)
-    for row, (k, v) in zip(meta.rows, [("Datum", "2020-01-15"), ("Plats", "Umeå"), ("Deltagare", "4 läkare")]):
+    expected = [("Datum", "2020-01-15"), ("Plats", "Umeå"), ("Deltagare", "4 läkare")]
+    for row, (k, v) in zip(meta.rows, expected, strict=True):
         row.cells[0].text, row.cells[1].text = k, v
     table = d.add_table(rows=7, cols=3)
     rows = [("Tid", "Talare", "Text"), ("00:01:10", "Moderator", "Hur var det?"), ("00:01:15", "Lena", "Tryggt."),
             ("", "", "Verkligen."), ("00:02:00", "Moderator", "Och sen?"), ("", "Lena", "Bra."),
             ("00:02:30", "护士A", "很好。")]
-    for row, values in zip(table.rows, rows):
-        for cell, value in zip(row.cells, values):
+    for row, values in zip(table.rows, rows, strict=True):
+        for cell, value in zip(row.cells, values, strict=True):
             cell.text = value
     path = tmp_path / "fg5.docx"
     d.save(path)

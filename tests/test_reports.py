@@ -34,7 +34,7 @@ def _input() -> SummaryInput:
 
     sentences = []
     turns = []
-    for line_start, line in zip([0] + [m.end() for m in re.finditer("\n", TEXT)][:-1], TEXT.splitlines()):
+    for line_start, line in zip([0] + [m.end() for m in re.finditer("\n", TEXT)][:-1], TEXT.splitlines(), strict=True):
         label, speech = line.split(": ", 1)
         start = line_start + len(label) + 2
         turns.append((start, start + len(speech), {"Moderator": "M1", "Anna": "P1", "Bo": "P2"}[label]))
@@ -113,10 +113,11 @@ def test_cells_are_neutralised():
 @pytest.fixture
 def exported(demo_path, tmp_path):
     with Project(demo_path) as p:
-        p.add_redaction("Kungsbacka")
+        p.reports.add_redaction("Kungsbacka")
         names = {"Anna", "Erik", "Karin", "Johan", "Kungsbacka"}
-        paths = {fmt: p.export_themes(tmp_path / f"themes.{fmt}", "sv", quotes=4) for fmt in ("docx", "md", "csv", "xlsx")}
-        summary = p.theme_summary("sv", quotes=4)
+        paths = {fmt: p.reports.export_themes(tmp_path / f"themes.{fmt}", "sv", quotes=4)
+                 for fmt in ("docx", "md", "csv", "xlsx")}
+        summary = p.reports.theme_summary("sv", quotes=4)
     return demo_path, paths, summary, names
 
 
@@ -127,8 +128,8 @@ def test_docx_counts_match_segments_json_aggregated_independently(exported, caps
     assert main(["-p", str(path), "theme", "show", "--json"]) == 0
     themes = json.loads(capsys.readouterr().out)
     with Project(path) as p:
-        labels = {c.name: c.label("sv") for c in p.codes()}
-        theme_labels = {t.name: t.label("sv") for t in p.themes()}
+        labels = {c.name: c.label("sv") for c in p.codebook.codes()}
+        theme_labels = {t.name: t.label("sv") for t in p.codebook.themes()}
     # the summary counts the consensus coder if there is one, else everyone, each span once
     spans = defaultdict(set)
     for t in themes:
@@ -141,13 +142,14 @@ def test_docx_counts_match_segments_json_aggregated_independently(exported, caps
     assert set(rows) == set(spans)
     for name, cells in rows.items():
         assert int(cells[2].text) == len(spans[name]), name
-        assert cells[1].text == "; ".join(labels[c] for c in next(t for t in themes if theme_labels[t["name"]] == name)["codes"])
+        theme = next(t for t in themes if theme_labels[t["name"]] == name)
+        assert cells[1].text == "; ".join(labels[c] for c in theme["codes"])
 
 
 def test_docx_quotes_are_exact_substrings_fonts_and_no_redacted_name(exported):
     path, paths, summary, names = exported
     with Project(path) as p:
-        texts = {d.name: p.document(d.id).text for d in p.documents()}
+        texts = {d.name: p.documents.get(d.id).text for d in p.documents.list()}
     for theme in summary.themes:
         for q in theme.quotes:
             original = texts[q.document][q.start:q.end]
@@ -193,8 +195,8 @@ def test_method_paragraph_reports_agreement_of_the_coauthors(demo_path):
     from qualcode.reports.words import method_text
 
     with Project(demo_path) as p:
-        summary = p.theme_summary("en")
-        expected = p.agreement([c for c in p.store.coders() if c != "consensus"])
+        summary = p.reports.theme_summary("en")
+        expected = p.team.agreement([c for c in p.coding.coders() if c != p.settings.consensus_coder])
     text = method_text(summary)
     assert f"Krippendorff's α = {expected['overall']['alpha']:.2f}" in text
     assert "over 3 transcripts" in text and "coded by 3 coders (demo, karin, li)" in text

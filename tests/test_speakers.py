@@ -16,8 +16,10 @@ CASES = [
      [("Anna", "Hej hej."), ("Erik", "Tjena."), ("Anna", "Då så.")]),
     ("Anna (00:12:03): Först.\nErik (00:12:20): Sen.\nAnna (00:12:40): Sist.",
      [("Anna", "Först."), ("Erik", "Sen."), ("Anna", "Sist.")]),
-    ("主持人：大家好。\n护士A：你好。\n主持人：请说。", [("主持人", "大家好。"), ("护士A", "你好。"), ("主持人", "请说。")]),
-    ("主持人：开始吧。\n医生 2：好的。\n医生 3: 我也来。", [("主持人", "开始吧。"), ("医生 2", "好的。"), ("医生 3", "我也来。")]),
+    ("主持人：大家好。\n护士A：你好。\n主持人：请说。",
+     [("主持人", "大家好。"), ("护士A", "你好。"), ("主持人", "请说。")]),
+    ("主持人：开始吧。\n医生 2：好的。\n医生 3: 我也来。",
+     [("主持人", "开始吧。"), ("医生 2", "好的。"), ("医生 3", "我也来。")]),
     ("甲：是的。\n乙：不是。\n甲：为什么？", [("甲", "是的。"), ("乙", "不是。"), ("甲", "为什么？")]),
 ]
 
@@ -27,7 +29,8 @@ def test_label_styles_give_exact_turns(text, expected):
     turns = find_turns(text)
     assert [(t.speaker, text[t.start:t.end]) for t in turns] == expected
     for turn in turns:
-        assert text[turn.label_start:turn.start].rstrip().endswith((":", "：")) or "(" in text[turn.label_start:turn.start]
+        label = text[turn.label_start:turn.start]
+        assert label.rstrip().endswith((":", "：")) or "(" in label
 
 
 def test_turn_runs_to_next_label_across_lines_and_timestamps_are_kept():
@@ -49,7 +52,8 @@ def test_article_headings_list_items_and_colons_are_not_speakers():
         "Resultat: gruppen gav stöd.\n"
     )
     assert find_turns(article) == []
-    zh_article = "摘要：本文探讨巴林特小组。\n关键词：巴林特小组；护士\n目的：了解护士的体验。\n护士提到三个方面：时间、信任。\n"
+    zh_article = ("摘要：本文探讨巴林特小组。\n关键词：巴林特小组；护士\n目的：了解护士的体验。\n"
+                  "护士提到三个方面：时间、信任。\n")
     assert find_turns(zh_article) == []
 
 

@@ -9,6 +9,7 @@ import sqlite3
 
 import pytest
 
+from conftest import store_of
 from qualcode.project import Project
 from qualcode.store.base import new_uid
 from qualcode.tui.app import make_app
@@ -29,29 +30,29 @@ def build(path, docs: int, segments_per_doc: int):
     for n in range(docs):
         (folder / f"fg{n:02d}.txt").write_text(TEXT.format(n=n), encoding="utf-8")
     with Project(path, create=True) as project:
-        project.import_files(sorted(folder.iterdir()), lang="sv", group="GP A", jobs=1)
-        project.add_code("Trygghet")
-        code = project.code("Trygghet").id
-        store = project.store
+        project.documents.import_files(sorted(folder.iterdir()), lang="sv", group="GP A", jobs=1)
+        project.codebook.add_code("Trygghet")
+        code = project.codebook.code("Trygghet").id
+        store = store_of(project)
         with store.transaction():
             coders = [store.coder_id(name) for name in ("anna", "bo")]
             store.insert_segments(
                 {"uid": new_uid(), "doc_id": doc.id, "code_id": code, "coder_id": coders[i % 2],
                  "start": 11 + i % 20, "end": 30 + i % 40, "memo": None, "exemplar": 0,
                  "translation": None, "created_at": "then"}
-                for doc in project.documents() for i in range(segments_per_doc))
+                for doc in project.documents.list() for i in range(segments_per_doc))
     return path
 
 
 async def startup_statements(path) -> list[str]:
     app = make_app(path, coder="anna")
     statements: list[str] = []
-    app.project.store.conn.set_trace_callback(statements.append)
+    store_of(app.project).conn.set_trace_callback(statements.append)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert app.query_one(TranscriptView).text  # the first transcript is shown
         shown = list(statements)
-        app.project.store.conn.set_trace_callback(None)
+        store_of(app.project).conn.set_trace_callback(None)
     return shown
 
 

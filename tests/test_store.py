@@ -6,6 +6,7 @@ import sqlite3
 
 import pytest
 
+from conftest import store_of
 from qualcode.errors import QualcodeError
 from qualcode.project import Project
 
@@ -16,16 +17,16 @@ TEXT = "Moderator: Välkomna.\nAnna: Tack.\nModerator: Hur var det?\nErik: Bra.\
 def imported(project, tmp_path):
     src = tmp_path / "fg.txt"
     src.write_text(TEXT, encoding="utf-8")
-    project.import_files([src], group="Hospital", actor="tester")
+    project.documents.import_files([src], group="Hospital", actor="tester")
     return project
 
 
 def test_pragmas_and_schema_version(project):
-    conn = project.store.conn
+    conn = store_of(project).conn
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
-    assert project.store.schema_version == "m003_scale"
+    assert store_of(project).schema_version == "m003_scale"
     indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert {"segments_doc", "segments_code", "segments_coder"} <= indexes
 
@@ -33,14 +34,14 @@ def test_pragmas_and_schema_version(project):
 def test_lemma_index_finds_inflected_forms(imported, tmp_path):
     src = tmp_path / "lakare.txt"
     src.write_text("Moderator: Läkarna pratade.\nD1: En läkare pratar om läkaren.\n", encoding="utf-8")
-    imported.import_files([src])
-    doc = imported.document("lakare")
-    hits = imported.store.lemma_spans("läkare", doc.id)
+    imported.documents.import_files([src])
+    doc = imported.documents.get("lakare")
+    hits = store_of(imported).lemma_spans("läkare", doc.id)
     assert [doc.text[s:e] for _, s, e in hits] == ["Läkarna", "läkare", "läkaren"]
 
 
 def test_document_text_is_immutable_and_events_append_only(imported):
-    conn = imported.store.conn
+    conn = store_of(imported).conn
     with pytest.raises(sqlite3.IntegrityError, match="immutable"):
         conn.execute("UPDATE documents SET text = 'x'")
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
@@ -48,7 +49,7 @@ def test_document_text_is_immutable_and_events_append_only(imported):
 
 
 def test_failed_write_rolls_back_everything(imported):
-    store = imported.store
+    store = store_of(imported)
     before = store.conn.execute("SELECT COUNT(*) FROM events").fetchone()[0]
     with pytest.raises(RuntimeError):
         with store.transaction():
@@ -60,14 +61,14 @@ def test_failed_write_rolls_back_everything(imported):
 
 
 def test_speakers_become_participants_then_csv_attaches_them(imported, tmp_path):
-    people = imported.participants()
+    people = imported.participants.list()
     assert sorted(p.key for p in people) == ["fg/Anna", "fg/Erik", "fg/Moderator"]
     assert all(p.attributes == {"group": "Hospital"} for p in people)
     csv = tmp_path / "people.csv"
     csv.write_text("id,document,speaker,pseudonym,specialty\nP11,fg,Anna,P11,internmedicin\n"
                    "P12,fg,Erik,P12,kirurgi\n", encoding="utf-8")
-    imported.load_participants(csv)
-    by_key = {p.key: p for p in imported.participants()}
+    imported.participants.load_csv(csv)
+    by_key = {p.key: p for p in imported.participants.list()}
     assert sorted(by_key) == ["P11", "P12", "fg/Moderator"]
     assert by_key["P11"].speakers == [("fg", "Anna")]
     assert by_key["P11"].attributes == {"group": "Hospital", "specialty": "internmedicin"}
@@ -78,14 +79,14 @@ def test_participants_csv_problems_are_all_reported_and_change_nothing(imported,
     csv = tmp_path / "bad.csv"
     csv.write_text("id,document,speaker\nP1,fg,Anna\nP2,fg,Nobody\nP3,other,Erik\n", encoding="utf-8")
     with pytest.raises(QualcodeError) as info:
-        imported.load_participants(csv)
+        imported.participants.load_csv(csv)
     assert "line 3: no speaker 'Nobody' in document 'fg'" in info.value.message
     assert "line 4: no speaker 'Erik' in document 'other'" in info.value.message
-    assert sorted(p.key for p in imported.participants()) == ["fg/Anna", "fg/Erik", "fg/Moderator"]
+    assert sorted(p.key for p in imported.participants.list()) == ["fg/Anna", "fg/Erik", "fg/Moderator"]
     missing = tmp_path / "missing.csv"
     missing.write_text("name,group\nx,y\n", encoding="utf-8")
     with pytest.raises(QualcodeError, match="lacks column"):
-        imported.load_participants(missing)
+        imported.participants.load_csv(missing)
 
 
 def test_not_a_project_file(tmp_path):
@@ -107,8 +108,8 @@ def test_an_older_project_is_migrated_after_a_backup(tmp_path):
     db.conn.commit()
     db.close()
     with Project(path) as p:
-        assert p.store.schema_version == "m003_scale"
-        assert p.store.coders() == ["anna"]
+        assert store_of(p).schema_version == "m003_scale"
+        assert p.coding.coders() == ["anna"]
     backup = tmp_path / "old.qualcode.before-m002_decisions.bak"
     assert backup.exists()
     old = sqlite3.connect(backup)
@@ -117,13 +118,13 @@ def test_an_older_project_is_migrated_after_a_backup(tmp_path):
 
 
 def test_undo_steps_past_a_segment_someone_else_removed(imported):
-    imported.add_code("K")
-    first = imported.add_segment("fg", "K", 11, 20, coder="anna")
-    second = imported.add_segment("fg", "K", 27, 32, coder="anna")
-    imported.remove_segment(second.id, actor="bo")  # a co-author removes anna's latest coding
-    assert "skipped" in imported.undo("anna")
-    assert imported.undo("anna").startswith("undo: coding added")
-    assert imported.segments(coder="anna") == []
-    assert imported.undo("anna") is None
-    assert imported.redo("anna").startswith("redo: coding added")
-    assert [s.uid for s in imported.segments(coder="anna")] == [first.uid]
+    imported.codebook.add_code("K")
+    first = imported.coding.add_segment("fg", "K", 11, 20, coder="anna")
+    second = imported.coding.add_segment("fg", "K", 27, 32, coder="anna")
+    imported.coding.remove_segment(second.id, actor="bo")  # a co-author removes anna's latest coding
+    assert "skipped" in imported.coding.undo("anna")
+    assert imported.coding.undo("anna").startswith("undo: coding added")
+    assert imported.coding.segments(coder="anna") == []
+    assert imported.coding.undo("anna") is None
+    assert imported.coding.redo("anna").startswith("redo: coding added")
+    assert [s.uid for s in imported.coding.segments(coder="anna")] == [first.uid]

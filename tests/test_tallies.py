@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import store_of
 from qualcode.project import Project
 from qualcode.store.base import new_uid, now
 
@@ -24,12 +25,12 @@ def template(tmp_path_factory):
     with Project(path, create=True) as p:
         src = path.with_name("a.txt")
         src.write_text(TEXT, encoding="utf-8")
-        p.import_files([src], lang="sv")
+        p.documents.import_files([src], lang="sv")
         src = path.with_name("b.txt")
         src.write_text(TEXT.replace("tryggt", "roligt"), encoding="utf-8")
-        p.import_files([src], lang="sv")
+        p.documents.import_files([src], lang="sv")
         for name in ("K1", "K2"):
-            p.add_code(name)
+            p.codebook.add_code(name)
     return path
 
 
@@ -57,15 +58,15 @@ def from_scratch(db: sqlite3.Connection) -> dict:
 
 
 def check(project: Project) -> None:
-    db = project.store.conn
+    db = store_of(project).conn
     expected = from_scratch(db)
     totals = dict(db.execute("SELECT doc_id, COUNT(*) FROM sentences GROUP BY doc_id").fetchall())
     for coder in expected["coders"]:
-        assert project.store.sentence_coverage(coder or None) == {
+        assert store_of(project).sentence_coverage(coder or None) == {
             doc: (expected["coverage"].get((coder, doc), 0), total) for doc, total in totals.items()}
-        assert project.store.code_segment_counts(coder or None) == {
+        assert store_of(project).code_segment_counts(coder or None) == {
             code: n for (k, code), n in expected["per_code"].items() if k == coder}
-    assert {d.id: d.coded for d in project.store.document_summaries()} == {
+    assert {d.id: d.coded for d in store_of(project).document_summaries()} == {
         doc: expected["per_doc"].get((0, doc), 0) for doc in totals}
 
 
@@ -84,8 +85,8 @@ operations = st.lists(st.one_of(
 def test_tallies_equal_a_count_from_scratch(template, tmp_path, ops):
     path = copy(template, tmp_path / "p.qualcode")
     with Project(path) as project:
-        store = project.store
-        codes = {c.name: c.id for c in project.codes()}
+        store = store_of(project)
+        codes = {c.name: c.id for c in project.codebook.codes()}
         with store.transaction():
             for op in ops:
                 ids = [r[0] for r in store.conn.execute("SELECT id FROM segments ORDER BY id")]
@@ -107,14 +108,14 @@ def test_tallies_equal_a_count_from_scratch(template, tmp_path, ops):
 def test_progress_through_the_project_api(template, tmp_path):
     path = copy(template, tmp_path / "p.qualcode")
     with Project(path) as p:
-        first = p.add_segment(1, "K1", 11, 27, coder="anna")  # "Hur var det? Berätta" touches 2 sentences
-        p.add_segment(1, "K1", 11, 14, coder="bo")
-        assert p.progress("anna", 1) == {1: (2, 7)} and p.progress("bo", 1) == {1: (1, 7)}
-        assert p.progress(None, 1) == {1: (2, 7)}
-        p.remove_segment(first.id, actor="anna")
-        assert p.progress("anna") == {1: (0, 7), 2: (0, 7)} and p.progress(None, 1) == {1: (1, 7)}
-        p.undo("anna")
-        assert p.progress("anna", 1) == {1: (2, 7)}
+        first = p.coding.add_segment(1, "K1", 11, 27, coder="anna")  # "Hur var det? Berätta" touches 2 sentences
+        p.coding.add_segment(1, "K1", 11, 14, coder="bo")
+        assert p.coding.progress("anna", 1) == {1: (2, 7)} and p.coding.progress("bo", 1) == {1: (1, 7)}
+        assert p.coding.progress(None, 1) == {1: (2, 7)}
+        p.coding.remove_segment(first.id, actor="anna")
+        assert p.coding.progress("anna") == {1: (0, 7), 2: (0, 7)} and p.coding.progress(None, 1) == {1: (1, 7)}
+        p.coding.undo("anna")
+        assert p.coding.progress("anna", 1) == {1: (2, 7)}
         check(p)
 
 
@@ -139,8 +140,8 @@ def test_a_project_from_before_the_tallies_gets_them(template, tmp_path):
     db.conn.commit()
     db.close()
     with Project(old) as p:
-        assert p.store.schema_version == "m003_scale"
-        assert [(d.chars, d.sentences, d.turns, d.coded) for d in p.documents()] == [
-            (len(p.text(1)), 7, 3, 3), (len(p.text(2)), 7, 3, 2)]
-        assert len(p.text(1)) == len(TEXT)
+        assert store_of(p).schema_version == "m003_scale"
+        assert [(d.chars, d.sentences, d.turns, d.coded) for d in p.documents.list()] == [
+            (len(p.documents.text(1)), 7, 3, 3), (len(p.documents.text(2)), 7, 3, 2)]
+        assert len(p.documents.text(1)) == len(TEXT)
         check(p)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-
+from conftest import store_of
 from qualcode.cli import main
 from qualcode.project import Project
 from qualcode.tui.app import make_app
@@ -44,43 +44,48 @@ def test_unknown_coder_and_no_common_documents_are_clear_errors(demo_path, capsy
 
 def test_reconcile_each_choice_writes_consensus_and_logs(demo_path, capsys):
     p = str(demo_path)
-    queue = json.loads(run(capsys, "-p", p, "reconcile", "--coders", "karin,li", "--agreed", "--json").split("\n", 1)[1])
+    out = run(capsys, "-p", p, "reconcile", "--coders", "karin,li", "--agreed", "--json")
+    queue = json.loads(out.split("\n", 1)[1])
     assert len(queue) >= 5 and all(item["decision"] is None for item in queue)
     with Project(demo_path) as project:
-        agreed = len(project.segments(coder="consensus"))
+        agreed = len(project.coding.segments(coder="consensus"))
     assert agreed > 0
     choices = ["accept-a", "accept-b", "both", "neither"]
-    for item, choice in zip(queue, choices):
-        run(capsys, "-p", p, "reconcile", "--coders", "karin,li", "--decide", item["id"], choice, "--note", f"n-{choice}")
+    for item, choice in zip(queue, choices, strict=False):  # the first four items
+        run(capsys, "-p", p, "reconcile", "--coders", "karin,li", "--decide", item["id"], choice,
+            "--note", f"n-{choice}")
     edit = queue[4]
     run(capsys, "-p", p, "reconcile", "--coders", "karin,li", "--decide", edit["id"], "edit",
         "--span", f"{edit['start']}:{edit['start'] + 10}")
     after = {i["id"]: i for i in json.loads(run(capsys, "-p", p, "reconcile", "--coders", "karin,li", "--json"))}
     with Project(demo_path) as project:
-        consensus = project.segments(coder="consensus")
-        for item, choice in zip(queue, choices):
+        consensus = project.coding.segments(coder="consensus")
+        for item, choice in zip(queue, choices, strict=False):  # the first four items
             decision = after[item["id"]]["decision"]
             assert decision["choice"] == choice and decision["note"] == f"n-{choice}"
             assert decision["decided_by"]
             expected = {"accept-a": set(item["karin"]), "accept-b": set(item["li"]),
                         "both": set(item["karin"]) | set(item["li"]),
                         "neither": set(item["karin"]) & set(item["li"])}[choice]
-            here = {s.code for s in consensus if (s.doc, s.start, s.end) == (item["document"], item["start"], item["end"])}
+            where = (item["document"], item["start"], item["end"])
+            here = {s.code for s in consensus if (s.doc, s.start, s.end) == where}
             assert here == expected, (choice, here, expected)
-        edited = [s for s in consensus if s.doc == edit["document"] and (s.start, s.end) == (edit["start"], edit["start"] + 10)]
+        edited = [s for s in consensus
+                  if s.doc == edit["document"] and (s.start, s.end) == (edit["start"], edit["start"] + 10)]
         assert {s.code for s in edited} >= set(edit["disputed"])
-        log = [e for e in project.store.events() if e["action"] == "reconcile.decide"]
+        log = [e for e in store_of(project).events() if e["action"] == "reconcile.decide"]
         assert [e["payload"]["choice"] for e in log] == choices + ["edit"]
     # a changed mind replaces what the first decision wrote
     first = queue[0]
     run(capsys, "-p", p, "reconcile", "--coders", "karin,li", "--decide", first["id"], "neither")
     with Project(demo_path) as project:
-        here = {s.code for s in project.segments(coder="consensus")
+        here = {s.code for s in project.coding.segments(coder="consensus")
                 if (s.doc, s.start, s.end) == (first["document"], first["start"], first["end"])}
         assert here == set(first["karin"]) & set(first["li"])
     # each coder against the consensus: one command
     report = json.loads(run(capsys, "-p", p, "agreement", "--coders", "karin,li,consensus", "--json"))
-    assert [pair["coders"] for pair in report["pairs"]] == [["karin", "li"], ["karin", "consensus"], ["li", "consensus"]]
+    pairs = [pair["coders"] for pair in report["pairs"]]
+    assert pairs == [["karin", "li"], ["karin", "consensus"], ["li", "consensus"]]
 
 
 async def test_reconcile_screen_walks_the_queue_and_resumes(demo_path):
@@ -103,7 +108,7 @@ async def test_reconcile_screen_walks_the_queue_and_resumes(demo_path):
         await pilot.pause()
         await pilot.press("q", "q")
     with Project(demo_path) as project:
-        queue = project.reconcile_queue("karin", "li")
+        queue = project.team.reconcile_queue("karin", "li")
         decided = [i for i in queue if i.decision]
         assert [i.decision["choice"] for i in decided] == ["accept-a", "accept-b", "both"]
         assert decided[-1].decision["note"] == " ok"
@@ -122,15 +127,15 @@ async def test_reconcile_screen_walks_the_queue_and_resumes(demo_path):
 
 def test_a_decision_belongs_to_the_pair_whatever_the_order(demo_path):
     with Project(demo_path) as p:
-        item = p.reconcile_queue("karin", "li")[0]
-        p.decide("karin", "li", item.key, "accept-a")
-        swapped = next(i for i in p.reconcile_queue("li", "karin") if (i.start, i.end) == (item.start, item.end))
+        item = p.team.reconcile_queue("karin", "li")[0]
+        p.team.decide("karin", "li", item.key, "accept-a")
+        swapped = next(i for i in p.team.reconcile_queue("li", "karin") if (i.start, i.end) == (item.start, item.end))
         assert swapped.key == item.key and swapped.decision["choice"] == "accept-b"  # still karin's coding
         assert swapped.codes_a == item.codes_b
-        p.decide("li", "karin", item.key, "accept-a")  # li's this time
-        again = next(i for i in p.reconcile_queue("karin", "li") if i.key == item.key)
+        p.team.decide("li", "karin", item.key, "accept-a")  # li's this time
+        again = next(i for i in p.team.reconcile_queue("karin", "li") if i.key == item.key)
         assert again.decision["choice"] == "accept-b"
-        consensus = {s.code for s in p.segments(coder="consensus") if (s.start, s.end) == (item.start, item.end)
+        consensus = {s.code for s in p.coding.segments(coder="consensus") if (s.start, s.end) == (item.start, item.end)
                      and s.doc == item.document}
         assert consensus == set(item.codes_b)
 
@@ -140,19 +145,19 @@ def test_an_agreed_pass_that_writes_nothing_makes_no_consensus_coder(demo_path, 
     assert main(["-p", str(demo_path), "reconcile", "--coders", "karin,li", "--agreed", "--unit", "char"]) == 2
     capsys.readouterr()
     with Project(demo_path) as p:
-        assert "consensus" not in p.store.coders()
+        assert "consensus" not in p.coding.coders()
         with p.transaction():
             pass
-        added = p.reconcile_agreed("karin", "li", docs=["erke_huli_pdf"])
-        assert added == 0 and "consensus" not in p.store.coders()
-        summary = p.theme_summary("sv")
+        added = p.team.reconcile_agreed("karin", "li", docs=["erke_huli_pdf"])
+        assert added == 0 and "consensus" not in p.coding.coders()
+        summary = p.reports.theme_summary("sv")
         assert sum(t.segments for t in summary.themes) > 0
     assert before
 
 
 def test_coders_who_share_no_document_are_told_so(demo_path, capsys):
     with Project(demo_path) as p:
-        p.add_code("Ensam")
-        p.add_segment("erke_huli_pdf", "Ensam", 0, 5, coder="solo")
+        p.codebook.add_code("Ensam")
+        p.coding.add_segment("erke_huli_pdf", "Ensam", 0, 5, coder="solo")
     assert main(["-p", str(demo_path), "reconcile", "--coders", "karin,solo"]) == 2
     assert "no document is coded by both" in capsys.readouterr().err

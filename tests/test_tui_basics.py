@@ -20,13 +20,13 @@ async def test_opens_with_documents_grouped_and_first_transcript(demo_path):
         assert "GP A" in prompts and "儿科" in prompts
         view = app.query_one(TranscriptView)
         with Project(demo_path) as p:
-            assert view.text == p.document("fokusgrupp1_allmanlakare").text
+            assert view.text == p.documents.get("fokusgrupp1_allmanlakare").text
         assert "tester" in app.sub_title
 
 
 async def test_doc_option_opens_that_document_with_cursor_at_zero(demo_path):
     with Project(demo_path) as p:
-        doc = p.document("zhongliu_huli_jiaoliu")
+        doc = p.documents.get("zhongliu_huli_jiaoliu")
     app = make_app(demo_path, coder="x", doc=doc.id)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -91,7 +91,7 @@ async def test_the_demo_opens_showing_everyones_coding(demo_path):
 
 async def test_coding_updates_the_open_documents_progress_line(demo_path):
     with Project(demo_path) as p:
-        doc = p.document("fokusgrupp2_allmanlakare")
+        doc = p.documents.get("fokusgrupp2_allmanlakare")
     app = make_app(demo_path, coder="tester", doc=doc.id)
     async with app.run_test(size=(120, 40)) as pilot:
         documents = app.query_one("#documents", OptionList)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import store_of
 from qualcode.project import Project
 from qualcode.tui.app import make_app
 from qualcode.tui.screens import CodePicker, TextPrompt
@@ -12,8 +13,8 @@ from qualcode.tui.widgets.transcript import TranscriptView
 
 def _doc(path, name):
     with Project(path) as p:
-        doc = p.document(name)
-        return doc, p.units(name, "sentence"), p.quick_codes()[0]
+        doc = p.documents.get(name)
+        return doc, p.documents.units(name, "sentence"), p.codebook.quick_codes()[0]
 
 
 @pytest.mark.parametrize("name", ["fokusgrupp1_allmanlakare", "zhongliu_huli_jiaoliu"])
@@ -31,17 +32,17 @@ async def test_code_sentence_two_memo_undo_redo_and_reopen(demo_path, name):
         await pilot.press(*"viktig", "enter")
         await pilot.pause()
         with Project(demo_path) as p:
-            mine = p.segments(coder="tester")
+            mine = p.coding.segments(coder="tester")
             assert [(s.start, s.end, s.code, s.memo) for s in mine] == [
                 (sentences[1].start, sentences[1].end, code1.name, "viktig")]
         await pilot.press("ctrl+z")  # undoes the memo
         await pilot.press("ctrl+z")  # undoes the coding
         with Project(demo_path) as p:
-            assert p.segments(coder="tester") == []
+            assert p.coding.segments(coder="tester") == []
         await pilot.press("ctrl+y", "ctrl+y")
         await pilot.press("q")
     with Project(demo_path) as p:
-        mine = p.segments(coder="tester")
+        mine = p.coding.segments(coder="tester")
         assert [(s.start, s.end, s.code, s.memo) for s in mine] == [
             (sentences[1].start, sentences[1].end, code1.name, "viktig")]
     # reopen: the coding is there and undo still reaches it (history survives restarts)
@@ -52,7 +53,7 @@ async def test_code_sentence_two_memo_undo_redo_and_reopen(demo_path, name):
         await pilot.press("ctrl+z", "ctrl+z")
         await pilot.press("q")
     with Project(demo_path) as p:
-        assert p.segments(coder="tester") == []
+        assert p.coding.segments(coder="tester") == []
 
 
 async def test_picker_finds_codes_in_any_language_and_creates_new_ones(demo_path):
@@ -71,16 +72,16 @@ async def test_picker_finds_codes_in_any_language_and_creates_new_ones(demo_path
                           "down", "down", "down", "down", "down", "enter")
         await pilot.pause()
     with Project(demo_path) as p:
-        mine = p.segments(coder="tester")
+        mine = p.coding.segments(coder="tester")
         assert [(s.start, s.code) for s in mine] == [
             (sentences[0].start, "Sekretess"), (sentences[1].start, "Sekretess"), (sentences[2].start, "Helt ny kod")]
-        assert p.code("Helt ny kod").codable
+        assert p.codebook.code("Helt ny kod").codable
 
 
 async def test_turn_keys_select_speech_and_remove_asks_when_several(demo_path):
     with Project(demo_path) as p:
-        doc = p.document("fokusgrupp3_sjukhuslakare")
-        turns = p.units(doc.id, "turn")
+        doc = p.documents.get("fokusgrupp3_sjukhuslakare")
+        turns = p.documents.units(doc.id, "turn")
     app = make_app(demo_path, coder="tester", doc=doc.id)
     async with app.run_test(size=(120, 40)) as pilot:
         view = app.query_one(TranscriptView)
@@ -94,14 +95,15 @@ async def test_turn_keys_select_speech_and_remove_asks_when_several(demo_path):
         await pilot.press("down", "enter")  # the second of the two segments
         await pilot.pause()
     with Project(demo_path) as p:
-        mine = p.segments(coder="tester")
-        assert [(s.start, s.end, s.code) for s in mine] == [(turns[0].start, turns[0].end, p.quick_codes()[0].name)]
+        mine = p.coding.segments(coder="tester")
+        first_quick = p.codebook.quick_codes()[0].name
+        assert [(s.start, s.end, s.code) for s in mine] == [(turns[0].start, turns[0].end, first_quick)]
 
 
 async def test_search_finds_word_forms_and_n_moves(demo_path):
     with Project(demo_path) as p:
-        doc = p.document("fokusgrupp1_allmanlakare")
-        expected = p.search(doc.id, "patient")
+        doc = p.documents.get("fokusgrupp1_allmanlakare")
+        expected = p.documents.search(doc.id, "patient")
     app = make_app(demo_path, coder="tester", doc=doc.id)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("slash", *"patient", "enter")
@@ -117,9 +119,9 @@ async def test_search_finds_word_forms_and_n_moves(demo_path):
 
 async def test_blind_coding_hides_other_coders_until_layer_changes(demo_path):
     with Project(demo_path) as p:
-        doc = p.document("fokusgrupp1_allmanlakare")
-        karins = len([s for s in p.segments(doc=doc.id) if s.coder == "karin"])
-        everyone = len(p.segments(doc=doc.id))
+        doc = p.documents.get("fokusgrupp1_allmanlakare")
+        karins = len([s for s in p.coding.segments(doc=doc.id) if s.coder == "karin"])
+        everyone = len(p.coding.segments(doc=doc.id))
     app = make_app(demo_path, coder="karin", doc=doc.id)
     async with app.run_test(size=(120, 40)) as pilot:
         shown = lambda: [s for s in app.segments if app.visible(s)]  # noqa: E731
@@ -130,13 +132,13 @@ async def test_blind_coding_hides_other_coders_until_layer_changes(demo_path):
 
 async def test_errors_are_notifications_not_tracebacks(demo_path):
     with Project(demo_path) as p:
-        doc = p.document("fokusgrupp1_allmanlakare")
+        doc = p.documents.get("fokusgrupp1_allmanlakare")
     app = make_app(demo_path, coder="tester", doc=doc.id)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("x")  # nothing of mine here
         await pilot.pause()
         assert any("None of your coding" in n.message for n in app._notifications)
-        app.guard(app.project.add_segment, doc.id, "no such code", 0, 5, coder="tester")
+        app.guard(app.project.coding.add_segment, doc.id, "no such code", 0, 5, coder="tester")
         await pilot.pause()
         assert any("unknown code" in n.message for n in app._notifications)
         assert app.is_running
@@ -147,8 +149,8 @@ async def test_retrieval_lists_a_codes_segments_and_acts_on_them(demo_path):
     from qualcode.tui.widgets.codebook import CodebookTree
 
     with Project(demo_path) as p:
-        code = p.code("Sekretess")
-        karin = [s for s in p.segments(code="Sekretess") if s.coder == "karin"]
+        code = p.codebook.code("Sekretess")
+        karin = [s for s in p.coding.segments(code="Sekretess") if s.coder == "karin"]
     app = make_app(demo_path, coder="karin")
     async with app.run_test(size=(120, 40)) as pilot:
         app.post_message(CodebookTree.CodeChosen(code))
@@ -165,7 +167,7 @@ async def test_retrieval_lists_a_codes_segments_and_acts_on_them(demo_path):
         assert not isinstance(app.screen, RetrievalScreen)
         assert app.query_one(TranscriptView).selection_offsets() == (first.start, first.end)
     with Project(demo_path) as p:
-        after = [s for s in p.segments(code="Sekretess") if s.coder == "karin"]
+        after = [s for s in p.coding.segments(code="Sekretess") if s.coder == "karin"]
         assert [s.uid for s in after] == [karin[0].uid] + [s.uid for s in karin[2:]]
         assert after[0].exemplar
 
@@ -187,11 +189,11 @@ async def test_help_and_palette_list_the_keys(demo_path):
 
 def test_pinned_quick_codes(demo_path):
     with Project(demo_path) as p:
-        codable = [c for c in p.codes() if c.codable and not c.retired]
+        codable = [c for c in p.codebook.codes() if c.codable and not c.retired]
         last = codable[-1]
-        p.pin_quick_code(1, last.name)
-        p.pin_quick_code(3, codable[0].name)
-        after = [c.name for c in p.quick_codes()]
+        p.codebook.pin_quick_code(1, last.name)
+        p.codebook.pin_quick_code(3, codable[0].name)
+        after = [c.name for c in p.codebook.quick_codes()]
         # pinned slots hold their codes; the others fill with codebook order, skipping the pinned
         rest = [c.name for c in codable if c.name not in (last.name, codable[0].name)]
         assert after == [last.name, rest[0], codable[0].name, *rest[1:7]]
@@ -224,14 +226,14 @@ async def test_markup_in_transcripts_and_bad_stored_colours_do_not_crash(tmp_pat
                    encoding="utf-8")
     path = tmp_path / "p.qualcode"
     with Project(path, create=True) as p:
-        p.import_files([src])
-        p.add_code("Kostnad [ekonomi]")
-        p.add_code("Annan")
-        sentence = p.units("chat", "sentence")[1]
-        p.add_segment("chat", "Kostnad [ekonomi]", sentence.start, sentence.end, coder="t")
-        p.add_segment("chat", "Annan", sentence.start, sentence.end, coder="t")
-        p.add_theme("Tema", ["Annan"])
-        p.store.conn.execute("UPDATE codes SET color = 'red' WHERE name = 'Annan'")  # as another tool might
+        p.documents.import_files([src])
+        p.codebook.add_code("Kostnad [ekonomi]")
+        p.codebook.add_code("Annan")
+        sentence = p.documents.units("chat", "sentence")[1]
+        p.coding.add_segment("chat", "Kostnad [ekonomi]", sentence.start, sentence.end, coder="t")
+        p.coding.add_segment("chat", "Annan", sentence.start, sentence.end, coder="t")
+        p.codebook.add_theme("Tema", ["Annan"])
+        store_of(p).conn.execute("UPDATE codes SET color = 'red' WHERE name = 'Annan'")  # as another tool might
     app = make_app(path, coder="t")
     async with app.run_test(size=(100, 30)) as pilot:
         view = app.query_one(TranscriptView)

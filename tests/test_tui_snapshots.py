@@ -11,7 +11,7 @@ from qualcode.tui.app import make_app
 
 def _app(path, name):
     with Project(path) as p:
-        doc = p.document(name)
+        doc = p.documents.get(name)
     return make_app(path, coder="snap", doc=doc.id)
 
 

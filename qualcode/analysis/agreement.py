@@ -1,7 +1,8 @@
-"""Intercoder agreement: percent agreement, Cohen's κ, Krippendorff's α, code presence, overlap.
+"""Intercoder agreement: percent agreement, Cohen's and Fleiss' κ, Krippendorff's α, code presence,
+overlap — as docs/methods.md A1–A7 define them, one definition for every face.
 
-As DESIGN.md, "Agreement, precisely": present(X, c, u) ⇔ some segment of coder X with code c
-covers at least one non-whitespace character of unit u. Plain functions, no I/O. Built for
+present(X, c, u) ⇔ some segment of coder X with code c covers at least one non-whitespace
+character of unit u (A2). Plain functions, no I/O. Built for
 1,000 transcripts and 500,000 segments, so nothing loops over units × segments × codes in
 Python: the texts are laid end to end and each offset becomes the number of non-whitespace
 characters before it; a segment then meets a unit exactly when their two count ranges intersect.
@@ -14,8 +15,9 @@ from dataclasses import dataclass
 from itertools import chain, combinations, count, repeat
 from operator import attrgetter
 
-import krippendorff
 import numpy as np
+
+from .statistics import Result, cohen_kappa, fleiss_kappa, krippendorff_alpha, mean, observed_agreement, ratio
 
 UNITS = ("sentence", "turn", "char")
 
@@ -58,54 +60,6 @@ class Disagreement:
     text: str
 
 
-def cohen_kappa(both: int, only_a: int, only_b: int, neither: int,
-                pooled: bool = False) -> tuple[float | None, str | None]:
-    """Cohen's κ of a 2×2 table as (κ, None), or (None, reason) when pₑ = 1 or N = 0."""
-    every, any_ = ("every code", "any code") if pooled else ("this code", "this code")
-    if both + only_a + only_b + neither == 0:
-        return None, "kappa undefined: there are no units to compare"
-    # pₑ = 1 exactly when both coders marked everything or both marked nothing
-    if only_a == only_b == neither == 0:
-        return None, f"kappa undefined: both coders marked every unit with {every}"
-    if both == only_a == only_b == 0:
-        return None, f"kappa undefined: neither coder marked any unit with {any_}"
-    # (pₒ − pₑ)/(1 − pₑ), multiplied through by N² so it stays in exact integers until the end
-    num = 2 * (both * neither - only_a * only_b)
-    den = (both + only_a) * (only_a + neither) + (both + only_b) * (only_b + neither)
-    return num / den, None
-
-
-def krippendorff_alpha(data: np.ndarray, pooled: bool = False) -> tuple[float | None, str | None]:
-    """Nominal α of a coders × units 0/1 matrix as (α, None), or (None, reason) when undefined."""
-    if data.shape[1] == 0:
-        return None, "alpha undefined: there are no units to compare"
-    # a single value leaves α as 0/0 (the package raises): say which value it was instead
-    ones = np.count_nonzero(data)
-    if ones in (0, data.size):
-        which = ("every unit marked with " + ("every code" if pooled else "this code") if ones
-                 else "no unit marked with " + ("any code" if pooled else "this code"))
-        return None, f"alpha undefined: all coders agree on a single value ({which})"
-    # every coder judges every unit (present or not), so the per-unit counts of 0s and 1s are
-    # all α needs: the same α as from the reliability matrix, without the package's
-    # own counting pass over it
-    ones_per_unit = np.count_nonzero(data, axis=0)
-    counts = np.stack([data.shape[0] - ones_per_unit, ones_per_unit], axis=1)
-    try:
-        value = float(krippendorff.alpha(value_counts=counts, level_of_measurement="nominal"))
-    except ValueError as exc:
-        return None, f"alpha undefined: {exc}"
-    return (value, None) if np.isfinite(value) else (None, "alpha undefined: not a number")
-
-
-def _mean(values) -> float | None:
-    defined = [v for v in values if v is not None]
-    return sum(defined) / len(defined) if defined else None
-
-
-def _ratio(part: int, whole: int) -> float | None:
-    return part / whole if whole else None
-
-
 @dataclass(frozen=True)
 class PairTable:
     """Two coders' 2×2 table for one code, or summed over all codes when `pooled`."""
@@ -123,7 +77,7 @@ class PairTable:
 
     @property
     def percent(self) -> float | None:
-        return _ratio(self.both + self.neither, self.units)
+        return ratio(self.both + self.neither, self.units)
 
     kappa = property(lambda self: self._kappa()[0])
     undefined = property(lambda self: self._kappa()[1])  # why κ is None
@@ -149,7 +103,7 @@ class OverlapCount:
 
     @property
     def percent(self) -> float | None:
-        return _ratio(self.matched, self.matched + self.only_a + self.only_b)
+        return ratio(self.matched, self.matched + self.only_a + self.only_b)
 
     def to_json(self) -> dict:
         a, b = self.coders
@@ -158,12 +112,68 @@ class OverlapCount:
 
 
 @dataclass(frozen=True)
+class Cells:
+    """Every compared coder's cells for one code, or summed over all codes when `pooled` (A3)."""
+
+    coders: tuple[str, ...]
+    marked: tuple[int, ...]  # per coder: the units that coder marked
+    marked_by: tuple[int, ...]  # per k = 0 … C: the units exactly k coders marked
+    alone: tuple[int, ...]  # per coder: the units that coder alone marked
+    pooled: bool = False
+
+    @property
+    def units(self) -> int:
+        return sum(self.marked_by)
+
+    @property
+    def percent(self) -> float | None:
+        return observed_agreement(list(self.marked_by))
+
+    @property
+    def kappa(self) -> Result:
+        """The row's κ (A4): Cohen's for two coders, Fleiss' for three or more."""
+        if len(self.coders) == 2:
+            return cohen_kappa(self.marked_by[2], *self.alone, self.marked_by[0], self.pooled)
+        return self.fleiss
+
+    @property
+    def fleiss(self) -> Result:
+        return fleiss_kappa(list(self.marked_by), self.pooled)
+
+    def __add__(self, other: Cells) -> Cells:
+        add = lambda x, y: tuple(map(int.__add__, x, y))  # noqa: E731
+        return Cells(self.coders, add(self.marked, other.marked), add(self.marked_by, other.marked_by),
+                     add(self.alone, other.alone), self.pooled)
+
+    def to_json(self) -> dict:
+        return {"units": self.units, "marked": dict(zip(self.coders, self.marked, strict=True)),
+                "marked_by": list(self.marked_by), "both": self.marked_by[-1],
+                "only": dict(zip(self.coders, self.alone, strict=True)), "neither": self.marked_by[0],
+                "percent": self.percent, "kappa": self.kappa[0], "fleiss_kappa": self.fleiss[0]}
+
+
+def _reasons(*results: Result) -> str | None:
+    return "; ".join(dict.fromkeys(why for _, why in results if why)) or None
+
+
+def _overlap_json(counts: list[OverlapCount], coders: list[str]) -> dict:
+    """Overlap cells summed over the pairs of coders (A7); the pairs themselves beside them."""
+    only = dict.fromkeys(coders, 0)
+    for c in counts:
+        only[c.coders[0]] += c.only_a
+        only[c.coders[1]] += c.only_b
+    matched = sum(c.matched for c in counts)
+    return {"matched": matched, "only": only, "percent": ratio(matched, matched + sum(only.values())),
+            "pairs": [c.to_json() for c in counts]}
+
+
+@dataclass(frozen=True)
 class CodeAgreement:
-    """One code: per pair of coders a 2×2 table and the segment overlap; α over all coders.
-    With more than two coders, rates are the means over the pairs (of those defined) and
-    counts in to_json() the first pair's; "pairs" lists every pair."""
+    """One code: every coder's cells and the statistics of those cells (A3–A4), α over all
+    coders, and per pair of coders a 2×2 table with Cohen's κ and the segment overlap."""
 
     code: str
+    cells: Cells
     pairs: list[PairTable]
     alpha: float | None
     alpha_undefined: str | None
@@ -171,31 +181,22 @@ class CodeAgreement:
 
     @property
     def kappa(self) -> float | None:
-        return _mean(p.kappa for p in self.pairs)
+        return self.cells.kappa[0]
 
     @property
     def percent(self) -> float | None:
-        return _mean(p.percent for p in self.pairs)
+        return self.cells.percent
 
     @property
     def undefined(self) -> str | None:
-        reasons = [self.alpha_undefined] if self.alpha_undefined else []
-        if self.kappa is None:
-            why = list(dict.fromkeys(p.undefined for p in self.pairs))
-            reasons.insert(0, why[0] if len(why) == 1 else "kappa undefined for every coder pair")
-        return "; ".join(reasons) or None
+        return _reasons(self.cells.kappa, (self.alpha, self.alpha_undefined))
 
     def to_json(self) -> dict:
-        first = self.pairs[0].to_json()
-        return {"code": self.code, **{k: first[k] for k in ("units", "both", "only", "neither")},
-                "percent": self.percent, "kappa": self.kappa, "alpha": self.alpha,
-                "undefined": self.undefined, "pairs": [p.to_json() for p in self.pairs]}
+        return {"code": self.code, **self.cells.to_json(), "alpha": self.alpha, "undefined": self.undefined,
+                "pairs": [p.to_json() for p in self.pairs]}
 
     def overlap_json(self) -> dict:
-        first = self.overlap[0].to_json()
-        return {"code": self.code, "matched": first["matched"], "only": first["only"],
-                "percent": _mean(p.percent for p in self.overlap),
-                "pairs": [p.to_json() for p in self.overlap]}
+        return {"code": self.code, **_overlap_json(self.overlap, list(self.cells.coders))}
 
 
 @dataclass(slots=True)  # one per document and code: thousands
@@ -213,7 +214,7 @@ class CodePresence:
 
 @dataclass
 class AgreementReport:
-    """What compute_agreement found; to_json() gives the documented JSON."""
+    """What compute_agreement found; to_json() gives the JSON documented in docs/methods.md."""
 
     unit: str
     coders: list[str]
@@ -223,6 +224,7 @@ class AgreementReport:
     alpha_undefined: str | None
     presence: list[CodePresence]
     overlap_threshold: float
+    consensus: str | None = None  # the compared coder that is the consensus coder, if one is
 
     def _pooled(self, kind, attr: str, fields: tuple[str, ...], **extra) -> list:
         return [kind(pair, *(sum(getattr(getattr(c, attr)[i], f) for c in self.codes)
@@ -240,48 +242,53 @@ class AgreementReport:
         return self._pooled(OverlapCount, "overlap", ("matched", "only_a", "only_b"))
 
     @property
+    def cells(self) -> Cells:
+        """Every coder's cells summed over the codes: one column per (code, unit) (A6)."""
+        zero = (0,) * len(self.coders)
+        total = Cells(tuple(self.coders), zero, (0,) * (len(self.coders) + 1), zero, pooled=True)
+        for code in self.codes:
+            total = total + code.cells
+        return total
+
+    @property
     def pooled_kappa(self) -> float | None:
-        return self.pooled[0].kappa  # the first pair's; to_json()["pairs"] has every pair's
+        return self.cells.kappa[0]
 
     @property
     def mean_kappa(self) -> float | None:
-        return _mean(c.kappa for c in self.codes)
+        return mean(c.kappa for c in self.codes)
 
     @property
     def percent(self) -> float | None:
-        # over codes and pairs; every pair sees the same units, so this is the pairs' mean too
-        tables = [p for c in self.codes for p in c.pairs]
-        return _ratio(sum(t.both + t.neither for t in tables), sum(t.units for t in tables))
+        return self.cells.percent
 
     @property
     def presence_percent(self) -> float | None:
-        return _ratio(sum(p.agree for p in self.presence), len(self.presence))
+        return ratio(sum(p.agree for p in self.presence), len(self.presence))
 
     def to_json(self) -> dict:
-        pooled, overlap, pairs = self.pooled, self.pooled_overlap, []
-        for i, table in enumerate(pooled):
+        pairs = []
+        for i, table in enumerate(self.pooled):
             entry = table.to_json()
             entry["pooled_kappa"] = entry.pop("kappa")
-            entry["mean_kappa"] = _mean(c.pairs[i].kappa for c in self.codes)
+            entry["mean_kappa"] = mean(c.pairs[i].kappa for c in self.codes)
             pairs.append(entry)
-        segments = sum(p.matched + p.only_a + p.only_b for p in overlap)
-        why = [r for r in (pooled[0].undefined, self.alpha_undefined) if r]
+        cells = self.cells
+        overall = cells.to_json()
+        overall["pooled_kappa"] = overall.pop("kappa")
         return {
             "unit": self.unit, "coders": list(self.coders), "documents": list(self.documents),
+            "consensus": self.consensus, "kappa_statistic": "cohen" if len(self.coders) == 2 else "fleiss",
             "codes": [c.to_json() for c in self.codes],
-            "overall": {"pooled_kappa": self.pooled_kappa, "mean_kappa": self.mean_kappa,
-                        "alpha": self.alpha, "percent": self.percent,
+            "overall": {**overall, "alpha": self.alpha, "mean_kappa": self.mean_kappa,
                         "presence_percent": self.presence_percent,
-                        "undefined": "; ".join(why) or None},
+                        "undefined": _reasons(cells.kappa, (self.alpha, self.alpha_undefined))},
             "pairs": pairs,
             "presence": [{"document": p.document, "code": p.code, "coders": dict(p.coders),
                           "agree": p.agree} for p in self.presence],
             "overlap": {"threshold": self.overlap_threshold,
                         "codes": [c.overlap_json() for c in self.codes],
-                        "matched": overlap[0].matched,
-                        "only": overlap[0].to_json()["only"],
-                        "percent": _ratio(sum(p.matched for p in overlap), segments),
-                        "pairs": [p.to_json() for p in overlap]},
+                        **_overlap_json(self.pooled_overlap, self.coders)},
         }
 
 
@@ -443,11 +450,13 @@ def _match(ka, sa, ea, kb, sb, eb, threshold: float, span: int) -> np.ndarray:
 
 
 def compute_agreement(documents: list[DocumentCoding], coders: list[str], unit: str = "sentence",
-                      codes: list[str] | None = None, overlap: float = 0.9) -> AgreementReport:
+                      codes: list[str] | None = None, overlap: float = 0.9,
+                      consensus: str | None = None) -> AgreementReport:
     """Agreement of `coders` over `documents` (the caller picks which documents count).
 
     `codes=None` compares every code a compared coder used in these documents, by name;
-    `overlap` is the Jaccard threshold for segment matching."""
+    `overlap` is the Jaccard threshold for segment matching; `consensus` names the project's
+    consensus coder, so the report can say when it is one of those compared."""
     if not 0 < overlap <= 1:
         raise ValueError("the overlap threshold must be above 0 and at most 1")
     d = _prepare(documents, coders, unit, codes)
@@ -460,6 +469,13 @@ def compute_agreement(documents: list[DocumentCoding], coders: list[str], unit: 
         both = np.count_nonzero(present[i] & present[j], axis=1)
         tables.append(np.stack([both, marked[i] - both, marked[j] - both,
                                 U - marked[i] - marked[j] + both], axis=1).tolist())
+    # every coder's cells (A3): how many coders marked each (code, unit), and who marked alone
+    raters = np.count_nonzero(present, axis=0)  # (code, unit)
+    marked_by = np.bincount((np.arange(K)[:, None] * (C + 1) + raters).ravel(),
+                            minlength=K * (C + 1)).reshape(K, C + 1).tolist()
+    alone = np.count_nonzero(present & (raters == 1), axis=2).T.tolist()  # (code, coder)
+    cells = [Cells(tuple(d.coders), tuple(m), tuple(by), tuple(a))
+             for m, by, a in zip(marked.T.tolist(), marked_by, alone, strict=True)]
     # reliability data: one row per coder, one column per unit, 1/0 for presence
     data = present.view(np.uint8)
     alphas = [krippendorff_alpha(data[:, k, :]) for k in range(K)]
@@ -469,9 +485,9 @@ def compute_agreement(documents: list[DocumentCoding], coders: list[str], unit: 
     nonblank = d.sb > d.sa
     key = (d.sdoc[nonblank] * C + d.scoder[nonblank]) * K + d.scode[nonblank]
     used = (np.bincount(key, minlength=len(documents) * C * K) > 0).reshape(len(documents), C, K)
-    presence = [CodePresence(doc.name, code, dict(zip(d.coders, flags)))
-                for doc, rows in zip(documents, used.transpose(0, 2, 1).tolist())
-                for code, flags in zip(d.codes, rows)]
+    presence = [CodePresence(doc.name, code, dict(zip(d.coders, flags, strict=True)))
+                for doc, rows in zip(documents, used.transpose(0, 2, 1).tolist(), strict=True)
+                for code, flags in zip(d.codes, rows, strict=True)]
 
     counts = []
     runs = np.searchsorted(d.scoder, np.arange(C + 1))  # segments are sorted by coder
@@ -483,11 +499,11 @@ def compute_agreement(documents: list[DocumentCoding], coders: list[str], unit: 
         counts.append(np.stack([m, np.bincount(d.scode[a], minlength=K) - m,
                                 np.bincount(d.scode[b], minlength=K) - m], axis=1).tolist())
     names = [(d.coders[i], d.coders[j]) for i, j in pairs]
-    results = [CodeAgreement(code, [PairTable(p, *t[k]) for p, t in zip(names, tables)],
-                             *alphas[k], [OverlapCount(p, *c[k]) for p, c in zip(names, counts)])
+    results = [CodeAgreement(code, cells[k], [PairTable(p, *t[k]) for p, t in zip(names, tables, strict=True)],
+                             *alphas[k], [OverlapCount(p, *c[k]) for p, c in zip(names, counts, strict=True)])
                for k, code in enumerate(d.codes)]
     return AgreementReport(unit, d.coders, [doc.name for doc in documents], results, alpha,
-                           alpha_why, presence, overlap)
+                           alpha_why, presence, overlap, consensus if consensus in d.coders else None)
 
 
 def disagreements(documents: list[DocumentCoding], coders: list[str], unit: str = "sentence",

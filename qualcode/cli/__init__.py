@@ -13,12 +13,39 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import QualcodeError
-from .codebook import (cmd_codebook_add, cmd_codebook_show, cmd_codebook_load, cmd_codebook_export,
-    cmd_codebook_edit, cmd_codebook_retire, cmd_codebook_pin, cmd_codebook_history, cmd_theme_add,
-    cmd_theme_show)
+from ..names import escape_controls
+from .codebook import (
+    cmd_codebook_add,
+    cmd_codebook_edit,
+    cmd_codebook_export,
+    cmd_codebook_history,
+    cmd_codebook_load,
+    cmd_codebook_pin,
+    cmd_codebook_retire,
+    cmd_codebook_show,
+    cmd_theme_add,
+    cmd_theme_show,
+)
+from .commands import (
+    SETTINGS,
+    cmd_code,
+    cmd_demo,
+    cmd_docs,
+    cmd_export,
+    cmd_import,
+    cmd_init,
+    cmd_merge,
+    cmd_participants,
+    cmd_redact,
+    cmd_segments,
+    cmd_settings,
+    cmd_text,
+    cmd_tui,
+    cmd_uncode,
+    cmd_units,
+)
+from .output import protect_terminal
 from .team import cmd_agreement, cmd_disagreements, cmd_reconcile
-from .commands import (cmd_init, cmd_import, cmd_docs, cmd_text, cmd_units, cmd_code, cmd_uncode,
-    cmd_segments, cmd_settings, cmd_export, cmd_redact, cmd_merge, cmd_participants, cmd_tui, cmd_demo)
 
 DEFAULT_PROJECT = "project.qualcode"
 
@@ -49,6 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("tui", "open the coding workbench", cmd_tui, project=False)
     p.add_argument("--doc", help="document to open")
+    p.add_argument("--keys", metavar="PRESET", help="a key preset, e.g. 'sv' for a Swedish keyboard "
+                                                    "(default: the keymap file's)")
 
     p = command("demo", "build the demo project from corpora/ and codebooks/, then open it", cmd_demo,
                 project=False)
@@ -56,7 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-tui", action="store_true", help="only build the project")
 
     p = command("init", "create an empty project", cmd_init, project=False)
-    p.add_argument("path")
+    p.add_argument("path", nargs="?", help="where (default: -p, $QUALCODE_PROJECT or ./project.qualcode)")
 
     p = command("import", "import transcripts (txt, md, docx, vtt, srt), or every one under a folder",
                 cmd_import, writes=True)
@@ -111,6 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-translation", action="store_true", help="leave translations out")
     p.add_argument("--coders", help="whose coding counts (default: consensus if any, else all)")
     p.add_argument("--nvivo", action="store_true", help="qdpx: positions in UTF-16 units as NVivo counts")
+    p.add_argument("--validate", action="store_true", help="qdpx: check the file against the REFI-QDA 1.0 schema")
 
     p = command("redact", "names never to appear in exports (they become [name]); without NAME, list them",
                 cmd_redact, writes=True)
@@ -142,7 +172,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--span", metavar="S:E", help="with edit: the span the consensus codes")
     p.add_argument("--code", action="append", metavar="CODE", help="with edit: the codes to keep")
     p.add_argument("--agreed", action="store_true", help="first write what both coders agree on")
-    p.add_argument("--consensus", default="consensus", help="the consensus coder's name")
+    p.add_argument("--consensus", metavar="NAME",
+                   help="the consensus coder's name, remembered by the project (see: qualcode settings)")
     p.add_argument("--json", action="store_true")
 
     p = command("merge", "merge a co-author's project into this one (documents by text, codes by UUID)",
@@ -188,6 +219,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = cb_command("export", "write the codebook as .yaml, REFI .qdc or a .docx appendix", cmd_codebook_export)
     p.add_argument("file", metavar="FILE")
     p.add_argument("--lang", help="language of the .docx appendix")
+    p.add_argument("--validate", action="store_true", help=".qdc: check the file against the REFI-QDA 1.0 schema")
 
     p = cb_command("edit", "change a code: name, parent, colour or a field in a language", cmd_codebook_edit,
                    writes=True)
@@ -224,9 +256,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang")
     p.add_argument("--json", action="store_true")
 
-    p = command("settings", "show or set a project setting (display_language)", cmd_settings, writes=True,
-                coder=False)
-    p.add_argument("key", nargs="?", choices=["display_language"])
+    p = command("settings", "show or set a project setting (display_language, consensus_coder)", cmd_settings,
+                writes=True, coder=False)
+    p.add_argument("key", nargs="?", choices=SETTINGS)
     p.add_argument("value", nargs="?")
     return parser
 
@@ -254,6 +286,8 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args([*(argv or sys.argv[1:]), "tui"])
     path = project_path(args)
     created = False
+    if args.command not in ("tui", "demo"):
+        protect_terminal()
     try:
         if not args.needs_project:
             args.handler(args, path)
@@ -261,14 +295,14 @@ def main(argv: list[str] | None = None) -> int:
         from ..project import Project
 
         created = args.writes and not path.exists()
-        with Project(path, create=args.writes) as project:
+        with Project(path, create=args.writes, on_wait=_say) as project:
             args.handler(args, project)
         return 0
     except QualcodeError as exc:
         if created:
             _remove_project(path)
         for problem in getattr(exc, "problems", None) or [str(exc)]:
-            print(f"qualcode: error: {problem}", file=sys.stderr)
+            _say(f"error: {problem}")
         return 2
     except KeyboardInterrupt:
         if created:
@@ -282,8 +316,13 @@ def main(argv: list[str] | None = None) -> int:
             _remove_project(path)
         if os.environ.get("QUALCODE_DEBUG"):
             raise
-        print(f"qualcode: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        _say(f"internal error: {type(exc).__name__}: {exc}")
         return 1
+
+
+def _say(message: str) -> None:
+    """One line on stderr, whatever the message holds (a name with a line break or ESC)."""
+    print(f"qualcode: {escape_controls(message)}", file=sys.stderr, flush=True)
 
 
 def _remove_project(path: Path) -> None:

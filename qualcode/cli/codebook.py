@@ -9,21 +9,21 @@ from .output import _output_path, code_json, emit_json, emit_table
 
 
 def cmd_codebook_add(args, project) -> None:
-    code = project.add_code(args.name, args.parent, actor=args.coder,
+    code = project.codebook.add_code(args.name, args.parent, actor=args.coder,
                             codable=not args.category, color=args.color)
     if args.json:
-        emit_json(code_json(code, {c.id: c for c in project.codes()}))
+        emit_json(code_json(code, {c.id: c for c in project.codebook.codes()}))
     else:
         print(f"added code {code.id}: {code.name}")
 
 
 def cmd_codebook_show(args, project) -> None:
-    codes = project.codes()
+    codes = project.codebook.codes()
     by_id = {c.id: c for c in codes}
     if args.json:
         emit_json([code_json(c, by_id) for c in codes])
         return
-    lang = args.lang or project.display_language
+    lang = args.lang or project.settings.display_language
     depth = {}
     rows = []
     for c in codes:
@@ -34,19 +34,21 @@ def cmd_codebook_show(args, project) -> None:
 
 
 def cmd_codebook_load(args, project) -> None:
-    changes = project.load_codebook(Path(args.file), retire=args.retire, actor=args.coder)
+    changes = project.codebook.load(Path(args.file), retire=args.retire, actor=args.coder)
     if args.json:
         emit_json(changes)
         return
     for change in changes:
         print(change)
-    print(f"{len(changes)} change(s); {sum(1 for c in project.codes() if not c.retired)} codes, "
-          f"{len(project.themes())} themes")
+    print(f"{len(changes)} change(s); {sum(1 for c in project.codebook.codes() if not c.retired)} codes, "
+          f"{len(project.codebook.themes())} themes")
 
 
 def cmd_codebook_export(args, project) -> None:
-    path = project.export_codebook(_output_path(args.file), lang=args.lang)
+    path = project.codebook.export(_output_path(args.file), lang=args.lang)
     print(f"wrote {path}")
+    if args.validate:
+        print(project.exchange.validate(path))
 
 
 def cmd_codebook_edit(args, project) -> None:
@@ -59,27 +61,27 @@ def cmd_codebook_edit(args, project) -> None:
             texts.setdefault(option, {})[lang] = text
     if args.name is None and args.parent is None and args.color is None and not texts:
         raise QualcodeError("nothing to change (give --name, --parent, --color or a field)", args.code)
-    code = project.edit_code(args.code, actor=args.coder, name=args.name, parent=args.parent,
+    code = project.codebook.edit_code(args.code, actor=args.coder, name=args.name, parent=args.parent,
                              color=args.color, texts=texts)
     if args.json:
-        emit_json(code_json(code, {c.id: c for c in project.codes()}))
+        emit_json(code_json(code, {c.id: c for c in project.codebook.codes()}))
     else:
         print(f"code {code.id}: {code.name}")
 
 
 def cmd_codebook_retire(args, project) -> None:
-    code = project.retire_code(args.code, actor=args.coder)
+    code = project.codebook.retire_code(args.code, actor=args.coder)
     print(f"code {code.id} '{code.name}' retired; its codings are kept")
 
 
 def cmd_codebook_pin(args, project) -> None:
-    project.pin_quick_code(args.key, args.code)
-    for n, code in enumerate(project.quick_codes(), start=1):
-        print(f"{n}  {code.label(project.display_language) if code else '-'}")
+    project.codebook.pin_quick_code(args.key, args.code)
+    for n, code in enumerate(project.codebook.quick_codes(), start=1):
+        print(f"{n}  {code.label(project.settings.display_language) if code else '-'}")
 
 
 def cmd_codebook_history(args, project) -> None:
-    rows = project.codebook_history()
+    rows = project.codebook.history()
     if args.json:
         emit_json([{"at": at, "by": who, "change": what} for at, who, what in rows])
         return
@@ -90,16 +92,16 @@ def cmd_codebook_history(args, project) -> None:
 def cmd_theme_add(args, project) -> None:
     definition = {}
     if args.definition:
-        lang = args.lang or project.display_language or "en"
+        lang = args.lang or project.settings.display_language or "en"
         definition[lang] = args.definition
-    theme = project.add_theme(args.name, args.code or [], definition=definition, actor=args.coder)
+    theme = project.codebook.add_theme(args.name, args.code or [], definition=definition, actor=args.coder)
     print(f"theme {theme.id}: {theme.name} ({len(theme.code_ids)} codes)")
 
 
 def cmd_theme_show(args, project) -> None:
-    codes = {c.id: c for c in project.codes()}
-    lang = args.lang or project.display_language
-    themes = project.themes()
+    codes = {c.id: c for c in project.codebook.codes()}
+    lang = args.lang or project.settings.display_language
+    themes = project.codebook.themes()
     if args.json:
         emit_json([{"id": t.id, "uid": t.uid, "name": t.name, "labels": t.labels, "definition": t.definition,
                     "codes": [codes[i].name for i in t.code_ids]} for t in themes])

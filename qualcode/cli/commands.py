@@ -6,14 +6,13 @@ import sys
 from pathlib import Path
 
 from ..errors import QualcodeError
-from .output import (_clip, _output_path, _pair, _progress_bar, document_json, emit_json, emit_table,
-                     segment_json)
+from .output import _clip, _output_path, _pair, _progress_bar, document_json, emit_json, emit_table, segment_json
 
 
 def cmd_init(args, project_path: Path) -> None:
     from ..project import Project
 
-    path = Path(args.path)
+    path = Path(args.path) if args.path else project_path
     if path.exists():
         raise QualcodeError("a file exists already at this path", path)
     Project(path, create=True).close()
@@ -26,20 +25,18 @@ def cmd_import(args, project) -> None:
     if qdpx:
         if len(files) > 1:
             raise QualcodeError("import a REFI-QDA project on its own", qdpx[0])
-        from ..exchange.qdpx import import_qdpx
-
-        report = import_qdpx(project, qdpx[0], actor=args.coder or project.default_actor())
+        report = project.exchange.import_qdpx(qdpx[0], actor=args.coder)
         if args.json:  # as for transcripts: the documents that came in (the report goes to stderr)
             added = set(report.documents_added)
-            emit_json([document_json(d) for d in project.documents() if d.name in added])
+            emit_json([document_json(d) for d in project.documents.list() if d.name in added])
             print("\n".join(report.lines()), file=sys.stderr)
         else:
             print("\n".join(report.lines()))
         return
     one_file = len(files) == 1 and not files[0].is_dir()
     with _progress_bar(None, "importing", quiet=args.json or one_file) as update:
-        report = project.import_files(files, lang=args.lang, group=args.group, speakers=args.speakers,
-                                      actor=args.coder, progress=update, jobs=args.jobs)
+        report = project.documents.import_files(files, lang=args.lang, group=args.group, speakers=args.speakers,
+                                                actor=args.coder, progress=update, jobs=args.jobs)
     for name, reason in report.skipped:
         print(f"qualcode: skipped {name}: {reason}", file=sys.stderr)
     if args.json:
@@ -52,7 +49,7 @@ def cmd_import(args, project) -> None:
 
 
 def cmd_docs(args, project) -> None:
-    docs = project.documents()
+    docs = project.documents.list()
     if args.json:
         emit_json([document_json(d) for d in docs])
         return
@@ -62,17 +59,17 @@ def cmd_docs(args, project) -> None:
 
 
 def cmd_text(args, project) -> None:
-    sys.stdout.write(project.text(args.doc, args.start, args.end))
+    sys.stdout.write(project.documents.text(args.doc, args.start, args.end))
     sys.stdout.flush()
 
 
 def cmd_units(args, project) -> None:
-    units = project.units(args.doc, args.unit)
+    units = project.documents.units(args.doc, args.unit)
     if args.json:
         emit_json([{"index": u.index, "start": u.start, "end": u.end, "speaker": u.speaker}
                    for u in units])
         return
-    text = project.document(args.doc).text
+    text = project.documents.get(args.doc).text
     emit_table(["index", "start", "end", "speaker", "text"],
                [[u.index, u.start, u.end, u.speaker, _clip(text[u.start:u.end])] for u in units])
 
@@ -86,9 +83,9 @@ def cmd_code(args, project) -> None:
         kind, index = _pair(args.unit, "--unit", str)
         if not index.lstrip("-").isdigit():
             raise QualcodeError("--unit takes sentence:K or turn:K", args.unit)
-        unit = project.unit(args.doc, kind, int(index))
+        unit = project.documents.unit(args.doc, kind, int(index))
         start, end = unit.start, unit.end
-    segment = project.add_segment(args.doc, args.code, start, end, coder=args.coder, memo=args.memo)
+    segment = project.coding.add_segment(args.doc, args.code, start, end, coder=args.coder, memo=args.memo)
     if args.json:
         emit_json(segment_json(segment))
     else:
@@ -99,12 +96,12 @@ def cmd_code(args, project) -> None:
 def cmd_uncode(args, project) -> None:
     if not str(args.segment).isdigit():
         raise QualcodeError("a segment id is a number", args.segment)
-    segment = project.remove_segment(int(args.segment), actor=args.coder)
+    segment = project.coding.remove_segment(int(args.segment), actor=args.coder)
     print(f"removed segment {segment.id} [{segment.code}] from {segment.doc}")
 
 
 def cmd_segments(args, project) -> None:
-    segments = project.segments(doc=args.doc, code=args.code, coder=args.coder_filter)
+    segments = project.coding.segments(doc=args.doc, code=args.code, coder=args.coder_filter)
     if args.json:
         emit_json([segment_json(s) for s in segments])
         return
@@ -112,40 +109,44 @@ def cmd_segments(args, project) -> None:
                [[s.id, s.doc, s.start, s.end, s.code, s.coder, _clip(s.text, 50)] for s in segments])
 
 
+SETTINGS = ("display_language", "consensus_coder")
+
+
 def cmd_settings(args, project) -> None:
-    if args.key == "display_language" and args.value:
-        project.set_display_language(args.value)
-    value = project.store.setting(args.key) if args.key else None
+    settings = project.settings
+    if args.value:
+        {"display_language": settings.set_display_language,
+         "consensus_coder": settings.set_consensus_coder}[args.key](args.value)
+    values = {key: getattr(settings, key) for key in SETTINGS}
     if args.key:
-        print(value if value is not None else "")
+        print(values[args.key] or "")
     else:
-        print(f"display_language = {project.display_language or ''}")
+        for key, value in values.items():
+            print(f"{key} = {value or ''}")
 
 
 def cmd_export(args, project) -> None:
     if args.what == "themes":
         path = _output_path(args.out)
         with _progress_bar(None, f"writing {path.name}", counted=False):
-            project.export_themes(path, lang=args.lang, quotes=args.quotes, themes=args.theme or None,
-                                  groups=args.group or None, translation=not args.no_translation,
-                                  coders=args.coders.split(",") if args.coders else None)
+            project.reports.export_themes(path, lang=args.lang, quotes=args.quotes, themes=args.theme or None,
+                                          groups=args.group or None, translation=not args.no_translation,
+                                          coders=args.coders.split(",") if args.coders else None)
         print(f"wrote {path}")
     elif args.what == "qdpx":
-        from ..exchange.qdpx import export_qdpx
-
         path = _output_path(args.out)
-        from .. import __version__
-
         with _progress_bar(None, f"writing {path.name}", counted=False):
-            report = export_qdpx(project, path, nvivo=args.nvivo, origin=f"qualcode {__version__}")
+            report = project.exchange.export_qdpx(path, nvivo=args.nvivo)
         for line in report.lines():
             print(line)
+        if args.validate:
+            print(project.exchange.validate(path))
     else:
         raise QualcodeError("export what? (themes or qdpx)", args.what)
 
 
 def cmd_redact(args, project) -> None:
-    names = project.add_redaction(args.name, actor=args.coder) if args.name else project.redactions()
+    names = project.reports.add_redaction(args.name, actor=args.coder) if args.name else project.reports.redactions()
     if args.json:
         emit_json(names)
     else:
@@ -154,9 +155,7 @@ def cmd_redact(args, project) -> None:
 
 
 def cmd_merge(args, project) -> None:
-    from ..exchange.merge import merge_project
-
-    report = merge_project(project.store, Path(args.other), actor=args.coder or project.default_actor())
+    report = project.team.merge(Path(args.other), actor=args.coder)
     if args.json:
         emit_json(report.to_json())
     else:
@@ -167,10 +166,10 @@ def cmd_participants(args, project) -> None:
     if args.action == "load":
         if not args.file:
             raise QualcodeError("participants load needs a CSV file", "participants load")
-        participants = project.load_participants(Path(args.file), actor=args.coder)
+        participants = project.participants.load_csv(Path(args.file), actor=args.coder)
         if not args.json:
             print(f"{len(participants)} participants")
-    participants = project.participants()
+    participants = project.participants.list()
     if args.json:
         emit_json([{"id": p.id, "uid": p.uid, "key": p.key, "pseudonym": p.pseudonym,
                     "attributes": p.attributes,
@@ -188,8 +187,8 @@ def cmd_tui(args, project_path: Path) -> None:
     from ..tui.app import run
 
     with Project(project_path) as project:
-        doc = project.document(args.doc).id if args.doc else None
-    run(project_path, coder=args.coder, doc=doc)
+        doc = project.documents.get(args.doc).id if args.doc else None
+    run(project_path, coder=args.coder, doc=doc, keys=args.keys)
 
 
 def cmd_demo(args, project_path: Path) -> None:

@@ -9,21 +9,47 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import QualcodeError
+from ..names import escape_controls
 
 
 def emit_json(value) -> None:
-    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+    # json escapes C0 controls; C1 and bidi controls are escaped too (\u009b), still the same JSON
+    sys.stdout.write(escape_controls(json.dumps(value, ensure_ascii=False, indent=2), keep="\n", json=True) + "\n")
+
+
+class TerminalSafe:
+    """A terminal's text stream that shows control characters from data as escapes (\x1b,
+    \u202e) instead of obeying them; line breaks and tabs pass. `unprotected` is the stream
+    itself, for our own colours (rich's progress bar)."""
+
+    def __init__(self, stream) -> None:
+        self.unprotected = stream
+
+    def write(self, text: str) -> int:
+        return self.unprotected.write(escape_controls(text, keep="\n\t"))
+
+    def __getattr__(self, name: str):
+        return getattr(self.unprotected, name)
+
+
+def protect_terminal() -> None:
+    """Output to a terminal never carries raw control sequences from data (names, texts).
+    Output to a file or a pipe is left exact."""
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is not None and not isinstance(stream, TerminalSafe) and stream.isatty():
+            setattr(sys, name, TerminalSafe(stream))
 
 
 def emit_table(headers: list[str], rows: list[list], out=None) -> None:
     """A plain aligned table (CJK characters count as two columns)."""
-    from ..text.normalize import display_width
+    from ..text.width import display_width
 
     out = out or sys.stdout
     cells = [[str(h) for h in headers]] + [["" if v is None else str(v) for v in r] for r in rows]
     widths = [max(display_width(r[i]) for r in cells) for i in range(len(headers))]
     for n, row in enumerate(cells):
-        line = "  ".join(v + " " * (w - display_width(v)) for v, w in zip(row, widths))
+        line = "  ".join(v + " " * (w - display_width(v)) for v, w in zip(row, widths, strict=True))
         out.write(line.rstrip() + "\n")
         if n == 0:
             out.write("  ".join("-" * w for w in widths) + "\n")
@@ -65,7 +91,9 @@ def _progress_bar(total: int | None, what: str, quiet: bool = False,
     columns = [TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn()]
     if counted:
         columns.insert(2, MofNCompleteColumn())
-    progress = Progress(*columns, console=Console(stderr=True), transient=True)
+    # the terminal itself, not the wrapper that escapes control characters in what we print
+    console = Console(file=getattr(sys.stderr, "unprotected", sys.stderr))
+    progress = Progress(*columns, console=console, transient=True)
     task = progress.add_task(what, total=total)
 
     def update(description: str, done: int, of: int) -> None:
@@ -77,7 +105,7 @@ def _progress_bar(total: int | None, what: str, quiet: bool = False,
 
 def _clip(text: str, width: int = 60) -> str:
     """One line of at most `width` terminal cells (a Chinese character takes two)."""
-    from ..text.normalize import fit_width
+    from ..text.width import fit_width
 
     return fit_width(" ".join(text.split()), width)
 

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from pathlib import Path
-
 from ..errors import QualcodeError
 from .output import _clip, _output_path, emit_json, emit_table
 
@@ -14,87 +10,26 @@ def _coders(value: str) -> list[str]:
     return [c.strip() for c in (value or "").split(",") if c.strip()]
 
 
-def _fmt(value, percent: bool = False) -> str:
-    if value is None:
-        return "–"
-    return f"{100 * value:.1f} %" if percent else f"{value:.3f}"
-
-
-def agreement_rows(report: dict) -> tuple[list[str], list[list]]:
-    a, b = report["coders"][:2]
-    headers = ["code", "units", "both", f"only {a}", f"only {b}", "neither", "agreement", "kappa", "alpha", "note"]
-    rows = [[c["code"], c["units"], c["both"], c["only"].get(a), c["only"].get(b), c["neither"],
-             _fmt(c["percent"], True), _fmt(c["kappa"]), _fmt(c["alpha"]), c["undefined"] or ""]
-            for c in report["codes"]]
-    overall = report["overall"]
-    rows.append(["all codes (pooled)", "", "", "", "", "", _fmt(overall["percent"], True),
-                 _fmt(overall["pooled_kappa"]), _fmt(overall["alpha"]),
-                 f"mean kappa {_fmt(overall['mean_kappa'])}"])
-    return headers, rows
-
-
 def cmd_agreement(args, project) -> None:
-    report = project.agreement(_coders(args.coders), unit=args.unit, docs=args.doc, codes=args.code,
-                               overlap=args.overlap)
+    report = project.team.agreement(_coders(args.coders), unit=args.unit, docs=args.doc, codes=args.code,
+                                    overlap=args.overlap)
     if args.out:
-        path = _output_path(args.out)
-        _export_agreement(report, path)
+        path = project.reports.export_agreement(report, _output_path(args.out))
         print(f"wrote {path}")
     if args.json:
         emit_json(report)
         return
-    print(f"Agreement of {', '.join(report['coders'])} by {report['unit']} over "
-          f"{len(report['documents'])} documents ({', '.join(report['documents'])})")
-    headers, rows = agreement_rows(report)
-    emit_table(headers, rows)
-    if len(report["coders"]) > 2:
+    tables = project.reports.agreement_tables(report)
+    print(tables.title)
+    emit_table(tables.headers, tables.rows)
+    if tables.pair_rows:
         print("\nPairs (pooled over codes):")
-        emit_table(["coders", "agreement", "pooled kappa", "mean kappa"],
-                   [[" – ".join(p["coders"]), _fmt(p["percent"], True), _fmt(p["pooled_kappa"]),
-                     _fmt(p["mean_kappa"])] for p in report["pairs"]])
-    overall = report["overall"]
-    overlap = report["overlap"]
-    print(f"\nCode presence per document: {_fmt(overall.get('presence_percent'), True)} agree; "
-          f"segment overlap (Jaccard >= {overlap['threshold']}): {_fmt(overlap.get('percent'), True)} matched")
-
-
-def _export_agreement(report: dict, path: Path) -> None:
-    from ..files import write_atomically
-
-    headers, rows = agreement_rows(report)
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        from ..reports.themes_tables import cell
-
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(headers)
-        writer.writerows([[cell(v) for v in row] for row in rows])
-        write_atomically(path, out.getvalue().encode("utf-8-sig"))
-    elif suffix == ".docx":
-        from ..reports.docx_common import add_heading, add_paragraph, add_run, new_document, to_bytes
-
-        document = new_document("Intercoder agreement")
-        add_heading(document, "Intercoder agreement", 1)
-        add_paragraph(document, f"Coders {', '.join(report['coders'])}; unit: {report['unit']}; "
-                                f"documents: {', '.join(report['documents'])}.")
-        table = document.add_table(rows=1, cols=len(headers) - 1)
-        table.style = "Table Grid"
-        for cell, text in zip(table.rows[0].cells, headers[:-1]):
-            add_run(cell.paragraphs[0], text, bold=True)
-        for row in rows:
-            for cell, value in zip(table.add_row().cells, row[:-1]):
-                add_run(cell.paragraphs[0], "" if value is None else str(value))
-        notes = [f"{row[0]}: {row[-1]}" for row in rows[:-1] if row[-1]]
-        if notes:
-            add_paragraph(document, "Undefined statistics: " + "; ".join(notes), italic=True)
-        write_atomically(path, to_bytes(document))
-    else:
-        raise QualcodeError(f"unsupported agreement export '{suffix}' (use .docx or .csv)", path)
+        emit_table(tables.pair_headers, tables.pair_rows)
+    print(f"\n{tables.footer}")
 
 
 def cmd_disagreements(args, project) -> None:
-    found = project.disagreement_list(_coders(args.coders), unit=args.unit, docs=args.doc, codes=args.code)
+    found = project.team.disagreements(_coders(args.coders), unit=args.unit, docs=args.doc, codes=args.code)
     if args.json:
         emit_json([{"document": d.document, "unit": d.unit_index, "start": d.start, "end": d.end, "code": d.code,
                     "coders": d.coders, "text": d.text} for d in found])
@@ -110,9 +45,11 @@ def cmd_reconcile(args, project) -> None:
     if len(coders) != 2:
         raise QualcodeError("reconcile two coders: --coders A,B", args.coders)
     a, b = coders
+    if args.consensus:
+        project.settings.set_consensus_coder(args.consensus, actor=args.coder)
     if args.agreed:
-        added = project.reconcile_agreed(a, b, args.unit, args.doc, consensus=args.consensus, actor=args.coder)
-        print(f"{added} agreed codings written to '{args.consensus}'")
+        added = project.team.reconcile_agreed(a, b, args.unit, args.doc, actor=args.coder)
+        print(f"{added} agreed codings written to '{project.settings.consensus_coder}'")
     if args.decide:
         key, choice = args.decide
         span = None
@@ -121,10 +58,10 @@ def cmd_reconcile(args, project) -> None:
             if not (start.isdigit() and end.isdigit()):
                 raise QualcodeError("--span takes S:E", args.span)
             span = (int(start), int(end))
-        item = project.decide(a, b, key, choice, note=args.note, unit=args.unit, span=span, codes=args.code,
-                              consensus=args.consensus, actor=args.coder)
+        item = project.team.decide(a, b, key, choice, note=args.note, unit=args.unit, span=span, codes=args.code,
+                                   actor=args.coder)
         print(f"{item.key}: {choice} → {', '.join(item.decision['codes']) or 'no code'}")
-    queue = project.reconcile_queue(a, b, args.unit, args.doc, consensus=args.consensus)
+    queue = project.team.reconcile_queue(a, b, args.unit, args.doc)
     if args.json:
         emit_json([{"id": i.key, "position": i.position, "document": i.document, "unit": i.unit_index,
                     "start": i.start, "end": i.end, "text": i.text, a: i.codes_a, b: i.codes_b,

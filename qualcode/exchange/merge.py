@@ -1,6 +1,7 @@
 """Merging a co-author's project into this one.
 
-Documents match by the hash of their text (names may differ), codes by UUID then by name,
+Documents match by the hash of their text (names may differ), codes and themes as any
+foreign codebook's (`codebook_sync.add_codebook`: by UUID, then by name),
 coders by name, segments by UUID. Nothing is ever overwritten: what differs is reported.
 Merging twice changes nothing the second time, and A<-B holds the same segments as B<-A.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..codebook import MACQUEEN_FIELDS
+from ..codebook_sync import add_codebook, project_codebook
 from ..errors import QualcodeError
 from ..store import Store
 
@@ -38,7 +39,8 @@ class MergeReport:
         out = [
             f"documents: {len(self.documents_added)} added, {len(self.documents_matched)} already here",
             f"codes: {len(self.codes_added)} added",
-            f"coders: {len(self.coders_added)} added" + (f" ({', '.join(self.coders_added)})" if self.coders_added else ""),
+            f"coders: {len(self.coders_added)} added"
+            + (f" ({', '.join(self.coders_added)})" if self.coders_added else ""),
             f"segments: {self.segments_added} added, {self.segments_present} already here"
             + (f", {self.segments_skipped} skipped" if self.segments_skipped else ""),
             f"participants: {len(self.participants_added)} added",
@@ -62,9 +64,8 @@ def merge_project(ours: Store, other_path: Path, actor: str) -> MergeReport:
         report = MergeReport()
         with ours.transaction():
             doc_map = _merge_documents(ours, theirs, report)
-            code_map = _merge_codes(ours, theirs, report)
+            code_map = _merge_codebook(ours, theirs, report, actor, other_path.name)
             _merge_participants(ours, theirs, report)
-            _merge_themes(ours, theirs, code_map, report)
             _merge_segments(ours, theirs, doc_map, code_map, report)
             report.decisions_not_merged = theirs.decision_count()
             ours.log(actor, "project.merge", {"from": other_path.name, **{
@@ -100,31 +101,17 @@ def _merge_documents(ours: Store, theirs: Store, report: MergeReport) -> dict[in
     return doc_map
 
 
-def _merge_codes(ours: Store, theirs: Store, report: MergeReport) -> dict[int, int]:
-    mine = ours.codes()
-    by_uid = {c.uid: c for c in mine}
-    by_name = {c.name: c for c in mine}
-    code_map: dict[int, int] = {}
-    for code in theirs.codes():  # parents come before children
-        match = by_uid.get(code.uid)
-        if match and match.name != code.name:
-            report.code_conflicts.append(f"code '{code.name}' is called '{match.name}' here: kept '{match.name}'")
-        if match is None and code.name in by_name:
-            match = by_name[code.name]
-            report.code_conflicts.append(f"code '{code.name}' has another UUID here: matched by name")
-        if match:
-            code_map[code.id] = match.id
-            continue
-        parent = code_map.get(code.parent_id) if code.parent_id else None
-        new_id = ours.insert_code(code.name, parent, uid=code.uid, color=code.color, codable=code.codable)
-        if code.retired:
-            ours.update_code(new_id, retired=1)
-        for f, texts in (("label", code.labels), *((f, getattr(code, f)) for f in MACQUEEN_FIELDS)):
-            ours.set_code_texts(new_id, f, texts)
-        code_map[code.id] = new_id
-        by_name[code.name] = code
-        report.codes_added.append(code.name)
-    return code_map
+def _merge_codebook(ours: Store, theirs: Store, report: MergeReport, actor: str, source: str) -> dict[int, int]:
+    """Their codes and themes added to ours as any foreign codebook is (ours kept, the one
+    matcher); their code id -> our code id."""
+    book = project_codebook(theirs)
+    added = add_codebook(ours, book, actor=actor, source=source, from_file=False)
+    report.codes_added += added.codes_added
+    report.code_conflicts += added.conflicts
+    report.themes_added += added.themes_added
+    ids = {c.name: c.id for c in ours.codes()}
+    their_ids = {c.uid: c.id for c in theirs.codes()}
+    return {their_ids[e.uid]: ids[added.names[e.name]] for e in book.codes}
 
 
 def _merge_participants(ours: Store, theirs: Store, report: MergeReport) -> None:
@@ -135,19 +122,6 @@ def _merge_participants(ours: Store, theirs: Store, report: MergeReport) -> None
         # attributes we lack are added; where both have one, ours is kept
         attributes = {**person.attributes, **(existing.attributes if existing else {})}
         ours.upsert_participant(person.key, (existing and existing.pseudonym) or person.pseudonym, attributes)
-
-
-def _merge_themes(ours: Store, theirs: Store, code_map: dict[int, int], report: MergeReport) -> None:
-    mine = ours.themes()
-    known = {t.uid for t in mine} | {t.name for t in mine}
-    for theme in theirs.themes():
-        if theme.uid in known or theme.name in known:
-            continue
-        theme_id = ours.insert_theme(theme.name, theme.uid)
-        ours.set_theme_texts(theme_id, "label", theme.labels)
-        ours.set_theme_texts(theme_id, "definition", theme.definition)
-        ours.set_theme_codes(theme_id, [code_map[c] for c in theme.code_ids if c in code_map])
-        report.themes_added.append(theme.name)
 
 
 def _merge_segments(ours: Store, theirs: Store, doc_map: dict[int, int], code_map: dict[int, int],

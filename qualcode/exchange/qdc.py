@@ -22,8 +22,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..codebook import FIELD_TITLES, MACQUEEN_FIELDS, Codebook, CodeEntry, ThemeEntry, normal_color
+from ..codebook import MACQUEEN_FIELDS, Codebook, CodeEntry, ThemeEntry, normal_color
 from ..errors import QualcodeError
+from ..inputs import DOCUMENT_LIMIT, read_input
+from ..model import FIELD_TITLES
+from ..names import clean_name, clean_text, cleaned_name, escape_controls
 from .refi import CODEBOOK_NS, child, children, guid, local, open_archive, parse_xml, project_xml, refi_guid
 
 _TITLE_FIELDS = {title: f for f, title in FIELD_TITLES.items()}
@@ -32,8 +35,8 @@ _FIELD_LINE = re.compile(rf"^({'|'.join(map(re.escape, FIELD_TITLES.values()))}|
 
 
 def pack_description(languages: list[str], labels: dict[str, str], texts: dict[str, dict[str, str]]) -> str:
-    langs = [l for l in languages if l in labels or any(l in t for t in texts.values())]
-    langs += sorted({l for t in [labels, *texts.values()] for l in t} - set(langs))
+    langs = [x for x in languages if x in labels or any(x in t for t in texts.values())]
+    langs += sorted({x for t in [labels, *texts.values()] for x in t} - set(langs))
     blocks = []
     for lang in langs:
         lines = [f"[{lang}]" + (f" {labels[lang]}" if labels.get(lang) else "")]
@@ -51,7 +54,7 @@ def unpack_description(text: str | None, fallback_lang: str) -> tuple[dict[str, 
     if not text or not text.strip():
         return labels, texts
     lines = text.replace("\r\n", "\n").split("\n")
-    if not any(_SECTION.match(l) for l in lines):
+    if not any(_SECTION.match(line) for line in lines):
         return labels, {"definition": {fallback_lang: text.strip()}}
     lang, current = None, None
     for line in lines:
@@ -90,7 +93,10 @@ def append_codes(parent, book: Codebook, parent_name: str | None, ns: str) -> No
     from lxml import etree
 
     for code in book.children(parent_name):
-        attributes = {"guid": refi_guid(code.uid), "name": code.name, "isCodable": "false" if not code.codable or code.retired else "true"}
+        codable = code.codable and not code.retired
+        # names of an older project may hold control characters: none goes into the XML
+        attributes = {"guid": refi_guid(code.uid), "name": clean_name(code.name),
+                      "isCodable": "true" if codable else "false"}
         if code.color:
             attributes["color"] = code.color
         element = etree.SubElement(parent, f"{ns}Code", attributes)
@@ -98,7 +104,7 @@ def append_codes(parent, book: Codebook, parent_name: str | None, ns: str) -> No
         if code.retired:
             description = "(retired)\n" + description
         if description:
-            etree.SubElement(element, f"{ns}Description").text = description
+            etree.SubElement(element, f"{ns}Description").text = clean_text(description)
         append_codes(element, book, code.name, ns)
 
 
@@ -106,10 +112,10 @@ def append_set(parent, book: Codebook, theme: ThemeEntry, ns: str, uids: dict[st
                member: str, attribute: str) -> None:
     from lxml import etree
 
-    element = etree.SubElement(parent, f"{ns}Set", guid=refi_guid(theme.uid), name=theme.name)
+    element = etree.SubElement(parent, f"{ns}Set", guid=refi_guid(theme.uid), name=clean_name(theme.name))
     description = pack_description(book.languages, theme.labels, {"definition": theme.definition})
     if description:
-        etree.SubElement(element, f"{ns}Description").text = description
+        etree.SubElement(element, f"{ns}Description").text = clean_text(description)
     for name in theme.codes:
         etree.SubElement(element, f"{ns}{member}", {attribute: refi_guid(uids[name])})
 
@@ -125,21 +131,17 @@ def read_qdc(path: Path, fallback_lang: str = "en") -> Codebook:
         sets = child(root, "Sets")
         member, attribute = "MemberCode", "targetGUID"
     else:
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise QualcodeError("file not found", path) from None
-        root = parse_xml(data, path.name)
+        root = parse_xml(read_input(path, limit=DOCUMENT_LIMIT), path.name)
         if local(root) != "CodeBook":
             raise QualcodeError(f"not a REFI-QDA codebook (root element is <{local(root)}>)", path)
         codes, sets = child(root, "Codes"), child(root, "Sets")
         member, attribute = "MemberCode", "guid"
-    book = Codebook(title=path.stem, languages=[])
+    book = Codebook(title=clean_name(path.stem), languages=[])
     if codes is not None:
         _read_codes(codes, None, book, path, fallback_lang, set())
     by_uid = {c.uid: c.name for c in book.codes}
     for s in children(sets, "Set") if sets is not None else []:
-        where = f"{path.name}: Set '{s.get('name')}'"
+        where = f"{path.name}: Set '{escape_controls(s.get('name') or '')}'"
         names = []
         for m in children(s, member):
             target = guid(m.get(attribute), where)
@@ -147,25 +149,27 @@ def read_qdc(path: Path, fallback_lang: str = "en") -> Codebook:
                 names.append(by_uid[target])
         if not names and children(s, member) == []:
             continue
-        labels, texts = unpack_description(_text(child(s, "Description")), fallback_lang)
-        name, n = (s.get("name") or "Set").strip() or "Set", 2
+        labels, texts = _clean_description(_text(child(s, "Description")), fallback_lang, book, where)
+        base = cleaned_name(s.get("name") or "", "theme name", book.notes, where) or "Set"
+        name, n = base, 2
         while any(t.name == name for t in book.themes):  # other tools allow twins; we number them
-            name, n = f"{(s.get('name') or 'Set').strip()} ({n})", n + 1
+            name, n = f"{base} ({n})", n + 1
         book.themes.append(ThemeEntry(name=name, uid=guid(s.get("guid"), where),
                                       labels=labels, definition=texts.get("definition", {}), codes=names))
-    book.languages = sorted({l for c in book.codes for l in c.labels} | {l for c in book.codes for t in c.texts.values() for l in t})
+    book.languages = sorted({x for c in book.codes for x in c.labels}
+                            | {x for c in book.codes for t in c.texts.values() for x in t})
     return book
 
 
 def _read_codes(parent, parent_name: str | None, book: Codebook, path: Path, lang: str, names: set[str]) -> None:
     for element in children(parent, "Code"):
-        name = (element.get("name") or "").strip() or "(unnamed)"
+        where = f"{path.name}: Code '{escape_controls(element.get('name') or '')}'"
+        name = cleaned_name(element.get("name") or "", "code name", book.notes, path.name) or "(unnamed)"
         unique, n = name, 2
         while unique in names:  # other tools allow twins under different parents
             unique, n = f"{name} ({n})", n + 1
         names.add(unique)
-        where = f"{path.name}: Code '{name}'"
-        labels, texts = unpack_description(_text(child(element, "Description")), lang)
+        labels, texts = _clean_description(_text(child(element, "Description")), lang, book, where)
         color = element.get("color")
         book.codes.append(CodeEntry(
             name=unique, uid=guid(element.get("guid"), where), parent=parent_name, labels=labels,
@@ -174,6 +178,19 @@ def _read_codes(parent, parent_name: str | None, book: Codebook, path: Path, lan
             codable=(element.get("isCodable", "true").strip().lower() in ("true", "1")), texts=texts,
         ))
         _read_codes(element, unique, book, path, lang, names)
+
+
+def _clean_description(text: str | None, lang: str, book: Codebook, where: str):
+    """Labels and texts of a description, without control characters (removed, with a note)."""
+    labels, texts = unpack_description(text, lang)
+    labels = {cleaned_name(k, "language", book.notes, where): cleaned_name(v, "label", book.notes, where)
+              for k, v in labels.items()}
+    for field_texts in texts.values():
+        for k, v in list(field_texts.items()):
+            if clean_text(v) != v:
+                book.notes.append(f"control characters removed from a description ({where})")
+            field_texts[k] = clean_text(v)
+    return labels, texts
 
 
 def _text(element) -> str | None:

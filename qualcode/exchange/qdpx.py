@@ -7,27 +7,27 @@ is told in `qdpx_export`; how other tools' files are read, in `qdpx_import`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-Progress = Callable[[str, int, int], None]  # (what, done, total), as Project's
+from ..model import Progress
+from ..store import Store
 
 
-def export_qdpx(project, path: Path, *, nvivo: bool = False, origin: str = "qualcode 0.1") -> ExportReport:
+def export_qdpx(store: Store, path: Path, *, nvivo: bool = False, origin: str = "qualcode 0.1") -> ExportReport:
     """Write the whole project as a .qdpx (atomically). Positions are code points, or UTF-16
     units with `nvivo`; the report warns when the choice matters (text beyond the BMP)."""
     from .qdpx_export import write_qdpx
 
-    return write_qdpx(project, Path(path), nvivo=nvivo, origin=origin)
+    return write_qdpx(store, Path(path), nvivo=nvivo, origin=origin)
 
 
-def import_qdpx(project, path: Path, *, actor: str, progress: Progress | None = None) -> ImportReport:
-    """Bring a .qdpx (or .zip), or a .qdc codebook, into `project`, which may hold work already:
+def import_qdpx(store: Store, path: Path, *, actor: str, progress: Progress | None = None) -> ImportReport:
+    """Bring a .qdpx (or .zip), or a .qdc codebook, into the project, which may hold work already:
     all of it in one transaction, or nothing (a QualcodeError names the damage)."""
     from .qdpx_import import read_qdpx
 
-    return read_qdpx(project, Path(path), actor=actor, progress=progress)
+    return read_qdpx(store, Path(path), actor=actor, progress=progress)
 
 
 @dataclass

@@ -33,6 +33,8 @@ from pathlib import Path
 
 from ..codebook_sync import project_codebook
 from ..files import write_atomically
+from ..names import clean_name
+from ..store import Store
 from .qdc import append_codes, append_set
 from .qdpx import ExportReport
 from .refi import PROJECT_NS
@@ -91,11 +93,11 @@ def variable_type(values: list[str]) -> str:
     return "Text"
 
 
-def write_qdpx(project, path: Path, *, nvivo: bool, origin: str) -> ExportReport:
+def write_qdpx(store: Store, path: Path, *, nvivo: bool, origin: str) -> ExportReport:
     """Write the whole project as a .qdpx at `path` (atomically)."""
     path = Path(path)
     report = ExportReport(path=str(path), nvivo=nvivo)
-    qde, sources = project_qde(project, report, nvivo=nvivo, origin=origin)
+    qde, sources = project_qde(store, report, nvivo=nvivo, origin=origin)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in [("project.qde", qde), *sources]:
@@ -107,16 +109,17 @@ def write_qdpx(project, path: Path, *, nvivo: bool, origin: str) -> ExportReport
     return report
 
 
-def project_qde(project, report: ExportReport, *, nvivo: bool, origin: str) -> tuple[bytes, list[tuple[str, bytes]]]:
+def project_qde(store: Store, report: ExportReport, *, nvivo: bool,
+                origin: str) -> tuple[bytes, list[tuple[str, bytes]]]:
     """The project.qde bytes and the (member name, bytes) of the source texts."""
     from lxml import etree
 
     ns = f"{{{PROJECT_NS}}}"
-    store = project.store
 
     def sub(parent, tag: str, attributes: dict | None = None, text: str | None = None):
-        element = etree.SubElement(parent, ns + tag, {
-            k: _XML_INVALID.sub("", v) for k, v in (attributes or {}).items() if v is not None})
+        element = etree.SubElement(parent, ns + tag, {  # no control characters in names (an older project's)
+            k: clean_name(v) if k == "name" else _XML_INVALID.sub("", v)
+            for k, v in (attributes or {}).items() if v is not None})
         if text is not None:
             element.text = _XML_INVALID.sub("", text)
         return element
@@ -133,7 +136,7 @@ def project_qde(project, report: ExportReport, *, nvivo: bool, origin: str) -> t
     creator = creator or (refi(coders[0]["uid"]) if coders else None)
     root = etree.Element(ns + "Project", {k: v for k, v in {
         # importers (ours, QualCoder's) read UTF-16 units when the origin names NVivo
-        "name": project.path.stem, "origin": f"{origin} (NVivo: UTF-16 positions)" if nvivo else origin,
+        "name": store.path.stem, "origin": f"{origin} (NVivo: UTF-16 positions)" if nvivo else origin,
         "creatingUserGUID": creator,
         "creationDateTime": refi_time(times[0]) if times else None,
         "modifiedDateTime": refi_time(times[-1]) if times else None,

@@ -27,15 +27,18 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..codebook import Codebook, CodeEntry, ThemeEntry
-from ..codebook_sync import apply_codebook, project_codebook
+from ..codebook import Codebook
+from ..codebook_sync import add_codebook
 from ..errors import QualcodeError
+from ..model import Progress, unique_name
+from ..names import clean_name, clean_text, cleaned_name, escape_controls
+from ..store import Store
 from ..store.base import now
 from ..text.lang import LANGUAGES
 from ..text.normalize import clean, clean_offsets
 from ..text.prepare import analyze_document, prepare_text
 from .qdc import read_qdc, unpack_description
-from .qdpx import ImportReport, Progress
+from .qdpx import ImportReport
 from .qdpx_export import NAMESPACE, SPEAKER_VARIABLE, derived_guid, utc
 from .refi import child, children, guid, local, open_archive, project_xml, read_member
 
@@ -65,18 +68,19 @@ class _Source:
     codings: list[_Coding] = field(default_factory=list)
 
 
-def read_qdpx(project, path: Path, *, actor: str, progress: Progress | None) -> ImportReport:
-    """Bring a .qdpx (or a .qdc codebook) into `project`: all of it, or nothing."""
+def read_qdpx(store: Store, path: Path, *, actor: str, progress: Progress | None) -> ImportReport:
+    """Bring a .qdpx (or a .qdc codebook) into the project: all of it, or nothing."""
     path = Path(path)
     report = ImportReport(path=str(path))
     if path.suffix.lower() not in (".qdpx", ".zip", ".qdc"):
         raise QualcodeError("not a REFI-QDA file (use .qdpx, or .qdc for a codebook)", path)
-    lang = project.store.setting("display_language") or "en"
+    lang = store.setting("display_language") or "en"
     if path.suffix.lower() == ".qdc":
         book = read_qdc(path, fallback_lang=lang)
-        with project.transaction():
-            _codes(project.store, book, report, actor, path)
-            project.store.log(actor, "project.import", {"file": path.name, "codes": len(report.codes_added)})
+        report.warnings += book.notes
+        with store.transaction():
+            _codes(store, book, report, actor, path)
+            store.log(actor, "project.import", {"file": path.name, "codes": len(report.codes_added)})
         return report
     try:
         with open_archive(path) as archive:
@@ -86,11 +90,11 @@ def read_qdpx(project, path: Path, *, actor: str, progress: Progress | None) -> 
             reader = _Reader(root, archive, path, report)
             reader.read()
         book = read_qdc(path, fallback_lang=lang)
+        report.warnings += book.notes
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:  # a member that lies about its size or CRC
         raise QualcodeError(f"damaged archive: {exc}", path) from None
     _mark_retired(root, book, lang)
-    store = project.store
-    with project.transaction():
+    with store.transaction():
         coder_ids = _coders(store, reader, report)
         code_ids = _codes(store, book, report, actor, path)
         doc_ids, speakers = _documents(store, reader, report, actor, progress)
@@ -125,8 +129,8 @@ class _Reader:
     def read(self) -> None:
         root = self.root
         for user in _items(root, "Users", "User"):
-            g = guid(user.get("guid"), f"User '{user.get('name')}'")
-            self.users[g] = (user.get("name") or "").strip() or g
+            g = guid(user.get("guid"), f"User '{escape_controls(user.get('name') or '')}'")
+            self.users[g] = self._name(user.get("name"), "coder name") or g
         for note in _items(root, "Notes", "Note"):
             where = f"Note '{note.get('name')}'"
             text = self._text(note, where)
@@ -141,10 +145,10 @@ class _Reader:
                 self.code_names[g] = code.get("name") or ""
                 self._unimported_notes(code, where)
         for variable in _items(root, "Variables", "Variable"):
-            name = variable.get("name") or ""
+            name = self._name(variable.get("name"), "variable name")
             self.variables[guid(variable.get("guid"), f"Variable '{name}'")] = name
         for source in _items(root, "Sources", None):
-            kind, name = local(source), source.get("name") or source.get("guid") or "?"
+            kind, name = local(source), self._name(source.get("name"), "document name") or source.get("guid") or "?"
             if kind == "TextSource":
                 self._source(source, name)
             elif kind:
@@ -289,16 +293,21 @@ class _Reader:
         value = next((c.text or "" for c in element if local(c) in _VALUES), "")
         if next((local(c) for c in element if local(c) in _VALUES), "") == "BooleanValue":
             value = "true" if value.strip() in ("true", "1") else "false"
-        return self.variables[target], value
+        return self.variables[target], clean_text(value)
+
+    def _name(self, value: str | None, what: str) -> str:
+        """A name from the file, without control characters (removed, with a warning)."""
+        return cleaned_name(value or "", what, self.report.warnings, self.path.name)
 
     def _case(self, case) -> None:
-        where = f"Case '{case.get('name')}'"
+        where = f"Case '{escape_controls(case.get('name') or '')}'"
         g = guid(case.get("guid"), where)
         description = child(case, "Description")
         values = dict(self._value(vv, where) for vv in children(case, "VariableValue"))
         sources = [guid(r.get("targetGUID"), f"SourceRef in {where}") for r in children(case, "SourceRef")]
-        key = (case.get("name") or "").strip() or g
-        self.cases.append((g, key, description.text if description is not None else None, values, sources))
+        key = self._name(case.get("name"), "participant") or g
+        text = clean_text(description.text) if description is not None and description.text else None
+        self.cases.append((g, key, text, values, sources))
 
     def _units(self, raw: str, selections, name: str) -> tuple:
         """How this source's positions read: (position -> raw code point, length in those units)."""
@@ -388,38 +397,12 @@ def _coders(store, reader: _Reader, report: ImportReport) -> dict[str | None, in
 
 def _codes(store, book: Codebook, report: ImportReport, actor: str, path: Path) -> dict[str, int]:
     """The file's codes and themes added to ours (ours kept as they are); file GUID -> code id."""
-    ours = project_codebook(store)
-    by_uid = {c.uid: c for c in ours.codes}
-    by_name = {c.name: c for c in ours.codes}
-    names: dict[str, str] = {}  # file name -> name here
-    order = list(dict.fromkeys(l for c in book.codes for l in [*c.labels, *(l for t in c.texts.values() for l in t)]))
-    merged = Codebook(title=ours.title or book.title, version=ours.version,
-                      default_language=ours.default_language or (order[0] if order else None),
-                      languages=ours.languages + [x for x in order if x not in ours.languages],
-                      codes=list(ours.codes), themes=list(ours.themes))
-    for entry in book.codes:
-        match = by_uid.get(entry.uid) or by_name.get(entry.name)
-        if match:
-            if match.name != entry.name:
-                report.code_conflicts.append(f"code '{entry.name}' is called '{match.name}' here: kept '{match.name}'")
-            elif match.uid != entry.uid:
-                report.code_conflicts.append(f"code '{entry.name}' has another UUID here: matched by name")
-            names[entry.name] = match.name
-            continue
-        names[entry.name] = entry.name
-        merged.codes.append(CodeEntry(**{**entry.__dict__, "parent": names.get(entry.parent or "")}))
-        report.codes_added.append(entry.name)
-    known = {t.uid for t in ours.themes} | {t.name for t in ours.themes}
-    for theme in book.themes:
-        if theme.uid in known or theme.name in known:
-            continue
-        name = _unique(theme.name, {t.name for t in merged.themes})  # other tools allow twins
-        merged.themes.append(ThemeEntry(name, theme.uid, theme.labels, theme.definition,
-                                        [names[n] for n in theme.codes if n in names]))
-        report.themes_added.append(name)
-    apply_codebook(store, merged, retire=False, actor=actor, source=path.name)
+    added = add_codebook(store, book, actor=actor, source=path.name)
+    report.codes_added += added.codes_added
+    report.themes_added += added.themes_added
+    report.code_conflicts += added.conflicts
     ids = {c.name: c.id for c in store.codes()}
-    return {e.uid: ids[names[e.name]] for e in book.codes}
+    return {e.uid: ids[added.names[e.name]] for e in book.codes}
 
 
 def _documents(store, reader: _Reader, report: ImportReport, actor: str,
@@ -466,12 +449,14 @@ def _cases(store, reader: _Reader, doc_ids: dict[str, int], speakers: dict, repo
         if len(labels) == 1:
             labels *= len(sources)
         # speakers are linked in the documents added now; those here already keep their links
-        fresh = [(s, label) for s, label in zip(sources, labels + [None] * len(sources)) if doc_ids[s] in speakers]
+        padded = labels + [None] * len(sources)  # a source without a label of its own gets None
+        fresh = [(s, label) for s, label in zip(sources, padded, strict=False) if doc_ids[s] in speakers]
         links = [speakers[doc_ids[s]].get(label) for s, label in fresh]
         pseudonym = description.strip() if description and description.strip() else None
         if pseudonym and ("\n" in pseudonym or len(pseudonym) > 80):  # a memo, not a pseudonym
             values.setdefault("description", pseudonym)
             pseudonym = None
+        pseudonym = clean_name(pseudonym) if pseudonym else None
         if fresh and not all(links):
             values.setdefault("documents", "; ".join(names[s] for s in sources))
             links = []
@@ -542,8 +527,4 @@ def _segments(store, reader: _Reader, doc_ids: dict[str, int], code_ids: dict[st
 
 
 def _unique(name: str, taken: set[str]) -> str:
-    name = name.strip() or "document"
-    unique, n = name, 2
-    while unique in taken:
-        unique, n = f"{name} ({n})", n + 1
-    return unique
+    return unique_name(name.strip() or "document", taken)

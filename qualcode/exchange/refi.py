@@ -6,18 +6,15 @@ loading; zips are checked for path traversal, member count and unpacked size.
 
 from __future__ import annotations
 
-import re
 import uuid
 import zipfile
 from pathlib import Path
 
 from ..errors import QualcodeError
+from ..inputs import InputZip, check_zip
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
-MAX_MEMBERS = 10_000
-MAX_UNPACKED = 512 * 1024 * 1024  # bytes, all members together
-MAX_RATIO = 200  # a member that unpacks to more than this many times its packed size is a bomb
 
 
 def parse_xml(data: bytes, where: str):
@@ -62,30 +59,18 @@ def refi_guid(uid: str) -> str:
     return uid.upper()
 
 
-_TRAVERSAL = re.compile(r"(^|[\\/])\.\.([\\/]|$)")
-
-
 def open_archive(path: Path) -> zipfile.ZipFile:
-    """Open a .qdpx, refusing archives that could escape, explode or exhaust."""
+    """Open a .qdpx, refusing what is not a regular file and archives that could escape,
+    explode or exhaust (see `check_zip`)."""
     try:
-        archive = zipfile.ZipFile(path)
-    except FileNotFoundError:
-        raise QualcodeError("file not found", path) from None
+        archive = InputZip(path)
     except (zipfile.BadZipFile, OSError):
         raise QualcodeError("not a valid .qdpx (not a zip archive)", path) from None
-    members = archive.infolist()
-    if len(members) > MAX_MEMBERS:
-        raise QualcodeError(f"archive has {len(members)} members (at most {MAX_MEMBERS})", path)
-    total = 0
-    for info in members:
-        name = info.filename
-        if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) or _TRAVERSAL.search(name):
-            raise QualcodeError(f"archive member '{name}' points outside the project", path)
-        total += info.file_size
-        if info.file_size > MAX_UNPACKED or total > MAX_UNPACKED:
-            raise QualcodeError(f"archive unpacks to more than {MAX_UNPACKED // 2**20} MiB", path)
-        if info.compress_size and info.file_size / info.compress_size > MAX_RATIO and info.file_size > 2**20:
-            raise QualcodeError(f"archive member '{name}' is a compression bomb", path)
+    try:
+        check_zip(archive, path)
+    except QualcodeError:
+        archive.close()
+        raise
     return archive
 
 

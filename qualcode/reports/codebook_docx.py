@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from docx.shared import Cm
 
-from ..codebook import FIELD_TITLES, MACQUEEN_FIELDS, Codebook, CodeEntry
+from ..codebook import MACQUEEN_FIELDS, Codebook, CodeEntry
+from ..model import FIELD_TITLES
 from .docx_common import add_heading, add_paragraph, add_run, new_document, set_widths, shade, to_bytes
 
 HEADINGS = {
@@ -25,15 +26,15 @@ HEADINGS = {
 
 
 def _pick(texts: dict[str, str], lang: str, fallbacks: list[str]) -> str:
-    for l in [lang, *fallbacks]:
-        if texts.get(l):
-            return texts[l]
+    for language in [lang, *fallbacks]:
+        if texts.get(language):
+            return texts[language]
     return next(iter(texts.values()), "")
 
 
 def codebook_docx_bytes(book: Codebook, lang: str) -> bytes:
     words = {**HEADINGS["en"], **HEADINGS.get(lang, {})}
-    fallbacks = [l for l in [book.default_language, *book.languages, "en"] if l and l != lang]
+    fallbacks = [x for x in [book.default_language, *book.languages, "en"] if x and x != lang]
     label = lambda code: code.labels.get(lang) or code.name  # noqa: E731
     document = new_document(f"{words['title']}: {book.title or ''}")
     add_heading(document, f"{words['title']}: {book.title}" if book.title else words["title"], 0)
@@ -43,7 +44,8 @@ def codebook_docx_bytes(book: Codebook, lang: str) -> bytes:
         add_heading(document, words["themes"], 1)
         table = document.add_table(rows=1, cols=3)
         table.style = "Table Grid"
-        for cell, text in zip(table.rows[0].cells, (words["theme"], words["definition"], words["members"])):
+        headings = (words["theme"], words["definition"], words["members"])
+        for cell, text in zip(table.rows[0].cells, headings, strict=True):
             add_run(cell.paragraphs[0], text, bold=True)
             shade(cell, "#D9E2F3")
         for theme in book.themes:
@@ -66,7 +68,7 @@ def codebook_docx_bytes(book: Codebook, lang: str) -> bytes:
                 add_paragraph(document, brief, italic=True)
         table = document.add_table(rows=1, cols=2)
         table.style = "Table Grid"
-        for cell, text in zip(table.rows[0].cells, (words["code"], words["text"])):
+        for cell, text in zip(table.rows[0].cells, (words["code"], words["text"]), strict=True):
             add_run(cell.paragraphs[0], text, bold=True)
             shade(cell, "#D9E2F3")
         for code in members:
@@ -86,7 +88,7 @@ def _descendants(book: Codebook, name: str) -> list[CodeEntry]:
 def _code_row(table, code: CodeEntry, book: Codebook, lang: str, fallbacks: list[str], words, label) -> None:
     cells = table.add_row().cells
     add_run(cells[0].paragraphs[0], label(code), bold=True, color=code.color)
-    others = [v for l, v in code.labels.items() if l != lang and v != label(code)]
+    others = [v for language, v in code.labels.items() if language != lang and v != label(code)]
     if others:
         add_paragraph(cells[0], " / ".join(dict.fromkeys(others)), size=8.5)
     notes = ([words["category"]] if not code.codable else []) + ([words["retired"]] if code.retired else [])

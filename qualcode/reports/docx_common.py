@@ -197,8 +197,8 @@ def to_bytes(document) -> bytes:
 def set_widths(table, widths) -> None:
     """Column widths that both Word (cell widths) and LibreOffice (the table grid) honour."""
     table.autofit = False
-    for column, width in zip(table.columns, widths):
+    for column, width in zip(table.columns, widths, strict=True):
         column.width = width
     for row in table.rows:
-        for cell, width in zip(row.cells, widths):
+        for cell, width in zip(row.cells, widths, strict=True):
             cell.width = width

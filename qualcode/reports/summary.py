@@ -1,7 +1,8 @@
 """Theme summaries as data: what a manuscript's results section needs, in no file format.
 
 `summarize()` is a pure function of `SummaryInput` (gathered from a project by
-`Project.summary_input()`), so every number can be tested by hand.
+`ReportService.summary_input()`), so every number can be tested by hand. What it counts, and how,
+is written down in docs/methods.md (R1–R9); the rule numbers are cited where they apply.
 """
 
 from __future__ import annotations
@@ -12,11 +13,11 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
+from ..analysis.attribution import MODERATOR
 from ..model import Code, Segment, Theme
 from ..text.speakers import is_role
+from .evidence import Evidence, Piece
 
-MODERATOR = re.compile(r"^(moderator|mod|m|facilitator|intervjuare|interviewer|主持人|主持|访谈者|采访者)\s*\d*$",
-                       re.IGNORECASE)
 GROUP_WORDS = {"en": "({group} group, {who})", "sv": "(grupp {group}, {who})", "zh": "（{group}组，{who}）"}
 
 
@@ -55,6 +56,7 @@ class SummaryInput:
     coders: list[str]
     redactions: list[str] = field(default_factory=list)
     agreement: dict | None = None
+    consensus: str | None = None  # the consensus coder's name (R2); None when the project has none
 
 
 @dataclass
@@ -82,6 +84,7 @@ class ThemeResult:
     groups: list[str]
     per_group: dict[str, dict[str, int]]  # group -> {"segments", "participants"}
     quotes: list[Quote]
+    not_counted: int = 0  # spans with the theme's codes that hold no participant speech (R3)
 
 
 @dataclass
@@ -92,73 +95,114 @@ class Summary:
     participants: int
     moderators: int
     groups: list[str]
-    coders: list[str]
+    coders: list[str]  # whose coding was counted, the consensus coder apart (R2)
     agreement: dict | None
     themes: list[ThemeResult]
     frequencies: list[tuple[str, dict[str, int]]]  # code label -> group -> segments
     saturation: list[tuple[str, int, int]]  # document, new codes, cumulative codes
     redacted: list[str]
+    consensus: str | None = None
+    consensus_documents: int = 0  # documents counted from the consensus coder's segments
 
 
 def _pick(texts: dict[str, str], lang: str) -> str:
     return texts.get(lang) or next(iter(texts.values()), "")
 
 
+Span = tuple[int, int, int]  # document id, start, end
+
+
 def summarize(inp: SummaryInput, lang: str = "en", *, quotes: int = 3, themes: list[str] | None = None,
               groups: list[str] | None = None, translation: bool = True,
               coders: list[str] | None = None) -> Summary:
-    """Per theme: definition, codes, how widely voiced, and quotes safe to publish."""
+    """Per theme: definition, codes, how widely voiced, and quotes safe to publish.
+
+    Counted by the rules of docs/methods.md: R2 picks the coding, R1/R3–R8 count it, R9 quotes it."""
     docs = {d.id: d for d in inp.documents}
-    if coders:
-        chosen = [s for s in inp.segments if s.coder in coders]
-    else:
-        # the consensus where the co-authors made one, everyone's coding elsewhere
-        reconciled = {s.doc_id for s in inp.segments if s.coder == "consensus"}
-        chosen = [s for s in inp.segments if (s.coder == "consensus") == (s.doc_id in reconciled)]
-    coders = sorted({s.coder for s in chosen}, key=inp.coders.index)
-    speaker = _speaker_index(inp.documents)
-    # what moderators say is not data about participants: not counted, not quoted
-    moderators = {k for k, p in inp.people.items() if p.moderator}
-    segments = _dedupe([s for s in chosen if s.doc_id in docs and speaker(s) not in moderators])
-    group_of = lambda s: _group(inp, docs[s.doc_id], speaker(s))  # noqa: E731
-    if groups:
-        segments = [s for s in segments if group_of(s) in groups]
+    chosen = _counted_coding(inp, coders)
+    segments = _dedupe([s for s in chosen if s.doc_id in docs])
+    evidence = _evidence(inp)
+    found: dict[Span, list[Piece]] = {}  # every evidence piece of each distinct span (R1)
+    for s in segments:
+        span = (s.doc_id, s.start, s.end)
+        if span not in found:
+            found[span] = evidence[s.doc_id].pieces(s.start, s.end)
+    wanted = set(groups) if groups else None  # R6: other groups' speech is no evidence
+
+    def pieces(s: Segment) -> list[Piece]:
+        mine = found[(s.doc_id, s.start, s.end)]
+        return [p for p in mine if p.speech.group in wanted] if wanted is not None else mine
+
+    counted = [s for s in segments if pieces(s)]
+    silent = [s for s in segments if not found[(s.doc_id, s.start, s.end)]]  # no participant speech
     codes = {c.id: c for c in inp.codes}
     redact = _redactor(inp)
     chosen_themes = [t for t in inp.themes if not themes or t.name in themes or t.label(lang) in themes]
     results = []
     for theme in chosen_themes:
         members = [codes[i] for i in theme.code_ids if i in codes]
-        mine = [s for s in segments if s.code_id in {c.id for c in members}]
-        spans = {(s.doc_id, s.start, s.end) for s in mine}
-        people = {speaker(s) for s in mine} - {None}
-        per_group: dict[str, dict[str, int]] = {}
-        spans_in: dict[str, set] = {}
-        people_in: dict[str, set] = {}
-        for s in mine:  # like the totals: a span counts once, whatever codes of the theme it has
-            g = group_of(s) or "—"
-            spans_in.setdefault(g, set()).add((s.doc_id, s.start, s.end))
-            people_in.setdefault(g, set()).add(speaker(s))
-        for g in spans_in:
-            per_group[g] = {"segments": len(spans_in[g]), "participants": len(people_in[g] - {None})}
+        ids = {c.id for c in members}
+        mine = [s for s in counted if s.code_id in ids]
+        spans_in: dict[str, set[Span]] = {}
+        people_in: dict[str, set[str]] = {}
+        for s in mine:  # a span counts once per group whose speech it covers (R6)
+            for p in pieces(s):
+                g = p.speech.group or "—"
+                spans_in.setdefault(g, set()).add((s.doc_id, s.start, s.end))
+                people_in.setdefault(g, set()).update([p.speech.person] if p.speech.person else [])
+        per_group = {g: {"segments": len(spans_in[g]), "participants": len(people_in[g])} for g in sorted(spans_in)}
         results.append(ThemeResult(
             name=theme.label(lang), definition=_pick(theme.definition, lang),
             codes=[(c.label(lang), _pick(c.brief, lang).rstrip(".。"), c.color) for c in members],
-            segments=len(spans), participants=len(people), documents=len({s.doc_id for s in mine}),
-            groups=sorted(per_group), per_group=dict(sorted(per_group.items())),
-            quotes=_quotes(inp, mine, docs, speaker, group_of, codes, lang, quotes, translation, redact),
+            segments=len({(s.doc_id, s.start, s.end) for s in mine}),
+            participants=len(set().union(*people_in.values())), documents=len({s.doc_id for s in mine}),
+            groups=sorted(per_group), per_group=per_group,
+            quotes=_quotes(inp, mine, pieces, docs, codes, lang, quotes, translation, redact),
+            not_counted=len({(s.doc_id, s.start, s.end) for s in silent if s.code_id in ids}),
         ))
     included_people = {p for d in inp.documents for _, _, p in d.turns if p}
     people = [inp.people[k] for k in sorted(included_people) if k in inp.people]
-    all_groups = sorted({g for g in (group_of(s) for s in segments) if g}
+    all_groups = sorted({p.speech.group for s in counted for p in pieces(s) if p.speech.group}
                         | {d.group for d in inp.documents if d.group})
     return Summary(
         title=inp.title, lang=lang, documents=len(inp.documents),
         participants=sum(1 for p in people if not p.moderator), moderators=sum(1 for p in people if p.moderator),
-        groups=all_groups, coders=coders, agreement=inp.agreement, themes=results,
-        frequencies=_frequencies(inp, segments, group_of, codes, lang),
-        saturation=_saturation(inp, segments), redacted=redact.names,
+        groups=all_groups, coders=_coders(inp, coders), agreement=inp.agreement, themes=results,
+        frequencies=_frequencies(inp, counted, pieces, codes, lang),
+        saturation=_saturation(inp, counted), redacted=redact.names, consensus=inp.consensus,
+        consensus_documents=len({s.doc_id for s in chosen if s.coder == inp.consensus and s.doc_id in docs}),
     )
+
+
+def _counted_coding(inp: SummaryInput, coders: list[str] | None) -> list[Segment]:
+    """R2: the named coders' segments; else, per document, the consensus where one was made and
+    everyone's coding elsewhere."""
+    if coders:
+        return [s for s in inp.segments if s.coder in coders]
+    consensus = inp.consensus
+    reconciled = {s.doc_id for s in inp.segments if consensus is not None and s.coder == consensus}
+    return [s for s in inp.segments if (s.coder == consensus) == (s.doc_id in reconciled)]
+
+
+def _coders(inp: SummaryInput, coders: list[str] | None) -> list[str]:
+    """R2: the coders whose work is counted, other than the consensus coder, in project order."""
+    docs = {d.id for d in inp.documents}
+    present = {s.coder for s in inp.segments if s.doc_id in docs and (not coders or s.coder in coders)}
+    present.discard(inp.consensus)
+    order = {c: i for i, c in enumerate(inp.coders)}
+    return sorted(present, key=lambda c: (order.get(c, len(order)), c))
+
+
+def _evidence(inp: SummaryInput) -> dict[int, Evidence]:
+    def is_moderator(key: str) -> bool:
+        person = inp.people.get(key)
+        return bool(person and person.moderator)
+
+    def group_of(key: str) -> str | None:
+        person = inp.people.get(key)
+        return person.group if person else None
+
+    return {d.id: Evidence(d.text, d.turns, d.group, is_moderator, group_of) for d in inp.documents}
 
 
 def _dedupe(segments: list[Segment]) -> list[Segment]:
@@ -170,26 +214,6 @@ def _dedupe(segments: list[Segment]) -> list[Segment]:
             seen.add(key)
             out.append(s)
     return out
-
-
-def _speaker_index(documents: list[DocInput]):
-    from bisect import bisect_right
-
-    index = {d.id: ([t[0] for t in d.turns], d.turns) for d in documents}
-
-    def speaker(segment: Segment) -> str | None:
-        starts, turns = index[segment.doc_id]
-        i = bisect_right(starts, segment.start) - 1
-        if i >= 0 and turns[i][0] <= segment.start < turns[i][1]:
-            return turns[i][2]
-        return None
-
-    return speaker
-
-
-def _group(inp: SummaryInput, doc: DocInput, person: str | None) -> str | None:
-    p = inp.people.get(person) if person else None
-    return (p.group if p and p.group else None) or doc.group
 
 
 _LATIN = "A-Za-z0-9\u00c0-\u024f"  # letters a name may continue with (a CJK neighbour is no letter)
@@ -250,49 +274,54 @@ def _redactor(inp: SummaryInput) -> _Redactor:
     return _Redactor(replacements)
 
 
-def _quotes(inp, segments, docs, speaker, group_of, codes, lang, limit, translation, redact) -> list[Quote]:
-    candidates = sorted(segments, key=lambda s: (not s.exemplar, docs[s.doc_id].position, s.start))
-    exemplars = [s for s in candidates if s.exemplar]
-    others = [s for s in candidates if not s.exemplar]
-    # spread the others across groups and people: round-robin over groups, people within
-    by_group: dict[str, list[Segment]] = {}
-    for s in others:
-        by_group.setdefault(group_of(s) or "", []).append(s)
-    ordered: list[Segment] = []
-    queues = [_spread_people(v, speaker) for _, v in sorted(by_group.items())]
-    while any(queues):
-        for q in queues:
-            if q:
-                ordered.append(q.pop(0))
+def _quotes(inp: SummaryInput, segments: list[Segment], pieces, docs: dict[int, DocInput], codes: dict[int, Code],
+            lang: str, limit: int, translation: bool, redact: _Redactor) -> list[Quote]:
+    """R9: one candidate per piece of participant speech a segment covers; exemplars first, then
+    spread over groups and, within a group, over participants."""
+    candidates = sorted(((s, p, i == 0) for s in segments for i, p in enumerate(pieces(s))),
+                        key=lambda c: (not c[0].exemplar, docs[c[0].doc_id].position, c[1].start, c[0].start))
+    exemplars = [c for c in candidates if c[0].exemplar]
+    by_group: dict[str, list] = {}
+    for c in candidates:
+        if not c[0].exemplar:
+            by_group.setdefault(c[1].speech.group or "", []).append(c)
+    by_person = lambda c: c[1].speech.person or ""  # noqa: E731
+    ordered = _round_robin([_round_robin(_by(v, by_person)) for _, v in sorted(by_group.items())])
     chosen: list[Quote] = []
-    for s in exemplars + ordered:
+    for s, piece, first in exemplars + ordered:
         if len(chosen) >= limit:
             break
         doc = docs[s.doc_id]
-        start, end = _whole_sentences(doc, s.start, s.end)
+        start, end = _quote_span(doc, piece)
         text = redact(doc.text[start:end])
         if any(q.document == doc.name and q.start < end and start < q.end for q in chosen):
             continue
         if any(fuzz.ratio(text, q.text) >= 85 for q in chosen):
             continue  # a near-duplicate says nothing new
-        person = speaker(s)
+        person = piece.speech.person
         p = inp.people.get(person) if person else None
         who = (p.pseudonym or p.key) if p else doc.name
-        group = group_of(s)
+        group = piece.speech.group
         attribution = GROUP_WORDS.get(lang, GROUP_WORDS["en"]).format(group=group or "—", who=who)
-        chosen.append(Quote(text=text, translation=redact(s.translation) if translation and s.translation else None,
+        keep = translation and first and s.translation
+        chosen.append(Quote(text=text, translation=redact(s.translation) if keep else None,
                             attribution=attribution, participant=who if p else None, group=group,
                             document=doc.name, start=start, end=end, exemplar=s.exemplar,
                             code=codes[s.code_id].label(lang)))
     return chosen
 
 
-def _spread_people(segments: list[Segment], speaker) -> list[Segment]:
-    by_person: dict[str, list[Segment]] = {}
-    for s in segments:
-        by_person.setdefault(speaker(s) or "", []).append(s)
-    queues = [v for _, v in sorted(by_person.items())]
-    out: list[Segment] = []
+def _by(items: list, key) -> list[list]:
+    groups: dict[str, list] = {}
+    for item in items:
+        groups.setdefault(key(item), []).append(item)
+    return [v for _, v in sorted(groups.items())]
+
+
+def _round_robin(queues: list[list]) -> list:
+    """One from each queue in turn until all are empty."""
+    queues = [list(q) for q in queues]
+    out: list = []
     while any(queues):
         for q in queues:
             if q:
@@ -300,25 +329,37 @@ def _spread_people(segments: list[Segment], speaker) -> list[Segment]:
     return out
 
 
-def _whole_sentences(doc: DocInput, start: int, end: int) -> tuple[int, int]:
-    """Widen a span to the sentences it touches (a quote should not begin mid-sentence)."""
+def _quote_span(doc: DocInput, piece: Piece) -> tuple[int, int]:
+    """The piece widened to the sentences its text touches, within its speech, trimmed of whitespace."""
+    start, end = _trim(doc.text, piece.start, piece.end)
     touching = [(a, b) for a, b in doc.sentences if a < end and start < b]
-    if not touching:
-        return start, end
-    return min(start, touching[0][0]), max(end, touching[-1][1])
+    if touching:
+        start, end = min(start, touching[0][0]), max(end, touching[-1][1])
+    return _trim(doc.text, max(start, piece.speech.start), min(end, piece.speech.end))
 
 
-def _frequencies(inp, segments, group_of, codes, lang) -> list[tuple[str, dict[str, int]]]:
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """[start, end) without whitespace at either end; it must hold some other character."""
+    while text[start].isspace():
+        start += 1
+    while text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _frequencies(inp: SummaryInput, segments: list[Segment], pieces, codes: dict[int, Code],
+                 lang: str) -> list[tuple[str, dict[str, int]]]:
+    """R7: per code and group, the distinct spans covering that group's speech."""
     table: dict[int, dict[str, int]] = {}
-    for s in segments:
+    for s in segments:  # distinct per code already (_dedupe)
         row = table.setdefault(s.code_id, {})
-        g = group_of(s) or "—"
-        row[g] = row.get(g, 0) + 1
-    return [(codes[c.id].label(lang), table.get(c.id, {})) for c in inp.codes if c.codable and c.id in table]
+        for g in {p.speech.group or "—" for p in pieces(s)}:
+            row[g] = row.get(g, 0) + 1
+    return [(codes[c.id].label(lang), table[c.id]) for c in inp.codes if c.codable and c.id in table]
 
 
 def _saturation(inp: SummaryInput, segments: list[Segment]) -> list[tuple[str, int, int]]:
-    """New codes per transcript in import order: when the curve flattens, saturation."""
+    """R8: new codes per transcript in import order: when the curve flattens, saturation."""
     seen: set[int] = set()
     out = []
     by_doc: dict[int, set[int]] = {}

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from docx.shared import Cm
 
-from .docx_common import (FastParagraphs, add_heading, add_paragraph, add_run, new_document, set_widths, shade,
-                          to_bytes)
+from .docx_common import FastParagraphs, add_heading, add_paragraph, add_run, new_document, set_widths, shade, to_bytes
 from .summary import Summary
-from .words import method_text, words
+from .words import method_text, not_counted_text, words
 
 HEADER_FILL = "#D9E2F3"
 
@@ -16,7 +15,7 @@ def _table(document, headers: list[str], widths_cm: list[float]):
     table = document.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
     table.autofit = False
-    for cell, text in zip(table.rows[0].cells, headers):
+    for cell, text in zip(table.rows[0].cells, headers, strict=True):
         add_run(cell.paragraphs[0], text, bold=True)
         shade(cell, HEADER_FILL)
     _widths(table, widths_cm)
@@ -29,7 +28,7 @@ def _widths(table, widths_cm: list[float]) -> None:
 
 def _row(table, values: list, widths_cm: list[float]) -> None:
     cells = table.add_row().cells
-    for cell, value, width in zip(cells, values, widths_cm):
+    for cell, value, width in zip(cells, values, widths_cm, strict=True):
         add_run(cell.paragraphs[0], "" if value is None else str(value))
         cell.width = Cm(width)
 
@@ -48,6 +47,8 @@ def render(summary: Summary) -> bytes:
     for t in summary.themes:
         _row(table, [t.name, "; ".join(label for label, _, _ in t.codes), t.segments, t.participants,
                      ", ".join(t.groups)], widths)
+    if note := not_counted_text(summary):
+        add_paragraph(document, note, italic=True)
 
     for t in summary.themes:
         add_heading(document, t.name, 1)
@@ -73,7 +74,8 @@ def render(summary: Summary) -> bytes:
     add_heading(document, w["frequencies"], 1)
     groups = summary.groups
     # the code column keeps at least 5 cm; the groups share the rest of the 17 cm text width
-    widths = [max(5.0, 17.0 - 1.7 * len(groups))] + [(17.0 - max(5.0, 17.0 - 1.7 * len(groups))) / max(len(groups), 1)] * len(groups)
+    code_width = max(5.0, 17.0 - 1.7 * len(groups))
+    widths = [code_width] + [(17.0 - code_width) / max(len(groups), 1)] * len(groups)
     table = _table(document, [w["code"], *groups], widths)
     for code, counts in summary.frequencies:
         _row(table, [code, *[counts.get(g, 0) for g in groups]], widths)

@@ -7,7 +7,7 @@ import io
 
 from .docx_common import safe
 from .summary import Summary
-from .words import method_text, words
+from .words import method_text, not_counted_text, words
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -27,7 +27,7 @@ def rows(summary: Summary) -> list[dict]:
         for group, counts in t.per_group.items():
             out.append({"table": "theme_group", "theme": t.name, "group": group, **counts})
         out.append({"table": "theme", "theme": t.name, "definition": t.definition, "segments": t.segments,
-                    "participants": t.participants, "documents": t.documents,
+                    "participants": t.participants, "documents": t.documents, "not_counted": t.not_counted,
                     "codes": "; ".join(label for label, _, _ in t.codes)})
         for q in t.quotes:
             out.append({"table": "quote", "theme": t.name, "code": q.code, "group": q.group, "quote": q.text,
@@ -41,8 +41,8 @@ def rows(summary: Summary) -> list[dict]:
     return out
 
 
-COLUMNS = ["table", "theme", "code", "group", "segments", "participants", "documents", "definition", "codes",
-           "quote", "translation", "attribution", "participant", "document", "start", "end", "exemplar",
+COLUMNS = ["table", "theme", "code", "group", "segments", "participants", "documents", "not_counted", "definition",
+           "codes", "quote", "translation", "attribution", "participant", "document", "start", "end", "exemplar",
            "new_codes", "cumulative_codes"]
 
 
@@ -62,7 +62,8 @@ def xlsx_bytes(summary: Summary) -> bytes:
     w = words(summary.lang)
     book = Workbook()
     sheets = [
-        (w["themes"], ["theme", "segments", "participants", "documents", "codes", "definition"], "theme"),
+        (w["themes"], ["theme", "segments", "participants", "documents", "not_counted", "codes", "definition"],
+         "theme"),
         (w["by_group"], ["theme", "group", "segments", "participants"], "theme_group"),
         (w["quotes"], ["theme", "code", "quote", "translation", "attribution", "group", "document", "start",
                        "end", "exemplar"], "quote"),
@@ -117,7 +118,10 @@ def markdown(summary: Summary) -> bytes:
              f"| {w['theme']} | {w['segments']} | {w['participants']} | {w['documents']} | {w['groups']} |",
              "|---|---:|---:|---:|---|"]
     for t in summary.themes:
-        lines.append(f"| {esc(t.name)} | {t.segments} | {t.participants} | {t.documents} | {esc(', '.join(t.groups))} |")
+        lines.append(f"| {esc(t.name)} | {t.segments} | {t.participants} | {t.documents} "
+                     f"| {esc(', '.join(t.groups))} |")
+    if note := not_counted_text(summary):
+        lines += ["", f"*{esc(note)}*"]
     for t in summary.themes:
         lines += ["", f"## {esc(t.name)}", ""]
         if t.definition:
@@ -125,7 +129,8 @@ def markdown(summary: Summary) -> bytes:
         lines += [f"**{w['codes']}:** " + "; ".join(f"{esc(label)}" + (f" – {esc(brief)}" if brief else "")
                                                     for label, brief, _ in t.codes), ""]
         lines += [f"**{w['by_group']}:** " + ", ".join(
-            f"{esc(g)} {c['segments']} ({c['participants']} {w['participants'].lower()})" for g, c in t.per_group.items()), ""]
+            f"{esc(g)} {c['segments']} ({c['participants']} {w['participants'].lower()})"
+            for g, c in t.per_group.items()), ""]
         for q in t.quotes:
             lines.append(f"> {esc(q.text)} {esc(q.attribution)}" + (f" *{w['exemplar']}*" if q.exemplar else ""))
             if q.translation:

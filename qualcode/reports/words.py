@@ -13,9 +13,19 @@ WORDS = {
         "method_text": ("The analysis covers {documents} transcripts with {participants} participants"
                         "{moderators} in {ngroups} groups ({groups}), coded by {ncoders} coders ({coders})."),
         "moderators": " (and {n} moderators)",
-        "agreement_text": ("Intercoder agreement of {coders} over {n} transcripts ({unit} units): "
-                           "{kappa_name} = {kappa}, Krippendorff's α = {alpha}, agreement {percent}."),
-        "pooled": "pooled Cohen's κ", "pairwise": "mean pairwise Cohen's κ",
+        "counting": ("Counts include participants' speech only, never moderators or speaker labels; a coded "
+                     "segment counts once per theme and for every participant whose speech it covers "
+                     "(rules R1–R9 of qualcode's docs/methods.md)."),
+        "consensus_text": ("In {k} of {n} transcripts the counts use the reconciled consensus coding ({consensus}); "
+                           "elsewhere every coder's coding, identical segments once (R2)."),
+        "agreement_two": ("Intercoder agreement of {coders} over {n} transcripts ({unit} units; A1–A6): "
+                          "pooled Cohen's κ = {kappa}, Krippendorff's α = {alpha}, agreement {percent}."),
+        "agreement_many": ("Intercoder agreement of {coders} over {n} transcripts ({unit} units; A1–A6): "
+                           "Krippendorff's α = {alpha}, Fleiss' κ = {kappa}, agreement {percent} "
+                           "(mean over coder pairs){pairwise}."),
+        "pairwise": "; pairwise Cohen's κ {range}",
+        "not_counted": ("Not counted (R3): coded spans that hold no participant speech, only a moderator's words "
+                        "or a speaker label — {list}."),
         "saturation_text": "New codes per transcript, in import order.",
     },
     "sv": {
@@ -28,9 +38,19 @@ WORDS = {
         "method_text": ("Analysen omfattar {documents} transkript med {participants} deltagare"
                         "{moderators} i {ngroups} grupper ({groups}), kodade av {ncoders} kodare ({coders})."),
         "moderators": " (och {n} moderatorer)",
-        "agreement_text": ("Överensstämmelsen mellan {coders} i {n} transkript ({unit}): "
-                           "{kappa_name} = {kappa}, Krippendorffs α = {alpha}, överensstämmelse {percent}."),
-        "pooled": "poolad Cohens κ", "pairwise": "medelvärdet av parvisa Cohens κ",
+        "counting": ("Räkningen omfattar endast deltagarnas tal, aldrig moderatorernas eller talaretiketter; ett "
+                     "kodat segment räknas en gång per tema och för varje deltagare vars tal det omfattar "
+                     "(regel R1–R9 i qualcodes docs/methods.md)."),
+        "consensus_text": ("I {k} av {n} transkript bygger räkningen på den överenskomna konsensuskodningen "
+                           "({consensus}); i övriga på alla kodares kodning, identiska segment en gång (R2)."),
+        "agreement_two": ("Överensstämmelsen mellan {coders} i {n} transkript ({unit}; A1–A6): "
+                          "poolad Cohens κ = {kappa}, Krippendorffs α = {alpha}, överensstämmelse {percent}."),
+        "agreement_many": ("Överensstämmelsen mellan {coders} i {n} transkript ({unit}; A1–A6): "
+                           "Krippendorffs α = {alpha}, Fleiss κ = {kappa}, överensstämmelse {percent} "
+                           "(medel över kodarpar){pairwise}."),
+        "pairwise": "; parvisa Cohens κ {range}",
+        "not_counted": ("Ej räknade (R3): kodade avsnitt utan deltagares tal, bara moderatorns ord eller en "
+                        "talaretikett — {list}."),
         "saturation_text": "Nya koder per transkript, i importordning.",
     },
     "zh": {
@@ -39,10 +59,19 @@ WORDS = {
         "quotes": "引文", "translation": "译文", "frequencies": "各小组编码频数", "code": "编码",
         "saturation": "饱和度", "document": "转录稿", "new": "新编码", "cumulative": "累计编码", "by_group": "按小组",
         "exemplar": "典型引文",
-        "method_text": "本分析涵盖{documents}份转录稿，{participants}名参与者{moderators}，分属{ngroups}个小组（{groups}），由{ncoders}名编码者（{coders}）编码。",
+        "method_text": "本分析涵盖{documents}份转录稿，{participants}名参与者{moderators}，"
+                       "分属{ngroups}个小组（{groups}），由{ncoders}名编码者（{coders}）编码。",
         "moderators": "（另有{n}名主持人）",
-        "agreement_text": "{coders}在{n}份转录稿中的编码者间一致性（{unit}）：{kappa_name} = {kappa}，Krippendorff's α = {alpha}，一致率{percent}。",
-        "pooled": "合并Cohen's κ", "pairwise": "两两Cohen's κ均值",
+        "counting": ("计数只包括参与者的发言，不包括主持人和说话人标签；一个编码片段在每个主题中只计一次，"
+                     "并计入其所覆盖发言的每位参与者（见qualcode的docs/methods.md规则R1–R9）。"),
+        "consensus_text": ("{n}份转录稿中有{k}份按协商后的共识编码（{consensus}）计数；"
+                           "其余按所有编码者的编码计数，相同片段只计一次（R2）。"),
+        "agreement_two": ("{coders}在{n}份转录稿中的编码者间一致性（{unit}；A1–A6）："
+                          "合并Cohen's κ = {kappa}，Krippendorff's α = {alpha}，一致率{percent}。"),
+        "agreement_many": ("{coders}在{n}份转录稿中的编码者间一致性（{unit}；A1–A6）：Krippendorff's α = {alpha}，"
+                           "Fleiss' κ = {kappa}，一致率{percent}（编码者两两平均）{pairwise}。"),
+        "pairwise": "；两两Cohen's κ为{range}",
+        "not_counted": "未计入（R3）：不含参与者发言、仅含主持人发言或说话人标签的编码片段——{list}。",
         "saturation_text": "按导入顺序，每份转录稿新增的编码数。",
     },
 }
@@ -53,21 +82,44 @@ def words(lang: str) -> dict[str, str]:
 
 
 def method_text(summary) -> str:
+    """The method paragraph: what was counted (R1–R9), from whose coding (R2), and the pooled
+    agreement figures exactly as the CLI's "all codes" row prints them (A6)."""
     w = words(summary.lang)
+    gap = "" if summary.lang == "zh" else " "
     moderators = w["moderators"].format(n=summary.moderators) if summary.moderators else ""
     text = w["method_text"].format(
         documents=summary.documents, participants=summary.participants, moderators=moderators,
         ngroups=len(summary.groups), groups=", ".join(summary.groups), ncoders=len(summary.coders),
         coders=", ".join(summary.coders))
+    text += gap + w["counting"]
+    if summary.consensus_documents:
+        text += gap + w["consensus_text"].format(k=summary.consensus_documents, n=summary.documents,
+                                                 consensus=summary.consensus)
     a = summary.agreement
     if a and a.get("overall"):
-        fmt = lambda v: "–" if v is None else f"{v:.2f}"  # noqa: E731
-        overall = a["overall"]
-        pairs = [p["pooled_kappa"] for p in a.get("pairs", []) if p.get("pooled_kappa") is not None]
-        two = len(a["coders"]) == 2
-        kappa = overall.get("pooled_kappa") if two else (sum(pairs) / len(pairs) if pairs else None)
-        text += ("" if summary.lang == "zh" else " ") + w["agreement_text"].format(
-            coders=", ".join(a["coders"]), n=len(a.get("documents", [])), unit=a.get("unit", ""),
-            kappa_name=w["pooled"] if two else w["pairwise"], kappa=fmt(kappa), alpha=fmt(overall.get("alpha")),
-            percent="–" if overall.get("percent") is None else f"{100 * overall['percent']:.1f} %")
+        text += gap + agreement_sentence(a, w)
     return text
+
+
+def not_counted_text(summary) -> str | None:
+    """The spans of each theme that hold no participant speech (R3), or None when there are none."""
+    found = [(t.name, t.not_counted) for t in summary.themes if t.not_counted]
+    if not found:
+        return None
+    sep = "，" if summary.lang == "zh" else ", "
+    return words(summary.lang)["not_counted"].format(list=sep.join(f"{name} {n}" for name, n in found))
+
+
+def agreement_sentence(report: dict, w: dict[str, str]) -> str:
+    fmt = lambda v: "–" if v is None else f"{v:.2f}"  # noqa: E731
+    overall = report["overall"]
+    values = {"coders": ", ".join(report["coders"]), "n": len(report.get("documents", [])),
+              "unit": report.get("unit", ""), "kappa": fmt(overall.get("pooled_kappa")),
+              "alpha": fmt(overall.get("alpha")),
+              "percent": "–" if overall.get("percent") is None else f"{100 * overall['percent']:.1f} %"}
+    if len(report["coders"]) == 2:
+        return w["agreement_two"].format(**values)
+    pairs = sorted(p["pooled_kappa"] for p in report.get("pairs", []) if p.get("pooled_kappa") is not None)
+    low, high = (fmt(pairs[0]), fmt(pairs[-1])) if pairs else ("", "")
+    pairwise = w["pairwise"].format(range=low if low == high else f"{low}–{high}") if pairs else ""
+    return w["agreement_many"].format(**values, pairwise=pairwise)

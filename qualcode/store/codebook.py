@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from ..model import Code, Theme
-from .base import new_uid
+from .base import check_name, check_text, new_uid
 
 
 class CodebookRows:
@@ -13,6 +13,7 @@ class CodebookRows:
 
     def insert_code(self, name: str, parent_id: int | None, *, uid: str | None = None,
                     color: str | None = None, codable: bool = True, position: int | None = None) -> int:
+        check_name(name, "code name")
         if position is None:
             position = self._one(
                 "SELECT COALESCE(MAX(position), 0) + 1 FROM codes WHERE parent_id IS ?", (parent_id,)
@@ -23,6 +24,7 @@ class CodebookRows:
         ).lastrowid
 
     def set_code_texts(self, code_id: int, field: str, texts: dict[str, str]) -> None:
+        _check_texts(field, texts)
         self.conn.execute("DELETE FROM code_texts WHERE code_id = ? AND field = ?", (code_id, field))
         self.conn.executemany(
             "INSERT INTO code_texts VALUES (?, ?, ?, ?)",
@@ -57,6 +59,7 @@ class CodebookRows:
     def update_code(self, code_id: int, **fields) -> None:
         allowed = {"name", "parent_id", "position", "color", "codable", "retired", "uid"}
         assert set(fields) <= allowed, fields
+        check_name(fields.get("name"), "code name")
         sets = ", ".join(f"{k} = :{k}" for k in fields)
         self.conn.execute(f"UPDATE codes SET {sets} WHERE id = :id", {**fields, "id": code_id})
 
@@ -84,6 +87,7 @@ class CodebookRows:
         ]
 
     def insert_theme(self, name: str, uid: str | None = None, position: int | None = None) -> int:
+        check_name(name, "theme name")
         if position is None:
             position = self._one("SELECT COALESCE(MAX(position), 0) + 1 FROM themes")[0]
         return self.conn.execute(
@@ -92,10 +96,12 @@ class CodebookRows:
 
     def update_theme(self, theme_id: int, **fields) -> None:
         assert set(fields) <= {"name", "position"}, fields
+        check_name(fields.get("name"), "theme name")
         sets = ", ".join(f"{k} = :{k}" for k in fields)
         self.conn.execute(f"UPDATE themes SET {sets} WHERE id = :id", {**fields, "id": theme_id})
 
     def set_theme_texts(self, theme_id: int, field: str, texts: dict[str, str]) -> None:
+        _check_texts(field, texts)
         self.conn.execute("DELETE FROM theme_texts WHERE theme_id = ? AND field = ?", (theme_id, field))
         self.conn.executemany(
             "INSERT INTO theme_texts VALUES (?, ?, ?, ?)",
@@ -128,3 +134,9 @@ class CodebookRows:
         return None
 
     # --- segments -----------------------------------------------------------------------------
+
+
+def _check_texts(field: str, texts: dict[str, str]) -> None:
+    for lang, text in texts.items():
+        check_name(lang, "language")
+        (check_name if field == "label" else check_text)(text, field.replace("_", " "))

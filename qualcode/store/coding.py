@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..model import Segment
-from .base import new_uid
+from .base import check_name, check_text, new_uid
 
 
 class CodingRows:
@@ -17,6 +17,7 @@ class CodingRows:
             return row["id"]
         if not create:
             return None
+        check_name(name, "coder name")
         return self.conn.execute(
             "INSERT INTO coders (uid, name) VALUES (?, ?)", (new_uid(), name)
         ).lastrowid
@@ -41,11 +42,18 @@ class CodingRows:
         " :memo, :exemplar, :translation, :created_at)")
 
     def insert_segment(self, row: dict) -> int:
+        check_text(row.get("memo"), "memo")
+        check_text(row.get("translation"), "translation")
         return self.conn.execute(self._INSERT_SEGMENT, row).lastrowid
 
     def insert_segments(self, rows: Iterable[dict]) -> None:
-        """Many segments in one statement (a benchmark's bulk), with no events."""
-        self.conn.executemany(self._INSERT_SEGMENT, rows)
+        """Many segments in one statement (a benchmark's bulk), with no events; texts checked as one by one."""
+        def checked(row: dict) -> dict:
+            check_text(row.get("memo"), "memo")
+            check_text(row.get("translation"), "translation")
+            return row
+
+        self.conn.executemany(self._INSERT_SEGMENT, map(checked, rows))
 
     def segment_row(self, segment_id: int | str) -> dict | None:
         """The raw row (with coder name and code uid) an event needs to undo or redo a change."""
@@ -63,6 +71,8 @@ class CodingRows:
     def update_segment(self, segment_id: int, **fields) -> None:
         allowed = {"memo", "exemplar", "translation", "code_id", "start", "end"}
         assert set(fields) <= allowed, fields
+        check_text(fields.get("memo"), "memo")
+        check_text(fields.get("translation"), "translation")
         sets = ", ".join(f"{k} = :{k}" for k in fields)
         self.conn.execute(f"UPDATE segments SET {sets} WHERE id = :id", {**fields, "id": segment_id})
 
@@ -110,4 +120,5 @@ class CodingRows:
         return [dict(r) for r in self._q("SELECT id, uid, name FROM coders ORDER BY id")]
 
     def insert_coder(self, name: str, uid: str) -> int:
+        check_name(name, "coder name")
         return self.conn.execute("INSERT INTO coders (uid, name) VALUES (?, ?)", (uid, name)).lastrowid

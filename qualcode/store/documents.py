@@ -6,7 +6,7 @@ import json
 import sqlite3
 
 from ..model import Document, DocumentSummary, Turn, Unit
-from .base import new_uid, now
+from .base import check_name, new_uid, now
 
 
 class DocumentRows:
@@ -22,6 +22,11 @@ class DocumentRows:
     def insert_document(self, doc, group: str | None, actor: str, uid: str | None = None) -> tuple[int, dict[str, int]]:
         """Insert a prepared document with its speakers, turns, sentences and tokens.
         Returns the document id and its speakers' ids by label."""
+        check_name(doc.name, "document name")
+        check_name(doc.source_name, "file name")
+        check_name(group, "group name")
+        for turn in doc.turns:
+            check_name(turn.speaker, "speaker label")
         position = self._one("SELECT COALESCE(MAX(position), 0) + 1 FROM documents")[0]
         uid = uid or new_uid()
         cur = self.conn.execute(
@@ -180,7 +185,7 @@ class DocumentRows:
         self.conn.executemany("INSERT INTO sentences VALUES (?, ?, ?, ?, ?)",
                               [(doc_id, s["idx"], s["start"], s["end"], s["turn_idx"]) for s in rows["sentences"]])
         self.conn.executemany("INSERT INTO lemmas VALUES (?, ?, ?)",
-                              [(l["lemma"], doc_id, l["spans"]) for l in rows["lemmas"]])
+                              [(row["lemma"], doc_id, row["spans"]) for row in rows["lemmas"]])
         self._record_sizes(doc_id, len(doc["text"]), len(rows["sentences"]), len(rows["turns"]))
         return doc_id, speakers
 

@@ -6,7 +6,7 @@ import json
 import sqlite3
 
 from ..model import Participant
-from .base import new_uid
+from .base import check_name, check_text, new_uid
 
 
 class ParticipantRows:
@@ -28,6 +28,11 @@ class ParticipantRows:
         return self._participant(row) if row else None
 
     def upsert_participant(self, key: str, pseudonym: str | None, attributes: dict[str, str]) -> int:
+        check_name(key, "participant")
+        check_name(pseudonym, "pseudonym")
+        for name, value in attributes.items():
+            check_name(name, "participant attribute")
+            check_text(value if isinstance(value, str) else None, "participant attribute value")
         row = self._one("SELECT id, attributes FROM participants WHERE key = ?", (key,))
         if row:
             merged = {**json.loads(row["attributes"]), **attributes}

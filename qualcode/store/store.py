@@ -8,63 +8,82 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import sqlite_utils
 
 from ..errors import QualcodeError
-
-from .base import new_uid, now  # noqa: F401  (re-exported: callers import them from here)
+from .base import check_name, new_uid, now  # noqa: F401  (re-exported: callers import them from here)
 from .codebook import CodebookRows
 from .coding import CodingRows
 from .decisions import DecisionRows
 from .documents import DocumentRows
+from .opening import WAITING, busy_timeout, check_project_file, is_locked, lock_wait, uri, user_error, write_obstacle
 from .people import ParticipantRows
+from .queries import QueryRows
 from .schema import migrations
 
 
-class Store(DocumentRows, ParticipantRows, CodebookRows, CodingRows, DecisionRows):
-    def __init__(self, path: Path, read_only: bool = False) -> None:
+class Store(DocumentRows, ParticipantRows, CodebookRows, CodingRows, DecisionRows, QueryRows):
+    def __init__(self, path: Path, read_only: bool = False, on_wait: Callable[[str], None] | None = None) -> None:
         self.path = Path(path)
-        # autocommit mode: transactions are explicit (BEGIN IMMEDIATE), never implicit
-        target = f"file:{self.path}?mode=ro" if read_only else str(self.path)
-        self.conn = sqlite3.connect(target, uri=read_only, isolation_level=None, check_same_thread=False)
+        self.on_wait = on_wait
+        check_project_file(self.path)
+        # why this project cannot be changed (None: it can); reads work all the same
+        self.read_only_reason: str | None = "opened read-only" if read_only else None
+        if not read_only and self.path.exists():
+            self.read_only_reason = write_obstacle(self.path)
+        opened_read_only = self.read_only_reason is not None
+        try:
+            # autocommit mode: transactions are explicit (BEGIN IMMEDIATE), never implicit
+            self.conn = sqlite3.connect(uri(self.path, read_only=opened_read_only), uri=True, isolation_level=None,
+                                        check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise user_error(exc, self.path) or QualcodeError(f"cannot open the project ({exc})", self.path) from None
         self.conn.row_factory = sqlite3.Row
         try:
-            self.conn.execute("PRAGMA busy_timeout = 5000")
+            self.conn.execute(f"PRAGMA busy_timeout = {busy_timeout()}")
             self.conn.execute("PRAGMA foreign_keys = ON")
             self.db = sqlite_utils.Database(self.conn)
             self._check_is_ours(read_only)
-            if not read_only:
+            if not opened_read_only and self.read_only_reason is None:
                 if self.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                    self.conn.execute("PRAGMA journal_mode = WAL")
+                    self._waiting_for_lock(lambda: self.conn.execute("PRAGMA journal_mode = WAL"))
                 self.conn.execute("PRAGMA synchronous = NORMAL")
                 self.conn.execute("PRAGMA cache_size = -65536")  # 64 MiB: large imports stay in memory
-                self._migrate()
+                self._waiting_for_lock(self._migrate)
         except sqlite3.DatabaseError as exc:
             self.conn.close()
+            error = user_error(exc, self.path, self.read_only_reason)
+            if error and "not a database" not in str(exc):
+                raise error from None
             raise QualcodeError(f"not a qualcode project ({exc})", self.path) from None
         except BaseException:
             self.conn.close()
             raise
 
     def _check_is_ours(self, read_only: bool) -> None:
-        """Never turn someone else's SQLite database into a project, nor read one as ours."""
+        """Never turn someone else's SQLite database into a project, nor read one as ours; a
+        project of a newer qualcode is read, never written."""
         tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         applied = [m.name for m in migrations.applied(self.db)] if "_sqlite_migrations" in tables else []
         if tables and not applied:
             raise QualcodeError("not a qualcode project (an SQLite database of something else)", self.path)
-        if read_only:
-            known = [m.name for m in migrations._migrations]
+        known = [m.name for m in migrations._migrations]
+        if applied != known[: len(applied)] or len(applied) > len(known):
+            newer = f"made by a newer qualcode (project schema {applied[-1]}; this qualcode knows up to {known[-1]})"
+            if read_only:
+                raise QualcodeError(f"{newer}: update qualcode to read it", self.path)
+            self.read_only_reason = f"{newer}: update qualcode to change it"
+        elif self.read_only_reason is not None:  # no migration can run
             if not applied:
                 raise QualcodeError("not a qualcode project (empty)", self.path)
-            if applied != known[: len(applied)] or len(applied) > len(known):
-                raise QualcodeError("made by a newer qualcode: update qualcode to read it", self.path)
             if len(applied) < len(known):
-                raise QualcodeError("made by an older qualcode: open it once with this version to update it",
-                                    self.path)
+                how = "" if read_only else f" ({self.read_only_reason})"
+                raise QualcodeError(f"made by an older qualcode: open it once with this version, where it can be "
+                                    f"written, to update it{how}", self.path)
 
     def _migrate(self) -> None:
         pending = migrations.pending(self.db)
@@ -76,6 +95,30 @@ class Store(DocumentRows, ParticipantRows, CodebookRows, CodingRows, DecisionRow
             with sqlite3.connect(backup) as target:
                 self.conn.backup(target)
         migrations.apply(self.db)
+
+    def _waiting_for_lock(self, action: Callable[[], object]) -> object:
+        """Run `action`; when another process holds the write lock, say so once (`on_wait`: the
+        CLI prints it, the TUI notifies) and wait for it (up to QUALCODE_LOCK_WAIT, default 60 s),
+        then give up with a one-line error."""
+        try:
+            return action()
+        except sqlite3.OperationalError as exc:
+            if not is_locked(exc):
+                raise
+            remaining = int(lock_wait() * 1000) - busy_timeout()
+            if remaining <= 0:
+                raise user_error(exc, self.path) from None
+        if self.on_wait:
+            self.on_wait(WAITING)
+        self.conn.execute(f"PRAGMA busy_timeout = {remaining}")
+        try:
+            return action()
+        except sqlite3.OperationalError as exc:
+            if is_locked(exc):
+                raise user_error(exc, self.path) from None
+            raise
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {busy_timeout()}")
 
     def close(self) -> None:
         self.conn.close()
@@ -98,24 +141,31 @@ class Store(DocumentRows, ParticipantRows, CodebookRows, CodingRows, DecisionRow
                 raise
             self.conn.execute("RELEASE nested")
             return
-        self.conn.execute("BEGIN IMMEDIATE")
+        if self.read_only_reason:
+            raise QualcodeError(f"cannot change the project: {self.read_only_reason}", self.path)
+        self._waiting_for_lock(lambda: self.conn.execute("BEGIN IMMEDIATE"))
         try:
             yield
-        except BaseException:
+            self.conn.execute("COMMIT")
+        except BaseException as exc:
             if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
+                try:
+                    self.conn.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass  # SQLite rolled back itself (a full disk, an I/O error)
+            if isinstance(exc, sqlite3.Error) and (error := user_error(exc, self.path, self.read_only_reason)):
+                raise error from None
             raise
-        self.conn.execute("COMMIT")
 
     def _q(self, sql: str, params: Iterable | dict = ()) -> list[sqlite3.Row]:
         return self.conn.execute(sql, params if isinstance(params, dict) else tuple(params)).fetchall()
 
-    def _tuples(self, sql: str, params: Iterable = ()) -> sqlite3.Cursor:
-        """Rows as plain tuples, for reads of many rows (a name lookup per field costs more than
-        reading the row)."""
+    def _tuples(self, sql: str, params: Iterable | dict = ()) -> sqlite3.Cursor:
+        """Rows as plain tuples, for reads of many rows: cheaper than sqlite3.Row when there are
+        hundreds of thousands (a name lookup per field costs more than reading the row)."""
         cursor = self.conn.cursor()
         cursor.row_factory = None
-        return cursor.execute(sql, tuple(params))
+        return cursor.execute(sql, params if isinstance(params, dict) else tuple(params))
 
     def _one(self, sql: str, params: Iterable = ()) -> sqlite3.Row | None:
         return self.conn.execute(sql, tuple(params)).fetchone()
@@ -123,6 +173,7 @@ class Store(DocumentRows, ParticipantRows, CodebookRows, CodingRows, DecisionRow
     # --- events -------------------------------------------------------------------------------
 
     def log(self, actor: str, action: str, payload: dict) -> int:
+        check_name(actor, "coder name")
         cur = self.conn.execute(
             "INSERT INTO events (at, actor, action, payload) VALUES (?, ?, ?, ?)",
             (now(), actor, action, json.dumps(payload, ensure_ascii=False)),
@@ -156,6 +207,8 @@ class Store(DocumentRows, ParticipantRows, CodebookRows, CodingRows, DecisionRow
         return row["value"] if row else default
 
     def set_setting(self, key: str, value: str) -> None:
+        for name in json.loads(value) if key == "redactions" else [value]:  # a JSON list of names
+            check_name(name, "redacted name" if key == "redactions" else f"value of the setting {key}")
         self.conn.execute(
             "INSERT INTO settings (key, value) VALUES (?, ?) "
             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Sequence
-
+from itertools import pairwise
 
 _ABBREVIATIONS_ENDING_SENTENCES = {"osv.", "etc.", "m.m.", "o.s.v.", "m.fl.", "o.d.", "e.d."}
 _lock = threading.Lock()
@@ -45,16 +45,6 @@ def _build(lang: str):
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("qualcode_sentence_fixes")
     return nlp
-
-
-def lemma_table(lang: str) -> dict[str, str]:
-    """The lookup lemmatizer's table (word form -> lemma) for 'sv' or 'en', as a plain dict."""
-    with _lock:
-        if lang not in _lemma_tables:
-            from spacy.util import load_language_data, registry
-
-            _lemma_tables[lang] = load_language_data(registry.lookups.get(lang)["lemma_lookup"])
-        return _lemma_tables[lang]
 
 
 def _sentence_fixes(doc):
@@ -111,29 +101,50 @@ class WordIndex:
         ids = ids[order]
         text = list(map(str, np.stack([starts[order], ends[order]], axis=1).reshape(-1).tolist()))
         cuts = [0, *(np.flatnonzero(np.diff(ids)) + 1).tolist(), len(ids)]
-        return {words[ids[a]]: "[" + ",".join(text[2 * a:2 * b]) + "]" for a, b in zip(cuts, cuts[1:])}
+        return {words[ids[a]]: "[" + ",".join(text[2 * a:2 * b]) + "]" for a, b in pairwise(cuts)}
 
 
 _words: dict[tuple[str, int], str] = {}
 
 
 def _resolve(lang: str, key: int) -> str:
-    """The index word for a token text (by its hash): Chinese words as they are; Swedish and
-    English words by their lemma, lower-cased. The lookup tables are case-sensitive: a
-    capitalised form the table lacks ("Läkarna") is looked up lower-cased ("läkarna")."""
+    """The index word of a token text (by its hash): `word_key`, once per distinct text."""
     found = _words.get((lang, key))
     if found is None:
-        text = pipeline(lang).vocab.strings[key]
-        if lang == "zh":
-            found = text
-        else:
-            table = lemma_table(lang)
-            lemma = table.get(text, text)
-            if lemma == text and text.lower() != text:
-                lemma = table.get(text.lower(), text.lower())
-            found = lemma.lower()
-        _words[(lang, key)] = found
+        found = _words[(lang, key)] = word_key(lang, pipeline(lang).vocab.strings[key])
     return found
+
+
+MAX_PIECE = 100_000  # characters given to spaCy at once (its own limit, nlp.max_length, is 1,000,000)
+_CUTS = ("。", "！", "？", ". ", "! ", "? ", "\n", "，", ", ", " ")
+
+
+def split_long(pieces: Sequence[str], bases: Sequence[int], limit: int = MAX_PIECE) -> tuple[list[str], list[int]]:
+    """Pieces of at most `limit` characters: a longer one (a transcript on a single line) is cut
+    after a sentence end near the limit, else after a comma or space, else at the limit (a
+    sentence may then end at a cut). Each keeps its offset in the document."""
+    if all(len(p) <= limit for p in pieces):
+        return list(pieces), list(bases)
+    out_pieces: list[str] = []
+    out_bases: list[int] = []
+    for piece, base in zip(pieces, bases, strict=True):
+        start = 0
+        while len(piece) - start > limit:
+            window_start = start + limit // 2
+            cut = -1
+            for mark in _CUTS:
+                cut = piece.rfind(mark, window_start, start + limit)
+                if cut >= 0:
+                    cut += len(mark)
+                    break
+            if cut <= start:
+                cut = start + limit
+            out_pieces.append(piece[start:cut])
+            out_bases.append(base + start)
+            start = cut
+        out_pieces.append(piece[start:])
+        out_bases.append(base + start)
+    return out_pieces, out_bases
 
 
 def analyze(lang: str, pieces: Sequence[str], bases: Sequence[int], index: WordIndex) -> list[tuple[int, int]]:
@@ -145,9 +156,10 @@ def analyze(lang: str, pieces: Sequence[str], bases: Sequence[int], index: WordI
     from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, LOWER, ORTH, SENT_START
 
     nlp = pipeline(lang)
+    pieces, bases = split_long(pieces, bases)
     columns = [IDX, LENGTH, SENT_START, IS_PUNCT, IS_SPACE, LOWER, ORTH]
     arrays, offsets = [], []
-    for base, doc in zip(bases, nlp.pipe(pieces, batch_size=256)):
+    for base, doc in zip(bases, nlp.pipe(pieces, batch_size=256 if len(pieces) > 1 else 1), strict=True):
         if len(doc):
             arrays.append(doc.to_array(columns))
             offsets.append(base)
@@ -166,9 +178,34 @@ def analyze(lang: str, pieces: Sequence[str], bases: Sequence[int], index: WordI
         ids = np.cumsum(new_sentence)[kept]
         change = np.flatnonzero(np.diff(ids))
         firsts, lasts = kept[np.r_[0, change + 1]], kept[np.r_[change, len(kept) - 1]]
-        sentences = list(zip(starts[firsts].tolist(), ends[lasts].tolist()))
+        sentences = list(zip(starts[firsts].tolist(), ends[lasts].tolist(), strict=True))
     words = solid & (a[:, 3] == 0)
     # Chinese words as they are (lower-cased Latin inside); others by their form, lemmatised once each
     keys = a[words, 5] if lang == "zh" else a[words, 6]
     index.add(lang, keys, starts[words], ends[words])
     return sentences
+
+
+def lemma_table(lang: str) -> dict[str, str]:
+    """The lookup lemmatizer's table (form -> lemma) for 'sv' or 'en' as a plain dict: 0.3 s to
+    load, where spaCy's lemmatizer pipe takes 2.5 s (and runs Python per token)."""
+    with _lock:
+        if lang not in _lemma_tables:
+            from spacy.util import load_language_data, registry
+
+            _lemma_tables[lang] = load_language_data(registry.lookups.get(lang)["lemma_lookup"])
+        return _lemma_tables[lang]
+
+
+def word_key(lang: str, word: str) -> str:
+    """The key under which the word index holds `word`: what `analyze` stores for it as a token
+    (Swedish/English: its lower-cased lookup lemma, the lower-cased form looked up when the table
+    lacks a capitalised one; Chinese: the word, lower-cased)."""
+    if lang == "zh":
+        return word.lower()
+    table = lemma_table(lang)
+    lemma = table.get(word, word)
+    if lemma == word and word.lower() != word:
+        lower = word.lower()
+        return table.get(lower, lower).lower()
+    return lemma.lower()

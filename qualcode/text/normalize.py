@@ -11,6 +11,7 @@ import statistics
 import unicodedata
 
 from .speakers import LABEL_LINE, accepted_labels
+from .width import WIDE, display_width, fit_width, is_cjk  # noqa: F401  (fit_width re-exported)
 
 # Characters XML 1.0 forbids (REFI-QDA and .docx are XML): C0 controls but tab and newline.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -64,32 +65,6 @@ def clean_offsets(raw: str) -> list[int]:
     return [second[f] for f in first]
 
 
-def is_cjk(ch: str) -> bool:
-    return unicodedata.east_asian_width(ch) in "WF"
-
-
-# East Asian Wide and Fullwidth ranges (what terminals and typesetters draw two cells wide)
-_WIDE = re.compile(
-    "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
-    "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
-    "\U0001f300-\U0001f64f\U0001f900-\U0001f9ff\U00020000-\U0003fffd]"
-)
-
-
-def display_width(s: str) -> int:
-    return len(s) + len(_WIDE.findall(s))
-
-
-def fit_width(text: str, cells: int) -> str:
-    """Cut text to a number of terminal cells (Chinese characters take two), marking the cut."""
-    if display_width(text) <= cells:
-        return text
-    text = text[:cells]  # no more characters than cells can fit: trimming a long text stays cheap
-    while text and display_width(text) > cells - 1:
-        text = text[:-1]
-    return text + "…"
-
-
 # --- reflow -----------------------------------------------------------------------------------
 
 # A colon or semicolon may end a wrapped line mid-sentence, so they are not here.
@@ -136,8 +111,8 @@ def _wrap_width(widths: list[int]) -> int | None:
 def _fixed_cut(lines: list[str]) -> int | None:
     """CJK extractors often cut at an exact character count: return it when most lines share it
     (only for Chinese text: word-wrapped lines can share a length by chance)."""
-    counts = [len(l) for l in lines]
-    if len(counts) < 4 or sum(1 for l in lines if _WIDE.search(l)) < 0.5 * len(lines):
+    counts = [len(line) for line in lines]
+    if len(counts) < 4 or sum(1 for line in lines if WIDE.search(line)) < 0.5 * len(lines):
         return None
     common, freq = statistics.mode(counts), counts.count(statistics.mode(counts))
     return common if freq >= 0.5 * len(counts) and common >= 10 else None
@@ -151,7 +126,7 @@ def reflow(text: str) -> str:
     Works whether the extractor put a single line break or a blank line after every line.
     """
     lines = text.split("\n")
-    content = [i for i, l in enumerate(lines) if l.strip()]
+    content = [i for i, line in enumerate(lines) if line.strip()]
     if len(content) < 4:
         return text
     stripped = [lines[i].strip() for i in content]
@@ -182,7 +157,7 @@ def reflow(text: str) -> str:
 
 
 def _line_offset(lines: list[str], index: int) -> int:
-    return sum(len(l) + 1 for l in lines[:index])
+    return sum(len(line) + 1 for line in lines[:index])
 
 
 def _continues(prev: str, line: str, width: int, cut: int | None, speakers: set[str]) -> bool:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..errors import QualcodeError
 from ..model import Turn, Unit
+from ..names import clean_name
 from . import nlp
 from .lang import LANGUAGES, detect_language
 from .normalize import clean, is_cjk, normalize
@@ -48,8 +49,8 @@ def read_document(path: Path, lang: str = "auto", speakers: str = "auto") -> Pre
     if not text.strip():
         raise QualcodeError("empty file (no text after normalisation)", path)
     return PreparedDocument(
-        name=path.stem,
-        source_name=path.name,
+        name=clean_name(path.stem) or "document",  # a file name may hold control characters
+        source_name=clean_name(path.name),
         format=source.format,
         encoding=source.encoding,
         lang=detect_language(text) if lang == "auto" else lang,
@@ -86,7 +87,7 @@ def _from_cues(cues: list[Cue]) -> tuple[str, list[Turn]]:
             merged[-1][1].append(body)
             merged[-1][3] = cue.end
         else:
-            merged.append([cue.speaker and clean(cue.speaker), [body], cue.start, cue.end])
+            merged.append([cue.speaker and clean_name(clean(cue.speaker)), [body], cue.start, cue.end])
     parts: list[str] = []
     turns: list[Turn] = []
     offset = 0
@@ -146,7 +147,7 @@ def analyze_document(doc: PreparedDocument) -> None:
     index = nlp.WordIndex()
     found: list[tuple[int, int]] = []
     for lang in sorted(set(langs)):
-        positions = [i for i, l in enumerate(langs) if l == lang]
+        positions = [i for i, x in enumerate(langs) if x == lang]
         found += nlp.analyze(lang, [texts[i] for i in positions], [pieces[i][0] for i in positions], index)
     piece_starts = [s for s, _, _ in pieces]
     speakers = {t.index: t.speaker for t in doc.turns}

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import codecs
-import html
 import hashlib
+import html
 import re
 import zipfile
 from collections import Counter
@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import QualcodeError
+from ..inputs import DOCUMENT_LIMIT, TEXT_LIMIT, check_zip, read_input
 
 TEXT_SUFFIXES = {".txt", ".md", ".text", ".markdown"}
 SUPPORTED = (".txt", ".md", ".docx", ".vtt", ".srt")
@@ -50,14 +51,9 @@ def read_source(path: Path) -> Source:
             f"unsupported file type '{suffix or path.name}' (supported: {', '.join(SUPPORTED)}, .qdpx)",
             path,
         )
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise QualcodeError("file not found", path) from None
-    except IsADirectoryError:
-        raise QualcodeError("is a directory, not a file", path) from None
-    except OSError as exc:
-        raise QualcodeError(f"cannot read file: {exc.strerror}", path) from None
+    if path.is_dir():
+        raise QualcodeError("is a directory, not a file", path)
+    raw = read_input(path, limit=DOCUMENT_LIMIT if suffix == ".docx" else TEXT_LIMIT)
     if not raw.strip():
         raise QualcodeError("empty file", path)
     digest = hashlib.sha256(raw).hexdigest()
@@ -197,7 +193,11 @@ def read_docx(raw: bytes, path: Path) -> str:
     from docx.text.paragraph import Paragraph
 
     try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            check_zip(archive, path, what="document")  # before python-docx unpacks a bomb
         document = docx.Document(io.BytesIO(raw))
+    except QualcodeError:
+        raise
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise QualcodeError(f"not a valid .docx file ({type(exc).__name__})", path) from None
     except Exception as exc:  # python-docx/lxml raise several types on damaged parts

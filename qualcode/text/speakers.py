@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from ..errors import QualcodeError
 from ..model import Turn
+from ..names import clean_name
 
 _TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
 _UPPER = "A-ZÅÄÖÆØÉÈÜ"
@@ -108,20 +109,20 @@ def _may_speak(name: str, count: int) -> bool:
 
 def accepted_labels(text: str) -> list[Label]:
     candidates = candidate_labels(text)
-    counts = Counter(l.name for l in candidates)
-    candidates = [l for l in candidates if _may_speak(l.name, counts[l.name])]
+    counts = Counter(label.name for label in candidates)
+    candidates = [label for label in candidates if _may_speak(label.name, counts[label.name])]
     strong = {n for n, c in counts.items() if _may_speak(n, c) and (c >= 2 or is_role(n))}
-    strong |= {l.name for l in candidates if l.time is not None}
+    strong |= {label.name for label in candidates if label.time is not None}
     if not candidates or (len(strong) < 2 and not any(counts[n] >= 2 for n in strong)):
         return []
-    first = next(i for i, l in enumerate(candidates) if l.name in strong)
+    first = next(i for i, label in enumerate(candidates) if label.name in strong)
     # once the transcript has begun, a person's name said once is still a speaker
     # ("Erik: …"); before it, "Datum: …" is a header
     accepted = [
-        l for i, l in enumerate(candidates)
-        if l.name in strong or (i > first and _NAME.fullmatch(l.name))
+        label for i, label in enumerate(candidates)
+        if label.name in strong or (i > first and _NAME.fullmatch(label.name))
     ]
-    return accepted if len({l.name for l in accepted}) >= 2 else []
+    return accepted if len({label.name for label in accepted}) >= 2 else []
 
 
 _NAME = re.compile(rf"[{_UPPER}][a-zåäöæøéèü]+(?:[ -][{_UPPER}][a-zåäöæøéèü]+)?")
@@ -155,5 +156,6 @@ def find_turns(text: str, speakers: str = "auto") -> list[Turn]:
         if end <= label.speech:
             continue  # a label with nothing said is not a unit
         next_time = labels[i + 1].time if i + 1 < len(labels) else None
-        turns.append(Turn(len(turns), label.speech, end, label.name, label.start, label.time, next_time))
+        speaker = clean_name(label.name) or None  # a label is a name: no control characters
+        turns.append(Turn(len(turns), label.speech, end, speaker, label.start, label.time, next_time))
     return turns

@@ -7,23 +7,24 @@ segments) and reloads it after each action.
 
 from __future__ import annotations
 
-import os
+import re
 from bisect import bisect_left, bisect_right
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 
 from rich.style import Style
 from textual import on
 from textual.app import App, ComposeResult, SystemCommand
-from textual.markup import escape
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.markup import escape
 from textual.widgets import Footer, Header, Input, ProgressBar, TextArea
 
+from ..analysis.spans import coded_units, covering
 from ..errors import QualcodeError
 from ..model import Code, Segment, Unit
-from ..ops.coding import coded_units, covering
-from ..project import Project, default_coder
+from ..project import Project
+from .keymap import KEY_HELP, Keys, describe, key_label, load_keys
 from .screens import ChoicePrompt, CodePicker, HelpScreen, NewCode, TextPrompt
 from .widgets.codebook import CodebookTree
 from .widgets.documents import DocumentList
@@ -33,63 +34,53 @@ from .workers import WorkerActions
 
 LABEL_STYLE = Style(bold=True, color="#5fafd7")
 HIT_STYLE = Style(bgcolor="#8a7400", color="#ffffff")
-KEY_SECTIONS = [
-    ("Select", [("] / [", "next / previous sentence (at the cursor when nothing is selected)"),
-                ("} / {", "next / previous speaker turn"),
-                ("shift+arrows", "extend the selection by characters (or drag the mouse)")]),
-    ("Code", [("1 … 9", "apply quick code 1–9 (shown as [n] in the codebook)"),
-              ("c", "code picker: type a code in any language, Enter applies or creates"),
-              ("x", "remove a code under the cursor"), ("m", "memo on the segment"),
-              ("e", "toggle exemplar quote"), ("t", "translation of the segment"),
-              ("ctrl+z / ctrl+y", "undo / redo, many levels, across restarts")]),
-    ("Find and view", [("/", "search the document (text and word forms)"), ("n / N", "next / previous hit"),
-                       ("v", "layer: my coding, everyone's, or one coder's (blind coding)"),
-                       ("enter (codebook)", "all segments of the code across documents")]),
-    ("Workbench", [("ctrl+e", "export the theme summary (docx, md, csv, xlsx)"), ("tab", "next pane"), ("f2 / f3", "hide or show documents / codebook"),
-                   ("f4 / f5", "narrower / wider codebook pane"), ("ctrl+p", "command palette"),
-                   ("?", "this help"), ("q", "quit")]),
-]
-
-
 class QualcodeApp(WorkerActions, App):
     CSS_PATH = "app.tcss"
     TITLE = "qualcode"
+    # every binding has an id, so a keymap file can move it (see tui/keymap.py)
     BINDINGS = [
-        Binding("q", "quit", "Quit"),
-        Binding("question_mark", "help", "Help"),
-        Binding("right_square_bracket", "next_sentence", "Sentence", key_display="]"),
-        Binding("left_square_bracket", "previous_sentence", "Prev sentence", show=False, key_display="["),
-        Binding("right_curly_bracket", "next_turn", "Turn", key_display="}"),
-        Binding("left_curly_bracket", "previous_turn", "Prev turn", show=False, key_display="{"),
-        *[Binding(str(n), f"quick_code({n})", f"Code {n}", show=False) for n in range(1, 10)],
-        Binding("c", "pick_code", "Code…"),
-        Binding("x", "remove_code", "Remove"),
-        Binding("m", "memo", "Memo"),
-        Binding("e", "exemplar", "Exemplar", show=False),
-        Binding("t", "translation", "Translate", show=False),
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("right_square_bracket", "next_sentence", "Sentence", key_display="]",
+                id="transcript.next_sentence"),
+        Binding("left_square_bracket", "previous_sentence", "Prev sentence", show=False, key_display="[",
+                id="transcript.previous_sentence"),
+        Binding("right_curly_bracket", "next_turn", "Turn", key_display="}", id="transcript.next_turn"),
+        Binding("left_curly_bracket", "previous_turn", "Prev turn", show=False, key_display="{",
+                id="transcript.previous_turn"),
+        *[Binding(str(n), f"quick_code({n})", f"Code {n}", show=False, id=f"coding.quick_code_{n}")
+          for n in range(1, 10)],
+        Binding("c", "pick_code", "Code…", id="coding.pick_code"),
+        Binding("x", "remove_code", "Remove", id="coding.remove_code"),
+        Binding("m", "memo", "Memo", id="coding.memo"),
+        Binding("e", "exemplar", "Exemplar", show=False, id="coding.exemplar"),
+        Binding("t", "translation", "Translate", show=False, id="coding.translation"),
         # priority: the transcript (a TextArea) has its own ctrl+z/ctrl+y for editing text
-        Binding("ctrl+z", "undo", "Undo", priority=True),
-        Binding("ctrl+y", "redo", "Redo", show=False, priority=True),
-        Binding("slash", "search", "Search", key_display="/"),
-        Binding("n", "next_hit", "Next hit", show=False),
-        Binding("N", "previous_hit", "Previous hit", show=False),
-        Binding("v", "cycle_layer", "Layer", show=False),
-        Binding("ctrl+e", "export", "Export", show=False, priority=True),
-        Binding("f2", "toggle_documents", "Docs", show=False),
-        Binding("f3", "toggle_side", "Codebook", show=False),
-        Binding("f4", "resize_side(-4)", "Narrower", show=False),
-        Binding("f5", "resize_side(4)", "Wider", show=False),
+        Binding("ctrl+z", "undo", "Undo", priority=True, id="coding.undo"),
+        Binding("ctrl+y", "redo", "Redo", show=False, priority=True, id="coding.redo"),
+        Binding("slash", "search", "Search", key_display="/", id="search.open"),
+        Binding("n", "next_hit", "Next hit", show=False, id="search.next_hit"),
+        Binding("N", "previous_hit", "Previous hit", show=False, id="search.previous_hit"),
+        Binding("v", "cycle_layer", "Layer", show=False, id="view.cycle_layer"),
+        Binding("ctrl+e", "export", "Export", show=False, priority=True, id="app.export"),
+        Binding("f2", "toggle_documents", "Docs", show=False, id="view.toggle_documents"),
+        Binding("f3", "toggle_side", "Codebook", show=False, id="view.toggle_codebook"),
+        Binding("f4", "resize_side(-4)", "Narrower", show=False, id="view.narrower"),
+        Binding("f5", "resize_side(4)", "Wider", show=False, id="view.wider"),
     ]
 
     def __init__(self, project_path: Path, coder: str | None = None, doc: int | None = None,
-                 layer: str | None = None) -> None:
+                 layer: str | None = None, keys: str | None = None) -> None:
         super().__init__()
         self.requested_layer = layer
         self.project = Project(project_path)
         self.project_path = project_path
-        self.coder = coder or os.environ.get("QUALCODE_CODER") or self.project.store.setting("tui.coder")
+        self.coder = coder or self.project.settings.coder
+        self.user_keys: Keys = load_keys(set(default_keys()), preset=keys)
+        self.set_keymap(self.user_keys.keymap)
+        self.reported_clashes: set[frozenset[str]] = set()
         self.initial_doc = doc
-        self.lang = self.project.display_language
+        self.lang = self.project.settings.display_language
         self.doc_id: int | None = None
         self.text = ""
         self.sentences: list[Unit] = []
@@ -118,6 +109,11 @@ class QualcodeApp(WorkerActions, App):
         yield Footer()
 
     def on_mount(self) -> None:
+        for problem in self.user_keys.problems:
+            self.notify(problem, severity="warning", timeout=10)
+        self.query_one(Inspector).hint = (
+            f"{self.key_text('transcript.next_sentence')} selects a sentence, {self.key_text('coding.quick_code_1')}"
+            f"–{self.key_text('coding.quick_code_9')} or {self.key_text('coding.pick_code')} codes it.")
         self.query_one("#search").display = False
         self.query_one("#progress").display = False
         if self.size.width < 100:
@@ -128,23 +124,20 @@ class QualcodeApp(WorkerActions, App):
         if self.coder:
             self.start()
         else:
-            self.push_screen(TextPrompt("Who is coding? (remembered for this project)", default_coder()),
-                             self.coder_chosen)
+            self.push_screen(TextPrompt("Who is coding? (remembered for this project)",
+                                        self.project.default_actor()), self.coder_chosen)
 
     def coder_chosen(self, name: str | None) -> None:
-        name = (name or "").strip() or "coder"
-        with self.project.transaction():
-            self.project.store.set_setting("tui.coder", name)
-        self.coder = name
+        self.coder = self.project.settings.set_coder((name or "").strip() or "coder")
         self.start()
 
     def start(self) -> None:
-        others = [c for c in self.project.store.coders() if c != self.coder]
+        others = [c for c in self.project.coding.coders() if c != self.coder]
         # blind coding: with co-authors in the project, each sees only their own coding
         self.layer = self.requested_layer or ("mine" if others else "all")
         self.update_title()
         self.refresh_codebook()
-        docs = self.project.documents()
+        docs = self.project.documents.list()
         if self.initial_doc is not None:
             self.open_document(self.initial_doc)
             self.query_one(TranscriptView).focus()
@@ -187,28 +180,28 @@ class QualcodeApp(WorkerActions, App):
         layer_coder = {"mine": self.coder, "all": None}.get(self.layer, self.layer)
         documents = self.query_one(DocumentList)
         if full or not self.summaries:
-            self.summaries = {d.id: d for d in self.project.documents()}
-            self.progress = self.project.progress(layer_coder)
+            self.summaries = {d.id: d for d in self.project.documents.list()}
+            self.progress = self.project.coding.progress(layer_coder)
             documents.fill(list(self.summaries.values()), self.progress, self.doc_id)
         elif self.doc_id in self.summaries:
-            self.progress.update(self.project.progress(layer_coder, self.doc_id))
+            self.progress.update(self.project.coding.progress(layer_coder, self.doc_id))
             documents.update(self.summaries[self.doc_id], self.progress.get(self.doc_id), self.doc_id)
 
     def refresh_codebook(self) -> None:
-        codes = self.project.codes()
+        codes = self.project.codebook.codes()
         self.codes = {c.id: c for c in codes}
-        counts = self.project.code_counts({"mine": self.coder, "all": None}.get(self.layer, self.layer))
-        self.query_one(CodebookTree).fill(codes, self.project.themes(), counts, self.lang,
-                                          self.project.quick_codes())
+        counts = self.project.coding.code_counts({"mine": self.coder, "all": None}.get(self.layer, self.layer))
+        self.query_one(CodebookTree).fill(codes, self.project.codebook.themes(), counts, self.lang,
+                                          self.project.codebook.quick_codes())
 
     def open_document(self, doc_id: int, select: tuple[int, int] | None = None) -> None:
-        doc = self.guard(self.project.document, doc_id)
+        doc = self.guard(self.project.documents.get, doc_id)
         if doc is None:
             return
         self.doc_id = doc.id
         self.text = doc.text
-        self.sentences = self.project.units(doc.id, "sentence")
-        self.turns = self.project.units(doc.id, "turn")
+        self.sentences = self.project.documents.units(doc.id, "sentence")
+        self.turns = self.project.documents.units(doc.id, "turn")
         self.hits = []
         view = self.query_one(TranscriptView)
         view.show(doc.text)
@@ -224,7 +217,7 @@ class QualcodeApp(WorkerActions, App):
         """Reload the open document's segments and repaint; update counts and progress."""
         if self.doc_id is None:
             return
-        self.segments = self.project.document_segments(self.doc_id)
+        self.segments = self.project.coding.document_segments(self.doc_id)
         shown = [s for s in self.segments if self.visible(s)]
         colours = {c.id: c.color or "#888888" for c in self.codes.values()}
         label_starts = {t.start: t for t in self.turns}
@@ -267,7 +260,7 @@ class QualcodeApp(WorkerActions, App):
     def pin_requested(self, event: CodebookTree.PinRequested) -> None:
         def pin(value: str | None) -> None:
             if value and value.strip().isdigit():
-                if self.guard(self.project.pin_quick_code, int(value), event.code.uid) is None:
+                if self.guard(self.project.codebook.pin_quick_code, int(value), event.code.uid) is None:
                     self.notify(f"{event.code.label(self.lang)} is now on key {value.strip()}")
                     self.refresh_codebook()
 
@@ -337,14 +330,15 @@ class QualcodeApp(WorkerActions, App):
     def apply(self, code: Code) -> None:
         span = self.target()
         if self.doc_id is None or span is None:
-            self.notify("Nothing to code here: ] selects a sentence.", severity="warning")
+            self.notify(f"Nothing to code here: {self.key_text('transcript.next_sentence')} selects a sentence.",
+                        severity="warning")
             return
-        if self.guard(self.project.add_segment, self.doc_id, code.uid, *span, coder=self.coder):
+        if self.guard(self.project.coding.add_segment, self.doc_id, code.uid, *span, coder=self.coder):
             self.refresh_coding()
             self.refresh_codebook()
 
     def action_quick_code(self, n: int) -> None:
-        code = self.project.quick_codes()[n - 1]
+        code = self.project.codebook.quick_codes()[n - 1]
         if code is None:
             self.notify(f"No code on key {n}: the codebook has fewer codable codes.", severity="warning")
             return
@@ -353,14 +347,14 @@ class QualcodeApp(WorkerActions, App):
     def action_pick_code(self) -> None:
         def chosen(choice) -> None:
             if isinstance(choice, NewCode) and choice.name:
-                code = self.guard(self.project.add_code, choice.name, actor=self.coder)
+                code = self.guard(self.project.codebook.add_code, choice.name, actor=self.coder)
                 if code:
                     self.refresh_codebook()
                     self.apply(code)
             elif isinstance(choice, Code):
                 self.apply(choice)
 
-        self.push_screen(CodePicker(self.project.codes(), self.lang), chosen)
+        self.push_screen(CodePicker(self.project.codebook.codes(), self.lang), chosen)
 
     def mine_here(self) -> list[Segment]:
         view = self.query_one(TranscriptView)
@@ -383,7 +377,7 @@ class QualcodeApp(WorkerActions, App):
 
     def action_remove_code(self) -> None:
         def remove(segment: Segment) -> None:
-            if self.guard(self.project.remove_segment, segment.id, self.coder):
+            if self.guard(self.project.coding.remove_segment, segment.id, self.coder):
                 self.notify(f"removed {segment.code}")
                 self.refresh_coding()
                 self.refresh_codebook()
@@ -393,7 +387,7 @@ class QualcodeApp(WorkerActions, App):
     def edit_text(self, field: str, title: str) -> None:
         def ask(segment: Segment) -> None:
             def save(value: str | None) -> None:
-                if value is not None and self.guard(self.project.update_segment, segment.id, self.coder,
+                if value is not None and self.guard(self.project.coding.update_segment, segment.id, self.coder,
                                                     **{field: value}):
                     self.refresh_coding()
 
@@ -409,19 +403,19 @@ class QualcodeApp(WorkerActions, App):
 
     def action_exemplar(self) -> None:
         def toggle(segment: Segment) -> None:
-            if self.guard(self.project.update_segment, segment.id, self.coder, exemplar=not segment.exemplar):
+            if self.guard(self.project.coding.update_segment, segment.id, self.coder, exemplar=not segment.exemplar):
                 self.notify("exemplar quote" if not segment.exemplar else "no longer an exemplar")
                 self.refresh_coding()
 
         self.with_segment("mark as exemplar", toggle)
 
     def action_undo(self) -> None:
-        self.notify(self.guard(self.project.undo, self.coder) or "Nothing to undo.")
+        self.notify(self.guard(self.project.coding.undo, self.coder) or "Nothing to undo.")
         self.refresh_coding()
         self.refresh_codebook()
 
     def action_redo(self) -> None:
-        self.notify(self.guard(self.project.redo, self.coder) or "Nothing to redo.")
+        self.notify(self.guard(self.project.coding.redo, self.coder) or "Nothing to redo.")
         self.refresh_coding()
         self.refresh_codebook()
 
@@ -436,7 +430,7 @@ class QualcodeApp(WorkerActions, App):
     def search_submitted(self, event: Input.Submitted) -> None:
         if self.doc_id is None:
             return
-        self.hits = self.guard(self.project.search, self.doc_id, event.value) or []
+        self.hits = self.guard(self.project.documents.search, self.doc_id, event.value) or []
         event.input.display = False
         view = self.query_one(TranscriptView)
         view.focus()
@@ -472,7 +466,7 @@ class QualcodeApp(WorkerActions, App):
         self.goto_hit(self.query_one(TranscriptView).selection_offsets()[0], forward=False)
 
     def action_cycle_layer(self) -> None:
-        layers = ["mine", "all"] + [c for c in self.project.store.coders() if c != self.coder]
+        layers = ["mine", "all"] + [c for c in self.project.coding.coders() if c != self.coder]
         self.layer = layers[(layers.index(self.layer) + 1) % len(layers)] if self.layer in layers else "mine"
         self.update_title()  # the header says which layer is shown
         self.refresh_coding()
@@ -493,19 +487,35 @@ class QualcodeApp(WorkerActions, App):
         self.side_width = max(24, min(self.size.width // 2, self.side_width + delta))
         self.apply_side_width()
 
+    # --- keys ----------------------------------------------------------------------------------
+
+    def key_text(self, binding_id: str) -> str:
+        """The key in effect for a binding (the first, if several), as the user types it."""
+        keys = self.user_keys.keymap.get(binding_id) or default_keys()[binding_id]
+        return key_label(keys.split(",")[0])
+
     def action_help(self) -> None:
-        self.push_screen(HelpScreen(KEY_SECTIONS))
+        sections = [(title, [(re.sub(r"\{([\w.]+)\}", lambda m: self.key_text(m.group(1)), keys), text)
+                             for keys, text in rows]) for title, rows in KEY_HELP]
+        self.push_screen(HelpScreen(sections, describe(self.user_keys)))
+
+    def handle_bindings_clash(self, clashed_bindings: set[Binding], node) -> None:
+        """A keymap that puts two bindings on one key: said once, not on every key press."""
+        ids = frozenset(b.id or b.action for b in clashed_bindings)
+        if ids not in self.reported_clashes:
+            self.reported_clashes.add(ids)
+            self.notify(f"keymap: a key is taken by {', '.join(sorted(ids))}", severity="warning", timeout=10)
 
     def get_system_commands(self, screen):
         yield from super().get_system_commands(screen)
         for binding in self.BINDINGS:
             if binding.action.startswith(("quit", "help")):
                 continue
-            yield SystemCommand(binding.description, f"key: {escape(binding.key_display or binding.key)}",
+            yield SystemCommand(binding.description, f"key: {escape(self.key_text(binding.id))}",
                                 partial(self.run_action, binding.action))
         yield SystemCommand("Import files…", "import transcripts into this project", self.ask_import)
         yield SystemCommand("Export theme summary…", "Word, Markdown, CSV or Excel", self.action_export)
-        coders = [c for c in self.project.store.coders() if c != "consensus"]
+        coders = [c for c in self.project.coding.coders() if c != self.project.settings.consensus_coder]
         for i, a in enumerate(coders):
             for b in coders[i + 1:]:
                 yield SystemCommand(escape(f"Reconcile {a} and {b}"), "walk their disagreements into the consensus",
@@ -514,8 +524,9 @@ class QualcodeApp(WorkerActions, App):
             if code.codable:
                 yield SystemCommand(escape(f"Segments of: {code.label(self.lang)}"), "retrieval across documents",
                                     partial(self.post_message, CodebookTree.CodeChosen(code)))
-        for doc in self.project.documents():
-            yield SystemCommand(escape(f"Open: {doc.name}"), escape(doc.group or ""), partial(self.open_document, doc.id))
+        for doc in self.project.documents.list():
+            yield SystemCommand(escape(f"Open: {doc.name}"), escape(doc.group or ""),
+                                partial(self.open_document, doc.id))
 
     def reconcile(self, a: str, b: str) -> None:
         from .reconcile import ReconcileScreen
@@ -523,10 +534,24 @@ class QualcodeApp(WorkerActions, App):
         self.push_screen(ReconcileScreen(a, b))
 
 
+@cache
+def default_keys() -> dict[str, str]:
+    """Every binding id a keymap may name (the workbench's, its screens' and its panes'), with
+    its key before any keymap."""
+    from .reconcile import ReconcileScreen
+    from .retrieval import RetrievalScreen
+    from .screens import ChoicePrompt, ExportDialog
+
+    owners = (QualcodeApp, ReconcileScreen, RetrievalScreen, CodebookTree, HelpScreen, TextPrompt,
+              ChoicePrompt, CodePicker, ExportDialog)
+    return {b.id: b.key for owner in owners for b in owner.BINDINGS if isinstance(b, Binding) and b.id}
+
+
 def make_app(project_path: Path, coder: str | None = None, doc: int | None = None,
-             layer: str | None = None) -> QualcodeApp:
-    return QualcodeApp(Path(project_path), coder=coder, doc=doc, layer=layer)
+             layer: str | None = None, keys: str | None = None) -> QualcodeApp:
+    return QualcodeApp(Path(project_path), coder=coder, doc=doc, layer=layer, keys=keys)
 
 
-def run(project_path: Path, coder: str | None = None, doc: int | None = None, layer: str | None = None) -> None:
-    make_app(project_path, coder, doc, layer).run()
+def run(project_path: Path, coder: str | None = None, doc: int | None = None, layer: str | None = None,
+        keys: str | None = None) -> None:
+    make_app(project_path, coder, doc, layer, keys).run()

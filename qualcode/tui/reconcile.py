@@ -9,7 +9,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Static
 
-from ..ops.agreement import QueueItem
+from ..model import QueueItem
 from .screens import TextPrompt, safe_colour
 
 
@@ -18,20 +18,20 @@ class ReconcileScreen(Screen):
     Every decision is stored at once; leaving and coming back resumes where you were."""
 
     BINDINGS = [
-        Binding("a", "decide('accept-a')", "Accept A"),
-        Binding("b", "decide('accept-b')", "Accept B"),
-        Binding("o", "decide('both')", "Both"),
-        Binding("n", "decide('neither')", "Neither"),
-        Binding("e", "edit", "Edit span"),
-        Binding("m", "note", "Note"),
-        Binding("right_square_bracket,j,down", "move(1)", "Next", key_display="]"),
-        Binding("left_square_bracket,k,up", "move(-1)", "Previous", key_display="["),
-        Binding("escape,q", "close", "Back"),
+        Binding("a", "decide('accept-a')", "Accept A", id="reconcile.accept_a"),
+        Binding("b", "decide('accept-b')", "Accept B", id="reconcile.accept_b"),
+        Binding("o", "decide('both')", "Both", id="reconcile.both"),
+        Binding("n", "decide('neither')", "Neither", id="reconcile.neither"),
+        Binding("e", "edit", "Edit span", id="reconcile.edit"),
+        Binding("m", "note", "Note", id="reconcile.note"),
+        Binding("right_square_bracket,j,down", "move(1)", "Next", key_display="]", id="reconcile.next"),
+        Binding("left_square_bracket,k,up", "move(-1)", "Previous", key_display="[", id="reconcile.previous"),
+        Binding("escape,q", "close", "Back", id="reconcile.close"),
     ]
 
-    def __init__(self, a: str, b: str, unit: str = "sentence", consensus: str = "consensus") -> None:
+    def __init__(self, a: str, b: str, unit: str = "sentence") -> None:
         super().__init__()
-        self.a, self.b, self.unit, self.consensus = a, b, unit, consensus
+        self.a, self.b, self.unit = a, b, unit
         self.queue: list[QueueItem] = []
         self.index = 0
 
@@ -53,16 +53,14 @@ class ReconcileScreen(Screen):
     def on_mount(self) -> None:
         project = self.app.project
         # what both coders agree on is consensus already; the queue is what is left
-        self.app.guard(project.reconcile_agreed, self.a, self.b, self.unit, consensus=self.consensus,
-                       actor=self.app.coder)
+        self.app.guard(project.team.reconcile_agreed, self.a, self.b, self.unit, actor=self.app.coder)
         self.reload()
         undecided = [i for i, item in enumerate(self.queue) if not item.decision]
         self.index = undecided[0] if undecided else 0
         self.show()
 
     def reload(self) -> None:
-        queue = self.app.guard(self.app.project.reconcile_queue, self.a, self.b, self.unit,
-                               consensus=self.consensus)
+        queue = self.app.guard(self.app.project.team.reconcile_queue, self.a, self.b, self.unit)
         self.compared = queue is not None  # None: nothing could be compared (the notification says why)
         self.queue = queue or []
 
@@ -81,9 +79,9 @@ class ReconcileScreen(Screen):
                 "No disagreements: the coders agree everywhere." if self.compared
                 else "Nothing to compare: these coders share no coded document.")
             return
-        colours = {c.name: safe_colour(c.color) for c in self.app.project.codes()}
+        colours = {c.name: safe_colour(c.color) for c in self.app.project.codebook.codes()}
         lang = self.app.lang
-        labels = {c.name: c.label(lang) for c in self.app.project.codes()}
+        labels = {c.name: c.label(lang) for c in self.app.project.codebook.codes()}
 
         def codes(names: list[str]) -> Text:
             text = Text()
@@ -103,12 +101,16 @@ class ReconcileScreen(Screen):
         self.query_one("#reconcile-text", Static).update(body)
         decision = item.decision
         if decision:
-            line = (f"Decided: {decision['choice']} → {', '.join(labels.get(c, c) for c in decision['codes']) or 'no code'}"
+            decided = ", ".join(labels.get(c, c) for c in decision["codes"]) or "no code"
+            line = (f"Decided: {decision['choice']} → {decided}"
                     f" · by {decision['decided_by']} {decision['decided_at'][:16].replace('T', ' ')}")
             if decision.get("note"):
                 line += f"\nNote: {decision['note']}"
         else:
-            line = "Undecided · a accept A · b accept B · o both · n neither · e edit span · m note"
+            key = self.app.key_text
+            line = (f"Undecided · {key('reconcile.accept_a')} accept A · {key('reconcile.accept_b')} accept B · "
+                    f"{key('reconcile.both')} both · {key('reconcile.neither')} neither · "
+                    f"{key('reconcile.edit')} edit span · {key('reconcile.note')} note")
         self.query_one("#reconcile-decision", Static).update(line)
 
     def decide(self, choice: str, note: str | None = None, span: tuple[int, int] | None = None) -> None:
@@ -117,8 +119,8 @@ class ReconcileScreen(Screen):
             return
         if note is None and item.decision:
             note = item.decision.get("note")
-        result = self.app.guard(self.app.project.decide, self.a, self.b, item.key, choice, note=note,
-                                unit=self.unit, span=span, consensus=self.consensus, actor=self.app.coder)
+        result = self.app.guard(self.app.project.team.decide, self.a, self.b, item.key, choice, note=note,
+                                unit=self.unit, span=span, actor=self.app.coder)
         if result is None:
             return
         self.reload()

@@ -19,11 +19,11 @@ class RetrievalScreen(Screen):
     """Enter opens a segment in its transcript; x removes, e marks exemplar, r re-codes."""
 
     BINDINGS = [
-        Binding("escape,q", "close", "Back"),
-        Binding("enter", "open", "Open in transcript", show=True),
-        Binding("x", "remove", "Remove"),
-        Binding("e", "exemplar", "Exemplar"),
-        Binding("r", "recode", "Re-code"),
+        Binding("escape,q", "close", "Back", id="retrieval.close"),
+        Binding("enter", "open", "Open in transcript", show=True, id="retrieval.open"),
+        Binding("x", "remove", "Remove", id="retrieval.remove"),
+        Binding("e", "exemplar", "Exemplar", id="retrieval.exemplar"),
+        Binding("r", "recode", "Re-code", id="retrieval.recode"),
     ]
 
     def __init__(self, code: Code, lang: str | None) -> None:
@@ -43,13 +43,13 @@ class RetrievalScreen(Screen):
 
     def reload(self) -> None:
         project = self.app.project
-        self.segments = [s for s in project.segments(code=self.code.uid) if self.app.visible(s)]
+        self.segments = [s for s in project.coding.segments(code=self.code.uid) if self.app.visible(s)]
         texts = {}
         options = self.query_one(OptionList)
         keep = options.highlighted
         options.clear_options()
         for s in self.segments:
-            text = texts.setdefault(s.doc_id, project.document(s.doc_id).text)
+            text = texts.setdefault(s.doc_id, project.documents.get(s.doc_id).text)
             before = text[max(0, s.start - CONTEXT):s.start].split("\n")[-1]
             after = text[s.end:s.end + CONTEXT].split("\n")[0]
             line = Text()
@@ -86,13 +86,13 @@ class RetrievalScreen(Screen):
 
     def action_remove(self) -> None:
         segment = self.current()
-        if segment and self.app.guard(self.app.project.remove_segment, segment.id, self.app.coder):
+        if segment and self.app.guard(self.app.project.coding.remove_segment, segment.id, self.app.coder):
             self.reload()
             self.app.refresh_coding()
 
     def action_exemplar(self) -> None:
         segment = self.current()
-        if segment and self.app.guard(self.app.project.update_segment, segment.id, self.app.coder,
+        if segment and self.app.guard(self.app.project.coding.update_segment, segment.id, self.app.coder,
                                       exemplar=not segment.exemplar):
             self.reload()
 
@@ -103,9 +103,9 @@ class RetrievalScreen(Screen):
         from .screens import CodePicker
 
         def done(code) -> None:
-            if isinstance(code, Code) and self.app.guard(self.app.project.update_segment, segment.id,
+            if isinstance(code, Code) and self.app.guard(self.app.project.coding.update_segment, segment.id,
                                                           self.app.coder, code=code.uid):
                 self.reload()
                 self.app.refresh_coding()
 
-        self.app.push_screen(CodePicker(self.app.project.codes(), self.lang), done)
+        self.app.push_screen(CodePicker(self.app.project.codebook.codes(), self.lang), done)

@@ -20,7 +20,7 @@ from ..model import Code
 class TextPrompt(ModalScreen[str | None]):
     """Ask for one line of text (a memo, a translation, a name). Escape cancels."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
 
     def __init__(self, title: str, value: str = "", placeholder: str = "") -> None:
         super().__init__()
@@ -45,7 +45,7 @@ class TextPrompt(ModalScreen[str | None]):
 class ChoicePrompt(ModalScreen):
     """Choose one of several things (which segment to remove, say)."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
 
     def __init__(self, title: str, choices: list[tuple[str, object]]) -> None:
         super().__init__()
@@ -92,8 +92,9 @@ class CodePicker(ModalScreen[Code | NewCode | None]):
     """Type any part of a code's name in any language; Enter applies the highlighted code,
     or creates a new code when nothing matches."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("down", "down", show=False),
-                Binding("up", "up", show=False)]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
+                Binding("down", "down", show=False, id="picker.down"),
+                Binding("up", "up", show=False, id="picker.up")]
 
     def __init__(self, codes: list[Code], lang: str | None) -> None:
         super().__init__()
@@ -159,21 +160,29 @@ class CodePicker(ModalScreen[Code | NewCode | None]):
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,question_mark", "close", "Close")]
+    """The keys in effect (after the user's keymap), and where they come from."""
 
-    def __init__(self, sections: list[tuple[str, list[tuple[str, str]]]]) -> None:
+    BINDINGS = [Binding("escape,q,question_mark", "close", "Close", id="help.close")]
+
+    def __init__(self, sections: list[tuple[str, list[tuple[str, str]]]], note: str = "") -> None:
         super().__init__()
         self.sections = sections
+        self.note = note
 
     def compose(self) -> ComposeResult:
-        lines = []
+        # Text, not markup: keys such as [ and ] and descriptions such as "[n]" are shown as they are
+        text = Text()
         for title, keys in self.sections:
-            lines.append(f"[b]{title}[/b]")
-            lines.extend(f"  [b $accent]{key:<14}[/] {text}" for key, text in keys)
-            lines.append("")
+            text.append(f"{title}\n", style="bold")
+            for key, description in keys:
+                text.append(f"  {key:<16}", style="bold #5fafd7")
+                text.append(f" {description}\n")
+            text.append("\n")
+        if self.note:
+            text.append(self.note, style="italic")
         with VerticalScroll(classes="dialog help"):
             yield Label("qualcode keys", classes="dialog-title")
-            yield Static("\n".join(lines))
+            yield Static(text, id="help-text")
             yield Label("Escape closes", classes="dialog-hint")
 
     def action_close(self) -> None:
@@ -192,7 +201,7 @@ class ExportChoice:
 class ExportDialog(ModalScreen[ExportChoice | None]):
     """Theme summary export: format, language, themes and quotes per theme."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
     FORMATS = [("Word (.docx)", "docx"), ("Markdown (.md)", "md"), ("CSV (.csv)", "csv"), ("Excel (.xlsx)", "xlsx")]
 
     def __init__(self, themes: list[tuple[str, str]], lang: str | None) -> None:

@@ -22,7 +22,7 @@ class CodebookTree(Tree):
     """Themes → codes, then the code hierarchy; Enter on a code opens its retrieval,
     p pins it to a number key."""
 
-    BINDINGS = [Binding("p", "pin", "Pin to key")]
+    BINDINGS = [Binding("p", "pin", "Pin to key", id="codebook.pin")]
 
     @dataclass
     class PinRequested(Message):

@@ -13,7 +13,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from ...model import DocumentSummary
-from ...text.normalize import fit_width
+from ...text.width import fit_width
 
 
 class DocumentList(OptionList):

@@ -6,8 +6,7 @@ from rich.console import Group
 from rich.text import Text
 from textual.widgets import Static
 
-from ...codebook import FIELD_TITLES
-from ...model import Code, Segment
+from ...model import FIELD_TITLES, Code, Segment
 from ..screens import safe_colour
 
 
@@ -16,9 +15,11 @@ def _pick(texts: dict[str, str], lang: str | None) -> str:
 
 
 class Inspector(Static):
+    hint = "] selects a sentence, 1–9 or c codes it."  # the app says it with the keys in effect
+
     def show_segments(self, segments: list[Segment], codes: dict[int, Code], lang: str | None) -> None:
         if not segments:
-            self.update(Text("No coding here.\n] selects a sentence, 1–9 or c codes it.", style="dim"))
+            self.update(Text(f"No coding here.\n{self.hint}", style="dim"))
             return
         parts = []
         for s in segments:
@@ -42,7 +43,8 @@ class Inspector(Static):
         for f in ("brief", "when_to_use", "when_not_to_use", "definition", "example"):
             text = _pick(getattr(code, f), lang)
             if text:
-                parts.append(Text.assemble((f"{FIELD_TITLES[f]}: ", "bold"), (text, "italic" if f == "example" else "")))
+                style = "italic" if f == "example" else ""
+                parts.append(Text.assemble((f"{FIELD_TITLES[f]}: ", "bold"), (text, style)))
         if len(parts) == 1:
             parts.append(Text("No definition yet (codebook edit adds one).", style="dim"))
         self.update(Group(*parts))

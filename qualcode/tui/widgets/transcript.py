@@ -131,7 +131,7 @@ def blend(colours: list[str], background: str = "#1e1e1e", strength: float = 0.5
 
     mixed = [sum(rgb(c)[i] for c in colours) / len(colours) for i in range(3)]
     base = rgb(background)
-    out = [round(m * strength + b * (1 - strength)) for m, b in zip(mixed, base)]
+    out = [round(m * strength + b * (1 - strength)) for m, b in zip(mixed, base, strict=True)]
     return "#" + "".join(f"{v:02x}" for v in out)
 
 

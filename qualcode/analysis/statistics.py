@@ -1,0 +1,98 @@
+"""Agreement statistics of presence/absence data, as docs/methods.md A4–A5 define them.
+
+Each takes the cells of A3 and returns (value, None), or (None, reason) where the statistic is
+0/0: never 1.0, never a crash. κ and percent agreement stay in exact integers until the last
+division; α comes from the `krippendorff` package.
+"""
+
+from __future__ import annotations
+
+import krippendorff
+import numpy as np
+
+Result = tuple[float | None, str | None]
+
+
+def _what(pooled: bool, every: bool) -> str:
+    return ("every code" if pooled else "this code") if every else ("any code" if pooled else "this code")
+
+
+def cohen_kappa(both: int, only_a: int, only_b: int, neither: int, pooled: bool = False) -> Result:
+    """Cohen's κ of a 2×2 table: (pₒ − pₑ)/(1 − pₑ), pₑ = p_A·p_B + (1 − p_A)(1 − p_B)."""
+    if both + only_a + only_b + neither == 0:
+        return None, "kappa undefined: there are no units to compare"
+    # pₑ = 1 exactly when both coders marked everything or both marked nothing
+    if only_a == only_b == neither == 0:
+        return None, f"kappa undefined: both coders marked every unit with {_what(pooled, True)}"
+    if both == only_a == only_b == 0:
+        return None, f"kappa undefined: neither coder marked any unit with {_what(pooled, False)}"
+    # multiplied through by N² so it stays in exact integers until the end
+    num = 2 * (both * neither - only_a * only_b)
+    den = (both + only_a) * (only_a + neither) + (both + only_b) * (only_b + neither)
+    return num / den, None
+
+
+def _sums(marked_by: list[int]) -> tuple[int, int, int, int]:
+    """N units, C coders, T₁ = ratings 'present', S = Σᵢ Σⱼ nᵢⱼ(nᵢⱼ − 1): agreeing ordered pairs."""
+    coders = len(marked_by) - 1
+    units = sum(marked_by)
+    ones = sum(k * m for k, m in enumerate(marked_by))
+    same = sum(m * (k * (k - 1) + (coders - k) * (coders - k - 1)) for k, m in enumerate(marked_by))
+    return units, coders, ones, same
+
+
+def observed_agreement(marked_by: list[int]) -> float | None:
+    """The share of coder pairs agreeing on a unit, averaged over units (Fleiss' P̄); with two
+    coders (both + neither)/N. `marked_by[k]`: the units exactly k coders marked."""
+    units, coders, _, same = _sums(marked_by)
+    return same / (units * coders * (coders - 1)) if units else None
+
+
+def fleiss_kappa(marked_by: list[int], pooled: bool = False) -> Result:
+    """Fleiss' κ (1971) for two categories, present and absent: (P̄ − P̄ₑ)/(1 − P̄ₑ),
+    P̄ₑ = p² + (1 − p)², p the share of ratings 'present'."""
+    units, coders, ones, same = _sums(marked_by)
+    if units == 0:
+        return None, "kappa undefined: there are no units to compare"
+    ratings = units * coders
+    zeros = ratings - ones
+    if zeros == 0:
+        return None, f"kappa undefined: every coder marked every unit with {_what(pooled, True)}"
+    if ones == 0:
+        return None, f"kappa undefined: no coder marked any unit with {_what(pooled, False)}"
+    # P̄ = same/(ratings·(C−1)), P̄ₑ = (ones² + zeros²)/ratings², 1 − P̄ₑ = 2·ones·zeros/ratings²;
+    # multiplied through by ratings²·(C − 1)
+    num = same * ratings - (coders - 1) * (ones * ones + zeros * zeros)
+    return num / (2 * (coders - 1) * ones * zeros), None
+
+
+def krippendorff_alpha(data: np.ndarray, pooled: bool = False) -> Result:
+    """Nominal α of a coders × units 0/1 matrix."""
+    if data.shape[1] == 0:
+        return None, "alpha undefined: there are no units to compare"
+    # a single value leaves α as 0/0 (the package raises): say which value it was instead
+    ones = np.count_nonzero(data)
+    if ones in (0, data.size):
+        which = ("every unit marked with " + _what(pooled, True) if ones
+                 else "no unit marked with " + _what(pooled, False))
+        return None, f"alpha undefined: all coders agree on a single value ({which})"
+    # every coder judges every unit (present or not), so the per-unit counts of 0s and 1s are
+    # all α needs: the same α as from the reliability matrix, without the package's
+    # own counting pass over it
+    ones_per_unit = np.count_nonzero(data, axis=0)
+    counts = np.stack([data.shape[0] - ones_per_unit, ones_per_unit], axis=1)
+    try:
+        value = float(krippendorff.alpha(value_counts=counts, level_of_measurement="nominal"))
+    except ValueError as exc:
+        return None, f"alpha undefined: {exc}"
+    return (value, None) if np.isfinite(value) else (None, "alpha undefined: not a number")
+
+
+def mean(values) -> float | None:
+    """The mean of the defined values (A5), or None."""
+    defined = [v for v in values if v is not None]
+    return sum(defined) / len(defined) if defined else None
+
+
+def ratio(part: int, whole: int) -> float | None:
+    return part / whole if whole else None

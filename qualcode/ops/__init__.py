@@ -1,1 +1,0 @@
-"""The Project's operations, by subject: each a mixin over `self.store`."""

@@ -1,0 +1,178 @@
+"""Query results as tables, and the tables as CSV, Excel and Word.
+
+Each result (KWIC hits, word frequencies, co-occurrence, a matrix) becomes one or more `Table`s;
+three writers turn tables into files. A matrix is a real table with its totals (and says that a
+total counts distinct items); in Excel it also gets a native bar chart of its cells.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from .docx_common import add_heading, add_paragraph, add_run, new_document, safe, set_widths, shade, to_bytes
+from .themes_tables import cell
+
+NONE = "—"  # a column of "no value" (a participant without the attribute)
+
+
+@dataclass
+class Table:
+    title: str
+    header: list[str]
+    rows: list[list] = field(default_factory=list)
+    totals_row: bool = False  # the last row holds totals
+    totals_col: bool = False  # the last column holds totals
+    note: str | None = None
+    chart: bool = False  # draw the body (without totals) as bars, in Excel
+
+
+def _label(value) -> str:
+    return NONE if value is None else str(value)
+
+
+def matrix_table(matrix, title: str = "Matrix", corner: str = "Code") -> Table:
+    """Rows × columns with row totals, column totals and the grand total."""
+    kind = getattr(matrix, "cell_kind", "segments")
+    rows = [[label, *cells, total]
+            for label, cells, total in zip(matrix.rows, matrix.cells, matrix.row_totals, strict=True)]
+    rows.append(["Total", *matrix.col_totals, matrix.total])
+    return Table(title, [corner, *map(_label, matrix.cols), "Total"], rows, totals_row=True, totals_col=True,
+                 note=f"Cells count distinct {kind}. A total counts the distinct {kind} of its row or column, "
+                      f"so it can be less than the sum of its cells.", chart=True)
+
+
+def kwic_table(hits: Iterable, title: str = "Keyword in context") -> Table:
+    return Table(title, ["Document", "Speaker", "Turn", "Time", "Left", "Match", "Right", "Start", "End"],
+                 [[h.doc, h.speaker, h.turn, h.time, h.left, h.match, h.right, h.start, h.end] for h in hits])
+
+
+def words_table(table, title: str = "Word frequencies") -> Table:
+    keyed = any(w.keyness is not None for w in table.words)
+    header = ["Word", "Count", "Per 10,000", *map(_label, table.cols)] + (["Keyness (G²)", "p"] if keyed else [])
+    rows = [[w.word, w.count, round(w.per_10k, 2), *(w.by.get(c, 0) for c in table.cols)]
+            + ([w.keyness, w.p] if keyed else []) for w in table.words]
+    return Table(title, header, rows, note=f"{table.tokens} words in the selection (stop words included); "
+                                           "per 10,000 of them.")
+
+
+def cooccurrence_tables(result, labels: Mapping[int, str], title: str = "Co-occurrence") -> list[Table]:
+    """The pairs as a list, and the codes × codes counts as a symmetric table."""
+    pairs = Table(title, ["Code A", "Code B", "Count", "Jaccard"],
+                  [[labels.get(p.a, p.a), labels.get(p.b, p.b), p.count, round(p.jaccard, 4)] for p in result.pairs],
+                  note=f"Counted by {result.unit}.")
+    codes = [c for c in labels if c in result.totals]
+    count = {(p.a, p.b): p.count for p in result.pairs} | {(p.b, p.a): p.count for p in result.pairs}
+    grid = Table(f"{title}: codes × codes", ["Code", *(labels[c] for c in codes)],
+                 [[labels[a], *(result.totals[a] if a == b else count.get((a, b), 0) for b in codes)] for a in codes],
+                 note="The diagonal holds each code's own total.")
+    return [pairs, grid]
+
+
+# --- writers --------------------------------------------------------------------------------------
+
+
+def to_csv(tables: Sequence[Table]) -> bytes:
+    """One table as it is; several one after another, each under its title, a blank line between."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for i, table in enumerate(tables):
+        if len(tables) > 1:
+            if i:
+                writer.writerow([])
+            writer.writerow([cell(table.title)])
+        writer.writerow([cell(h) for h in table.header])
+        writer.writerows([[cell(v) for v in row] for row in table.rows])
+    return out.getvalue().encode("utf-8-sig")  # Excel opens UTF-8 CSV correctly only with a BOM
+
+
+def to_xlsx(tables: Sequence[Table]) -> bytes:
+    """A sheet per table: bold header and totals, the note under the table, a bar chart when asked."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    book = Workbook()
+    book.remove(book.active)
+    for number, table in enumerate(tables, start=1):
+        title = safe(table.title).translate({ord(c): " " for c in "[]:*?/\\"})[:28].strip() or "Table"
+        sheet = book.create_sheet(title if title not in book.sheetnames else f"{title[:25]} {number}")
+        sheet.append([cell(h) for h in table.header])
+        for row in table.rows:
+            sheet.append([cell(v) for v in row])
+        bold = Font(bold=True)
+        for c in sheet[1]:
+            c.font = bold
+        if table.totals_row:
+            for c in sheet[sheet.max_row]:
+                c.font = bold
+        if table.totals_col:
+            for c in sheet.iter_rows(min_col=len(table.header), max_col=len(table.header)):
+                c[0].font = bold
+        for i, header in enumerate(table.header, start=1):
+            wide = header in ("Left", "Right")
+            sheet.column_dimensions[sheet.cell(1, i).column_letter].width = 45 if wide else max(12, len(header) + 2)
+            if header == "Left":
+                for c in sheet.iter_rows(min_row=2, min_col=i, max_col=i):
+                    c[0].alignment = Alignment(horizontal="right")
+        if table.note:
+            sheet.cell(sheet.max_row + 2, 1, cell(table.note)).font = Font(italic=True)
+        if table.chart:
+            _bars(sheet, table)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _bars(sheet, table: Table) -> None:
+    """The table's body (no totals) as a native clustered bar chart: one series per column."""
+    from openpyxl.chart import BarChart, Reference
+
+    last_row = len(table.rows) + 1 - (1 if table.totals_row else 0)
+    last_col = len(table.header) - (1 if table.totals_col else 0)
+    if last_row < 2 or last_col < 2:
+        return
+    chart = BarChart()
+    chart.type = "bar"
+    chart.grouping = "clustered"
+    chart.title = table.title
+    chart.add_data(Reference(sheet, min_col=2, max_col=last_col, min_row=1, max_row=last_row), titles_from_data=True)
+    chart.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=last_row))
+    chart.width, chart.height = 18, max(8, 0.6 * (last_row - 1) * min(last_col - 1, 4))
+    sheet.add_chart(chart, f"{sheet.cell(1, len(table.header) + 2).column_letter}2")
+
+
+def to_docx(tables: Sequence[Table], title: str | None = None) -> bytes:
+    """Each table as a Word table with a bold header and bold totals, its note beneath."""
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm
+
+    document = new_document(title or (tables[0].title if tables else None))
+    if title:
+        add_heading(document, title, 1)
+    for table in tables:
+        if len(tables) > 1 or not title:
+            add_heading(document, table.title, 2)
+        grid = document.add_table(rows=1 + len(table.rows), cols=len(table.header))
+        grid.style = "Table Grid"
+        grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+        for r, values in enumerate([table.header, *table.rows]):
+            total = r == 0 or (table.totals_row and r == len(table.rows))
+            for c, value in enumerate(values):
+                paragraph = grid.cell(r, c).paragraphs[0]
+                text = "" if value is None else (f"{value:.4g}" if isinstance(value, float) else str(value))
+                add_run(paragraph, text, bold=total or (table.totals_col and c == len(values) - 1 and r > 0)
+                        or table.header[c] == "Match")
+                if isinstance(value, (int, float)) and not isinstance(value, bool) and r > 0:
+                    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                if table.header[c] == "Left":
+                    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                if r == 0:
+                    shade(grid.cell(r, c), "#D9D9D9")
+        if table.header[:1] == ["Document"] and "Left" in table.header:
+            set_widths(grid, [Cm(2.2), Cm(2), Cm(1), Cm(1.2), Cm(5), Cm(2.2), Cm(5), Cm(1.2), Cm(1.2)])
+        if table.note:
+            add_paragraph(document, table.note, italic=True, size=9)
+    return to_bytes(document)

@@ -1,0 +1,34 @@
+"""REFI-QDA exchange: a whole project to and from .qdpx (NVivo, MAXQDA, ATLAS.ti, QualCoder…)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .. import __version__
+from ..exchange.qdpx import ExportReport, ImportReport, export_qdpx, import_qdpx
+from ..model import Progress
+from ..store import Store
+from .common import default_coder
+
+
+class ExchangeService:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def import_qdpx(self, path: Path, *, actor: str | None = None,
+                    progress: Progress | None = None) -> ImportReport:
+        """Bring a .qdpx (or .zip), or a .qdc codebook, into the project, which may hold work
+        already: all of it in one transaction, or nothing."""
+        return import_qdpx(self.store, Path(path), actor=actor or default_coder(), progress=progress)
+
+    def export_qdpx(self, path: Path, *, nvivo: bool = False, origin: str | None = None) -> ExportReport:
+        """Write the whole project as a .qdpx (atomically); positions in code points, or in
+        UTF-16 units as NVivo counts them with `nvivo`."""
+        return export_qdpx(self.store, Path(path), nvivo=nvivo, origin=origin or f"qualcode {__version__}")
+
+    def validate(self, path: Path) -> str:
+        """Check a .qdpx or .qdc file against the REFI-QDA 1.0 schema: a line saying it is valid,
+        else a QualcodeError naming the first problem."""
+        from ..exchange.validate import check_against_schema
+
+        return check_against_schema(Path(path))

@@ -1,0 +1,306 @@
+"""Project-wide queries: keyword in context, word frequencies, co-occurrence, matrices, autocoding plans.
+
+The service reads what each query needs from the store (a few statements, whatever the number of
+documents) and hands it to the pure functions of `qualcode.analysis`; faces call it through
+`Project`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Sequence
+
+import numpy as np
+
+from ..analysis.attribution import Speech, TurnIndex
+from ..analysis.autocode import AutocodePlan, plan_autocode
+from ..analysis.cooccurrence import Cooccurrence, cooccurrence
+from ..analysis.frequencies import WordTable, word_frequencies
+from ..analysis.matrix import Matrix, crosstab
+from ..analysis.selection import choose_coding
+from ..errors import QualcodeError
+from ..model import DocRef, SpeechTurn
+from ..text.kwic import (
+    KwicResult,
+    Query,
+    decode,
+    find_spans,
+    has_han,
+    outermost,
+    parse_query,
+    spans_from_flat,
+    string_pattern,
+    term_keys,
+    term_kind,
+)
+from .settings import SettingsService
+
+WordKey = Callable[[str, str], str]  # (language, word) -> the word index's key
+
+
+def _default_word_key(lang: str, word: str) -> str:
+    from ..text.nlp import word_key
+
+    return word_key(lang, word)
+
+
+class QueryService:
+    def __init__(self, store, settings: SettingsService | None = None, *,
+                 word_key: WordKey = _default_word_key) -> None:
+        self.store = store
+        self.settings = settings or SettingsService(store)
+        self._word_key = word_key
+        self._keys: dict[tuple[str, str], str] = {}
+
+    def word_key(self, lang: str, word: str) -> str:
+        if (lang, word) not in self._keys:
+            self._keys[(lang, word)] = self._word_key(lang, word)
+        return self._keys[(lang, word)]
+
+    # --- keyword in context -------------------------------------------------------------------
+
+    def kwic(self, query: str | Query, *, match: str = "auto", docs: Collection[int] | None = None,
+             langs: Collection[str] | None = None, groups: Collection[str] | None = None,
+             speakers: Collection[str] | None = None, width: int = 40, fold: bool = False) -> KwicResult:
+        """Every hit of `query` (see text.kwic for the language), in project order.
+
+        `groups`: the speaker's group (their participant's `group` attribute, else the
+        document's); `speakers`: a label, pseudonym or participant key. `fold`: Chinese in
+        simplified and traditional characters alike (needs OpenCC)."""
+        query = parse_query(query) if isinstance(query, str) else query
+        if width < 0:
+            raise QualcodeError("the context width cannot be negative", width)
+        refs = [d for d in self.store.document_refs(docs) if langs is None or d.lang in langs]
+        kinds = {t: term_kind(t, match) for t in query.terms}
+        word_terms = [t for t, k in kinds.items() if k == "word"]
+        string_terms = [t for t, k in kinds.items() if k == "string"]
+        folder = spellings = None
+        if fold and any(has_han(t) for t in query.terms):
+            from ..text.fold import folded_pattern as folder
+            from ..text.fold import spellings
+        keys = {(t, lang): term_keys(t, lang, self.word_key, spellings) for t in word_terms
+                for lang in {d.lang for d in refs}}
+        chosen = None if docs is None and langs is None else [d.id for d in refs]
+        postings = self.store.lemma_postings({k for ks in keys.values() for k in ks}, chosen) if word_terms else {}
+
+        def word_flats(term: str, doc: DocRef) -> list[str]:
+            return [postings[k][doc.id] for k in keys[(term, doc.lang)] if doc.id in postings.get(k, {})]
+
+        located: list[tuple[DocRef, list[int]]] = []
+        texts: dict[int, str] = {}
+        patterns = {t: string_pattern(t, folder) for t in string_terms}
+        one_term = len(query.alternatives) == 1 and len(query.alternatives[0]) == 1
+        if one_term and word_terms:
+            # one word: its postings are the hits, sorted already (merged when it has two keys)
+            for doc in refs:
+                flats = word_flats(word_terms[0], doc)
+                if len(flats) > 1:
+                    flats = [_flatten(outermost(x for flat in flats for x in spans_from_flat(flat)))]
+                if flats:
+                    located.append((doc, flats[0]))
+        elif one_term:
+            # one string: its matches are the hits, sorted and apart already
+            texts = self._string_texts(string_terms, chosen, folder is not None)
+            pattern = patterns[string_terms[0]]
+            for doc in refs:
+                if doc.id in texts:
+                    flat = [x for m in pattern.finditer(texts[doc.id]) for x in m.span()]
+                    if flat:
+                        located.append((doc, flat))
+        else:
+            texts = self._string_texts(string_terms, chosen, folder is not None)
+            with_words = [d.id for d in refs if d.id not in texts and any(word_flats(t, d) for t in word_terms)]
+            texts.update(self.store.document_texts(with_words) if with_words else {})
+            for doc in refs:
+                if doc.id not in texts:
+                    continue
+                spans = {t: sorted(x for flat in word_flats(t, doc) for x in spans_from_flat(flat))
+                         for t in word_terms}
+                flat = _flatten(find_spans(query, match, texts[doc.id], spans, patterns))
+                if flat:
+                    located.append((doc, flat))
+        if string_terms:
+            located = self._outside_labels(located, [patterns[t] for t in string_terms])
+        turns = None
+        if groups is not None or speakers is not None:
+            located, turns = self._filter_by_speaker(located, groups, speakers)
+        return KwicResult([(d.id, d.name, flat) for d, flat in located], self._load_documents, width,
+                          texts=texts, turns=turns)
+
+    # --- coding: matrices, co-occurrence ------------------------------------------------------
+
+    def coding(self, coders: Collection[str] | None = None, docs: Collection[int] | None = None) -> np.ndarray:
+        """The segments a count reads: of `coders` (pooled), or by default the consensus where the
+        co-authors made one (per document) and everyone's elsewhere."""
+        ids = self.store.coder_ids()
+        if coders is not None:
+            unknown = [c for c in coders if c not in ids]
+            if unknown:
+                raise QualcodeError(f"no coder '{unknown[0]}' (coders: {', '.join(ids) or 'none yet'})", unknown[0])
+            return self.store.span_array(coder_ids=[ids[c] for c in coders], doc_ids=docs)
+        return choose_coding(self.store.span_array(doc_ids=docs), ids.get(self.settings.consensus_coder))
+
+    def matrix_rows(self, rows: str = "codes") -> list[tuple[str, list[int]]]:
+        """(label, code ids) of the codes, or of the themes with their codes, in codebook order."""
+        lang = self.settings.display_language
+        if rows == "codes":
+            return [(c.label(lang), [c.id]) for c in self.store.codes() if c.codable]
+        if rows == "themes":
+            return [(t.label(lang), list(t.code_ids)) for t in self.store.themes()]
+        raise QualcodeError(f"unknown rows '{rows}' (use codes or themes)", rows)
+
+    def matrix(self, rows: str = "codes", cols: str = "group", *, cells: str = "segments",
+               coders: Collection[str] | None = None, docs: Collection[int] | None = None) -> Matrix:
+        """A crosstab (analysis.matrix); `Matrix.segments(row, col)` drills down."""
+        return crosstab(self.coding(coders, docs), self.speech(docs), self.matrix_rows(rows), cols, cells)
+
+    def cooccurrence(self, unit: str = "overlap", *, coders: Collection[str] | None = None,
+                     docs: Collection[int] | None = None) -> Cooccurrence:
+        """Codes × codes (analysis.cooccurrence); codes as ids: `code_labels()` names them."""
+        spans = self.coding(coders, docs)
+        units = None
+        if unit == "sentence":
+            units = self.store.sentence_rows(docs)
+        elif unit == "turn":
+            units = self.store.turn_rows(docs)[:, :3]
+        return cooccurrence(spans, unit, units, [c.id for c in self.store.codes()])
+
+    def unit_spans(self, unit: str, docs: Collection[int] | None = None) -> dict[int, list[tuple[int, int]]] | None:
+        """Each document's sentences or turns (their speech) as sorted (start, end); None for other units."""
+        if unit == "sentence":
+            return self.store.sentence_spans(docs)
+        if unit == "turn":
+            units: dict[int, list[tuple[int, int]]] = {}
+            for doc_id, start, end, _ in self.store.turn_rows(docs):
+                units.setdefault(doc_id, []).append((start, end))
+            return units
+        return None
+
+    def code_labels(self) -> dict[int, str]:
+        lang = self.settings.display_language
+        return {c.id: c.label(lang) for c in self.store.codes()}
+
+    # --- words --------------------------------------------------------------------------------
+
+    def speech(self, docs: Collection[int] | None = None, langs: Collection[str] | None = None) -> Speech:
+        refs = [d for d in self.store.document_refs(docs) if langs is None or d.lang in langs]
+        chosen = None if docs is None and langs is None else [d.id for d in refs]
+        return Speech(refs, self.store.turn_rows(chosen), self.store.speaker_rows(), self.store.all_participants())
+
+    def stop_test(self, langs: Collection[str]) -> Callable[[str], bool]:
+        """Whether a word is a stop word: on spaCy's Swedish, Chinese or English list or the
+        project's own (setting `stop_words`, a JSON list) — as written or by its lemma in one of
+        `langs` (the lookup lemmatizer stores "är" as "vara", "har" as "hare")."""
+        import json
+
+        from ..text.stopwords import all_stop_words
+
+        listed = set(all_stop_words()) | {w.lower() for w in json.loads(self.store.setting("stop_words") or "[]")}
+        latin = [lang for lang in langs if lang != "zh"]
+        lemmas = listed | {self.word_key(lang, w) for lang in latin for w in listed if not has_han(w)}
+
+        def is_stop(word: str) -> bool:
+            return word in lemmas or (not has_han(word) and any(self.word_key(lang, word) in lemmas for lang in latin))
+
+        return is_stop
+
+    def words(self, *, by: str | None = None, lemma: bool = True, langs: Collection[str] | None = None,
+              docs: Collection[int] | None = None, top: int | None = None, keyness: str | None = None,
+              stop: bool = True) -> WordTable:
+        """Word frequencies (analysis.frequencies) of participants' speech."""
+        from ..text.stopwords import like_num
+
+        speech = self.speech(docs, langs)
+        chosen = None if docs is None and langs is None else [d.id for d in speech.docs]
+        texts = None if lemma else self.store.document_texts(chosen)
+        is_stop = self.stop_test({d.lang for d in speech.docs}) if stop else (lambda w: False)
+        return word_frequencies(self.store.lemma_rows(chosen), speech, by=by, lemma=lemma, texts=texts,
+                                is_stop=is_stop, is_number=like_num, top=top, keyness=keyness)
+
+    # --- autocoding ---------------------------------------------------------------------------
+
+    def speaker_turns(self, speaker: str, docs: Collection[int] | None = None) -> list[tuple[int, int, int]]:
+        """(document id, start, end) of the speech of every turn of a speaker (a label, pseudonym
+        or participant key; any letter case)."""
+        wanted = speaker.casefold()
+        found = [(t.doc_id, t.start, t.end) for turns in self.store.speech_turns(docs).values() for t in turns
+                 if wanted in {n.casefold() for n in (t.label, t.pseudonym, t.participant) if n}]
+        if not found:
+            raise QualcodeError("no turns of this speaker", speaker)
+        return found
+
+    def plan_autocode(self, code_id: int, coder: str, *, query: str | None = None, speaker: str | None = None,
+                      unit: str = "hit", match: str = "auto", docs: Collection[int] | None = None,
+                      fold: bool = False) -> AutocodePlan:
+        """What coding every hit of `query` (or every turn of `speaker`) with a code as `unit`
+        would add for `coder` (analysis.autocode). Nothing is written."""
+        if (query is None) == (speaker is None):
+            raise QualcodeError("autocode takes a query or a speaker (one of them)", query or speaker or "")
+        hits = self.kwic(query, match=match, docs=docs, fold=fold).spans() if query is not None \
+            else self.speaker_turns(speaker, docs)
+        units = self.unit_spans(unit, docs)
+        coder_id = self.store.coder_ids().get(coder)
+        existing = [] if coder_id is None else \
+            self.store.span_array(coder_ids=[coder_id], code_ids=[code_id], doc_ids=docs)[:, [1, 4, 5]].tolist()
+        return plan_autocode(hits, unit, units, existing)
+
+    def _outside_labels(self, located, patterns) -> list[tuple[DocRef, list[int]]]:
+        """Hits without those in speaker labels ("护士A：" holds 护士 but is no speech): only the
+        documents whose labels hold a search string are looked at."""
+        suspects = {doc_id for doc_id, label in self.store.speaker_labels() if any(p.search(label) for p in patterns)}
+        suspects &= {d.id for d, _ in located}
+        if not suspects:
+            return located
+        labels = self.store.label_spans(suspects)
+        kept = []
+        for doc, flat in located:
+            if doc.id in suspects:
+                lo, hi = np.searchsorted(labels[:, 0], [doc.id, doc.id + 1])
+                mine = labels[lo:hi]
+                hits = np.asarray(flat, dtype=np.int64).reshape(-1, 2)
+                before = np.searchsorted(mine[:, 1], hits[:, 1], side="left") - 1  # the last label starting before
+                inside = (before >= 0) & (mine[np.maximum(before, 0), 2] > hits[:, 0])
+                flat = hits[~inside].reshape(-1).tolist()
+            if flat:
+                kept.append((doc, flat))
+        return kept
+
+    def _string_texts(self, terms: Sequence[str], doc_ids: Collection[int] | None, folding: bool) -> dict[int, str]:
+        """Texts that may hold a string term: found by instr() when letter case and folding cannot
+        matter (Chinese, digits), else every text of the selection."""
+        if all(t.lower() == t.upper() for t in terms) and not folding:
+            return self.store.texts_containing(terms, doc_ids)
+        return self.store.document_texts(doc_ids)
+
+    def _load_documents(self, doc_ids: list[int]):
+        return self.store.document_texts(doc_ids), self.store.speech_turns(doc_ids)
+
+    def _filter_by_speaker(self, located, groups, speakers):
+        turns = self.store.speech_turns([d.id for d, _ in located])
+        people = {p.key: p for p in self.store.all_participants()}
+        wanted_groups = set(groups) if groups is not None else None
+        wanted_speakers = {s.casefold() for s in speakers} if speakers is not None else None
+
+        def keep(doc: DocRef, turn: SpeechTurn | None) -> bool:
+            person = people.get(turn.participant) if turn and turn.participant else None
+            if wanted_groups is not None:
+                group = (person.attributes.get("group") if person else None) or doc.group
+                if group not in wanted_groups:
+                    return False
+            if wanted_speakers is not None:
+                names = {turn.label, turn.pseudonym, turn.participant} if turn else set()
+                if not {n.casefold() for n in names if n} & wanted_speakers:
+                    return False
+            return True
+
+        kept = []
+        for doc, flat in located:
+            flat = decode(flat)
+            index = TurnIndex(turns.get(doc.id, []))
+            mine = [x for k in range(0, len(flat), 2) if keep(doc, index.at(flat[k])) for x in flat[k:k + 2]]
+            if mine:
+                kept.append((doc, mine))
+        return kept, turns
+
+
+def _flatten(spans) -> list[int]:
+    return [x for span in spans for x in span]

@@ -1,0 +1,62 @@
+"""Project settings: the display language, the workbench's coder, the consensus coder's name."""
+
+from __future__ import annotations
+
+import re
+
+from ..errors import QualcodeError
+from ..store import Store
+from .common import default_coder, env_coder
+
+# The one place the consensus coder's default name is written: everything else asks
+# `SettingsService.consensus_coder`.
+DEFAULT_CONSENSUS = "consensus"
+_LANGUAGE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?")
+
+
+class SettingsService:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    @property
+    def display_language(self) -> str | None:
+        return self.store.setting("display_language")
+
+    def set_display_language(self, lang: str, actor: str | None = None) -> None:
+        if not _LANGUAGE.fullmatch(lang):
+            raise QualcodeError("not a language code (sv, zh, en, …)", lang)
+        self._set("display_language", lang, actor)
+
+    @property
+    def coder(self) -> str | None:
+        """Who the workbench codes as: $QUALCODE_CODER, else the name it remembers for this
+        project, else None (it asks)."""
+        return env_coder() or self.store.setting("tui.coder")
+
+    def set_coder(self, name: str) -> str:
+        """Remember who codes in the workbench (what the workbench shows, not project data)."""
+        name = name.strip()
+        if not name:
+            raise QualcodeError("a coder needs a name", "''")
+        with self.store.transaction():
+            self.store.set_setting("tui.coder", name)
+        return name
+
+    @property
+    def consensus_coder(self) -> str:
+        """The coder reconciliation writes its decisions as; reports prefer its coding."""
+        return self.store.setting("consensus_coder") or DEFAULT_CONSENSUS
+
+    def set_consensus_coder(self, name: str, actor: str | None = None) -> str:
+        name = name.strip()
+        if not name:
+            raise QualcodeError("the consensus coder needs a name", "''")
+        self._set("consensus_coder", name, actor)
+        return name
+
+    def _set(self, key: str, value: str, actor: str | None) -> None:
+        if self.store.setting(key) == value:
+            return
+        with self.store.transaction():
+            self.store.set_setting(key, value)
+            self.store.log(actor or default_coder(), "settings.set", {"key": key, "value": value})

@@ -1,0 +1,244 @@
+"""Working as a team: agreement between coders, reconciliation into the consensus coder,
+merging a co-author's project.
+
+Agreement compares coders over the documents all of them coded. Reconciliation walks the
+units where two coders disagree; each decision writes the consensus coder's segments for
+that unit (what both agreed on, plus what the decision keeps) and is stored with who,
+when, the choice and a note. The consensus coder is whoever `settings.consensus_coder` names.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..analysis.spans import present_codes
+from ..errors import QualcodeError
+from ..model import QueueItem
+from ..store import Store
+from ..store.base import new_uid, now
+from .codebook import CodebookService
+from .coding import CodingService
+from .common import default_coder
+from .documents import DocumentService
+from .settings import SettingsService
+
+if TYPE_CHECKING:  # numpy and friends load only when agreement is asked for
+    from ..analysis.agreement import Disagreement, DocumentCoding
+    from ..exchange.merge import MergeReport
+
+CHOICES = ("accept-a", "accept-b", "both", "neither", "edit")
+_SWAP = {"accept-a": "accept-b", "accept-b": "accept-a"}
+CONTEXT = 120
+
+
+class TeamService:
+    def __init__(self, store: Store, documents: DocumentService, codebook: CodebookService,
+                 coding: CodingService, settings: SettingsService) -> None:
+        self.store = store
+        self.documents = documents
+        self.codebook = codebook
+        self.coding = coding
+        self.settings = settings
+
+    # --- agreement ----------------------------------------------------------------------------
+
+    def agreement(self, coders: list[str], unit: str = "sentence", docs: list[str] | None = None,
+                  codes: list[str] | None = None, overlap: float = 0.9) -> dict:
+        """Percent agreement, Cohen's kappa, Krippendorff's alpha, presence and overlap (JSON)."""
+        from ..analysis.agreement import compute_agreement
+
+        coders = self._coders(coders)
+        documents = self._coding_documents(coders, unit, docs, codes)
+        if not documents:
+            raise QualcodeError("no document is coded by all of these coders (name documents with --doc)",
+                                ",".join(coders))
+        return compute_agreement(documents, coders, unit, self._code_names(codes), overlap,
+                                 consensus=self.settings.consensus_coder).to_json()
+
+    def disagreements(self, coders: list[str], unit: str = "sentence", docs: list[str] | None = None,
+                      codes: list[str] | None = None) -> list[Disagreement]:
+        """Every (document, unit, code) where the coders differ, in document order."""
+        from ..analysis.agreement import disagreements
+
+        coders = self._coders(coders)
+        documents = self._coding_documents(coders, unit, docs, codes)
+        return disagreements(documents, coders, unit, self._code_names(codes))
+
+    def _code_names(self, codes: list[str] | None) -> list[str] | None:
+        return [self.codebook.code(c).name for c in codes] if codes else None
+
+    def _coders(self, coders: list[str]) -> list[str]:
+        coders = [c.strip() for c in coders if c.strip()]
+        if len(coders) < 2 or len(set(coders)) != len(coders):
+            raise QualcodeError("compare at least two different coders", ",".join(coders))
+        known = set(self.coding.coders())
+        for coder in coders:
+            if coder not in known:
+                raise QualcodeError("no such coder", coder)
+        return coders
+
+    def _coding_documents(self, coders: list[str], unit: str = "sentence", docs: list[str] | None = None,
+                          codes: list[str] | None = None) -> list[DocumentCoding]:
+        """The documents to compare: those named, else those every coder has coded."""
+        from ..analysis.agreement import UNITS, CodedSpan, DocumentCoding
+
+        if unit not in UNITS:
+            raise QualcodeError(f"unknown unit '{unit}' (use sentence, turn or char)", unit)
+        code_names = set(self._code_names(codes) or []) or None
+        chosen = {self.documents.get(d).id for d in docs} if docs else None
+        out = []
+        for summary in self.documents.list():
+            if chosen is not None and summary.id not in chosen:
+                continue
+            segments = [s for s in self.store.segments(doc_id=summary.id, with_text=False) if s.coder in coders]
+            if chosen is None and {s.coder for s in segments} != set(coders):
+                continue
+            doc = self.documents.get(summary.id)
+            units = [] if unit == "char" else [(u.start, u.end) for u in self.documents.units(doc.id, unit)]
+            spans = [CodedSpan(s.coder, s.code, s.start, s.end) for s in segments
+                     if code_names is None or s.code in code_names]
+            out.append(DocumentCoding(doc.name, doc.text, units, spans))
+        return out
+
+    # --- reconciliation -----------------------------------------------------------------------
+
+    def reconcile_queue(self, a: str, b: str, unit: str = "sentence",
+                        docs: list[str] | None = None) -> list[QueueItem]:
+        """Units where A and B disagree, in document order, with any decision already made."""
+        a, b = self._reconciled_pair(a, b, unit)
+        # a decision belongs to the pair, whichever order the coders are named in
+        pair = sorted([a, b])
+        swapped = pair != [a, b]
+        decided = self.store.decisions(self.settings.consensus_coder, pair)
+        if not self._coding_documents([a, b], unit, docs):
+            raise QualcodeError("no document is coded by both of these coders (name documents with --doc)",
+                                f"{a},{b}")
+        grouped: dict[tuple[str, int], list] = {}
+        for d in self.disagreements([a, b], unit, docs):
+            grouped.setdefault((d.document, d.unit_index), []).append(d)
+        items = []
+        documents: dict[str, tuple] = {}  # name -> (document, its segments)
+        for (name, index), found in grouped.items():
+            if name not in documents:
+                doc = self.documents.get(name)
+                documents[name] = (doc, self.store.segments(doc_id=doc.id, with_text=False))
+            doc, segments = documents[name]
+            start, end = found[0].start, found[0].end
+            present = present_codes(doc.text, segments, start, end)
+            key = hashlib.sha1(f"{doc.uid}:{unit}:{start}:{end}:{pair[0]}:{pair[1]}".encode()).hexdigest()[:8]
+            decision = decided.get(key)
+            if decision and swapped:  # told in the order the coders were named
+                decision = {**decision, "choice": _SWAP.get(decision["choice"], decision["choice"])}
+            items.append(QueueItem(
+                key=key, position=len(items) + 1, doc_id=doc.id, document=name, unit_index=index,
+                start=start, end=end, text=doc.text[start:end], before=doc.text[max(0, start - CONTEXT):start],
+                after=doc.text[end:end + CONTEXT],
+                codes_a=sorted(present.get(a, set())), codes_b=sorted(present.get(b, set())),
+                disputed=sorted({d.code for d in found}), decision=decision,
+            ))
+        return items
+
+    def reconcile_agreed(self, a: str, b: str, unit: str = "sentence", docs: list[str] | None = None,
+                         actor: str | None = None) -> int:
+        """Write what A and B agree on (unit by unit) as consensus segments; returns how many
+        were added (running it again adds none)."""
+        a, b = self._reconciled_pair(a, b, unit)
+        actor = actor or default_coder()
+        consensus = self.settings.consensus_coder
+        added = 0
+        with self.store.transaction():
+            consensus_id = self.store.coder_id(consensus, create=False)  # made when first needed
+            existing = {(s.doc_id, s.code_id, s.start, s.end)
+                        for s in self.store.segments(coder_id=consensus_id, with_text=False)} if consensus_id else set()
+            for doc in self._coding_documents([a, b], unit, docs):
+                doc_id = self.documents.get(doc.name).id
+                segments = [s for s in self.store.segments(doc_id=doc_id, with_text=False) if s.coder in (a, b)]
+                codes = {s.code: s.code_id for s in segments}
+                for start, end in doc.units:
+                    present = present_codes(doc.text, segments, start, end)
+                    for code in sorted(present.get(a, set()) & present.get(b, set())):
+                        key = (doc_id, codes[code], start, end)
+                        if key not in existing:
+                            consensus_id = consensus_id or self.store.coder_id(consensus)
+                            self._consensus_segment(doc_id, codes[code], start, end, consensus_id)
+                            existing.add(key)
+                            added += 1
+            if added:
+                self.store.log(actor, "reconcile.agreed", {"coders": [a, b], "unit": unit, "added": added,
+                                                           "consensus": consensus})
+        return added
+
+    def decide(self, a: str, b: str, key: str, choice: str, *, note: str | None = None,
+               unit: str = "sentence", span: tuple[int, int] | None = None, codes: list[str] | None = None,
+               actor: str | None = None) -> QueueItem:
+        """Decide one disputed unit: accept A's codes, B's, both, neither, or edit the span."""
+        if choice not in CHOICES:
+            raise QualcodeError(f"unknown choice '{choice}' (use {', '.join(CHOICES)})", choice)
+        actor = actor or default_coder()
+        consensus = self.settings.consensus_coder
+        item = next((i for i in self.reconcile_queue(a, b, unit) if i.key == key), None)
+        if item is None:
+            raise QualcodeError("no such disagreement (see 'qualcode disagreements')", key)
+        agreed = sorted(set(item.codes_a) & set(item.codes_b))
+        keep = {
+            "accept-a": [c for c in item.disputed if c in item.codes_a],
+            "accept-b": [c for c in item.disputed if c in item.codes_b],
+            "both": list(item.disputed), "neither": [],
+            "edit": self._code_names(codes) or list(item.disputed),
+        }[choice]
+        start, end = span if (choice == "edit" and span) else (item.start, item.end)
+        text = self.documents.get(item.doc_id).text
+        if not (0 <= start < end <= len(text)) or not text[start:end].strip():
+            raise QualcodeError(f"span {start}:{end} is not a span of the text", item.document)
+        decided = sorted(set(agreed) | set(keep))
+        with self.store.transaction():
+            consensus_id = self.store.coder_id(consensus)
+            previous = item.decision["segments"] if item.decision else []
+            for uid in previous:  # a changed mind: what the earlier decision wrote goes
+                row = self.store.segment_row(uid)
+                if row:
+                    self.store.delete_segment(row["id"])
+            written = []
+            present = {(s.code_id, s.start, s.end) for s in self.store.segments(
+                doc_id=item.doc_id, coder_id=consensus_id, with_text=False)}
+            for name in decided:
+                code = self.codebook.code(name)
+                if (code.id, start, end) not in present:
+                    written.append(self._consensus_segment(item.doc_id, code.id, start, end, consensus_id))
+            swapped = sorted([a, b]) != [a, b]
+            self.store.save_decision({
+                "key": key, "coders": sorted([a, b]), "unit": unit, "doc_id": item.doc_id, "start": start,
+                "end": end, "choice": _SWAP.get(choice, choice) if swapped else choice, "codes": decided,
+                "note": note or None, "decided_by": actor, "consensus": consensus, "segments": written,
+            })
+            self.store.log(actor, "reconcile.decide", {"key": key, "coders": [a, b], "choice": choice,
+                                                       "codes": decided, "note": note,
+                                                       "document": item.document, "start": start, "end": end})
+        return next(i for i in self.reconcile_queue(a, b, unit) if i.key == key)
+
+    def _reconciled_pair(self, a: str, b: str, unit: str) -> tuple[str, str]:
+        if unit == "char":
+            raise QualcodeError("reconcile by sentence or turn (character runs are not units)", unit)
+        a, b = self._coders([a, b])
+        consensus = self.settings.consensus_coder
+        if consensus in (a, b):  # decisions would overwrite that coder's own coding
+            raise QualcodeError("the consensus coder is one of the coders reconciled (name another with "
+                                "--consensus)", consensus)
+        return a, b
+
+    def _consensus_segment(self, doc_id: int, code_id: int, start: int, end: int, coder_id: int) -> str:
+        uid = new_uid()
+        self.store.insert_segment({"uid": uid, "doc_id": doc_id, "code_id": code_id, "coder_id": coder_id,
+                                   "start": start, "end": end, "memo": None, "exemplar": 0,
+                                   "translation": None, "created_at": now()})
+        return uid
+
+    # --- merging ------------------------------------------------------------------------------
+
+    def merge(self, other_path: Path, actor: str | None = None) -> MergeReport:
+        """Merge a co-author's project (read, never changed) into this one, in one transaction."""
+        from ..exchange.merge import merge_project
+
+        return merge_project(self.store, Path(other_path), actor=actor or default_coder())
