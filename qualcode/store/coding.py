@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Collection, Iterable, Iterator, Sequence
 
 from ..model import Segment
 from .base import check_name, check_text, new_uid
@@ -99,6 +100,18 @@ class CodingRows:
                         translation, created_at)
                 for i, uid, doc_id, doc, code_id, code, coder, start, end, text, memo, exemplar, translation,
                 created_at in self._tuples(sql, params)]
+
+    def coded_spans(self, coders: Sequence[str],
+                    doc_ids: Collection[int] | None = None) -> Iterator[tuple[int, str, str, int, int]]:
+        """(doc_id, coder, code, start, end) of these coders' segments (in these documents), by
+        document and span: one read for a whole comparison, not one per document."""
+        sql = ("SELECT g.doc_id, k.name, c.name, g.start, g.end FROM segments g"
+               " JOIN coders k ON k.id = g.coder_id JOIN codes c ON c.id = g.code_id"
+               " WHERE k.name IN (SELECT value FROM json_each(:coders))")
+        if doc_ids is not None:
+            sql += " AND g.doc_id IN (SELECT value FROM json_each(:docs))"
+        return self._tuples(sql + " ORDER BY g.doc_id, g.start, g.end, g.id",
+                            {"coders": json.dumps(list(coders)), "docs": json.dumps(list(doc_ids or []))})
 
     def _positions_follow_ids(self) -> bool:
         """Whether documents' import order is their id order (import and merge keep it so): then
