@@ -140,8 +140,26 @@ def test_a_project_from_before_the_tallies_gets_them(template, tmp_path):
     db.conn.commit()
     db.close()
     with Project(old) as p:
-        assert store_of(p).schema_version == "m003_scale"
+        assert store_of(p).schema_version == migrations._migrations[-1].name  # the latest
         assert [(d.chars, d.sentences, d.turns, d.coded) for d in p.documents.list()] == [
             (len(p.documents.text(1)), 7, 3, 3), (len(p.documents.text(2)), 7, 3, 2)]
         assert len(p.documents.text(1)) == len(TEXT)
+        check(p)
+
+
+def test_a_document_read_anew_keeps_its_tallies_and_sizes(template, tmp_path):
+    """A merge may replace a document's sentences with another project's reading of the same text."""
+    path = copy(template, tmp_path / "p.qualcode")
+    with Project(path) as p:
+        p.coding.add_segment(1, "K1", 11, 27, coder="anna")
+        p.coding.add_segment(1, "K2", 60, 70, coder="bo")
+        store = store_of(p)
+        rows = store.document_rows(1)
+        sentences = rows["sentences"]
+        # their reading: every two of our sentences are one
+        rows["sentences"] = [{**a, "idx": i, "end": b["end"]} for i, (a, b) in
+                             enumerate(zip(sentences[::2], sentences[1::2], strict=False))]
+        with store.transaction():
+            store.replace_reading(1, rows)
+        assert [d.sentences for d in p.documents.list()] == [3, 7]
         check(p)

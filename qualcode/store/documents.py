@@ -8,6 +8,7 @@ from collections.abc import Collection
 
 from ..model import Document, DocumentSummary, Turn, Unit
 from .base import check_name, new_uid, now
+from .schema import RETALLY_SENTENCES
 
 
 class DocumentRows:
@@ -188,6 +189,11 @@ class DocumentRows:
         doc_id = self.conn.execute(
             f"INSERT INTO documents ({columns}) VALUES ({', '.join('?' for _ in doc)})", tuple(doc.values())
         ).lastrowid
+        return doc_id, self._insert_reading(doc_id, rows)
+
+    def _insert_reading(self, doc_id: int, rows: dict) -> dict[int, int]:
+        """A document's speakers, turns, sentences and word index as `document_rows` gives them;
+        returns the speaker map (their id -> ours). Speakers come unlinked."""
         speakers = {}
         for sp in rows["speakers"]:
             speakers[sp["id"]] = self.conn.execute(
@@ -200,12 +206,17 @@ class DocumentRows:
                               [(doc_id, s["idx"], s["start"], s["end"], s["turn_idx"]) for s in rows["sentences"]])
         self.conn.executemany("INSERT INTO lemmas VALUES (?, ?, ?)",
                               [(row["lemma"], doc_id, row["spans"]) for row in rows["lemmas"]])
-        self._record_sizes(doc_id, len(doc["text"]), len(rows["sentences"]), len(rows["turns"]))
-        return doc_id, speakers
+        # a new reading (a merge may replace one): its sizes, and the progress its sentences give
+        self._record_sizes(doc_id, len(rows["document"]["text"]), len(rows["sentences"]), len(rows["turns"]))
+        for statement in RETALLY_SENTENCES:
+            self.conn.execute(statement, {"doc": doc_id})
+        return speakers
 
     def _record_sizes(self, doc_id: int, chars: int, sentences: int, turns: int) -> None:
         """What the listing shows of a document's size, kept apart from its text (see m003_scale)."""
-        self.conn.execute("INSERT INTO document_stats (doc_id, chars, sentences, turns) VALUES (?, ?, ?, ?)",
+        self.conn.execute("INSERT INTO document_stats (doc_id, chars, sentences, turns) VALUES (?, ?, ?, ?)"
+                          " ON CONFLICT (doc_id) DO UPDATE SET chars = excluded.chars,"
+                          " sentences = excluded.sentences, turns = excluded.turns",
                           (doc_id, chars, sentences, turns))
 
     def document_uids(self) -> dict[str, int]:

@@ -221,6 +221,20 @@ def _touched_sentences(row: str) -> str:
           AND s.start < {row}.end AND s.end > {row}.start"""
 
 
+def _coverage_insert(where: str) -> str:
+    """The sentence coverage of the segments that `where` selects (alias g), counted from scratch."""
+    return f"""INSERT INTO sentence_coverage (doc_id, coder_id, idx, segments)
+        SELECT s.doc_id, CASE WHEN everyone.yes THEN 0 ELSE g.coder_id END, s.idx, COUNT(*)
+        FROM segments g, (SELECT 0 AS yes UNION ALL SELECT 1) everyone, sentences s
+        WHERE {where} AND {_touched_sentences("g")}
+        GROUP BY 1, 2, 3"""
+
+
+# A document read anew (a merge may replace its sentences): its coverage counted again; the
+# triggers on sentence_coverage keep document_tallies in step.
+RETALLY_SENTENCES = ("DELETE FROM sentence_coverage WHERE doc_id = :doc", _coverage_insert("g.doc_id = :doc"))
+
+
 def _count_in(row: str) -> str:
     """Trigger statements adding segment `row` to the tallies (coder 0 is every coder together)."""
     return f"""
@@ -314,11 +328,7 @@ def m003_scale(db) -> None:
         ) WITHOUT ROWID;
 
         -- the tallies of the coding there is already, then the triggers that keep them
-        INSERT INTO sentence_coverage (doc_id, coder_id, idx, segments)
-        SELECT s.doc_id, CASE WHEN everyone.yes THEN 0 ELSE g.coder_id END, s.idx, COUNT(*)
-        FROM segments g, (SELECT 0 AS yes UNION ALL SELECT 1) everyone, sentences s
-        WHERE {_touched_sentences("g")}
-        GROUP BY 1, 2, 3;
+        {_coverage_insert("1")};
         INSERT INTO document_tallies (coder_id, doc_id, sentences_coded, segments)
         SELECT coder_id, doc_id, SUM(coded), SUM(segments) FROM (
             SELECT coder_id, doc_id, COUNT(*) AS coded, 0 AS segments FROM sentence_coverage
@@ -349,5 +359,46 @@ def m003_scale(db) -> None:
             UPDATE document_tallies SET sentences_coded = sentences_coded - 1
             WHERE coder_id = OLD.coder_id AND doc_id = OLD.doc_id;
         END;
+        """,
+    )
+
+
+@migrations()
+def m004_memos(db) -> None:
+    run_script(
+        db,
+        """
+        -- memos on documents, codes, themes, participants and the project, each authored and
+        -- dated; a coding's memo stays on its segment (segments.memo): it is undone, merged and
+        -- exported with the coding it belongs to
+        CREATE TABLE memos (
+            id INTEGER PRIMARY KEY,
+            uid TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL CHECK (kind IN ('project', 'document', 'code', 'theme', 'participant')),
+            target_uid TEXT,  -- the uid of the document, code, theme or participant; none for the project
+            author TEXT NOT NULL,
+            text TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            CHECK ((kind = 'project') = (target_uid IS NULL))
+        );
+        CREATE INDEX memos_target ON memos(kind, target_uid);
+
+        -- blind coding: a coder's mark that their coding of a document is done; until then the
+        -- workbench hides co-authors' coding of it from them
+        CREATE TABLE done_marks (
+            doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            coder TEXT NOT NULL,
+            done_at TEXT NOT NULL,
+            PRIMARY KEY (doc_id, coder)
+        ) WITHOUT ROWID;
+
+        -- the recording a transcript was made from, to play a turn from its time
+        CREATE TABLE media (
+            doc_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+            path TEXT NOT NULL,  -- relative to the project file's folder when the file lies below it
+            linked_by TEXT NOT NULL,
+            linked_at TEXT NOT NULL
+        );
         """,
     )
