@@ -27,7 +27,9 @@ REFERENCES: dict[str, dict[str, tuple[str, str]]] = {
     "decisions": {"doc_id": ("documents", "uid")},
 }
 # not content (docs/merge.md): each project's history, its own settings, the schema's record
-NOT_CONTENT = {"events", "settings", "_sqlite_migrations"}
+NOT_CONTENT = {"events", "settings", "_sqlite_migrations",
+               # derived from the content and kept by triggers (m003_scale): each project counts its own
+               "document_stats", "document_tallies", "code_tallies", "sentence_coverage"}
 # row ids, and positions given by the order things came in
 LOCAL_COLUMNS = {"id", "position"}
 JSON_SETS = {("decisions", "coders"), ("decisions", "codes"), ("decisions", "segments")}

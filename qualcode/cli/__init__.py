@@ -94,13 +94,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("init", "create an empty project", cmd_init, project=False)
     p.add_argument("path", nargs="?", help="where (default: -p, $QUALCODE_PROJECT or ./project.qualcode)")
 
-    p = command("import", "import transcripts (txt, md, docx, vtt, srt)", cmd_import, writes=True)
-    p.add_argument("files", nargs="+", metavar="FILE")
+    p = command("import", "import transcripts (txt, md, docx, vtt, srt), or every one under a folder",
+                cmd_import, writes=True)
+    p.add_argument("files", nargs="+", metavar="FILE|DIR")
     p.add_argument("--lang", default="auto", choices=["auto", "sv", "zh", "en"])
     p.add_argument("--group", help="the focus group these files belong to")
     p.add_argument("--speakers", default="auto", metavar="auto|none|REGEX",
                    help="how to find speaker labels: auto, none, or a regex matched at line starts "
                         "(group 'speaker' or 1 names the speaker)")
+    p.add_argument("--jobs", type=_positive, metavar="N",
+                   help="analyse in up to N processes (default: all cores; small imports use one)")
     p.add_argument("--json", action="store_true")
 
     p = command("docs", "list documents", cmd_docs)
@@ -297,6 +300,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("key", nargs="?", choices=SETTINGS)
     p.add_argument("value", nargs="?")
     return parser
+
+
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got '{value}'")
+    return int(value)
 
 
 def project_path(args) -> Path:

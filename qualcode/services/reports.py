@@ -77,7 +77,8 @@ class ReportService:
         }
         return SummaryInput(
             title=self.store.setting("codebook.title"), documents=docs, people=people, codes=self.codebook.codes(),
-            themes=self.codebook.themes(), segments=self.coding.segments(), coders=self.coding.coders(),
+            # the summary quotes from the documents' texts: the segments' own are not sliced (500,000 of them)
+            themes=self.codebook.themes(), segments=self.store.segments(with_text=False), coders=self.coding.coders(),
             agreement=agreement, consensus=self.settings.consensus_coder,
         )
 

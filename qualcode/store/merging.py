@@ -17,6 +17,8 @@ NOT_CARRIED_TABLES = frozenset({
     "turns", "sentences", "lemmas",  # a document's reading of its text: copied with a new document only
     "events",  # each project's own history; the merge adds one event
     "_sqlite_migrations",
+    # derived from documents, sentences and segments, kept by triggers (m003_scale): never copied
+    "document_stats", "document_tallies", "code_tallies", "sentence_coverage",
 })
 
 _DOCUMENT_FIELDS = ("uid", "name", "group_name", "source_name", "format", "encoding", "raw_sha256", "imported_at",
