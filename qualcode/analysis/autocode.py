@@ -26,6 +26,9 @@ class AutocodePlan:
     units: int = 0  # distinct spans they give, before skipping those already coded
     already_coded: int = 0  # spans skipped: the coder has the code there already
     outside: int = 0  # hits in no unit of the kind asked for
+    code_id: int | None = None  # the code and coder it was made for (what "already coded" means)
+    coder: str | None = None
+    about: dict = field(default_factory=dict)  # what was asked: query or speaker, unit
 
     def as_json(self) -> dict:
         return {"hits": self.hits, "units": self.units, "already_coded": self.already_coded,

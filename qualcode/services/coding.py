@@ -1,13 +1,16 @@
 """Coding: segments (a code on a span of a document by a coder), and undo/redo of them.
 
 Undo and redo replay the actor's coding events from the events table, so the history
-survives a restart and is the same whichever face made the change.
+survives a restart and is the same whichever face made the change. One undo step is one event,
+or the events of one action that share a step id (`payload["step"]`): autocoding adds many
+segments and takes them back together.
 """
 
 from __future__ import annotations
 
+from ..analysis.autocode import AutocodePlan
 from ..errors import QualcodeError
-from ..model import Segment
+from ..model import Code, Document, Segment
 from ..store import Store
 from ..store.base import new_uid, now
 from .codebook import CodebookService
@@ -33,14 +36,8 @@ class CodingService:
         """Code [start, end) of a document (one undoable action)."""
         coder = coder or default_coder()
         doc = self.documents.get(doc_ref)
-        code = self.codebook.code(code_ref)
-        if not code.codable:
-            raise QualcodeError("this code is a category and cannot be applied", code.name)
-        if code.retired:
-            raise QualcodeError("this code is retired", code.name)
-        check_span(doc, start, end)
-        if not doc.text[start:end].strip():
-            raise QualcodeError(f"span {start}:{end} holds only white space", doc.name)
+        code = self._applicable(code_ref)
+        _check_codable_span(doc, start, end)
         with self.store.transaction():
             row = {
                 "uid": new_uid(), "doc_id": doc.id, "code_id": code.id,
@@ -51,6 +48,51 @@ class CodingService:
             segment_id = self.store.insert_segment(row)
             self.store.log(coder, "segment.add", self.store.segment_row(segment_id))
         return self.segment(segment_id)
+
+    def _applicable(self, code_ref: str | int) -> Code:
+        code = self.codebook.code(code_ref)
+        if not code.codable:
+            raise QualcodeError("this code is a category and cannot be applied", code.name)
+        if code.retired:
+            raise QualcodeError("this code is retired", code.name)
+        return code
+
+    def apply_autocode(self, plan: AutocodePlan, *, dry_run: bool = False) -> list[Segment]:
+        """The segments an autocoding plan adds (analysis.autocode; project.queries.plan_autocode
+        makes one for a code and a coder), in document order: written in one transaction as one
+        undo step (their events share a step id) and recorded as one `autocode` event; with
+        `dry_run`, the same segments unsaved (no id, no uid)."""
+        if plan.code_id is None:
+            raise QualcodeError("an autocoding plan names its code", "autocode")
+        coder = plan.coder or default_coder()
+        code = self._applicable(plan.code_id)
+        docs: dict[int, Document] = {}
+        for doc_id, start, end in plan.spans:
+            if doc_id not in docs:
+                docs[doc_id] = self.documents.get(doc_id)
+            _check_codable_span(docs[doc_id], start, end)
+        ordered = sorted(plan.spans, key=lambda s: (docs[s[0]].position, s[1], s[2]))
+        segments = [Segment(None, None, d, docs[d].name, code.id, code.name, coder, s, e, docs[d].text[s:e])
+                    for d, s, e in ordered]
+        if dry_run or not segments:
+            return segments
+        step = new_uid()
+        with self.store.transaction():
+            coder_id = self.store.coder_id(coder)
+            for segment in segments:
+                row = {"uid": new_uid(), "doc_id": segment.doc_id, "code_id": code.id, "coder_id": coder_id,
+                       "start": segment.start, "end": segment.end, "memo": None, "exemplar": 0,
+                       "translation": None, "created_at": now()}
+                segment.id, segment.uid, segment.created_at = self.store.insert_segment(row), row["uid"], \
+                    row["created_at"]
+                self.store.log(coder, "segment.add", {"id": segment.id, **row, "coder_name": coder,
+                                                      "code_uid": code.uid, "doc_uid": docs[segment.doc_id].uid,
+                                                      "step": step})
+            self.store.log(coder, "autocode", {**plan.about, "code": code.name, "code_uid": code.uid,
+                                               "hits": plan.hits, "added": len(segments),
+                                               "already_coded": plan.already_coded, "outside": plan.outside,
+                                               "step": step})
+        return segments
 
     def segment(self, segment_id: int | str) -> Segment:
         """A segment by id or uid."""
@@ -150,20 +192,28 @@ class CodingService:
     def redo(self, actor: str | None = None) -> str | None:
         return self._step(actor, undo=False)
 
-    def _undo_state(self, actor: str) -> tuple[list[dict], list[dict]]:
-        """(done, undone) coding events of `actor`, replayed from the events table."""
+    def _undo_state(self, actor: str) -> tuple[list[list[dict]], list[list[dict]]]:
+        """(done, undone) coding steps of `actor`, replayed from the events table: a step is the
+        run of events that share a step id, or one event without one."""
         events = self.store.events_of(actor, (*CODING_ACTIONS, "undo", "redo"))
-        by_id = {e["id"]: e for e in events}
-        done: list[dict] = []
-        undone: list[dict] = []
+        done: list[list[dict]] = []
+        undone: list[list[dict]] = []
+        joining = None  # the step id the last coding event belonged to
         for event in events:
-            if event["action"] in CODING_ACTIONS:
-                done.append(event)
-                undone.clear()
-            elif event["action"] == "undo" and done and done[-1]["id"] == event["payload"]["event"]:
-                undone.append(done.pop())
-            elif event["action"] == "redo" and undone and undone[-1]["id"] == event["payload"]["event"]:
-                done.append(by_id[undone.pop()["id"]])
+            action, payload = event["action"], event["payload"]
+            if action in CODING_ACTIONS:
+                step = payload.get("step")
+                if step is not None and step == joining:
+                    done[-1].append(event)
+                else:
+                    done.append([event])
+                    undone.clear()
+                joining = step
+                continue
+            joining = None
+            source, target = (done, undone) if action == "undo" else (undone, done)
+            if source and source[-1][0]["id"] == payload["event"]:
+                target.append(source.pop())
         return done, undone
 
     def _step(self, actor: str | None, undo: bool) -> str | None:
@@ -172,18 +222,21 @@ class CodingService:
         stack = done if undo else undone
         if not stack:
             return None
-        event = stack[-1]
+        events = stack[-1]
         word = "undo" if undo else "redo"
+        what = describe_step(events)
         with self.store.transaction():
             try:
-                self._apply_event(event, inverse=undo)
+                with self.store.transaction():  # a step that cannot be replayed whole is not replayed at all
+                    for event in reversed(events) if undo else events:
+                        self._apply_event(event, inverse=undo)
             except QualcodeError as exc:
                 # someone else changed that segment meanwhile: step past it rather than stick
-                self.store.log(actor, word, {"event": event["id"], "action": event["action"],
+                self.store.log(actor, word, {"event": events[0]["id"], "action": events[0]["action"],
                                              "skipped": exc.message})
-                return f"{word} skipped ({exc.message}): {describe_coding(event)}"
-            self.store.log(actor, word, {"event": event["id"], "action": event["action"]})
-        return f"{word}: {describe_coding(event)}"
+                return f"{word} skipped ({exc.message}): {what}"
+            self.store.log(actor, word, {"event": events[0]["id"], "action": events[0]["action"]})
+        return f"{word}: {what}"
 
     def _apply_event(self, event: dict, inverse: bool) -> None:
         action, payload = event["action"], event["payload"]
@@ -202,6 +255,18 @@ class CodingService:
         if current is None:
             raise QualcodeError("the segment was removed meanwhile", payload["uid"])
         self.store.update_segment(current["id"], **(payload["before"] if inverse else payload["after"]))
+
+
+def _check_codable_span(doc: Document, start: int, end: int) -> None:
+    check_span(doc, start, end)
+    if not doc.text[start:end].strip():
+        raise QualcodeError(f"span {start}:{end} holds only white space", doc.name)
+
+
+def describe_step(events: list[dict]) -> str:
+    if len(events) == 1:
+        return describe_coding(events[0])
+    return f"{len(events)} codings added (autocoding)"
 
 
 def describe_coding(event: dict) -> str:

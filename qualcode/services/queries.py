@@ -170,7 +170,7 @@ class QueryService:
             return self.store.sentence_spans(docs)
         if unit == "turn":
             units: dict[int, list[tuple[int, int]]] = {}
-            for doc_id, start, end, _ in self.store.turn_rows(docs):
+            for doc_id, start, end, _ in self.store.turn_rows(docs).tolist():
                 units.setdefault(doc_id, []).append((start, end))
             return units
         return None
@@ -228,20 +228,28 @@ class QueryService:
             raise QualcodeError("no turns of this speaker", speaker)
         return found
 
-    def plan_autocode(self, code_id: int, coder: str, *, query: str | None = None, speaker: str | None = None,
+    def plan_autocode(self, code: int | str, coder: str, *, query: str | None = None, speaker: str | None = None,
                       unit: str = "hit", match: str = "auto", docs: Collection[int] | None = None,
                       fold: bool = False) -> AutocodePlan:
-        """What coding every hit of `query` (or every turn of `speaker`) with a code as `unit`
-        would add for `coder` (analysis.autocode). Nothing is written."""
+        """What coding every hit of `query` (or every turn of `speaker`) with a code (id, name or
+        label) as `unit` would add for `coder` (analysis.autocode). Nothing is written:
+        `project.coding.apply_autocode(plan)` writes it."""
         if (query is None) == (speaker is None):
             raise QualcodeError("autocode takes a query or a speaker (one of them)", query or speaker or "")
+        found = self.store.find_code(str(code))
+        if found is None:
+            raise QualcodeError("unknown code", code)
         hits = self.kwic(query, match=match, docs=docs, fold=fold).spans() if query is not None \
             else self.speaker_turns(speaker, docs)
         units = self.unit_spans(unit, docs)
         coder_id = self.store.coder_ids().get(coder)
         existing = [] if coder_id is None else \
-            self.store.span_array(coder_ids=[coder_id], code_ids=[code_id], doc_ids=docs)[:, [1, 4, 5]].tolist()
-        return plan_autocode(hits, unit, units, existing)
+            self.store.span_array(coder_ids=[coder_id], code_ids=[found.id], doc_ids=docs)[:, [1, 4, 5]].tolist()
+        plan = plan_autocode(hits, unit, units, existing)
+        plan.code_id, plan.coder = found.id, coder
+        plan.about = {"query": query} if query is not None else {"speaker": speaker}
+        plan.about["unit"] = unit
+        return plan
 
     def _outside_labels(self, located, patterns) -> list[tuple[DocRef, list[int]]]:
         """Hits without those in speaker labels ("护士A：" holds 护士 but is no speech): only the
