@@ -204,7 +204,7 @@ def column_of(docs: Sequence[DocRef], people: Sequence[Participant], speaking: s
         return [people[i].pseudonym or people[i].key for i in shown], np.where(who >= 0, column[person], -1)
     if cols != "group" and not any(cols in p.attributes for p in people):
         names = sorted({k for p in people for k in p.attributes} - set(COLUMN_KINDS))
-        raise QualcodeError(f"no participant attribute '{cols}' (use {', '.join([*COLUMN_KINDS, *names])})", cols)
+        raise QualcodeError(f"no participant attribute '{cols}' (use {', '.join([*COLUMN_KINDS, *names])})")
     attribute = [p.attributes.get(cols) for p in people]
     group_of = {d.id: d.group for d in docs}
     if cols == "group":

@@ -50,6 +50,7 @@ class WordTable:
     cols: list  # column labels (empty without `by`)
     tokens: int  # words in the selection, stop words included
     col_tokens: list[int]  # words in each column
+    title: str = ""  # what it shows, for a file or a screen
 
 
 def log_likelihood(a: int, b: int, c: int, d: int) -> float:
@@ -129,7 +130,7 @@ def word_frequencies(postings: Iterable[tuple[str, int, str]], speech: Speech, *
     target = None
     if keyness is not None:
         if keyness not in cols:
-            raise QualcodeError(f"no column '{keyness}' to compare (columns: {', '.join(map(str, cols))})", keyness)
+            raise QualcodeError(f"no column '{keyness}' to compare (columns: {', '.join(map(str, cols))})")
         target = cols.index(keyness)
         in_target = np.bincount(word_of[placed & (col_of == target)], minlength=len(vocabulary))
     rows = []

@@ -37,6 +37,7 @@ class Matrix:
     col_totals: list[int]
     total: int
     cell_kind: str = "segments"
+    title: str = ""  # what it shows, for a file or a screen ("Codes × group: segments")
     _spans: np.ndarray = field(default_factory=lambda: np.zeros((0, 6), dtype=np.int64), repr=False)
     _coded_of: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64), repr=False)
     _pairs: np.ndarray = field(default_factory=lambda: np.zeros((0, 3), dtype=np.int64), repr=False)

@@ -45,6 +45,7 @@ from .commands import (
     cmd_units,
 )
 from .output import protect_terminal
+from .queries import add_query_commands
 from .team import cmd_agreement, cmd_disagreements, cmd_reconcile
 
 DEFAULT_PROJECT = "project.qualcode"
@@ -183,6 +184,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", nargs="?", choices=["list", "load"], default="list")
     p.add_argument("file", nargs="?", metavar="FILE.csv")
     p.add_argument("--json", action="store_true")
+
+    add_query_commands(command)
 
     codebook = sub.add_parser("codebook", help="the codebook: codes and themes",
                               description="the codebook: codes and themes")

@@ -2,7 +2,8 @@
 
 Each result (KWIC hits, word frequencies, co-occurrence, a matrix) becomes one or more `Table`s;
 three writers turn tables into files. A matrix is a real table with its totals (and says that a
-total counts distinct items); in Excel it also gets a native bar chart of its cells.
+total counts distinct items); its cells are also drawn as bars: a native chart in Excel, a
+picture in Word (chart_image.py).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from .docx_common import add_heading, add_paragraph, add_run, new_document, safe
 from .themes_tables import cell
 
 NONE = "—"  # a column of "no value" (a participant without the attribute)
+FORMATS = (".csv", ".xlsx", ".docx")
 
 
 @dataclass
@@ -26,7 +28,7 @@ class Table:
     totals_row: bool = False  # the last row holds totals
     totals_col: bool = False  # the last column holds totals
     note: str | None = None
-    chart: bool = False  # draw the body (without totals) as bars, in Excel
+    chart: bool = False  # draw the body (without totals) as bars: Excel's own chart, a picture in Word
 
 
 def _label(value) -> str:
@@ -175,4 +177,40 @@ def to_docx(tables: Sequence[Table], title: str | None = None) -> bytes:
             set_widths(grid, [Cm(2.2), Cm(2), Cm(1), Cm(1.2), Cm(5), Cm(2.2), Cm(5), Cm(1.2), Cm(1.2)])
         if table.note:
             add_paragraph(document, table.note, italic=True, size=9)
+        if table.chart:
+            _picture(document, table)
     return to_bytes(document)
+
+
+def chart_data(table: Table) -> tuple[list[str], list[tuple[str, list[float]]]]:
+    """The table's body without totals: categories (first column) and one series per column."""
+    body = table.rows[:-1] if table.totals_row else table.rows
+    last = len(table.header) - (1 if table.totals_col else 0)
+    categories = [_label(row[0]) for row in body]
+    series = [(str(table.header[c]), [row[c] or 0 for row in body]) for c in range(1, last)]
+    return categories, series
+
+
+def _picture(document, table: Table) -> None:
+    """The table's bars as a picture; where the machine has no font for its labels, keys in
+    the picture and what they stand for beneath it."""
+    from docx.shared import Cm
+
+    from .chart_image import bar_chart
+
+    categories, series = chart_data(table)
+    if not categories or not series:
+        return
+    chart = bar_chart(safe(table.title), [safe(c) for c in categories], [(safe(n), v) for n, v in series])
+    document.add_picture(io.BytesIO(chart.png), width=Cm(16))
+    if chart.keys:
+        add_paragraph(document, "; ".join(f"{key}: {label}" for key, label in chart.keys), size=9)
+
+
+def render(tables: Sequence[Table], suffix: str, title: str | None = None) -> bytes:
+    """The tables as a file of one of FORMATS."""
+    if suffix == ".csv":
+        return to_csv(tables)
+    if suffix == ".xlsx":
+        return to_xlsx(tables)
+    return to_docx(tables, title)

@@ -8,6 +8,7 @@ documents) and hands it to the pure functions of `qualcode.analysis`; faces call
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
+from pathlib import Path
 
 import numpy as np
 
@@ -69,6 +70,7 @@ class QueryService:
         query = parse_query(query) if isinstance(query, str) else query
         if width < 0:
             raise QualcodeError("the context width cannot be negative", width)
+        self.check_filters(groups, speakers)
         refs = [d for d in self.store.document_refs(docs) if langs is None or d.lang in langs]
         kinds = {t: term_kind(t, match) for t in query.terms}
         word_terms = [t for t, k in kinds.items() if k == "word"]
@@ -123,8 +125,53 @@ class QueryService:
         turns = None
         if groups is not None or speakers is not None:
             located, turns = self._filter_by_speaker(located, groups, speakers)
-        return KwicResult([(d.id, d.name, flat) for d, flat in located], self._load_documents, width,
-                          texts=texts, turns=turns)
+        result = KwicResult([(d.id, d.name, flat) for d, flat in located], self._load_documents, width,
+                            texts=texts, turns=turns)
+        result.title = f"Keyword in context: {query.text}"
+        return result
+
+    # --- what a query may name ----------------------------------------------------------------
+
+    def document_ids(self, refs: Collection[str | int] | None) -> list[int] | None:
+        """Documents by id or name (None: every document); an unknown one is an error naming the choices."""
+        if refs is None:
+            return None
+        refs_by_name = self.store.document_refs()
+        by_key = {str(d.id): d.id for d in refs_by_name} | {d.name: d.id for d in refs_by_name}
+        for ref in refs:
+            if str(ref) not in by_key:
+                raise QualcodeError(f"no document '{ref}' (documents: {_choices([d.name for d in refs_by_name])})")
+        return list(dict.fromkeys(by_key[str(ref)] for ref in refs))
+
+    def groups(self) -> list[str]:
+        """Every group a query may name: documents' groups and participants' `group` attribute."""
+        found = {d.group for d in self.store.document_refs() if d.group}
+        found |= {p.attributes["group"] for p in self.store.all_participants() if p.attributes.get("group")}
+        return sorted(found)
+
+    def speaker_names(self) -> list[str]:
+        """Every name a speaker filter may use: labels, pseudonyms and participant keys."""
+        names = {label for _, label, _ in self.store.speaker_rows()}
+        names |= {n for p in self.store.all_participants() for n in (p.key, p.pseudonym) if n}
+        return sorted(names)
+
+    def attributes(self) -> list[str]:
+        """The participant attributes a table may be broken down by."""
+        return sorted({k for p in self.store.all_participants() for k in p.attributes})
+
+    def check_filters(self, groups: Collection[str] | None = None, speakers: Collection[str] | None = None) -> None:
+        """An unknown group or speaker is an error that names the choices (a typo finds nothing)."""
+        if groups is not None:
+            known = self.groups()
+            for group in groups:
+                if group not in known:
+                    raise QualcodeError(f"no group '{group}' (groups: {_choices(known)})")
+        if speakers is not None:
+            known = self.speaker_names()
+            folded = {n.casefold() for n in known}
+            for speaker in speakers:
+                if speaker.casefold() not in folded:
+                    raise QualcodeError(f"no speaker '{speaker}' (speakers: {_choices(known)})")
 
     # --- coding: matrices, co-occurrence ------------------------------------------------------
 
@@ -151,7 +198,9 @@ class QueryService:
     def matrix(self, rows: str = "codes", cols: str = "group", *, cells: str = "segments",
                coders: Collection[str] | None = None, docs: Collection[int] | None = None) -> Matrix:
         """A crosstab (analysis.matrix); `Matrix.segments(row, col)` drills down."""
-        return crosstab(self.coding(coders, docs), self.speech(docs), self.matrix_rows(rows), cols, cells)
+        matrix = crosstab(self.coding(coders, docs), self.speech(docs), self.matrix_rows(rows), cols, cells)
+        matrix.title = f"{rows.capitalize()} × {cols}: {cells}"
+        return matrix
 
     def cooccurrence(self, unit: str = "overlap", *, coders: Collection[str] | None = None,
                      docs: Collection[int] | None = None) -> Cooccurrence:
@@ -178,6 +227,28 @@ class QueryService:
     def code_labels(self) -> dict[int, str]:
         lang = self.settings.display_language
         return {c.id: c.label(lang) for c in self.store.codes()}
+
+    def export(self, result: KwicResult | WordTable | Cooccurrence | Matrix, path: Path) -> Path:
+        """A query's result as .csv, .xlsx or .docx (by suffix), written atomically: a matrix
+        with its totals and its bars (Excel's own chart, a picture in Word)."""
+        from ..files import write_atomically
+        from ..reports import queries_tables as tables
+
+        path = Path(path)
+        suffix = path.suffix.lower()
+        if suffix not in tables.FORMATS:
+            raise QualcodeError(f"unsupported export '{suffix}' (use {', '.join(tables.FORMATS)})", path)
+        if isinstance(result, Matrix):
+            made = [tables.matrix_table(result, result.title or "Matrix",
+                                        "Theme" if result.title.startswith("Themes") else "Code")]
+        elif isinstance(result, WordTable):
+            made = [tables.words_table(result, result.title or "Word frequencies")]
+        elif isinstance(result, Cooccurrence):
+            made = tables.cooccurrence_tables(result, self.code_labels(), f"Co-occurrence by {result.unit}")
+        else:
+            made = [tables.kwic_table(result, getattr(result, "title", "Keyword in context"))]
+        write_atomically(path, tables.render(made, suffix))
+        return path
 
     # --- words --------------------------------------------------------------------------------
 
@@ -213,14 +284,18 @@ class QueryService:
         chosen = None if docs is None and langs is None else [d.id for d in speech.docs]
         texts = None if lemma else self.store.document_texts(chosen)
         is_stop = self.stop_test({d.lang for d in speech.docs}) if stop else (lambda w: False)
-        return word_frequencies(self.store.lemma_rows(chosen), speech, by=by, lemma=lemma, texts=texts,
-                                is_stop=is_stop, is_number=like_num, top=top, keyness=keyness)
+        table = word_frequencies(self.store.lemma_rows(chosen), speech, by=by, lemma=lemma, texts=texts,
+                                 is_stop=is_stop, is_number=like_num, top=top, keyness=keyness)
+        table.title = "Word frequencies" + ("" if lemma else " (written forms)") + (f" by {by}" if by else "") \
+            + (f", keyness of {keyness}" if keyness is not None else "")
+        return table
 
     # --- autocoding ---------------------------------------------------------------------------
 
     def speaker_turns(self, speaker: str, docs: Collection[int] | None = None) -> list[tuple[int, int, int]]:
         """(document id, start, end) of the speech of every turn of a speaker (a label, pseudonym
         or participant key; any letter case)."""
+        self.check_filters(speakers=[speaker])
         wanted = speaker.casefold()
         found = [(t.doc_id, t.start, t.end) for turns in self.store.speech_turns(docs).values() for t in turns
                  if wanted in {n.casefold() for n in (t.label, t.pseudonym, t.participant) if n}]
@@ -308,6 +383,14 @@ class QueryService:
             if mine:
                 kept.append((doc, mine))
         return kept, turns
+
+
+def _choices(names: Sequence[str], most: int = 12) -> str:
+    """Names for an error message: all of them, or the first `most` and how many more."""
+    if not names:
+        return "none"
+    shown = ", ".join(names[:most])
+    return shown if len(names) <= most else f"{shown}, … {len(names) - most} more"
 
 
 def _flatten(spans) -> list[int]:

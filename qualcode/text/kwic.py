@@ -337,6 +337,7 @@ class KwicResult(Sequence[KwicHit]):
             total += hit_count(flat)
         self._len = total
         self._load = load
+        self.title = "Keyword in context"  # what was asked, for a file or a screen
         self.width = width
         self._texts: dict[int, str] = {}
         self._turns: dict[int, Sequence[SpeechTurn]] = dict(turns or {})
