@@ -93,6 +93,10 @@ def _label(value) -> str:
     return NONE if value is None else str(value)
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def clock(seconds: float | None) -> str:
     """12.5 -> 0:12, 3725 -> 1:02:05."""
     if seconds is None:
@@ -116,7 +120,7 @@ def cmd_kwic(args, project) -> None:
         line = right_align(left, args.width) + "  " + hit.match + "  " + right
         rows.append([hit.doc, hit.speaker, hit.turn, clock(hit.time), line.rstrip()])
     emit_table(["doc", "speaker", "turn", "time", "context"], rows)
-    print(f"{len(result)} hits in {len(result.counts())} documents")
+    print(f"{_count(len(result), 'hit')} in {_count(len(result.counts()), 'document')}")
 
 
 def cmd_words(args, project) -> None:
@@ -171,11 +175,11 @@ def cmd_autocode(args, project) -> None:
     if args.json:
         emit_json([segment_json(s) for s in segments])
         return
-    source = f"{plan.hits} hits" if args.kwic is not None else f"{plan.hits} turns"
-    unit = {"hit": "spans", "sentence": "sentences", "turn": "turns"}[args.unit]
+    source = _count(plan.hits, "hit" if args.kwic is not None else "turn")
+    unit = _count(plan.units, {"hit": "span", "sentence": "sentence", "turn": "turn"}[args.unit])
     verb = "would add" if args.dry_run else "added"
-    print(f"{source} -> {plan.units} {unit}; {plan.already_coded} coded already, {plan.outside} outside any "
-          f"{args.unit}; {verb} {len(segments)} segments of {segments[0].code if segments else args.code} "
-          f"for {coder}" + ("" if args.dry_run or not segments else " (one undo step)"))
+    print(f"{source} -> {unit}; {plan.already_coded} coded already, {plan.outside} outside any {args.unit}; "
+          f"{verb} {_count(len(segments), 'segment')} of {segments[0].code if segments else args.code} for {coder}"
+          + ("" if args.dry_run or not segments else " (one undo step)"))
     emit_table(["id", "doc", "start", "end", "text"],
                [[s.id if s.id is not None else "", s.doc, s.start, s.end, _clip(s.text, 50)] for s in segments])
