@@ -76,14 +76,15 @@ def _nice_step(top: float, ticks: int = 5) -> int:
 
 
 def bar_chart(title: str, categories: Sequence[str], series: Sequence[tuple[str, Sequence[float]]],
-              width: int = 1600) -> Chart:
+              width: int = 900) -> Chart:
     """Grouped horizontal bars: for each category (a code) one bar per series (a group), a
-    value axis from zero, the values at the bars' ends, a legend; `width` in pixels at 1×."""
+    value axis from zero, the values at the bars' ends, a legend; `width` in pixels at 1×
+    (at 16 cm on a page the labels are then about 9 pt)."""
     from PIL import Image, ImageDraw
 
     labels = [*categories, *(name for name, _ in series), title]
     wide = any(_is_wide(t) for t in labels)
-    font = _font(13 * SCALE, wide)
+    font = _font(17 * SCALE, wide)
     keys: list[tuple[str, str]] = []
     if font is None:  # no font for these characters: keys in the picture, labels beneath it
         keys = [(str(i), c) for i, c in enumerate(categories, 1)]
@@ -91,9 +92,9 @@ def bar_chart(title: str, categories: Sequence[str], series: Sequence[tuple[str,
         categories = [k for k, _ in keys[:len(categories)]]
         series = [(k, values) for (k, _), (_, values) in zip(keys[len(categories):], series, strict=True)]
         title = title if not _is_wide(title) else ""
-        font = _font(13 * SCALE, False)
-    bold = font.font_variant(size=16 * SCALE)
-    small = font.font_variant(size=11 * SCALE)
+        font = _font(17 * SCALE, False)
+    bold = font.font_variant(size=21 * SCALE)
+    small = font.font_variant(size=14 * SCALE)
     probe = ImageDraw.Draw(Image.new("RGB", (1, 1)))
 
     def text_width(text: str, f=font) -> int:
@@ -103,7 +104,7 @@ def bar_chart(title: str, categories: Sequence[str], series: Sequence[tuple[str,
     pad = 16 * SCALE
     line = int(font.size * 1.35)
     n_cats, n_series = len(categories), max(len(series), 1)
-    bar = max(6 * SCALE, min(22 * SCALE, (1400 * SCALE) // max(n_cats * n_series, 1)))
+    bar = max(8 * SCALE, min(24 * SCALE, (900 * SCALE) // max(n_cats * n_series, 1)))
     gap = max(bar, 8 * SCALE)
     label_w = min(max((text_width(c) for c in categories), default=0) + pad, w // 3)
     top_value = max((v for _, values in series for v in values), default=0) or 1
@@ -146,9 +147,9 @@ def bar_chart(title: str, categories: Sequence[str], series: Sequence[tuple[str,
             top = y + s * bar
             if value:
                 draw.rectangle([x0, top, x0 + value * scale, top + bar - SCALE], fill=PALETTE[s % len(PALETTE)])
-            text = f"{value:g}"
-            draw.text((x0 + value * scale + 4 * SCALE, top + bar / 2 - small.size / 2 - SCALE), text,
-                      fill="#222222", font=small)
+            if value and bar >= small.size:  # a value only where it has room beside its bar
+                draw.text((x0 + value * scale + 4 * SCALE, top + bar / 2 - small.size / 2 - SCALE), f"{value:g}",
+                          fill="#222222", font=small)
         y += block + gap
     out = io.BytesIO()
     image.save(out, "PNG", dpi=(96 * SCALE, 96 * SCALE), optimize=True)
