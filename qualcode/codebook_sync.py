@@ -268,6 +268,8 @@ def describe_event(event: dict) -> str | None:
         "code.retire": lambda: f"code '{p['name']}' retired",
         "code.unretire": lambda: f"code '{p['name']}' brought back",
         "code.remove": lambda: f"code '{p['name']}' removed",
+        "code.merge": lambda: f"code '{p['name']}' merged into '{p['into_name']}'"
+                              f" ({len(p['moved']) + len(p['removed'])} codings)",
         "theme.add": lambda: f"theme '{p['name']}' added",
         "theme.rename": lambda: f"theme '{p['from']}' renamed to '{p['to']}'",
         "theme.edit": lambda: f"theme '{p['name']}': texts changed",

@@ -15,6 +15,11 @@ FIELD_TITLES = {
 }
 
 
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """"1 segment", "2 segments": a count with its noun (English; `many` when not one + s)."""
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
 def unique_name(name: str, taken: set[str]) -> str:
     """`name`, or `name (2)`, `name (3)`… when taken: names of documents, codes and themes are
     unique in a project."""

@@ -43,18 +43,18 @@ def test_applied_as_one_undo_step_and_one_event(samples):
     plan = project.queries.plan_autocode("Skuld", "anna", query="läkare", unit="sentence")
     added = project.coding.apply_autocode(plan)
     sentences = project.documents.units(sv, "sentence")
-    # the moderator's question and D1's two sentences (spaCy keeps "… vet. En …" together); D2's is coded already
-    assert [(s.start, s.end) for s in added] == [(u.start, u.end) for u in sentences[:2]]
+    # the moderator's question and D1's two sentences; D2's is coded already
+    assert [(s.start, s.end) for s in added] == [(u.start, u.end) for u in sentences[:3]]
     assert all(s.id is not None for s in added)
-    assert len(spans_of(project)) == 3
+    assert len(spans_of(project)) == 4
     (event,) = store_of(project).events("autocode")
     assert event["payload"] | {"step": None} == {
         "query": "läkare", "unit": "sentence", "code": "Skuld", "code_uid": project.codebook.code("Skuld").uid,
-        "hits": 5, "added": 2, "already_coded": 1, "outside": 0, "step": None}
-    assert project.coding.undo("anna") == "undo: 2 codings added (autocoding)"
+        "hits": 5, "added": 3, "already_coded": 1, "outside": 0, "step": None}
+    assert project.coding.undo("anna") == "undo: 3 codings added in sv (Skuld)"
     assert spans_of(project) == [("sv", at(SV, "Jag"), len(SV), "Skuld")]  # only the autocoding went
-    assert project.coding.redo("anna") == "redo: 2 codings added (autocoding)"
-    assert len(spans_of(project)) == 3
+    assert project.coding.redo("anna") == "redo: 3 codings added in sv (Skuld)"
+    assert len(spans_of(project)) == 4
     project.coding.undo("anna")
     assert project.coding.undo("anna").startswith("undo: coding added")  # then the single coding before it
     assert spans_of(project) == []

@@ -73,7 +73,8 @@ def test_uncode_removes_and_is_audited(proj, capsys):
 
     with Project(proj) as p:
         actions = [e["action"] for e in store_of(p).events()]
-    assert actions == ["document.import", "code.add", "segment.add", "segment.remove"]
+    # code.change: what undo needs to take the new code back (services/history.py)
+    assert actions == ["document.import", "code.add", "code.change", "segment.add", "segment.remove"]
 
 
 def _digest(path):

@@ -83,8 +83,8 @@ def test_cooccurrence_words_and_autocode_through_the_service(coded, project):
     assert {w.word: w.count for w in words.words}["läkare"] == 4  # the moderator's läkarna is not counted
     assert words.cols == ["Läkare 1", "P2"]  # participants by pseudonym, else by key
     plan = queries.plan_autocode(project.codebook.code("Skuld").id, "anna", query="läkare", unit="sentence")
-    # three sentences (spaCy keeps "… vet. En …" together); the moderator's is coded already
-    assert (plan.hits, plan.units, plan.already_coded) == (5, 3, 1)
+    # four sentences ("… vet." and "En …" are two); the moderator's and "Läkarna … vet." are coded already
+    assert (plan.hits, plan.units, plan.already_coded) == (5, 4, 2)
     plan = queries.plan_autocode(project.codebook.code("安全").id, "anna", speaker="护士1", unit="turn")
     # the nurse's first turn is coded whole already (我们 … 安全感。)
     assert (plan.hits, plan.already_coded, plan.spans) == (2, 1, [(zh, ZH.index("護士"), len(ZH))])

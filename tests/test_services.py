@@ -123,10 +123,11 @@ def test_coding_alone_with_undo_and_redo(store, doc):
     assert coding.progress("anna") == {doc.id: (1, len(documents.units("fg")))}
     coding.update_segment(segment.id, "anna", memo=" nyckel ")
     assert coding.segment(segment.uid).memo == "nyckel"
-    assert coding.undo("anna") == "undo: segment changed (memo)"
-    assert coding.undo("anna") == f"undo: coding added ({sentence.start}:{sentence.end})"
+    # the message names the document (the workbench's toast offers to go there)
+    assert coding.undo("anna") == "undo: segment changed (memo) in fg"
+    assert coding.undo("anna") == f"undo: coding added in fg ({sentence.start}:{sentence.end}, Trygghet)"
     assert coding.segments() == [] and not coding.can_undo("anna")
-    assert coding.redo("anna") == f"redo: coding added ({sentence.start}:{sentence.end})"
+    assert coding.redo("anna") == f"redo: coding added in fg ({sentence.start}:{sentence.end}, Trygghet)"
     assert [s.uid for s in coding.segments(coder="anna")] == [segment.uid]
     with pytest.raises(QualcodeError, match="only white space"):
         coding.add_segment("fg", "Trygghet", sentence.end, sentence.end + 1, coder="anna")

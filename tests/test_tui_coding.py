@@ -7,7 +7,8 @@ import pytest
 from conftest import store_of
 from qualcode.project import Project
 from qualcode.tui.app import make_app
-from qualcode.tui.screens import CodePicker, TextPrompt
+from qualcode.tui.picker import CodePicker, NewCodeDialog
+from qualcode.tui.screens import TextPrompt
 from qualcode.tui.widgets.transcript import TranscriptView
 
 
@@ -70,6 +71,9 @@ async def test_picker_finds_codes_in_any_language_and_creates_new_ones(demo_path
         await pilot.press("right_square_bracket", "c")
         await pilot.press(*"Helt ny kod", "down", "down", "down", "down", "down", "down", "down", "down",
                           "down", "down", "down", "down", "down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, NewCodeDialog)  # the last row asks where the new code goes
+        await pilot.press("enter")
         await pilot.pause()
     with Project(demo_path) as p:
         mine = p.coding.segments(coder="tester")

@@ -3,6 +3,8 @@ the help screen shows the keys in effect; long jobs fail in one place, as a noti
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from textual.widgets import Static
 from textual.worker import WorkerFailed
@@ -17,7 +19,12 @@ DOC = "fokusgrupp1_allmanlakare"
 
 
 def help_text(app) -> str:
-    return str(app.screen.query_one("#help-text", Static).render())
+    """The help as text, wide enough that nothing wraps (it is a grid per section)."""
+    from rich.console import Console
+
+    console = Console(width=300, record=True, file=io.StringIO())
+    console.print(app.screen.query_one("#help-text", Static).content)
+    return console.export_text()
 
 
 def test_every_binding_has_an_id_and_the_preset_names_only_real_ones():

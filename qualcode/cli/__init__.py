@@ -16,10 +16,13 @@ from ..errors import QualcodeError
 from ..names import escape_controls
 from .codebook import (
     cmd_codebook_add,
+    cmd_codebook_delete,
     cmd_codebook_edit,
     cmd_codebook_export,
     cmd_codebook_history,
     cmd_codebook_load,
+    cmd_codebook_merge,
+    cmd_codebook_move,
     cmd_codebook_pin,
     cmd_codebook_retire,
     cmd_codebook_show,
@@ -234,6 +237,23 @@ def build_parser() -> argparse.ArgumentParser:
     p = cb_command("retire", "retire a code: it keeps its codings but can no longer be applied",
                    cmd_codebook_retire, writes=True)
     p.add_argument("code", metavar="CODE")
+
+    p = cb_command("delete", "delete a code nobody has applied (one with codings: retire or merge it)",
+                   cmd_codebook_delete, writes=True)
+    p.add_argument("code", metavar="CODE")
+
+    p = cb_command("merge", "merge code A into code B: every coding of A becomes B's, then A goes",
+                   cmd_codebook_merge, writes=True)
+    p.add_argument("source", metavar="A")
+    p.add_argument("target", metavar="B")
+    p.add_argument("--json", action="store_true")
+
+    p = cb_command("move", "put a code under another parent and/or at a place among its siblings",
+                   cmd_codebook_move, writes=True)
+    p.add_argument("code", metavar="CODE")
+    p.add_argument("--parent", help="the new parent ('' for the top level)")
+    p.add_argument("--position", type=int, metavar="N", help="its place among its siblings, 1 first")
+    p.add_argument("--json", action="store_true")
 
     p = cb_command("pin", "put a code on a number key (1-9) of the workbench", cmd_codebook_pin, writes=True)
     p.add_argument("code", metavar="CODE")

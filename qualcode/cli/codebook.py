@@ -74,6 +74,32 @@ def cmd_codebook_retire(args, project) -> None:
     print(f"code {code.id} '{code.name}' retired; its codings are kept")
 
 
+def cmd_codebook_delete(args, project) -> None:
+    code = project.codebook.delete_code(args.code, actor=args.coder)
+    print(f"code {code.id} '{code.name}' deleted")
+
+
+def cmd_codebook_merge(args, project) -> None:
+    source, target = project.codebook.code(args.source), project.codebook.code(args.target)
+    moved = project.coding.merge_codes(source.uid, target.uid, actor=args.coder)
+    if args.json:
+        emit_json({"merged": source.name, "into": target.name, "codings": moved})
+    else:
+        print(f"code '{source.name}' merged into '{target.name}': {moved} coding(s) moved")
+
+
+def cmd_codebook_move(args, project) -> None:
+    if args.parent is None and args.position is None:
+        raise QualcodeError("nothing to change (give --parent or --position)", args.code)
+    kwargs = {} if args.parent is None else {"parent": args.parent}
+    code = project.codebook.move_code(args.code, position=args.position, actor=args.coder, **kwargs)
+    if args.json:
+        emit_json(code_json(code, {c.id: c for c in project.codebook.codes()}))
+    else:
+        parent = next((c.name for c in project.codebook.codes() if c.id == code.parent_id), "(top level)")
+        print(f"code {code.id}: {code.name} under {parent}, place {code.position}")
+
+
 def cmd_codebook_pin(args, project) -> None:
     project.codebook.pin_quick_code(args.key, args.code)
     for n, code in enumerate(project.codebook.quick_codes(), start=1):

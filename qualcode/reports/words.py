@@ -77,6 +77,23 @@ WORDS = {
 }
 
 
+# The templates count many; "1 coders" reads "1 coder" (Chinese has no plural)
+SINGULARS = {
+    "en": {"transcripts": "transcript", "participants": "participant", "moderators": "moderator",
+           "groups": "group", "coders": "coder"},
+    "sv": {"grupper": "grupp", "moderatorer": "moderator"},
+}
+
+
+def singular_after_one(text: str, lang: str) -> str:
+    """"1 coders" -> "1 coder": the nouns after a count of one, in the templates' words."""
+    import re
+
+    for many, one in SINGULARS.get(lang, {}).items():
+        text = re.sub(rf"(?<![\d.,])\b1 {many}\b", f"1 {one}", text)
+    return text
+
+
 def words(lang: str) -> dict[str, str]:
     return {**WORDS["en"], **WORDS.get(lang, {})}
 
@@ -95,6 +112,7 @@ def method_text(summary) -> str:
     if summary.consensus_documents:
         text += gap + w["consensus_text"].format(k=summary.consensus_documents, n=summary.documents,
                                                  consensus=summary.consensus)
+    text = singular_after_one(text, summary.lang)
     a = summary.agreement
     if a and a.get("overall"):
         text += gap + agreement_sentence(a, w)

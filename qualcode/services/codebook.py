@@ -7,10 +7,12 @@ too, so `history()` reads alike whichever way a change came.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..codebook import Codebook, ThemeEntry, codebook_yaml, normal_color, parse_codebook, read_codebook
-from ..codebook_sync import apply_codebook, describe_event, project_codebook
+from ..codebook_sync import TEXT_FIELDS, apply_codebook, describe_event, project_codebook
 from ..errors import QualcodeError
 from ..files import write_atomically
 from ..model import Code, Theme
@@ -19,6 +21,7 @@ from .common import default_coder
 from .settings import SettingsService
 
 QUICK_SLOTS = 9
+_KEEP = object()  # move_code: the parent stays
 
 
 class CodebookService:
@@ -113,7 +116,7 @@ class CodebookService:
         if any(c.name == name for c in self.codes()):
             raise QualcodeError("a code with this name exists already", name)
         parent_code = self.code(parent) if parent else None
-        with self.store.transaction():
+        with self.store.step(), self.undoable(actor):
             code_id = self.store.insert_code(name, parent_code.id if parent_code else None,
                                              codable=codable, color=color)
             code = next(c for c in self.store.codes() if c.id == code_id)
@@ -154,8 +157,52 @@ class CodebookService:
         for f, values in (texts or {}).items():
             target = entry.labels if f == "label" else entry.texts.setdefault(f, {})
             target.update(values)
+            for lang in [lang for lang, text in target.items() if not text.strip()]:
+                del target[lang]  # an emptied field is no text, not an empty one
         self._apply(book, actor, "edit")
         return self.code(entry.name)
+
+    def move_code(self, ref: str, parent: str | None | object = _KEEP, position: int | None = None, *,
+                  actor: str | None = None) -> Code:
+        """Put a code under another parent ('' or None: the top level) and/or at a place among
+        its siblings (1 is first; None: last when the parent changes, else where it is)."""
+        code = self.code(ref)
+        book = self.book()
+        entry = next(e for e in book.codes if e.uid == code.uid)
+        old_parent = entry.parent
+        if parent is not _KEEP:
+            entry.parent = self.code(parent).name if parent else None
+            ancestor, parents = entry.parent, {c.name: c.parent for c in book.codes}
+            while ancestor is not None:
+                if ancestor == entry.name:
+                    raise QualcodeError("a code cannot move under itself or its own child", str(parent))
+                ancestor = parents.get(ancestor)
+        siblings = [c for c in book.children(entry.parent) if c is not entry]
+        if position is not None:
+            place = max(0, min(len(siblings), position - 1))
+        elif entry.parent != old_parent:
+            place = len(siblings)
+        else:
+            place = book.children(entry.parent).index(entry)
+        siblings.insert(place, entry)
+        book.codes = _tree_order(book, entry.parent, siblings)
+        self._apply(book, actor, "move")
+        return self.code(code.uid)
+
+    def delete_code(self, ref: str, *, actor: str | None = None) -> Code:
+        """Delete a code nobody has applied (one undo step); one with codings is refused."""
+        actor = actor or default_coder()
+        code = self.code(ref)
+        codings = self.store.code_segment_counts().get(code.id, 0)
+        if codings:
+            raise QualcodeError(f"this code has {codings} coding{'s' if codings != 1 else ''}: retire it, "
+                                "or merge it into another code", code.name)
+        if any(c.parent_id == code.id for c in self.codes()):
+            raise QualcodeError("this code has child codes: move or delete them first", code.name)
+        with self.store.step(), self.undoable(actor):
+            self.store.delete_code(code.id)
+            self.store.log(actor, "code.remove", {"uid": code.uid, "name": code.name})
+        return code
 
     def retire_code(self, ref: str, *, actor: str | None = None) -> Code:
         code = self.code(ref)
@@ -176,9 +223,101 @@ class CodebookService:
 
     def _apply(self, book: Codebook, actor: str | None, source: str) -> None:
         parse_codebook(codebook_yaml(book), source)  # the same validation a file gets
-        with self.store.transaction():
-            apply_codebook(self.store, book, retire=False, actor=actor or default_coder(), source=source,
-                           from_file=False)
+        actor = actor or default_coder()
+        with self.store.step(), self.undoable(actor):
+            apply_codebook(self.store, book, retire=False, actor=actor, source=source, from_file=False)
+
+    # --- undo ---------------------------------------------------------------------------------
+
+    @contextmanager
+    def undoable(self, actor: str) -> Iterator[None]:
+        """Record what the codes were before and after the block as `code.change` events (in
+        the caller's step), which `replay_changes` puts back."""
+        before = self._snapshots()
+        yield
+        after = self._snapshots()
+        for uid in [*before, *(u for u in after if u not in before)]:
+            old, new = before.get(uid), after.get(uid)
+            if old != new:
+                self.store.log(actor, "code.change", {"uid": uid, "name": (new or old)["name"],
+                                                      "before": old, "after": new})
+
+    def _snapshots(self) -> dict[str, dict]:
+        """Every code as a change records it: parent and themes by uid, texts per field and language."""
+        codes = self.store.codes()
+        uids = {c.id: c.uid for c in codes}
+        themes: dict[int, list[list]] = {}  # code -> [theme uid, place in the theme]
+        for theme in self.store.themes():
+            for place, code_id in enumerate(theme.code_ids):
+                themes.setdefault(code_id, []).append([theme.uid, place])
+        return {c.uid: {
+            "name": c.name, "parent": uids.get(c.parent_id), "position": c.position, "color": c.color,
+            "codable": c.codable, "retired": c.retired,
+            "texts": {f: dict(getattr(c, "labels" if f == "label" else f)) for f in TEXT_FIELDS},
+            "themes": themes.get(c.id, []),
+        } for c in codes}
+
+    def replay_changes(self, events: list[dict], inverse: bool) -> None:
+        """Put codes back as `code.change` events recorded them (before, to undo; after, to
+        redo). Only what the change changed is put back, so a co-author's later edit of
+        another field stays; a code that has codings by now is not deleted."""
+        targets = [(e["payload"]["uid"], e["payload"]["after" if inverse else "before"],
+                    e["payload"]["before" if inverse else "after"]) for e in events]
+        current = {c.uid: c for c in self.store.codes()}
+        counts = self.store.code_segment_counts()
+        going = {uid for uid, _, target in targets if target is None and uid in current}
+        for uid in going:
+            if counts.get(current[uid].id):
+                raise QualcodeError("the code has codings by now", current[uid].name)
+        staying = {uid for uid, _, target in targets if target is not None}
+        names = {c.name for uid, c in current.items() if uid not in going and uid not in staying}
+        for _, _, target in targets:
+            if target is not None and target["name"] in names:
+                raise QualcodeError("another code has that name by now", target["name"])
+        # children before parents go; names change hands through placeholders (names are unique)
+        depth = {uid: _depth(current, uid) for uid in going}
+        for uid in sorted(going, key=lambda u: -depth[u]):
+            self.store.delete_code(current[uid].id)
+        for uid in staying & set(current):
+            self.store.update_code(current[uid].id, name=f" restoring {uid}")  # no name begins with a space
+        pending = [(uid, source, target) for uid, source, target in targets if target is not None]
+        while pending:  # parents first: a code waits until its parent is there
+            ids = {c.uid: c.id for c in self.store.codes()}
+            ready = [p for p in pending if p[2]["parent"] is None or p[2]["parent"] in ids]
+            if not ready:
+                raise QualcodeError("a parent code was deleted meanwhile", pending[0][2]["name"])
+            for uid, source, target in ready:
+                self._restore_code(uid, source, target, ids, current[uid].name if uid in current else None)
+            pending = [p for p in pending if p not in ready]
+
+    def _restore_code(self, uid: str, source: dict | None, target: dict, ids: dict[str, int],
+                      name: str | None) -> None:
+        parent_id = ids.get(target["parent"]) if target["parent"] else None
+        if uid not in ids:
+            code_id = self.store.insert_code(target["name"], parent_id, uid=uid, color=target["color"],
+                                             codable=target["codable"], position=target["position"])
+            source = None
+        else:
+            code_id = ids[uid]
+        changed = {k for k in target if source is None or source.get(k) != target[k]}
+        fields = {"name": target["name"] if "name" in changed or name is None else name}
+        if "parent" in changed:
+            fields["parent_id"] = parent_id
+        for key in ("position", "color", "codable", "retired"):
+            if key in changed:
+                fields[key] = int(target[key]) if isinstance(target[key], bool) else target[key]
+        self.store.update_code(code_id, **fields)
+        for f in TEXT_FIELDS:
+            if source is None or source["texts"].get(f) != target["texts"].get(f):
+                self.store.set_code_texts(code_id, f, target["texts"].get(f, {}))
+        if "themes" in changed:
+            wanted = dict(map(tuple, target["themes"]))
+            for theme in self.store.themes():
+                members = [i for i in theme.code_ids if i != code_id]
+                if theme.uid in wanted:
+                    members.insert(wanted[theme.uid], code_id)
+                if members != theme.code_ids:
+                    self.store.set_theme_codes(theme.id, members)
 
     # --- quick codes --------------------------------------------------------------------------
 
@@ -200,3 +339,24 @@ class CodebookService:
         pinned[slot - 1] = code.uid
         with self.store.transaction():
             self.store.set_setting("quick_codes", json.dumps(pinned))
+
+
+def _depth(codes: dict[str, Code], uid: str) -> int:
+    by_id = {c.id: c for c in codes.values()}
+    depth, parent = 0, codes[uid].parent_id
+    while parent is not None and parent in by_id:
+        depth, parent = depth + 1, by_id[parent].parent_id
+    return depth
+
+
+def _tree_order(book: Codebook, parent: str | None, siblings: list) -> list:
+    """The book's codes depth first, with `parent`'s children in the order given."""
+    ordered: list = []
+
+    def walk(name: str | None) -> None:
+        for entry in siblings if name == parent else book.children(name):
+            ordered.append(entry)
+            walk(entry.name)
+
+    walk(None)
+    return ordered

@@ -27,6 +27,22 @@ class SettingsService:
             raise QualcodeError("not a language code (sv, zh, en, …)", lang)
         self._set("display_language", lang, actor)
 
+    def languages(self) -> list[str]:
+        """The codebook's languages (its file's `languages`), else those its labels use."""
+        named = [x for x in (self.store.setting("codebook.languages") or "").split(",") if x]
+        return named or sorted({lang for code in self.store.codes() for lang in code.labels})
+
+    def language_of(self, coder: str | None) -> str | None:
+        """The language a coder reads the codes in, in the workbench (else the project's)."""
+        return (coder and self.store.setting(f"tui.lang.{coder}")) or self.display_language
+
+    def set_language_of(self, coder: str, lang: str) -> None:
+        """Remember a coder's language (what the workbench shows them, not project data)."""
+        if not _LANGUAGE.fullmatch(lang):
+            raise QualcodeError("not a language code (sv, zh, en, …)", lang)
+        with self.store.transaction():
+            self.store.set_setting(f"tui.lang.{coder}", lang)
+
     @property
     def coder(self) -> str | None:
         """Who the workbench codes as: $QUALCODE_CODER, else the name it remembers for this

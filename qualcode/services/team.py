@@ -22,6 +22,7 @@ from .codebook import CodebookService
 from .coding import CodingService
 from .common import default_coder
 from .documents import DocumentService
+from .history import StepResult, reconcile_scope
 from .settings import SettingsService
 
 if TYPE_CHECKING:  # numpy and friends load only when agreement is asked for
@@ -41,6 +42,8 @@ class TeamService:
         self.codebook = codebook
         self.coding = coding
         self.settings = settings
+        coding.history.register("reconcile.decide", self._replay)
+        coding.history.register("reconcile.agreed", self._replay)
 
     # --- agreement ----------------------------------------------------------------------------
 
@@ -141,34 +144,86 @@ class TeamService:
         return items
 
     def reconcile_agreed(self, a: str, b: str, unit: str = "sentence", docs: list[str] | None = None,
-                         actor: str | None = None) -> int:
-        """Write what A and B agree on (unit by unit) as consensus segments; returns how many
-        were added (running it again adds none)."""
+                         actor: str | None = None, *, dry_run: bool = False) -> int:
+        """Write what A and B agree on (unit by unit) as consensus segments, one undo step;
+        returns how many were added (running it again adds none). `dry_run`: only count them."""
         a, b = self._reconciled_pair(a, b, unit)
         actor = actor or default_coder()
         consensus = self.settings.consensus_coder
-        added = 0
-        with self.store.transaction():
-            consensus_id = self.store.coder_id(consensus, create=False)  # made when first needed
-            existing = {(s.doc_id, s.code_id, s.start, s.end)
-                        for s in self.store.segments(coder_id=consensus_id, with_text=False)} if consensus_id else set()
-            for doc in self._coding_documents([a, b], unit, docs):
-                doc_id = self.documents.get(doc.name).id
-                segments = [s for s in self.store.segments(doc_id=doc_id, with_text=False) if s.coder in (a, b)]
-                codes = {s.code: s.code_id for s in segments}
-                for start, end in doc.units:
-                    present = present_codes(doc.text, segments, start, end)
-                    for code in sorted(present.get(a, set()) & present.get(b, set())):
-                        key = (doc_id, codes[code], start, end)
-                        if key not in existing:
-                            consensus_id = consensus_id or self.store.coder_id(consensus)
-                            self._consensus_segment(doc_id, codes[code], start, end, consensus_id)
-                            existing.add(key)
-                            added += 1
-            if added:
-                self.store.log(actor, "reconcile.agreed", {"coders": [a, b], "unit": unit, "added": added,
-                                                           "consensus": consensus})
-        return added
+        agreed = self._agreed_unwritten(a, b, unit, docs)
+        if dry_run or not agreed:
+            return len(agreed)
+        with self.store.step():
+            consensus_id = self.store.coder_id(consensus)
+            rows = [self.store.segment_row(self._consensus_segment(doc_id, code_id, start, end, consensus_id))
+                    for doc_id, code_id, start, end in agreed]
+            self.store.log(actor, "reconcile.agreed", {"coders": [a, b], "unit": unit, "added": len(rows),
+                                                       "consensus": consensus, "segments": rows})
+        return len(rows)
+
+    def _agreed_unwritten(self, a: str, b: str, unit: str, docs: list[str] | None) -> list[tuple[int, int, int, int]]:
+        """(document, code, start, end) of every unit and code both coders agree on that the
+        consensus coder does not have yet."""
+        consensus_id = self.store.coder_id(self.settings.consensus_coder, create=False)
+        existing = {(s.doc_id, s.code_id, s.start, s.end)
+                    for s in self.store.segments(coder_id=consensus_id, with_text=False)} if consensus_id else set()
+        found = []
+        for doc in self._coding_documents([a, b], unit, docs):
+            doc_id = self.documents.get(doc.name).id
+            segments = [s for s in self.store.segments(doc_id=doc_id, with_text=False) if s.coder in (a, b)]
+            codes = {s.code: s.code_id for s in segments}
+            for start, end in doc.units:
+                present = present_codes(doc.text, segments, start, end)
+                for code in sorted(present.get(a, set()) & present.get(b, set())):
+                    key = (doc_id, codes[code], start, end)
+                    if key not in existing:
+                        existing.add(key)
+                        found.append(key)
+        return found
+
+    def reconcile_pairs(self) -> list[tuple[str, str, int]]:
+        """(A, B, documents both coded) for every two coders who share a coded document, the
+        most shared first (then the most coding in them: two coders who coded the same
+        transcripts through come before one who coded a few examples); never the consensus coder."""
+        coded = self.store.coded_documents()
+        consensus = self.settings.consensus_coder
+        coders = [c for c in self.coding.coders() if c in coded and c != consensus]
+        ranked = []
+        for i, a in enumerate(coders):
+            for b in coders[i + 1:]:
+                shared = coded[a].keys() & coded[b].keys()
+                if shared:
+                    both = sum(min(coded[a][d], coded[b][d]) for d in shared)
+                    ranked.append(((-len(shared), -both), (a, b, len(shared))))
+        return [pair for _, pair in sorted(ranked, key=lambda r: r[0])]
+
+    def undo(self, a: str, b: str, actor: str | None = None) -> str | None:
+        """Undo the actor's last decision (or agreed writing) on this pair, with its consensus codings."""
+        return self._step(a, b, actor, undo=True)
+
+    def redo(self, a: str, b: str, actor: str | None = None) -> str | None:
+        return self._step(a, b, actor, undo=False)
+
+    def _step(self, a: str, b: str, actor: str | None, undo: bool) -> str | None:
+        result = self.undo_step(a, b, actor, undo=undo)
+        return self.coding.describe(result) if result else None
+
+    def undo_step(self, a: str, b: str, actor: str | None = None, *, undo: bool = True) -> StepResult | None:
+        """Undo (or redo) the actor's last step on this pair; the result names its events
+        (a decision's `key` says which item it was)."""
+        return self.coding.history.step(actor or default_coder(), reconcile_scope([a, b]), undo=undo)
+
+    def _replay(self, events: list[dict], inverse: bool) -> None:
+        for event in events:
+            p = event["payload"]
+            written = p["segments"] if event["action"] == "reconcile.agreed" else p["added"]
+            removed = [] if event["action"] == "reconcile.agreed" else p["removed"]
+            for row in written if inverse else removed:
+                self.coding.drop_segment(row["uid"])
+            for row in removed if inverse else written:
+                self.coding.restore_segment(row)
+            if event["action"] == "reconcile.decide":
+                self.store.restore_decision(p["key"], p["consensus"], p["before"] if inverse else p["after"])
 
     def decide(self, a: str, b: str, key: str, choice: str, *, note: str | None = None,
                unit: str = "sentence", span: tuple[int, int] | None = None, codes: list[str] | None = None,
@@ -193,12 +248,14 @@ class TeamService:
         if not (0 <= start < end <= len(text)) or not text[start:end].strip():
             raise QualcodeError(f"span {start}:{end} is not a span of the text", item.document)
         decided = sorted(set(agreed) | set(keep))
-        with self.store.transaction():
+        with self.store.step():
             consensus_id = self.store.coder_id(consensus)
-            previous = item.decision["segments"] if item.decision else []
-            for uid in previous:  # a changed mind: what the earlier decision wrote goes
-                row = self.store.segment_row(uid)
+            before = self.store.decision_raw(key, consensus)
+            removed = []
+            for uid in item.decision["segments"] if item.decision else []:
+                row = self.store.segment_row(uid)  # a changed mind: what the earlier decision wrote goes
                 if row:
+                    removed.append(row)
                     self.store.delete_segment(row["id"])
             written = []
             present = {(s.code_id, s.start, s.end) for s in self.store.segments(
@@ -213,9 +270,11 @@ class TeamService:
                 "end": end, "choice": _SWAP.get(choice, choice) if swapped else choice, "codes": decided,
                 "note": note or None, "decided_by": actor, "consensus": consensus, "segments": written,
             })
-            self.store.log(actor, "reconcile.decide", {"key": key, "coders": [a, b], "choice": choice,
-                                                       "codes": decided, "note": note,
-                                                       "document": item.document, "start": start, "end": end})
+            self.store.log(actor, "reconcile.decide", {
+                "key": key, "coders": [a, b], "choice": choice, "codes": decided, "note": note,
+                "document": item.document, "start": start, "end": end, "consensus": consensus,
+                "before": before, "after": self.store.decision_raw(key, consensus), "removed": removed,
+                "added": [self.store.segment_row(uid) for uid in written]})
         return next(i for i in self.reconcile_queue(a, b, unit) if i.key == key)
 
     def _reconciled_pair(self, a: str, b: str, unit: str) -> tuple[str, str]:

@@ -46,7 +46,8 @@ class CodingRows:
     def segment_row(self, segment_id: int | str) -> dict | None:
         """The raw row (with coder name and code uid) an event needs to undo or redo a change."""
         row = self._one(
-            "SELECT g.*, k.name AS coder_name, c.uid AS code_uid, d.uid AS doc_uid FROM segments g"
+            "SELECT g.*, k.name AS coder_name, c.uid AS code_uid, c.name AS code_name, d.uid AS doc_uid"
+            " FROM segments g"
             " JOIN coders k ON k.id = g.coder_id JOIN codes c ON c.id = g.code_id"
             " JOIN documents d ON d.id = g.doc_id WHERE g.id = ? OR g.uid = ?",
             (segment_id, str(segment_id)),
@@ -85,6 +86,14 @@ class CodingRows:
 
     def segment_uids(self) -> set[str]:
         return {r[0] for r in self._q("SELECT uid FROM segments")}
+
+    def coded_documents(self) -> dict[str, dict[int, int]]:
+        """Each coder's name -> the documents they coded -> how many segments."""
+        found: dict[str, dict[int, int]] = {}
+        for r in self._q("SELECT k.name, g.doc_id, COUNT(*) FROM segments g JOIN coders k ON k.id = g.coder_id"
+                         " GROUP BY k.name, g.doc_id"):
+            found.setdefault(r[0], {})[r[1]] = r[2]
+        return found
 
     def coder_rows(self) -> list[dict]:
         """Coders with their uids (a REFI-QDA User is a coder, its GUID the uid)."""

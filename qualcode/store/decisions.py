@@ -31,3 +31,15 @@ class DecisionRows:
         self.conn.execute("DELETE FROM decisions WHERE key = ? AND consensus = ?", (row["key"], row["consensus"]))
         columns = ", ".join(values)
         self.conn.execute(f"INSERT INTO decisions ({columns}) VALUES ({', '.join(':' + k for k in values)})", values)
+
+    def decision_raw(self, key: str, consensus: str) -> dict | None:
+        """The decision's row as stored (its JSON columns as text), for undo to put back."""
+        row = self._one("SELECT * FROM decisions WHERE key = ? AND consensus = ?", (key, consensus))
+        return {k: row[k] for k in row.keys() if k != "id"} if row else None
+
+    def restore_decision(self, key: str, consensus: str, raw: dict | None) -> None:
+        """Put a decision back as `decision_raw` read it; None: no decision on that unit."""
+        self.conn.execute("DELETE FROM decisions WHERE key = ? AND consensus = ?", (key, consensus))
+        if raw is not None:
+            columns = ", ".join(raw)
+            self.conn.execute(f"INSERT INTO decisions ({columns}) VALUES ({', '.join(':' + k for k in raw)})", raw)

@@ -43,6 +43,7 @@ class Store(DocumentRows, ParticipantRows, CodebookRows, CodingRows, DecisionRow
         except sqlite3.Error as exc:
             raise user_error(exc, self.path) or QualcodeError(f"cannot open the project ({exc})", self.path) from None
         self.conn.row_factory = sqlite3.Row
+        self._step: str | None = None  # the undo step the events being logged belong to
         try:
             self.conn.execute(f"PRAGMA busy_timeout = {busy_timeout()}")
             self.conn.execute("PRAGMA foreign_keys = ON")
@@ -165,8 +166,24 @@ class Store(DocumentRows, ParticipantRows, CodebookRows, CodingRows, DecisionRow
 
     # --- events -------------------------------------------------------------------------------
 
+    @contextmanager
+    def step(self) -> Iterator[str]:
+        """One transaction whose events share a step id: undo takes them back together
+        (services/history.py). A step inside a step joins it."""
+        if self._step is not None:
+            yield self._step
+            return
+        self._step = new_uid()
+        try:
+            with self.transaction():
+                yield self._step
+        finally:
+            self._step = None
+
     def log(self, actor: str, action: str, payload: dict) -> int:
         check_name(actor, "coder name")
+        if self._step is not None and "step" not in payload:
+            payload = {**payload, "step": self._step}
         cur = self.conn.execute(
             "INSERT INTO events (at, actor, action, payload) VALUES (?, ?, ?, ?)",
             (now(), actor, action, json.dumps(payload, ensure_ascii=False)),

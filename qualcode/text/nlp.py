@@ -36,6 +36,7 @@ def _build(lang: str):
         jieba.setLogLevel(logging.WARNING)
         nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
         nlp.add_pipe("sentencizer")
+        nlp.add_pipe("qualcode_sentence_fixes")
         return nlp
     nlp = spacy.blank(lang)
     nlp.add_pipe("sentencizer")
@@ -46,19 +47,45 @@ def _build(lang: str):
 
 
 def _sentence_fixes(doc):
-    """Swedish/English boundaries the plain sentencizer gets wrong.
+    """Boundaries the plain sentencizer gets wrong (tests/test_sentences.py holds the cases).
 
-    - a full stop followed by a lower-case word or a number does not end a sentence
-      ("resp. tre", "kl. 14.30" when the tokenizer splits "kl" and ".");
-    - an abbreviation such as "osv." that ends a sentence does, before a capital.
+    - a list number at the start of a line ("1." "2)") begins a sentence and its full stop
+      ends none (Swedish and Chinese);
+    - Swedish/English: a full stop followed by a lower-case word or a digit does not end a
+      sentence ("resp. tre", "kl. 14.30" when the tokenizer splits "kl" and "."), but before a
+      capitalised number word it does ("i 1,5 timme. Fyra gånger…": "Fyra" is like_num);
+    - an abbreviation such as "osv." that ends a sentence does, before a capital;
+    - Chinese: "." after a number never ends a sentence (Chinese sentences end with 。！？).
+    Decimal numbers ("1,5", "2.5", "1.5个") are one token and never split.
     """
+    text = doc.text
+    chinese = doc.lang_ == "zh"
     for i in range(1, len(doc)):
         token, prev = doc[i], doc[i - 1]
-        if token.is_sent_start and prev.text == "." and (token.is_lower or token.like_num):
+        if prev.text == "." and i >= 2 and doc[i - 2].text.isdigit():
+            if _line_start(text, doc[i - 2].idx) and len(doc[i - 2].text) <= 3:
+                token.is_sent_start = False  # "1. Tid": the item's words follow its number
+                continue
+            if chinese:
+                token.is_sent_start = False
+                continue
+        if token.text.isdigit() and len(token.text) <= 3 and i + 1 < len(doc) and doc[i + 1].text in (".", ")") \
+                and _line_start(text, token.idx):
+            token.is_sent_start = True
+            continue
+        if chinese:
+            continue
+        if token.is_sent_start and prev.text == "." and (token.is_lower or token.text[:1].isdigit()):
             token.is_sent_start = False
         elif prev.lower_ in _ABBREVIATIONS_ENDING_SENTENCES and token.is_title and i + 1 < len(doc):
             token.is_sent_start = True
     return doc
+
+
+def _line_start(text: str, offset: int) -> bool:
+    """Nothing but spaces between the start of the line (or the text) and `offset`."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    return not text[line_start:offset].strip()
 
 
 class WordIndex:

@@ -22,10 +22,13 @@ from textual.widgets import Footer, Header, Input, ProgressBar, TextArea
 
 from ..analysis.spans import coded_units, covering
 from ..errors import QualcodeError
-from ..model import Code, Segment, Unit
+from ..model import Code, Segment, Unit, plural
 from ..project import Project
+from ..text.width import fit_width
 from .keymap import KEY_HELP, Keys, describe, key_label, load_keys
-from .screens import ChoicePrompt, CodePicker, HelpScreen, NewCode, TextPrompt
+from .picker import CodePicker, NewCode, NewCodeDialog
+from .screens import ChoicePrompt, HelpScreen, TextPrompt
+from .undo import UndoAndCodebookActions
 from .widgets.codebook import CodebookTree
 from .widgets.documents import DocumentList
 from .widgets.inspector import Inspector
@@ -34,7 +37,7 @@ from .workers import WorkerActions
 
 LABEL_STYLE = Style(bold=True, color="#5fafd7")
 HIT_STYLE = Style(bgcolor="#8a7400", color="#ffffff")
-class QualcodeApp(WorkerActions, App):
+class QualcodeApp(WorkerActions, UndoAndCodebookActions, App):
     CSS_PATH = "app.tcss"
     TITLE = "qualcode"
     # every binding has an id, so a keymap file can move it (see tui/keymap.py)
@@ -58,6 +61,9 @@ class QualcodeApp(WorkerActions, App):
         # priority: the transcript (a TextArea) has its own ctrl+z/ctrl+y for editing text
         Binding("ctrl+z", "undo", "Undo", priority=True, id="coding.undo"),
         Binding("ctrl+y", "redo", "Redo", show=False, priority=True, id="coding.redo"),
+        Binding("u", "goto_undo", "Go to last undo", show=False, id="coding.goto_undo"),
+        Binding("C", "edit_codebook", "Edit codebook", show=False, id="codebook.edit"),
+        Binding("L", "switch_language", "Language", show=False, id="view.language"),
         Binding("slash", "search", "Search", key_display="/", id="search.open"),
         Binding("n", "next_hit", "Next hit", show=False, id="search.next_hit"),
         Binding("N", "previous_hit", "Previous hit", show=False, id="search.previous_hit"),
@@ -92,6 +98,7 @@ class QualcodeApp(WorkerActions, App):
         self.side_width = 38
         self.summaries: dict = {}
         self.progress: dict[int, tuple[int, int]] = {}
+        self.last_undo: tuple[int, int, int] | None = None  # where the last undo or redo changed coding
 
     # --- layout -------------------------------------------------------------------------------
 
@@ -132,6 +139,7 @@ class QualcodeApp(WorkerActions, App):
         self.start()
 
     def start(self) -> None:
+        self.lang = self.project.settings.language_of(self.coder) or self.lang
         others = [c for c in self.project.coding.coders() if c != self.coder]
         # blind coding: with co-authors in the project, each sees only their own coding
         self.layer = self.requested_layer or ("mine" if others else "all")
@@ -227,7 +235,7 @@ class QualcodeApp(WorkerActions, App):
         view = self.query_one(TranscriptView)
         view.paint(paints)
         coded = coded_units(self.sentences, [(s.start, s.end) for s in shown])
-        view.border_subtitle = f"{len(shown)} segments · {coded}/{len(self.sentences)} sentences coded"
+        view.border_subtitle = f"{plural(len(shown), 'segment')} · {coded}/{len(self.sentences)} sentences coded"
         self.update_inspector()
         self.refresh_documents(full=False)
 
@@ -298,18 +306,29 @@ class QualcodeApp(WorkerActions, App):
         return units[i + 1] if i + 1 < len(units) else None
 
     def step(self, units: list[Unit], forward: bool) -> None:
+        """Select a unit. With nothing selected: the one at the cursor. With part of one
+        selected (a search hit): the one holding it. With exactly one selected: the next (or
+        previous). With more than one (a turn, stepping by sentence): the first (or last) of them."""
         view = self.query_one(TranscriptView)
         start, end = view.selection_offsets()
         if not units:
             return
         if end == start:
             unit = self.unit_at(units, start)
-        elif forward:
-            i = bisect_left([u.start for u in units], end)
-            unit = units[i] if i < len(units) else None
         else:
-            i = bisect_right([u.end for u in units], start) - 1
-            unit = units[i] if i >= 0 else None
+            i = bisect_right([u.start for u in units], start) - 1  # the last unit starting at or before it
+            holding = units[i] if i >= 0 and end <= units[i].end else None
+            if holding is not None and (holding.start, holding.end) != (start, end):
+                unit = holding
+            elif holding is not None:
+                j = i + (1 if forward else -1)
+                unit = units[j] if 0 <= j < len(units) else None
+            elif forward:
+                j = bisect_right([u.end for u in units], start)  # the first unit ending after the start
+                unit = units[j] if j < len(units) else None
+            else:
+                j = bisect_left([u.start for u in units], end) - 1  # the last unit starting before the end
+                unit = units[j] if j >= 0 else None
         if unit:
             view.select_offsets(unit.start, unit.end)
 
@@ -320,10 +339,22 @@ class QualcodeApp(WorkerActions, App):
         self.step(self.sentences, False)
 
     def action_next_turn(self) -> None:
+        if self.no_turns():
+            return
         self.step(self.turns, True)
 
     def action_previous_turn(self) -> None:
+        if self.no_turns():
+            return
         self.step(self.turns, False)
+
+    def no_turns(self) -> bool:
+        """A document without speakers has no turns: say so rather than do nothing."""
+        if self.turns or self.doc_id is None:
+            return False
+        self.notify(f"This document has no speaker turns: {self.key_text('transcript.next_sentence')} and "
+                    f"{self.key_text('transcript.previous_sentence')} select sentences.", severity="warning")
+        return True
 
     # --- coding ---------------------------------------------------------------------------------
 
@@ -346,11 +377,8 @@ class QualcodeApp(WorkerActions, App):
 
     def action_pick_code(self) -> None:
         def chosen(choice) -> None:
-            if isinstance(choice, NewCode) and choice.name:
-                code = self.guard(self.project.codebook.add_code, choice.name, actor=self.coder)
-                if code:
-                    self.refresh_codebook()
-                    self.apply(code)
+            if isinstance(choice, NewCode):
+                self.ask_new_code(choice)
             elif isinstance(choice, Code):
                 self.apply(choice)
 
@@ -409,16 +437,6 @@ class QualcodeApp(WorkerActions, App):
 
         self.with_segment("mark as exemplar", toggle)
 
-    def action_undo(self) -> None:
-        self.notify(self.guard(self.project.coding.undo, self.coder) or "Nothing to undo.")
-        self.refresh_coding()
-        self.refresh_codebook()
-
-    def action_redo(self) -> None:
-        self.notify(self.guard(self.project.coding.redo, self.coder) or "Nothing to redo.")
-        self.refresh_coding()
-        self.refresh_codebook()
-
     # --- search and layers ----------------------------------------------------------------------
 
     def action_search(self) -> None:
@@ -435,10 +453,13 @@ class QualcodeApp(WorkerActions, App):
         view = self.query_one(TranscriptView)
         view.focus()
         self.refresh_coding()
+        # the query whole when it fits (a toast is 60 cells at most, and half the screen), in
+        # straight quotes: curly ones are of ambiguous width, two cells in a Chinese terminal
+        query = fit_width(event.value, max(10, min(60, self.size.width // 2) - 20))
         if not self.hits:
-            self.notify(f"“{event.value}” not found.", severity="warning")
+            self.notify(f'"{query}" not found.', severity="warning")
             return
-        self.notify(f"{len(self.hits)} hits for “{event.value}”")
+        self.notify(f'{plural(len(self.hits), "hit")} for "{query}" · {self.key_text("search.next_hit")} next')
         self.goto_hit(view.cursor_offset, forward=True, inclusive=True)
 
     def on_key(self, event) -> None:
@@ -495,8 +516,10 @@ class QualcodeApp(WorkerActions, App):
         return key_label(keys.split(",")[0])
 
     def action_help(self) -> None:
-        sections = [(title, [(re.sub(r"\{([\w.]+)\}", lambda m: self.key_text(m.group(1)), keys), text)
-                             for keys, text in rows]) for title, rows in KEY_HELP]
+        def keys_in(text: str) -> str:
+            return re.sub(r"\{([\w.]+)\}", lambda m: self.key_text(m.group(1)), text)
+
+        sections = [(keys_in(title), [(keys_in(keys), text) for keys, text in rows]) for title, rows in KEY_HELP]
         self.push_screen(HelpScreen(sections, describe(self.user_keys)))
 
     def handle_bindings_clash(self, clashed_bindings: set[Binding], node) -> None:
@@ -515,11 +538,15 @@ class QualcodeApp(WorkerActions, App):
                                 partial(self.run_action, binding.action))
         yield SystemCommand("Import files…", "import transcripts into this project", self.ask_import)
         yield SystemCommand("Export theme summary…", "Word, Markdown, CSV or Excel", self.action_export)
-        coders = [c for c in self.project.coding.coders() if c != self.project.settings.consensus_coder]
-        for i, a in enumerate(coders):
-            for b in coders[i + 1:]:
-                yield SystemCommand(escape(f"Reconcile {a} and {b}"), "walk their disagreements into the consensus",
-                                    partial(self.reconcile, a, b))
+        yield SystemCommand("Go to last undo", "open where the last undo or redo changed coding",
+                            self.action_goto_undo)
+        yield SystemCommand("Edit codebook…", "add, rename, move, merge, retire, delete codes",
+                            self.action_edit_codebook)
+        yield SystemCommand("Switch language", "show the codes in the codebook's next language",
+                            self.action_switch_language)
+        for a, b, shared in self.project.team.reconcile_pairs():  # those who coded the same documents
+            yield SystemCommand(escape(f"Reconcile {a} and {b}"), f"{plural(shared, 'document')} coded by both",
+                                partial(self.reconcile, a, b))
         for code in self.codes.values():
             if code.codable:
                 yield SystemCommand(escape(f"Segments of: {code.label(self.lang)}"), "retrieval across documents",
@@ -538,12 +565,13 @@ class QualcodeApp(WorkerActions, App):
 def default_keys() -> dict[str, str]:
     """Every binding id a keymap may name (the workbench's, its screens' and its panes'), with
     its key before any keymap."""
+    from .codebook_editor import CodebookEditor, CodeTextsDialog
     from .reconcile import ReconcileScreen
     from .retrieval import RetrievalScreen
     from .screens import ChoicePrompt, ExportDialog
 
     owners = (QualcodeApp, ReconcileScreen, RetrievalScreen, CodebookTree, HelpScreen, TextPrompt,
-              ChoicePrompt, CodePicker, ExportDialog)
+              ChoicePrompt, CodePicker, NewCodeDialog, ExportDialog, CodebookEditor, CodeTextsDialog)
     return {b.id: b.key for owner in owners for b in owner.BINDINGS if isinstance(b, Binding) and b.id}
 
 

@@ -9,13 +9,15 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Static
 
-from ..model import QueueItem
-from .screens import TextPrompt, safe_colour
+from ..model import QueueItem, plural
+from .screens import ChoicePrompt, TextPrompt, safe_colour
 
 
 class ReconcileScreen(Screen):
-    """a / b accept one coder's coding, o both, n neither, e edit the span; m adds a note.
-    Every decision is stored at once; leaving and coming back resumes where you were."""
+    """a / b accept one coder's coding, o both, n neither, e edit the span; m adds a note;
+    w writes what both coders agree on (asked first, with the count). Opening writes nothing.
+    Every decision is stored at once; leaving and coming back resumes where you were; ctrl+z
+    undoes the last decision (or agreed writing) on this pair, ctrl+y redoes it."""
 
     BINDINGS = [
         Binding("a", "decide('accept-a')", "Accept A", id="reconcile.accept_a"),
@@ -24,6 +26,7 @@ class ReconcileScreen(Screen):
         Binding("n", "decide('neither')", "Neither", id="reconcile.neither"),
         Binding("e", "edit", "Edit span", id="reconcile.edit"),
         Binding("m", "note", "Note", id="reconcile.note"),
+        Binding("w", "write_agreed", "Write agreed", id="reconcile.write_agreed"),
         Binding("right_square_bracket,j,down", "move(1)", "Next", key_display="]", id="reconcile.next"),
         Binding("left_square_bracket,k,up", "move(-1)", "Previous", key_display="[", id="reconcile.previous"),
         Binding("escape,q", "close", "Back", id="reconcile.close"),
@@ -34,6 +37,7 @@ class ReconcileScreen(Screen):
         self.a, self.b, self.unit = a, b, unit
         self.queue: list[QueueItem] = []
         self.index = 0
+        self.agreed = 0  # codings both coders agree on that the consensus does not have yet
 
     def compose(self) -> ComposeResult:
         yield Label("", id="reconcile-progress")
@@ -51,18 +55,18 @@ class ReconcileScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        project = self.app.project
-        # what both coders agree on is consensus already; the queue is what is left
-        self.app.guard(project.team.reconcile_agreed, self.a, self.b, self.unit, actor=self.app.coder)
         self.reload()
         undecided = [i for i, item in enumerate(self.queue) if not item.decision]
         self.index = undecided[0] if undecided else 0
         self.show()
 
     def reload(self) -> None:
-        queue = self.app.guard(self.app.project.team.reconcile_queue, self.a, self.b, self.unit)
+        team = self.app.project.team
+        queue = self.app.guard(team.reconcile_queue, self.a, self.b, self.unit)
         self.compared = queue is not None  # None: nothing could be compared (the notification says why)
         self.queue = queue or []
+        self.agreed = (self.app.guard(team.reconcile_agreed, self.a, self.b, self.unit, actor=self.app.coder,
+                                      dry_run=True) or 0) if self.compared else 0
 
     @property
     def item(self) -> QueueItem | None:
@@ -70,9 +74,11 @@ class ReconcileScreen(Screen):
 
     def show(self) -> None:
         done = sum(1 for i in self.queue if i.decision)
+        agreed = (f" · {plural(self.agreed, 'agreed coding')} not yet in {self.app.project.settings.consensus_coder}"
+                  f" ({self.app.key_text('reconcile.write_agreed')} writes)" if self.agreed else "")
         self.query_one("#reconcile-progress", Label).update(Text.assemble(
             (f"Reconcile {self.a} and {self.b}", "bold"),
-            f" · {done} / {len(self.queue)} resolved" + (f" · item {self.index + 1}" if self.queue else "")))
+            f" · {done} / {len(self.queue)} resolved" + (f" · item {self.index + 1}" if self.queue else "") + agreed))
         item = self.item
         if item is None:
             self.query_one("#reconcile-text", Static).update(
@@ -160,6 +166,47 @@ class ReconcileScreen(Screen):
                 self.decide(item.decision["choice"], note=value, span=span)
 
         self.app.push_screen(TextPrompt("Note on this decision", item.decision.get("note") or ""), done)
+
+    def action_write_agreed(self) -> None:
+        consensus = self.app.project.settings.consensus_coder
+        if not self.agreed:
+            self.app.notify(f"Nothing to write: {consensus} has every coding both coders agree on.")
+            return
+
+        def write(go: bool | None) -> None:
+            if not go:
+                return
+            added = self.app.guard(self.app.project.team.reconcile_agreed, self.a, self.b, self.unit,
+                                   actor=self.app.coder)
+            if added is not None:
+                self.app.notify(f"wrote {plural(added, 'coding')} both agree on into {consensus} "
+                                f"({self.app.key_text('coding.undo')} undoes)")
+                self.after_change()
+
+        self.app.push_screen(ChoicePrompt(
+            f"Write the {plural(self.agreed, 'coding')} {self.a} and {self.b} agree on into {consensus}?",
+            [(f"Write {plural(self.agreed, 'coding')}", True), ("Cancel", False)]), write)
+
+    def undo_redo(self, undo: bool) -> None:
+        """ctrl+z / ctrl+y here: this pair's last decision or agreed writing, nothing else."""
+        project = self.app.project
+        result = self.app.guard(project.team.undo_step, self.a, self.b, actor=self.app.coder, undo=undo)
+        if not result:
+            self.app.notify("Nothing to undo here." if undo else "Nothing to redo here.")
+            return
+        self.app.notify(project.coding.describe(result))
+        key = next((e["payload"]["key"] for e in result.events if "key" in e["payload"]), None)
+        self.after_change()
+        at = next((i for i, item in enumerate(self.queue) if item.key == key), None)
+        if at is not None:  # back to the item whose decision went (or came back)
+            self.index = at
+            self.show()
+
+    def after_change(self) -> None:
+        self.reload()
+        self.index = min(self.index, max(0, len(self.queue) - 1))
+        self.show()
+        self.app.refresh_coding()
 
     def action_move(self, step: int) -> None:
         if self.queue:

@@ -1,10 +1,9 @@
-"""Modal screens: a text prompt, a choice, the fuzzy code picker, help."""
+"""Modal screens: a text prompt, a choice, help, the export dialog (the code picker: picker.py)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -13,8 +12,6 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
-
-from ..model import Code
 
 
 class TextPrompt(ModalScreen[str | None]):
@@ -73,92 +70,6 @@ def safe_colour(colour: str | None) -> str:
     return colour if colour and re.fullmatch(r"#(?:[0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})", colour) else "white"
 
 
-@dataclass(frozen=True)
-class NewCode:
-    name: str
-
-
-def rank_codes(codes: list[Code], query: str, limit: int = 12) -> list[Code]:
-    """Codes best matching `query` in any language label (typos forgiven), codebook order on ties."""
-    codable = [c for c in codes if c.codable and not c.retired]
-    if not query.strip():
-        return codable[:limit]
-    choices = {i: " | ".join(dict.fromkeys([c.name, *c.labels.values()])) for i, c in enumerate(codable)}
-    found = process.extract(query, choices, scorer=fuzz.WRatio, limit=limit, score_cutoff=50)
-    return [codable[key] for _, _, key in sorted(found, key=lambda f: (-f[1], f[2]))]
-
-
-class CodePicker(ModalScreen[Code | NewCode | None]):
-    """Type any part of a code's name in any language; Enter applies the highlighted code,
-    or creates a new code when nothing matches."""
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
-                Binding("down", "down", show=False, id="picker.down"),
-                Binding("up", "up", show=False, id="picker.up")]
-
-    def __init__(self, codes: list[Code], lang: str | None) -> None:
-        super().__init__()
-        self.codes = codes
-        self.lang = lang
-        self.matches: list[Code] = []
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Label("Apply code", classes="dialog-title")
-            yield Input(placeholder="type a code in any language…", id="picker-input")
-            yield OptionList(id="picker-options")
-            yield Label("Enter applies · ↑↓ choose · Escape cancels", classes="dialog-hint")
-
-    def on_mount(self) -> None:
-        self.refill("")
-
-    @on(Input.Changed)
-    def changed(self, event: Input.Changed) -> None:
-        self.refill(event.value)
-
-    def refill(self, query: str) -> None:
-        options = self.query_one("#picker-options", OptionList)
-        options.clear_options()
-        self.matches = rank_codes(self.codes, query)
-        for code in self.matches:
-            others = [v for k, v in code.labels.items() if k != self.lang and v != code.label(self.lang)]
-            line = Text("■ ", style=safe_colour(code.color))
-            line.append(code.label(self.lang))
-            if others:
-                line.append("  " + " · ".join(dict.fromkeys(others)), style="dim")
-            options.add_option(Option(line))
-        if query.strip() and not any(c.name.casefold() == query.strip().casefold() for c in self.matches):
-            options.add_option(Option(Text.assemble(("+ new code ", "bold"), f"“{query.strip()}”"), id="new"))
-        if options.option_count:
-            options.highlighted = 0
-
-    @on(Input.Submitted)
-    def submitted(self) -> None:
-        options = self.query_one("#picker-options", OptionList)
-        if options.highlighted is None:
-            return
-        self.choose(options.highlighted)
-
-    @on(OptionList.OptionSelected)
-    def selected(self, event: OptionList.OptionSelected) -> None:
-        self.choose(event.option_index)
-
-    def choose(self, index: int) -> None:
-        if index < len(self.matches):
-            self.dismiss(self.matches[index])
-        else:
-            self.dismiss(NewCode(self.query_one("#picker-input", Input).value.strip()))
-
-    def action_down(self) -> None:
-        self.query_one("#picker-options", OptionList).action_cursor_down()
-
-    def action_up(self) -> None:
-        self.query_one("#picker-options", OptionList).action_cursor_up()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
 class HelpScreen(ModalScreen[None]):
     """The keys in effect (after the user's keymap), and where they come from."""
 
@@ -170,19 +81,26 @@ class HelpScreen(ModalScreen[None]):
         self.note = note
 
     def compose(self) -> ComposeResult:
-        # Text, not markup: keys such as [ and ] and descriptions such as "[n]" are shown as they are
-        text = Text()
+        # Text, not markup: keys such as [ and ] and descriptions such as "[n]" are shown as they are;
+        # a grid per section, so a long description wraps in its own column
+        from rich.console import Group
+        from rich.table import Table
+
+        parts: list = []
+        key_width = max((len(key) + 2 for _, keys in self.sections for key, _ in keys), default=0)
         for title, keys in self.sections:
-            text.append(f"{title}\n", style="bold")
+            parts.append(Text(title, style="bold"))
+            grid = Table.grid(padding=(0, 1))
+            grid.add_column(no_wrap=True, style="bold #5fafd7", min_width=key_width)
+            grid.add_column()
             for key, description in keys:
-                text.append(f"  {key:<16}", style="bold #5fafd7")
-                text.append(f" {description}\n")
-            text.append("\n")
+                grid.add_row(Text(f"  {key}"), Text(description))
+            parts += [grid, Text()]
         if self.note:
-            text.append(self.note, style="italic")
+            parts.append(Text(self.note, style="italic"))
         with VerticalScroll(classes="dialog help"):
             yield Label("qualcode keys", classes="dialog-title")
-            yield Static(text, id="help-text")
+            yield Static(Group(*parts), id="help-text")
             yield Label("Escape closes", classes="dialog-hint")
 
     def action_close(self) -> None:

@@ -69,7 +69,15 @@ class TranscriptView(TextArea):
         self._by_line: dict[int, list[Paint]] = {}
 
     def show(self, text: str) -> None:
+        from textual.document._document_navigator import DocumentNavigator
+
+        from .kinsoku import KinsokuDocument
+
         self.load_text(text)
+        # Chinese lines break by kinsoku (private: TextArea makes its WrappedDocument itself)
+        self.wrapped_document = KinsokuDocument(self.document, tab_width=self.indent_width)
+        self.navigator = DocumentNavigator(self.wrapped_document)
+        self._rewrap_and_refresh_virtual_size()
         self.index = LineIndex(text)
         self._by_line = {}
 
