@@ -224,6 +224,9 @@ class QueryService:
             return units
         return None
 
+    def coder_names(self) -> dict[int, str]:
+        return {i: name for name, i in self.store.coder_ids().items()}
+
     def code_labels(self) -> dict[int, str]:
         lang = self.settings.display_language
         return {c.id: c.label(lang) for c in self.store.codes()}

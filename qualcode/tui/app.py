@@ -27,6 +27,7 @@ from ..project import Project
 from ..text.width import fit_width
 from .keymap import KEY_HELP, Keys, describe, key_label, load_keys
 from .picker import CodePicker, NewCode, NewCodeDialog
+from .queries import QUERY_BINDINGS, QueryActions, query_screens
 from .screens import ChoicePrompt, HelpScreen, TextPrompt
 from .undo import UndoAndCodebookActions
 from .widgets.codebook import CodebookTree
@@ -37,7 +38,7 @@ from .workers import WorkerActions
 
 LABEL_STYLE = Style(bold=True, color="#5fafd7")
 HIT_STYLE = Style(bgcolor="#8a7400", color="#ffffff")
-class QualcodeApp(WorkerActions, UndoAndCodebookActions, App):
+class QualcodeApp(WorkerActions, UndoAndCodebookActions, QueryActions, App):
     CSS_PATH = "app.tcss"
     TITLE = "qualcode"
     # every binding has an id, so a keymap file can move it (see tui/keymap.py)
@@ -73,6 +74,7 @@ class QualcodeApp(WorkerActions, UndoAndCodebookActions, App):
         Binding("f3", "toggle_side", "Codebook", show=False, id="view.toggle_codebook"),
         Binding("f4", "resize_side(-4)", "Narrower", show=False, id="view.narrower"),
         Binding("f5", "resize_side(4)", "Wider", show=False, id="view.wider"),
+        *QUERY_BINDINGS,
     ]
 
     def __init__(self, project_path: Path, coder: str | None = None, doc: int | None = None,
@@ -571,7 +573,7 @@ def default_keys() -> dict[str, str]:
     from .screens import ChoicePrompt, ExportDialog
 
     owners = (QualcodeApp, ReconcileScreen, RetrievalScreen, CodebookTree, HelpScreen, TextPrompt,
-              ChoicePrompt, CodePicker, NewCodeDialog, ExportDialog, CodebookEditor, CodeTextsDialog)
+              ChoicePrompt, CodePicker, NewCodeDialog, ExportDialog, CodebookEditor, CodeTextsDialog, *query_screens())
     return {b.id: b.key for owner in owners for b in owner.BINDINGS if isinstance(b, Binding) and b.id}
 
 
