@@ -135,7 +135,7 @@ async def test_autocode_from_kwic_after_a_preview_is_one_undo_step(demo_path):
 
 async def test_words_cooccurrence_and_bars_at_80_by_24(demo_path):
     with Project(demo_path) as p:
-        words = p.queries.words(by="group")
+        words = p.queries.words(by="group", lemma=False)
         matrix = p.queries.matrix("codes", "group")
         pairs = p.queries.cooccurrence("sentence").pairs
     app = make_app(demo_path, coder="tester")

@@ -1,6 +1,6 @@
 """Word frequencies by document, group, speaker or participant attribute, and keyness.
 
-What is counted (docs/methods.md, "Word frequencies"):
+What is counted (docs/methods.md Q3, Q4):
 - tokens of the word index (spaCy's tokens, jieba's words for Chinese; punctuation and white
   space are not in it) in participants' speech: moderators' turns, speaker labels and text
   outside turns (headings) are left out, except in a document without turns, which counts whole;

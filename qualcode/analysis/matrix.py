@@ -1,6 +1,6 @@
 """Crosstabs: codes (or themes) × documents, participants, groups or any participant attribute.
 
-What is counted (docs/methods.md, "Matrices"):
+What is counted (docs/methods.md Q6):
 - Only evidence counts: a segment counts where it covers a participant's speech (see
   `attribution`): for that participant, their group (the participant's `group` attribute, else
   the document's group) and attribute values, and for its document. A segment in a document

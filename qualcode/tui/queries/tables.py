@@ -37,7 +37,7 @@ class WordsScreen(QueryScreen):
         super().__init__()
         self.by: str | None = "group"
         self.keyness: str | None = None
-        self.lemma = True
+        self.lemma = False  # written forms, as `qualcode words` without --lemma
         self.lang: str | None = None
 
     def compose(self) -> ComposeResult:
