@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+from ..model import clock
 from .output import _clip, _output_path, emit_json, emit_table, right_align, segment_json
 
 NONE = "—"  # a column of "no value"
@@ -95,15 +96,6 @@ def _label(value) -> str:
 
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
-def clock(seconds: float | None) -> str:
-    """12.5 -> 0:12, 3725 -> 1:02:05."""
-    if seconds is None:
-        return ""
-    whole = int(seconds)
-    hours, rest = divmod(whole, 3600)
-    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
 
 
 def cmd_kwic(args, project) -> None:

@@ -17,20 +17,12 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from ...text.width import fit_width
 from .common import SAVE, QueryScreen, column_choices, label, next_of
 
 # Okabe & Ito's palette, as in the Word picture: told apart with every common colour-vision deficiency
 PALETTE = ["#56B4E9", "#E69F00", "#009E73", "#CC79A7", "#0072B2", "#D55E00", "#F0E442", "#999999"]
 EIGHTHS = " ▏▎▍▌▋▊▉"
-
-
-def fit(text: str, cells: int) -> str:
-    """Text cut to a number of terminal cells, marking the cut."""
-    if cell_len(text) <= cells:
-        return text
-    while text and cell_len(text) > cells - 1:
-        text = text[:-1]
-    return text + "…"
 
 
 def bar(value: float, top: float, cells: int) -> str:
@@ -51,9 +43,9 @@ def bar_chart(rows: Sequence[str], cols: Sequence[str], cells: Sequence[Sequence
     out = Text(no_wrap=True, overflow="crop")
     for r, name in enumerate(rows):
         for c, col in enumerate(cols):
-            first = fit(name, label_cells) if c == 0 else ""
+            first = fit_width(name, label_cells) if c == 0 else ""
             out.append(first + " " * (label_cells - cell_len(first) + 2), style="bold" if c == 0 else "")
-            shown = fit(col, col_cells)
+            shown = fit_width(col, col_cells)
             out.append(shown + " " * (col_cells - cell_len(shown) + 1), style="dim")
             value = cells[r][c]
             out.append(bar(value, top, bar_cells), style=PALETTE[c % len(PALETTE)])
@@ -75,7 +67,7 @@ def stacked_chart(rows: Sequence[str], cols: Sequence[str], cells: Sequence[Sequ
         out.append(f"{col}  ")
     out.append("\n\n")
     for name, row, total in zip(rows, cells, sums, strict=True):
-        shown = fit(name, label_cells)
+        shown = fit_width(name, label_cells)
         out.append(shown + " " * (label_cells - cell_len(shown) + 1))
         done = running = 0
         for c, value in enumerate(row):  # cumulative rounding: the parts add up to the whole bar

@@ -17,15 +17,6 @@ from ..widgets.transcript import TranscriptView
 NONE = "—"  # a column of "no value"
 
 
-def clock(seconds: float | None) -> str:
-    """12.5 -> 0:12, 3725 -> 1:02:05."""
-    if seconds is None:
-        return ""
-    whole = int(seconds)
-    hours, rest = divmod(whole, 3600)
-    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
-
-
 def label(value) -> str:
     return NONE if value is None else str(value)
 

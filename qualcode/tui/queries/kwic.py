@@ -13,10 +13,10 @@ from textual.binding import Binding
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
-from ...model import Code, plural
+from ...model import Code, clock, plural
 from ..picker import CodePicker
 from ..screens import ChoicePrompt
-from .common import SAVE, QueryScreen, clock, go_to, next_of
+from .common import SAVE, QueryScreen, go_to, next_of
 
 SPACES = re.compile(r"\s+")
 PAGE = 300  # hits put in context at a time (a common word has thousands)
