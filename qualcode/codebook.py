@@ -103,16 +103,17 @@ def match_entries(entries: list[E], existing: list[X]) -> list[tuple[E, X | None
     else by name — a project item of that name counts only when the incoming list does not
     mention its own UUID (then it is another item, renamed). The one matcher of codes and themes."""
     by_uid = {x.uid: x for x in existing}
-    by_name = {x.name: x for x in existing}
+    by_name: dict[str, list[X]] = {}  # a project's names are unique; a merge's twins share one
+    for x in existing:
+        by_name.setdefault(x.name, []).append(x)
     incoming_uids = {e.uid for e in entries if e.uid}
     used: set[str | None] = set()
     pairs = []
     for entry in entries:
         found = by_uid.get(entry.uid) if entry.uid else None
         if found is None:
-            candidate = by_name.get(entry.name)
-            if candidate and candidate.uid not in used and candidate.uid not in incoming_uids:
-                found = candidate
+            found = next((x for x in by_name.get(entry.name, [])
+                          if x.uid not in used and x.uid not in incoming_uids), None)
         if found:
             used.add(found.uid)
         pairs.append((entry, found))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -35,6 +36,13 @@ def unique_name(name: str, taken: set[str]) -> str:
     while unique in taken:
         unique, n = f"{name} ({n})", n + 1
     return unique
+
+
+def decision_key(doc_uid: str, unit: str, start: int, end: int, pair: list[str] | tuple[str, ...]) -> str:
+    """The key of a reconciliation decision: its document, unit and span, and the two coders in
+    name order (whichever order they are named in). Reconciliation and merge both derive it."""
+    first, second = sorted(pair)
+    return hashlib.sha1(f"{doc_uid}:{unit}:{start}:{end}:{first}:{second}".encode()).hexdigest()[:8]
 
 
 @dataclass(frozen=True)

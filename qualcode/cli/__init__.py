@@ -37,7 +37,6 @@ from .commands import (
     cmd_export,
     cmd_import,
     cmd_init,
-    cmd_merge,
     cmd_participants,
     cmd_redact,
     cmd_segments,
@@ -47,6 +46,7 @@ from .commands import (
     cmd_uncode,
     cmd_units,
 )
+from .merge import cmd_merge
 from .output import protect_terminal
 from .queries import add_query_commands
 from .team import cmd_agreement, cmd_disagreements, cmd_reconcile
@@ -177,10 +177,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the consensus coder's name, remembered by the project (see: qualcode settings)")
     p.add_argument("--json", action="store_true")
 
-    p = command("merge", "merge a co-author's project into this one (documents by text, codes by UUID)",
-                cmd_merge, writes=True)
+    p = command("merge", "merge a co-author's project into this one (documents by text, codes by UUID, then "
+                "name); it stops at conflicts unless told which side wins", cmd_merge, writes=True)
     p.add_argument("other", metavar="OTHER_PROJECT")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--prefer", choices=["mine", "theirs", "ask"],
+                   help="where the projects disagree, keep this project's values, the other's, or ask for each")
+    p.add_argument("--dry-run", action="store_true", help="say what the merge would do (and its conflicts); "
+                   "write nothing")
+    p.add_argument("--json", action="store_true", help="print the report (counts of rows written) as JSON")
 
     p = command("participants", "list participants, or load their attributes from a CSV",
                 cmd_participants, writes=True)

@@ -157,14 +157,6 @@ def cmd_redact(args, project) -> None:
             print(name)
 
 
-def cmd_merge(args, project) -> None:
-    report = project.team.merge(Path(args.other), actor=args.coder)
-    if args.json:
-        emit_json(report.to_json())
-    else:
-        print("\n".join(report.lines()))
-
-
 def cmd_participants(args, project) -> None:
     if args.action == "load":
         if not args.file:

@@ -150,6 +150,12 @@ class CodebookService:
                 if ancestor == entry.name:
                     raise QualcodeError("a code cannot move under itself or its own child", parent)
                 ancestor = parents.get(ancestor)
+            # a book lists parents before children: the moved code and its own go last
+            moved = [entry]
+            for c in book.codes:
+                if c.parent in {m.name for m in moved}:
+                    moved.append(c)
+            book.codes = [c for c in book.codes if c not in moved] + moved
         if color is not None:
             if not normal_color(color):
                 raise QualcodeError("bad colour (use #RRGGBB)", color)

@@ -7,7 +7,8 @@ projects) is a step by itself. A step belongs to one scope, read from its events
 changes: add, edit, move, merge, delete) or `reconcile:A|B` (one pair's decisions). Undo and
 redo are events too, naming the step's first event and the scope, so the history survives a
 restart and is the same whichever face made the change. Other events of the step (the
-codebook's history lines) are told, not replayed.
+codebook's history lines) are told, not replayed. A merge is a wall: nothing done before it is
+undone after it (it may have given those rows other UUIDs, those decisions other keys).
 """
 
 from __future__ import annotations
@@ -56,7 +57,8 @@ class History:
 
     def state(self, actor: str, scope: str) -> tuple[list[list[dict]], list[list[dict]]]:
         """(done, undone) steps of `actor` in `scope`, oldest first."""
-        events = self.store.events_of(actor, (*self.handlers, "undo", "redo"))
+        wall = self.store.last_merge_event()
+        events = [e for e in self.store.events_of(actor, (*self.handlers, "undo", "redo")) if e["id"] > wall]
         items: list[tuple[str, list[dict], str | None]] = []
         for event in events:
             action, payload = event["action"], event["payload"]

@@ -9,13 +9,13 @@ when, the choice and a note. The consensus coder is whoever `settings.consensus_
 
 from __future__ import annotations
 
-import hashlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..analysis.spans import present_codes
 from ..errors import QualcodeError
-from ..model import QueueItem
+from ..model import QueueItem, decision_key
 from ..store import Store
 from ..store.base import new_uid, now
 from .codebook import CodebookService
@@ -28,6 +28,7 @@ from .settings import SettingsService
 if TYPE_CHECKING:  # numpy and friends load only when agreement is asked for
     from ..analysis.agreement import Disagreement, DocumentCoding
     from ..exchange.merge import MergeReport
+    from ..exchange.merge_plan import Conflict
 
 CHOICES = ("accept-a", "accept-b", "both", "neither", "edit")
 _SWAP = {"accept-a": "accept-b", "accept-b": "accept-a"}
@@ -130,7 +131,7 @@ class TeamService:
             doc, segments = documents[name]
             start, end = found[0].start, found[0].end
             present = present_codes(doc.text, segments, start, end)
-            key = hashlib.sha1(f"{doc.uid}:{unit}:{start}:{end}:{pair[0]}:{pair[1]}".encode()).hexdigest()[:8]
+            key = decision_key(doc.uid, unit, start, end, pair)
             decision = decided.get(key)
             if decision and swapped:  # told in the order the coders were named
                 decision = {**decision, "choice": _SWAP.get(decision["choice"], decision["choice"])}
@@ -296,8 +297,13 @@ class TeamService:
 
     # --- merging ------------------------------------------------------------------------------
 
-    def merge(self, other_path: Path, actor: str | None = None) -> MergeReport:
-        """Merge a co-author's project (read, never changed) into this one, in one transaction."""
+    def merge(self, other_path: Path, actor: str | None = None, *, prefer: str | None = None,
+              choose: Callable[[Conflict], str] | None = None, dry_run: bool = False) -> MergeReport:
+        """Merge a co-author's project (read, never changed) into this one, in one transaction.
+        Where the two disagree it stops with the conflicts, unless `prefer` ("mine", "theirs")
+        or `choose` (asked once per conflict) says which side wins; `dry_run` writes nothing.
+        The rules: docs/merge.md."""
         from ..exchange.merge import merge_project
 
-        return merge_project(self.store, Path(other_path), actor=actor or default_coder())
+        return merge_project(self.store, Path(other_path), actor=actor or default_coder(), prefer=prefer,
+                             choose=choose, dry_run=dry_run)

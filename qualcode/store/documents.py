@@ -170,6 +170,11 @@ class DocumentRows:
         doc_id = self.conn.execute(
             f"INSERT INTO documents ({columns}) VALUES ({', '.join('?' for _ in doc)})", tuple(doc.values())
         ).lastrowid
+        return doc_id, self._insert_reading(doc_id, rows)
+
+    def _insert_reading(self, doc_id: int, rows: dict) -> dict[int, int]:
+        """A document's speakers, turns, sentences and word index as `document_rows` gives them;
+        returns the speaker map (their id -> ours). Speakers come unlinked."""
         speakers = {}
         for sp in rows["speakers"]:
             speakers[sp["id"]] = self.conn.execute(
@@ -182,7 +187,7 @@ class DocumentRows:
                               [(doc_id, s["idx"], s["start"], s["end"], s["turn_idx"]) for s in rows["sentences"]])
         self.conn.executemany("INSERT INTO lemmas VALUES (?, ?, ?)",
                               [(row["lemma"], doc_id, row["spans"]) for row in rows["lemmas"]])
-        return doc_id, speakers
+        return speakers
 
     def document_uids(self) -> dict[str, int]:
         return {r["uid"]: r["id"] for r in self._q("SELECT id, uid FROM documents")}
