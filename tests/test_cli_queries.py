@@ -147,3 +147,11 @@ def test_out_writes_each_format(proj, capsys, tmp_path):
     assert [c.text for c in document.tables[0].rows[0].cells] == ["Code", "GP A", "GP B", "Total"]
     assert [c.text for c in document.tables[0].rows[-1].cells] == ["Total", "2", "1", "2"]
     assert len(document.inline_shapes) == 1  # the bars, as a picture
+
+
+def test_autocode_of_one_groups_hits(proj, capsys):
+    code, out, _ = run(capsys, proj, "autocode", "--kwic", "läkare", "Tillit", "--group", "GP A", "--dry-run",
+                       "--coder", "bo", "--json")
+    # D1's hits, not D2's nor the moderator's
+    assert code == 0 and [s["start"] for s in json.loads(out)] == [at(SV, "Läkarna"), at(SV, "läkaren"),
+                                                                   at(SV, "läkare.")]

@@ -62,6 +62,7 @@ def add_query_commands(command) -> None:
     p.add_argument("--dry-run", action="store_true", help="show what would be coded, write nothing")
     p.add_argument("--match", default="auto", choices=["auto", "word", "string"])
     p.add_argument("--fold", action="store_true")
+    p.add_argument("--group", action="append", metavar="G", help="with --kwic: only hits in this group's speech")
     _documents(p)
     p.add_argument("--json", action="store_true")
 
@@ -162,7 +163,7 @@ def cmd_autocode(args, project) -> None:
     coder = args.coder or project.default_actor()
     plan = project.queries.plan_autocode(args.code, coder, query=args.kwic, speaker=args.speaker, unit=args.unit,
                                          match=args.match, docs=project.queries.document_ids(args.doc),
-                                         fold=args.fold)
+                                         fold=args.fold, groups=args.group)
     segments = project.coding.apply_autocode(plan, dry_run=args.dry_run)
     if args.json:
         emit_json([segment_json(s) for s in segments])

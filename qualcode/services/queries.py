@@ -308,16 +308,16 @@ class QueryService:
 
     def plan_autocode(self, code: int | str, coder: str, *, query: str | None = None, speaker: str | None = None,
                       unit: str = "hit", match: str = "auto", docs: Collection[int] | None = None,
-                      fold: bool = False) -> AutocodePlan:
+                      fold: bool = False, groups: Collection[str] | None = None) -> AutocodePlan:
         """What coding every hit of `query` (or every turn of `speaker`) with a code (id, name or
-        label) as `unit` would add for `coder` (analysis.autocode). Nothing is written:
-        `project.coding.apply_autocode(plan)` writes it."""
+        label) as `unit` would add for `coder` (analysis.autocode); `groups` narrows the hits as
+        in `kwic`. Nothing is written: `project.coding.apply_autocode(plan)` writes it."""
         if (query is None) == (speaker is None):
             raise QualcodeError("autocode takes a query or a speaker (one of them)", query or speaker or "")
         found = self.store.find_code(str(code))
         if found is None:
             raise QualcodeError("unknown code", code)
-        hits = self.kwic(query, match=match, docs=docs, fold=fold).spans() if query is not None \
+        hits = self.kwic(query, match=match, docs=docs, fold=fold, groups=groups).spans() if query is not None \
             else self.speaker_turns(speaker, docs)
         units = self.unit_spans(unit, docs)
         coder_id = self.store.coder_ids().get(coder)
@@ -327,6 +327,8 @@ class QueryService:
         plan.code_id, plan.coder = found.id, coder
         plan.about = {"query": query} if query is not None else {"speaker": speaker}
         plan.about["unit"] = unit
+        if groups is not None:
+            plan.about["groups"] = sorted(groups)
         return plan
 
     def _outside_labels(self, located, patterns) -> list[tuple[DocRef, list[int]]]:

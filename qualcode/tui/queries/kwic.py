@@ -154,12 +154,15 @@ class KwicScreen(QueryScreen):
                 preview(code)
 
         def preview(code: Code) -> None:
+            groups = [self.group] if self.group else None
             plans = [(unit, what, app.guard(app.project.queries.plan_autocode, code.uid, app.coder,
-                                            query=self.query_text, unit=unit, match=self.match, fold=self.fold))
+                                            query=self.query_text, unit=unit, match=self.match, fold=self.fold,
+                                            groups=groups))
                      for unit, what in UNITS]
             choices = [(describe_plan(plan, what), plan) for unit, what, plan in plans if plan is not None]
-            title = (f"Code every hit of “{self.query_text}” with “{code.label(app.lang)}” for {app.coder} "
-                     f"({len(self.result)} hits; one undo step):")
+            where = f" in group {self.group}" if self.group else ""
+            title = (f"Code every hit of “{self.query_text}”{where} with “{code.label(app.lang)}” for {app.coder} "
+                     f"({plural(len(self.result), 'hit')}; one undo step):")
             app.push_screen(ChoicePrompt(title, choices), apply)
 
         def apply(plan) -> None:
@@ -175,9 +178,6 @@ class KwicScreen(QueryScreen):
                 app.refresh_coding()
                 app.refresh_codebook()
 
-        if self.group is not None:
-            app.notify("Autocoding codes the hits of every group (the group filter only narrows the list).",
-                       severity="warning")
         app.push_screen(CodePicker(app.project.codebook.codes(), app.lang, title="Autocode with"), code_chosen)
 
 
