@@ -236,3 +236,77 @@ class SpanRow(NamedTuple):
     coder_id: int
     start: int
     end: int
+
+
+MEMO_KINDS = ("project", "document", "code", "theme", "participant", "segment")
+
+
+@dataclass
+class Memo:
+    """A memo on the project, a document, code, theme, participant, or a coding (kind "segment").
+
+    A coding's memo lives on its segment (`id` None, `target_id` the segment's id; its author is
+    the coder); the others are rows of their own."""
+
+    id: int | None
+    uid: str
+    kind: str
+    target_uid: str | None
+    target: str | None  # how the target is named: document, code or theme name, participant key
+    author: str
+    text: str
+    created_at: str
+    updated_at: str
+    target_id: int | None = None  # the segment's id, for a coding's memo
+    doc_id: int | None = None  # the document it leads to (a document's memo, a coding's)
+    code: str | None = None  # the code of a coding
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass(frozen=True)
+class Voice:
+    """Who speaks in a turn: the label, and the participant it is (if linked)."""
+
+    label: str
+    name: str  # the participant's pseudonym where one is set, else the label
+    participant: str | None = None
+    group: str | None = None  # the participant's group, else the document's
+    attributes: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class SpanContext:
+    """Where a span sits in its transcript: the speakers whose speech it covers, the first such
+    turn (its index, as `units --unit turn` numbers it) and that turn's start time."""
+
+    doc_id: int
+    document: str
+    position: int  # the document's place in import order
+    start: int
+    end: int
+    voices: tuple[Voice, ...] = ()
+    turn: int | None = None
+    time: float | None = None
+    group: str | None = None  # the first speaker's group, else the document's
+
+    @property
+    def speakers(self) -> list[str]:
+        return [v.name for v in self.voices]
+
+
+@dataclass(frozen=True)
+class BlindView:
+    """Blind coding, for one coder: co-authors' coding of a document stays hidden from them
+    until they mark the document done. `done` None: blind coding is off, nothing is hidden."""
+
+    coder: str
+    done: frozenset[int] | None
+
+    def blind_in(self, doc_id: int) -> bool:
+        """Whether co-authors' coding of the document is hidden (it is not marked done)."""
+        return self.done is not None and doc_id not in self.done
+
+    def hides(self, coder: str, doc_id: int) -> bool:
+        """Whether `coder`'s coding of the document is hidden from this view's coder."""
+        return coder != self.coder and self.blind_in(doc_id)

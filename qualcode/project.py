@@ -18,9 +18,12 @@ from .services.coding import CodingService
 from .services.common import default_coder
 from .services.documents import DocumentService, ImportReport
 from .services.exchange import ExchangeService
+from .services.media import MediaService
+from .services.memos import MemoService
 from .services.participants import ParticipantService
 from .services.queries import QueryService
 from .services.reports import ReportService
+from .services.review import ReviewService
 from .services.settings import SettingsService
 from .services.team import TeamService
 from .store import Store
@@ -47,6 +50,9 @@ class Project:
                                      self.team, self.settings)
         self.exchange = ExchangeService(store)
         self.queries = QueryService(store, self.settings)
+        self.review = ReviewService(store, self.documents, self.coding, self.settings)
+        self.memos = MemoService(store, self.documents, self.codebook, self.coding, self.review)
+        self.media = MediaService(store, self.documents)
 
     def transaction(self) -> AbstractContextManager[None]:
         """Group several actions into one transaction (each is still its own undo step)."""

@@ -137,3 +137,12 @@ def test_bad_colour_and_language_are_refused(proj, capsys):
     assert code == 2 and "bad colour (use #RRGGBB) (red)" in err
     code, _, err = run(capsys, "-p", str(proj), "settings", "display_language", "Svenska")
     assert code == 2 and "not a language code" in err
+
+
+def test_tui_takes_unblind_and_segments_help_says_it_shows_everything(capsys):
+    from qualcode.cli import build_parser
+
+    assert build_parser().parse_args(["tui", "--unblind"]).unblind is True
+    assert build_parser().parse_args(["tui"]).unblind is False
+    assert main(["segments", "--help"]) == 0
+    assert "scripts see everything" in " ".join(capsys.readouterr().out.split())

@@ -65,7 +65,7 @@ def test_damaged_projects_are_user_errors_and_change_nothing(demo_path, tmp_path
     assert hashlib.sha256(demo_path.read_bytes()).hexdigest() == before
 
 
-def test_notes_on_codes_are_reported_not_silently_dropped(tmp_path, capsys):
+def test_notes_on_codes_become_memos(tmp_path, capsys):
     path = _qdpx(tmp_path, "notes.qdpx", HEAD + (
         f'<CodeBook><Codes><Code guid="{G[1]}" name="K" isCodable="true"><NoteRef targetGUID="{G[5]}"/></Code>'
         f'</Codes></CodeBook><Notes><Note guid="{G[5]}" name="Memo"><PlainTextContent>Om koden</PlainTextContent>'
@@ -73,4 +73,8 @@ def test_notes_on_codes_are_reported_not_silently_dropped(tmp_path, capsys):
     assert main(["-p", str(tmp_path / "p.qualcode"), "import", str(path), "--json"]) == 0
     captured = capsys.readouterr()
     assert json.loads(captured.out) == []  # no documents in this project: the list as `docs` gives it
-    assert "note(s) on Code 'K' not imported" in captured.err
+    assert "memos: 1 added" in captured.err
+    assert main(["-p", str(tmp_path / "p.qualcode"), "memo", "list", "--json"]) == 0
+    memos = json.loads(capsys.readouterr().out)
+    assert [(m["kind"], m["target"], m["text"]) for m in memos] == [("code", "K", "Om koden")]
+    assert memos[0]["uid"] == G[5].lower()  # the note's GUID: importing it again adds nothing

@@ -26,7 +26,7 @@ def test_pragmas_and_schema_version(project):
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
-    assert store_of(project).schema_version == "m002_decisions"
+    assert store_of(project).schema_version == "m004_memos"  # the latest migration
     indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert {"segments_doc", "segments_code", "segments_coder"} <= indexes
 
@@ -108,7 +108,7 @@ def test_an_older_project_is_migrated_after_a_backup(tmp_path):
     db.conn.commit()
     db.close()
     with Project(path) as p:
-        assert store_of(p).schema_version == "m002_decisions"
+        assert store_of(p).schema_version == "m004_memos"  # brought up to the latest
         assert p.coding.coders() == ["anna"]
     backup = tmp_path / "old.qualcode.before-m002_decisions.bak"
     assert backup.exists()

@@ -91,6 +91,9 @@ def test_reconcile_each_choice_writes_consensus_and_logs(demo_path, capsys):
 async def test_reconcile_screen_walks_the_queue_and_resumes(demo_path):
     from qualcode.tui.reconcile import ReconcileScreen
 
+    with Project(demo_path) as project:  # karin has coded her documents: blind coding shows her li's now
+        for doc in project.documents.list():
+            project.review.mark_done(doc.id, "karin")
     app = make_app(demo_path, coder="karin")
     async with app.run_test(size=(120, 40)) as pilot:
         app.reconcile("karin", "li")

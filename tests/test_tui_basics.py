@@ -82,7 +82,7 @@ async def test_import_runs_in_a_worker_and_lists_the_new_document(demo_path, tmp
 
 
 async def test_the_demo_opens_showing_everyones_coding(demo_path):
-    app = make_app(demo_path, coder="newcomer", layer="all")
+    app = make_app(demo_path, coder="newcomer", layer="all", unblind=True)  # as `qualcode demo` opens it
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert "showing all coders" in app.sub_title

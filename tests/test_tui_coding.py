@@ -7,8 +7,8 @@ import pytest
 from conftest import store_of
 from qualcode.project import Project
 from qualcode.tui.app import make_app
+from qualcode.tui.memos import MemoEditor
 from qualcode.tui.picker import CodePicker, NewCodeDialog
-from qualcode.tui.screens import TextPrompt
 from qualcode.tui.widgets.transcript import TranscriptView
 
 
@@ -29,8 +29,9 @@ async def test_code_sentence_two_memo_undo_redo_and_reopen(demo_path, name):
         await pilot.press("1")
         await pilot.press("m")
         await pilot.pause()
-        assert isinstance(app.screen, TextPrompt)
-        await pilot.press(*"viktig", "enter")
+        assert isinstance(app.screen, MemoEditor)  # several lines: Enter is a line break, ctrl+s saves
+        await pilot.press(*"viktig", "enter", *"rad", "ctrl+z")  # ctrl+z here undoes typing, not the coding
+        await pilot.press("ctrl+s")
         await pilot.pause()
         with Project(demo_path) as p:
             mine = p.coding.segments(coder="tester")
@@ -121,17 +122,42 @@ async def test_search_finds_word_forms_and_n_moves(demo_path):
         assert any(doc.text[a:b].lower() == "patienter" for a, b in expected)
 
 
-async def test_blind_coding_hides_other_coders_until_layer_changes(demo_path):
+async def test_blind_coding_holds_until_the_document_is_marked_done(demo_path):
     with Project(demo_path) as p:
         doc = p.documents.get("fokusgrupp1_allmanlakare")
         karins = len([s for s in p.coding.segments(doc=doc.id) if s.coder == "karin"])
         everyone = len(p.coding.segments(doc=doc.id))
+        assert 0 < karins < everyone
     app = make_app(demo_path, coder="karin", doc=doc.id)
     async with app.run_test(size=(120, 40)) as pilot:
         shown = lambda: [s for s in app.segments if app.visible(s)]  # noqa: E731
+        assert len(shown()) == karins and "showing my coding" in app.sub_title and "blind until done" in app.sub_title
+        assert app.layer_coder() == "karin"  # counts too: the panes count only what is shown
+        await pilot.press("v")  # not done yet: v says why instead of showing anyone else's coding
+        await pilot.pause()
         assert len(shown()) == karins and "showing my coding" in app.sub_title
-        await pilot.press("v")
-        assert len(shown()) == everyone
+        assert any("Blind coding" in str(n.message) and "mark it done (d)" in str(n.message)
+                   for n in app._notifications)
+        await pilot.press("d", "v")  # done: now v shows everyone's
+        await pilot.pause()
+        assert len(shown()) == everyone and "showing all coders · done" in app.sub_title
+        assert app.layer_coder() == "karin"  # other documents are still blind: counts stay hers
+        await pilot.press("d")  # not done again: hidden again, whatever the layer
+        await pilot.pause()
+        assert len(shown()) == karins and "showing all coders · blind until done" in app.sub_title
+    with Project(demo_path) as p:
+        assert p.review.done_documents("karin") == set()
+        assert [e["action"] for e in store_of(p).events("document.")] == ["document.import"] * 7 + [
+            "document.done", "document.undone"]
+        p.settings.set_blind_coding(False)  # the project lifts it for everyone
+    app = make_app(demo_path, coder="karin", doc=doc.id, layer="all")
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert len([s for s in app.segments if app.visible(s)]) == everyone
+    with Project(demo_path) as p:
+        p.settings.set_blind_coding(True)
+    app = make_app(demo_path, coder="karin", doc=doc.id, layer="all", unblind=True)  # qualcode tui --unblind
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert len([s for s in app.segments if app.visible(s)]) == everyone
 
 
 async def test_errors_are_notifications_not_tracebacks(demo_path):

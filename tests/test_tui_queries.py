@@ -68,7 +68,7 @@ async def test_matrix_cell_to_its_segments_to_one_in_context(demo_path):
         r, c = next((r, c) for r, row in enumerate(matrix.cells) for c, n in enumerate(row) if n >= 2)
         expected = [(s.doc_id, s.start, s.end) for s in matrix.segments(r, c)]
         row_total = [(s.doc_id, s.start, s.end) for s in matrix.segments(r, None)]
-    app = make_app(demo_path, coder="tester")
+    app = make_app(demo_path, coder="tester", unblind=True)  # as the demo opens
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("X")
         await pilot.pause()
@@ -138,7 +138,7 @@ async def test_words_cooccurrence_and_bars_at_80_by_24(demo_path):
         words = p.queries.words(by="group", lemma=False)
         matrix = p.queries.matrix("codes", "group")
         pairs = p.queries.cooccurrence("sentence").pairs
-    app = make_app(demo_path, coder="tester")
+    app = make_app(demo_path, coder="tester", unblind=True)  # as the demo opens
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("W")
         await pilot.pause()
@@ -196,3 +196,12 @@ def test_context_around_a_segment_is_cut_between_words():
     assert around(text, 16, 19, 6) == ("fyra ", " sex")
     assert around(text, 16, 19, 8) == ("fyra ", " sex sju")  # the text ends with sju: no word is cut
     assert around("头疼，疼得厉害", 2, 3, 1) == ("疼", "疼")
+
+
+async def test_blind_coding_holds_in_the_matrix(demo_path):
+    app = make_app(demo_path, coder="tester")  # has marked no document done: co-authors' coding is hidden
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("X")
+        await pilot.pause()
+        assert app.screen.result.total == 0 and app.screen.result.segments() == []
+        assert "blind coding" in str(app.screen.query_one("#query-status").content)

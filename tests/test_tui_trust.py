@@ -117,7 +117,7 @@ async def test_opening_reconcile_writes_nothing_and_agreed_codings_wait_for_w(de
         queue = len(p.team.reconcile_queue("karin", "li"))
     assert agreed > 0
     before = db_state(demo_path)
-    app = make_app(demo_path, coder="lead")
+    app = make_app(demo_path, coder="lead", unblind=True)  # the reconciler sees both (qualcode tui --unblind)
     async with app.run_test(size=(120, 40)) as pilot:
         titles = [c.title for c in app.get_system_commands(app.screen)]
         reconciles = [t for t in titles if t.startswith("Reconcile ")]
@@ -150,7 +150,7 @@ async def test_opening_reconcile_writes_nothing_and_agreed_codings_wait_for_w(de
 async def test_ctrl_z_in_reconcile_undoes_the_decision_not_the_workbench(demo_path):
     with Project(demo_path) as p:
         doc = p.documents.get("fokusgrupp2_allmanlakare")
-    app = make_app(demo_path, coder="karin", doc=doc.id)
+    app = make_app(demo_path, coder="karin", doc=doc.id, unblind=True)  # blind coding lifted: she reconciles
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("right_square_bracket", "1")  # karin codes in the workbench first
         await pilot.pause()

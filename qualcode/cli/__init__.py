@@ -49,6 +49,7 @@ from .commands import (
 from .merge import cmd_merge
 from .output import protect_terminal
 from .queries import add_query_commands
+from .review import add_review_commands, segments_help
 from .team import cmd_agreement, cmd_disagreements, cmd_reconcile
 
 DEFAULT_PROJECT = "project.qualcode"
@@ -82,6 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--doc", help="document to open")
     p.add_argument("--keys", metavar="PRESET", help="a key preset, e.g. 'sv' for a Swedish keyboard "
                                                     "(default: the keymap file's)")
+    p.add_argument("--unblind", action="store_true",
+                   help="show co-authors' coding of documents you have not marked done (lifts blind coding)")
 
     p = command("demo", "build the demo project from corpora/ and codebooks/, then open it", cmd_demo,
                 project=False)
@@ -124,7 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("uncode", "remove a coded segment", cmd_uncode, writes=True)
     p.add_argument("segment", metavar="SEGMENT_ID")
 
-    p = command("segments", "list coded segments", cmd_segments, coder=False)
+    p = command("segments", segments_help(), cmd_segments, coder=False)
     p.add_argument("--doc")
     p.add_argument("--code")
     p.add_argument("--coder", dest="coder_filter", help="only this coder's segments")
@@ -142,6 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--coders", help="whose coding counts (default: consensus if any, else all)")
     p.add_argument("--nvivo", action="store_true", help="qdpx: positions in UTF-16 units as NVivo counts")
     p.add_argument("--validate", action="store_true", help="qdpx: check the file against the REFI-QDA 1.0 schema")
+    p.add_argument("--memos", action="store_true", help="themes: add the memos on each theme and its codes")
 
     p = command("redact", "names never to appear in exports (they become [name]); without NAME, list them",
                 cmd_redact, writes=True)
@@ -192,6 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", nargs="?", metavar="FILE.csv")
     p.add_argument("--json", action="store_true")
 
+    add_review_commands(sub, command, Parser)
     add_query_commands(command)
 
     codebook = sub.add_parser("codebook", help="the codebook: codes and themes",
@@ -280,8 +285,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang")
     p.add_argument("--json", action="store_true")
 
-    p = command("settings", "show or set a project setting (display_language, consensus_coder)", cmd_settings,
-                writes=True, coder=False)
+    p = command("settings", "show or set a project setting (display_language, consensus_coder, blind: on|off)",
+                cmd_settings, writes=True, coder=False)
     p.add_argument("key", nargs="?", choices=SETTINGS)
     p.add_argument("value", nargs="?")
     return parser

@@ -106,23 +106,27 @@ def cmd_uncode(args, project) -> None:
 
 
 def cmd_segments(args, project) -> None:
+    from .review import segment_rows_json, segments_table
+
     segments = project.coding.segments(doc=args.doc, code=args.code, coder=args.coder_filter)
+    contexts = project.review.contexts((s.doc_id, s.start, s.end) for s in segments)
     if args.json:
-        emit_json([segment_json(s) for s in segments])
+        emit_json(segment_rows_json(segments, contexts))
         return
-    emit_table(["id", "doc", "start", "end", "code", "coder", "text"],
-               [[s.id, s.doc, s.start, s.end, s.code, s.coder, _clip(s.text, 50)] for s in segments])
+    emit_table(*segments_table(segments, contexts))
 
 
-SETTINGS = ("display_language", "consensus_coder")
+SETTINGS = ("display_language", "consensus_coder", "blind")
 
 
 def cmd_settings(args, project) -> None:
     settings = project.settings
     if args.value:
         {"display_language": settings.set_display_language,
-         "consensus_coder": settings.set_consensus_coder}[args.key](args.value)
-    values = {key: getattr(settings, key) for key in SETTINGS}
+         "consensus_coder": settings.set_consensus_coder,
+         "blind": settings.set_blind_coding}[args.key](args.value)
+    values = {key: getattr(settings, key) for key in SETTINGS if key != "blind"}
+    values["blind"] = "on" if settings.blind_coding else "off"
     if args.key:
         print(values[args.key] or "")
     else:
@@ -135,7 +139,7 @@ def cmd_export(args, project) -> None:
         path = _output_path(args.out)
         project.reports.export_themes(path, lang=args.lang, quotes=args.quotes, themes=args.theme or None,
                               groups=args.group or None, translation=not args.no_translation,
-                              coders=args.coders.split(",") if args.coders else None)
+                              coders=args.coders.split(",") if args.coders else None, memos=args.memos)
         print(f"wrote {path}")
     elif args.what == "qdpx":
         path = _output_path(args.out)
@@ -183,7 +187,7 @@ def cmd_tui(args, project_path: Path) -> None:
 
     with Project(project_path) as project:
         doc = project.documents.get(args.doc).id if args.doc else None
-    run(project_path, coder=args.coder, doc=doc, keys=args.keys)
+    run(project_path, coder=args.coder, doc=doc, keys=args.keys, unblind=args.unblind)
 
 
 def cmd_demo(args, project_path: Path) -> None:
@@ -195,5 +199,5 @@ def cmd_demo(args, project_path: Path) -> None:
     if not args.no_tui:
         from ..tui.app import run
 
-        # the demo is for looking around: everyone's coding is shown (v switches to blind coding)
-        run(path, coder=args.coder, layer="all")
+        # the demo is for looking around: everyone's coding is shown, blind coding lifted
+        run(path, coder=args.coder, layer="all", unblind=True)

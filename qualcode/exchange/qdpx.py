@@ -73,6 +73,7 @@ class ImportReport:
     segments_added: int = 0
     segments_present: int = 0
     segments_skipped: int = 0
+    memos_added: int = 0
     warnings: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
@@ -89,6 +90,7 @@ class ImportReport:
             f"participants: {len(self.participants_added)} added",
             f"segments: {self.segments_added} added, {self.segments_present} already here"
             + (f", {self.segments_skipped} skipped" if self.segments_skipped else ""),
+            f"memos: {self.memos_added} added",
             *(f"skipped source '{name}': {reason}" for name, reason in self.sources_skipped),
             *(f"conflict: {c}" for c in self.code_conflicts),
             *(f"warning: {w}" for w in self.warnings),

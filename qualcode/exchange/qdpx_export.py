@@ -11,6 +11,10 @@ What has no element of its own in REFI travels in a documented way:
 - its memo, translation and exemplar mark are Notes named "Memo", "Translation" and
   "Exemplar" (GUID = uuid5(segment uid + ":memo" / ":translation" / ":exemplar")),
   referenced by NoteRef from the selection;
+- memos on the project, documents and codes are Notes named "Memo" referenced by a NoteRef from
+  the Project, TextSource or Code; on themes, a MemberNote of the Set; on participants (a Case
+  takes no NoteRef), a Link from the Note to the Case. Their GUIDs are the memos' uids, and
+  authors who never coded are Users too;
 - participants are Cases (GUID = participant uid, name = key, Description = pseudonym),
   their attributes typed Variables, and the speaker labels they have in the documents of
   their SourceRefs a Text variable "Speaker" (one line per SourceRef);
@@ -126,6 +130,9 @@ def project_qde(store: Store, report: ExportReport, *, nvivo: bool,
 
     coders = store.coder_rows()
     coder_guid = {c["name"]: refi(c["uid"]) for c in coders}
+    memos = store.memo_rows()
+    authors = sorted({m["author"] for m in memos} - set(coder_guid))  # memo writers who never coded
+    user_guid = {**coder_guid, **{a: str(uuid.uuid5(NAMESPACE, f"user:{a}")).upper() for a in authors}}
     docs = [store.document(s.id) for s in store.document_summaries()]
     segments = store.segments(with_text=False)
     book = project_codebook(store)
@@ -142,21 +149,38 @@ def project_qde(store: Store, report: ExportReport, *, nvivo: bool,
         "modifiedDateTime": refi_time(times[-1]) if times else None,
     }.items() if v is not None}, nsmap={None: PROJECT_NS})
 
-    if coders:
+    if coders or authors:
         users = sub(root, "Users")
         for c in coders:
             sub(users, "User", {"guid": refi(c["uid"]), "name": c["name"]})
+        for a in authors:
+            sub(users, "User", {"guid": user_guid[a], "name": a})
     report.coders = len(coders)
+
+    notes: list[tuple[str, str, str, str | None, str | None]] = []  # guid, name, text, user, time
+    edits: dict[str, tuple[str | None, str | None]] = {}  # note guid -> (modifying user, time)
+    memo_notes: dict[tuple[str, str | None], list[str]] = {}  # (kind, target uid) -> note GUIDs
+    for m in memos:
+        note = refi(m["uid"])
+        notes.append((note, "Memo", m["text"], user_guid.get(m["author"]), refi_time(m["created_at"])))
+        if m["updated_at"] != m["created_at"]:
+            edits[note] = (user_guid.get(m["author"]), refi_time(m["updated_at"]))
+        memo_notes.setdefault((m["kind"], m["target_uid"]), []).append(note)
 
     if book.codes:
         codes = sub(sub(root, "CodeBook"), "Codes")
         append_codes(codes, book, None, ns)
+        code_uids = {refi(c.uid): c.uid for c in book.codes}
         for element in codes.iter(ns + "Code"):
             color = _color(element.get("color"))
             if color:
                 element.set("color", color)
             elif "color" in element.attrib:
                 del element.attrib["color"]
+            # its memos: after its Description, before its child codes (the schema's order)
+            place = 1 if len(element) and element[0].tag == ns + "Description" else 0
+            for i, note in enumerate(memo_notes.get(("code", code_uids.get(element.get("guid"))), [])):
+                element.insert(place + i, etree.Element(ns + "NoteRef", {"targetGUID": note}))
     report.codes = len(book.codes)
 
     # variables: the participants' attributes, their speaker labels, the documents' own
@@ -200,7 +224,6 @@ def project_qde(store: Store, report: ExportReport, *, nvivo: bool,
                 sub(case, "SourceRef", {"targetGUID": doc_guid[doc]})
     report.participants = len(participants)
 
-    notes: list[tuple[str, str, str, str | None, str | None]] = []  # guid, name, text, user, time
     by_doc: dict[int, list] = {}
     for s in segments:
         by_doc.setdefault(s.doc_id, []).append(s)
@@ -232,6 +255,8 @@ def project_qde(store: Store, report: ExportReport, *, nvivo: bool,
                     notes.append((note, kind, text, user, when))
                     sub(selection, "NoteRef", {"targetGUID": note})
             report.segments += 1
+        for note in memo_notes.get(("document", doc.uid), []):
+            sub(source, "NoteRef", {"targetGUID": note})
         for name, column in DOCUMENT_VARIABLES:
             if getattr(doc, column):
                 value(source, name, str(getattr(doc, column)))
@@ -241,16 +266,30 @@ def project_qde(store: Store, report: ExportReport, *, nvivo: bool,
     if notes:
         element = sub(root, "Notes")
         for guid, name, text, user, when in notes:
-            note = sub(element, "Note", {"guid": guid, "name": name, "creatingUser": user, "creationDateTime": when})
+            editor, edited = edits.get(guid, (None, None))
+            note = sub(element, "Note", {"guid": guid, "name": name, "creatingUser": user, "creationDateTime": when,
+                                         "modifyingUser": editor, "modifiedDateTime": edited})
             sub(note, "PlainTextContent", text=text)
     report.notes = len(notes)
+
+    links = [(note, refi(person.uid)) for person in participants
+             for note in memo_notes.get(("participant", person.uid), [])]
+    if links:
+        element = sub(root, "Links")
+        for note, case in links:
+            sub(element, "Link", {"guid": refi(derived_guid(note, "link")), "name": "Memo", "originGUID": note,
+                                  "targetGUID": case})
 
     if book.themes:
         sets = sub(root, "Sets")
         uids = {c.name: c.uid for c in book.codes}
         for theme in book.themes:
             append_set(sets, book, theme, ns, uids, member="MemberCode", attribute="targetGUID")
+            for note in memo_notes.get(("theme", theme.uid), []):
+                sub(sets[-1], "MemberNote", {"targetGUID": note})
     report.themes = len(book.themes)
+    for note in memo_notes.get(("project", None), []):  # the project's memos come last
+        sub(root, "NoteRef", {"targetGUID": note})
 
     if beyond_bmp and not nvivo:
         report.warnings.append(f"{beyond_bmp} document(s) contain characters outside the BMP (emoji, rare CJK);"

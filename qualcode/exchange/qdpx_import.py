@@ -100,6 +100,7 @@ def read_qdpx(store: Store, path: Path, *, actor: str, progress: Progress | None
         doc_ids, speakers = _documents(store, reader, report, actor, progress)
         _cases(store, reader, doc_ids, speakers, report)
         _segments(store, reader, doc_ids, code_ids, coder_ids, report)
+        _memos(store, reader, doc_ids, code_ids, report, actor)
         store.log(actor, "project.import", {
             "file": path.name, "origin": report.origin, "documents": len(report.documents_added),
             "codes": len(report.codes_added), "segments": report.segments_added,
@@ -119,6 +120,9 @@ class _Reader:
         self.code_names: dict[str, str] = {}
         self.variables: dict[str, str] = {}
         self.notes: dict[str, tuple[str, str]] = {}
+        self.note_meta: dict[str, tuple[str | None, str | None, str | None]] = {}  # user, created, modified
+        self.memos: list[tuple[str, str | None, str]] = []  # (kind, target GUID, note GUID): notes on things
+        self.sets: dict[str, str] = {}  # Set GUID -> name
         self.sources: list[_Source] = []
         self.seen_sources: set[str] = set()
         self.selections: dict[str, list[_Coding]] = {}
@@ -134,7 +138,9 @@ class _Reader:
         for note in _items(root, "Notes", "Note"):
             where = f"Note '{note.get('name')}'"
             text = self._text(note, where)
-            self.notes[guid(note.get("guid"), where)] = ((note.get("name") or "").strip(), (text or "").strip())
+            g = guid(note.get("guid"), where)
+            self.notes[g] = ((note.get("name") or "").strip(), (text or "").strip())
+            self.note_meta[g] = (note.get("creatingUser"), note.get("creationDateTime"), note.get("modifiedDateTime"))
         book = child(root, "CodeBook")
         for code in (book.iter() if book is not None else []):
             if local(code) == "Code":
@@ -143,7 +149,7 @@ class _Reader:
                 if g in self.code_names:
                     raise QualcodeError(f"{where} has the GUID {g.upper()} of another code", self.path.name)
                 self.code_names[g] = code.get("name") or ""
-                self._unimported_notes(code, where)
+                self._element_notes(code, where, "code", g)
         for variable in _items(root, "Variables", "Variable"):
             name = self._name(variable.get("name"), "variable name")
             self.variables[guid(variable.get("guid"), f"Variable '{name}'")] = name
@@ -156,15 +162,24 @@ class _Reader:
                 self.report.sources_skipped.append((name, f"{_NOT_TEXT.get(kind, kind)} is not imported"
                                                     + (f" ({codings} codings)" if codings else "")))
                 self.report.segments_skipped += codings
-        for link in _items(root, "Links", "Link"):  # ATLAS.ti: memo -> quotation
-            ends = [guid(link.get(a), "Link") if link.get(a) else None for a in ("originGUID", "targetGUID")]
-            for note, selection in (ends, ends[::-1]):
-                if note in self.notes and selection in self.selections:
-                    for coding in self.selections[selection]:
-                        coding.notes.append(note)
         for case in _items(root, "Cases", "Case"):
             self._case(case)
-        self._unimported_notes(root, "the project")
+        cases = {g for g, *_ in self.cases}
+        for link in _items(root, "Links", "Link"):  # ATLAS.ti: memo -> quotation; ours: memo -> case
+            ends = [guid(link.get(a), "Link") if link.get(a) else None for a in ("originGUID", "targetGUID")]
+            for note, other in (ends, ends[::-1]):
+                if note in self.notes and other in self.selections:
+                    for coding in self.selections[other]:
+                        coding.notes.append(note)
+                elif note in self.notes and other in cases:
+                    self.memos.append(("participant", other, note))
+        for item in _items(root, "Sets", "Set"):
+            where = f"Set '{item.get('name')}'"
+            g = guid(item.get("guid"), where)
+            self.sets[g] = item.get("name") or ""
+            for ref in children(item, "MemberNote"):
+                self.memos.append(("theme", g, self._note_ref(ref, where)))
+        self._element_notes(root, "the project", "project", None)
         if self.unknown_users:
             self.report.warnings.append(f"{len(self.unknown_users)} user(s) referenced but not declared:"
                                         " coders named by their GUID")
@@ -194,16 +209,17 @@ class _Reader:
             self.unknown_users.add(g)
         return g
 
-    def _unimported_notes(self, element, where: str) -> None:
-        """Notes on codes, sources or the project have no place here yet: checked, then said."""
-        refs = [r for r in children(element, "NoteRef")]
-        for ref in refs:
-            target = guid(ref.get("targetGUID"), f"NoteRef in {where}")
-            if target not in self.notes:
-                raise QualcodeError(f"NoteRef in {where} refers to note {target.upper()}, which the project"
-                                    " does not declare", self.path.name)
-        if refs:
-            self.report.warnings.append(f"{len(refs)} note(s) on {where} not imported (only notes on codings are)")
+    def _element_notes(self, element, where: str, kind: str, target: str | None) -> None:
+        """Notes on a code, a source or the project: checked, and kept to become memos."""
+        for ref in children(element, "NoteRef"):
+            self.memos.append((kind, target, self._note_ref(ref, where)))
+
+    def _note_ref(self, ref, where: str) -> str:
+        target = guid(ref.get("targetGUID"), f"NoteRef in {where}")
+        if target not in self.notes:
+            raise QualcodeError(f"NoteRef in {where} refers to note {target.upper()}, which the project"
+                                " does not declare", self.path.name)
+        return target
 
     def _source(self, source, name: str) -> None:
         where = f"TextSource '{name}'"
@@ -211,7 +227,7 @@ class _Reader:
         if g in self.seen_sources:
             raise QualcodeError(f"{where} has the GUID {g.upper()} of another source", self.path.name)
         self.seen_sources.add(g)
-        self._unimported_notes(source, where)
+        self._element_notes(source, where, "document", g)
         raw = self._text(source, where)
         if raw is None:
             path = source.get("plainTextPath") or source.get("richTextPath") or "no text"
@@ -528,3 +544,46 @@ def _segments(store, reader: _Reader, doc_ids: dict[str, int], code_ids: dict[st
 
 def _unique(name: str, taken: set[str]) -> str:
     return unique_name(name.strip() or "document", taken)
+
+
+def _memos(store, reader: _Reader, doc_ids: dict[str, int], code_ids: dict[str, int], report: ImportReport,
+           actor: str) -> None:
+    """Notes on the project, sources, codes, sets and cases become memos (by the note's GUID: a
+    memo here already is kept), authored by their creating user."""
+    present, used = store.memo_uids(), set()
+    docs = {i: uid for uid, i in store.document_uids().items()}
+    codes = {c.id: c.uid for c in store.codes()}
+    themes = store.themes()
+    cases = {g: key for g, key, *_ in reader.cases}
+    for kind, target, note in reader.memos:
+        name, text = reader.notes[note]
+        if not text:
+            continue
+        if kind == "document":
+            uid = docs.get(doc_ids.get(target))
+        elif kind == "code":
+            uid = codes.get(code_ids.get(target))
+        elif kind == "theme":
+            uid = next((t.uid for t in themes if t.uid == target), None) or next(
+                (t.uid for t in themes if t.name == reader.sets.get(target)), None)
+        elif kind == "participant":
+            person = store.participant_by_key(cases.get(target, ""))
+            uid = person.uid if person else None
+        else:
+            uid = None
+        if kind != "project" and uid is None:
+            continue  # about a source that was skipped
+        # one note on two things (a Link and a NoteRef, say) is a memo on each
+        memo_uid = note if note not in used else str(uuid.uuid5(NAMESPACE, f"{note}:{kind}:{uid}"))
+        used.add(note)
+        if memo_uid in present:
+            continue
+        user, created, modified = reader.note_meta[note]
+        user = guid(user, "Note") if user else None
+        author = reader.users.get(user) or user or actor
+        created = (utc(created) or utc(now())).isoformat(timespec="milliseconds")
+        modified = utc(modified).isoformat(timespec="milliseconds") if utc(modified) else created
+        store.insert_memo({"uid": memo_uid, "kind": kind, "target_uid": uid, "author": author, "text": text,
+                           "created_at": created, "updated_at": modified})
+        present.add(memo_uid)
+        report.memos_added += 1

@@ -85,6 +85,7 @@ class ThemeResult:
     per_group: dict[str, dict[str, int]]  # group -> {"segments", "participants"}
     quotes: list[Quote]
     not_counted: int = 0  # spans with the theme's codes that hold no participant speech (R3)
+    memos: list[tuple[str, str, str]] = field(default_factory=list)  # (about, author, text), when asked for
 
 
 @dataclass

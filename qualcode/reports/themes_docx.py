@@ -5,6 +5,7 @@ from __future__ import annotations
 from docx.shared import Cm
 
 from .docx_common import FastParagraphs, add_heading, add_paragraph, add_run, new_document, set_widths, shade, to_bytes
+from .memos import theme_memos_docx
 from .summary import Summary
 from .words import method_text, not_counted_text, words
 
@@ -70,6 +71,7 @@ def render(summary: Summary) -> bytes:
             quotes.add("Quote Text", [(f"“{q.text}” ", "Quote Words", False), (q.attribution, None, False)])
             if q.translation:
                 quotes.add("Quote Translation", [(f"{w['translation']}: ", None, True), (q.translation, None, False)])
+        theme_memos_docx(document, t.memos, summary.lang)
 
     add_heading(document, w["frequencies"], 1)
     groups = summary.groups

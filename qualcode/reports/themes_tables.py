@@ -6,6 +6,7 @@ import csv
 import io
 
 from .docx_common import safe
+from .memos import MEMO_WORDS, theme_memos_markdown
 from .summary import Summary
 from .words import method_text, not_counted_text, words
 
@@ -33,6 +34,8 @@ def rows(summary: Summary) -> list[dict]:
             out.append({"table": "quote", "theme": t.name, "code": q.code, "group": q.group, "quote": q.text,
                         "translation": q.translation, "attribution": q.attribution, "participant": q.participant,
                         "document": q.document, "start": q.start, "end": q.end, "exemplar": int(q.exemplar)})
+        for about, author, text in t.memos:
+            out.append({"table": "memo", "theme": t.name, "about": about, "author": author, "memo": text})
     for code, groups in summary.frequencies:
         for group, n in groups.items():
             out.append({"table": "frequency", "code": code, "group": group, "segments": n})
@@ -43,7 +46,7 @@ def rows(summary: Summary) -> list[dict]:
 
 COLUMNS = ["table", "theme", "code", "group", "segments", "participants", "documents", "not_counted", "definition",
            "codes", "quote", "translation", "attribution", "participant", "document", "start", "end", "exemplar",
-           "new_codes", "cumulative_codes"]
+           "new_codes", "cumulative_codes", "about", "author", "memo"]
 
 
 def csv_bytes(summary: Summary) -> bytes:
@@ -70,6 +73,8 @@ def xlsx_bytes(summary: Summary) -> bytes:
         (w["frequencies"][:31], ["code", "group", "segments"], "frequency"),
         (w["saturation"], ["document", "new_codes", "cumulative_codes"], "saturation"),
     ]
+    if any(t.memos for t in summary.themes):
+        sheets.append((MEMO_WORDS.get(summary.lang, MEMO_WORDS["en"]), ["theme", "about", "author", "memo"], "memo"))
     all_rows = rows(summary)
     book.remove(book.active)
     for title, columns, table in sheets:
@@ -81,7 +86,7 @@ def xlsx_bytes(summary: Summary) -> bytes:
             if row["table"] == table:
                 sheet.append([cell(row.get(c)) for c in columns])
         for i, column in enumerate(columns, start=1):
-            wide = column in ("quote", "translation", "definition", "codes")
+            wide = column in ("quote", "translation", "definition", "codes", "memo")
             sheet.column_dimensions[sheet.cell(1, i).column_letter].width = 60 if wide else 16
             if wide:
                 for c in sheet.iter_rows(min_row=2, min_col=i, max_col=i):
@@ -136,6 +141,7 @@ def markdown(summary: Summary) -> bytes:
             if q.translation:
                 lines.append(f">  \n> *{esc(q.translation)}*")
             lines.append("")
+        lines += theme_memos_markdown(t.memos, summary.lang)
     groups = summary.groups
     lines += ["", f"## {w['frequencies']}", "", f"| {w['code']} | " + " | ".join(map(esc, groups)) + " |",
               "|---|" + "---:|" * len(groups)]

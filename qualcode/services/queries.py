@@ -19,7 +19,7 @@ from ..analysis.frequencies import WordTable, word_frequencies
 from ..analysis.matrix import Matrix, crosstab
 from ..analysis.selection import choose_coding
 from ..errors import QualcodeError
-from ..model import DocRef, SpeechTurn
+from ..model import BlindView, DocRef, SpeechTurn
 from ..text.kwic import (
     KwicResult,
     Query,
@@ -175,16 +175,20 @@ class QueryService:
 
     # --- coding: matrices, co-occurrence ------------------------------------------------------
 
-    def coding(self, coders: Collection[str] | None = None, docs: Collection[int] | None = None) -> np.ndarray:
+    def coding(self, coders: Collection[str] | None = None, docs: Collection[int] | None = None,
+               blind: BlindView | None = None) -> np.ndarray:
         """The segments a count reads: of `coders` (pooled), or by default the consensus where the
-        co-authors made one (per document) and everyone's elsewhere."""
+        co-authors made one (per document) and everyone's elsewhere. With `blind` (the workbench's
+        view), only what it shows: co-authors' coding — the consensus's too — of documents its
+        coder has not marked done is left out before anything is chosen."""
         ids = self.store.coder_ids()
         if coders is not None:
             unknown = [c for c in coders if c not in ids]
             if unknown:
                 raise QualcodeError(f"no coder '{unknown[0]}' (coders: {', '.join(ids) or 'none yet'})", unknown[0])
-            return self.store.span_array(coder_ids=[ids[c] for c in coders], doc_ids=docs)
-        return choose_coding(self.store.span_array(doc_ids=docs), ids.get(self.settings.consensus_coder))
+            return _shown(self.store.span_array(coder_ids=[ids[c] for c in coders], doc_ids=docs), blind, ids)
+        spans = _shown(self.store.span_array(doc_ids=docs), blind, ids)
+        return choose_coding(spans, ids.get(self.settings.consensus_coder))
 
     def matrix_rows(self, rows: str = "codes") -> list[tuple[str, list[int]]]:
         """(label, code ids) of the codes, or of the themes with their codes, in codebook order."""
@@ -196,16 +200,17 @@ class QueryService:
         raise QualcodeError(f"unknown rows '{rows}' (use codes or themes)", rows)
 
     def matrix(self, rows: str = "codes", cols: str = "group", *, cells: str = "segments",
-               coders: Collection[str] | None = None, docs: Collection[int] | None = None) -> Matrix:
+               coders: Collection[str] | None = None, docs: Collection[int] | None = None,
+               blind: BlindView | None = None) -> Matrix:
         """A crosstab (analysis.matrix); `Matrix.segments(row, col)` drills down."""
-        matrix = crosstab(self.coding(coders, docs), self.speech(docs), self.matrix_rows(rows), cols, cells)
+        matrix = crosstab(self.coding(coders, docs, blind), self.speech(docs), self.matrix_rows(rows), cols, cells)
         matrix.title = f"{rows.capitalize()} × {cols}: {cells}"
         return matrix
 
     def cooccurrence(self, unit: str = "overlap", *, coders: Collection[str] | None = None,
-                     docs: Collection[int] | None = None) -> Cooccurrence:
+                     docs: Collection[int] | None = None, blind: BlindView | None = None) -> Cooccurrence:
         """Codes × codes (analysis.cooccurrence); codes as ids: `code_labels()` names them."""
-        spans = self.coding(coders, docs)
+        spans = self.coding(coders, docs, blind)
         units = None
         if unit == "sentence":
             units = self.store.sentence_rows(docs)
@@ -388,6 +393,15 @@ class QueryService:
             if mine:
                 kept.append((doc, mine))
         return kept, turns
+
+
+def _shown(spans: np.ndarray, blind: BlindView | None, coder_ids: dict[str, int]) -> np.ndarray:
+    """The rows of a span array that a blind view shows: its coder's, and everyone's in the
+    documents it has marked done."""
+    if blind is None or blind.done is None:
+        return spans
+    mine = spans[:, 3] == coder_ids.get(blind.coder, -1)
+    return spans[mine | np.isin(spans[:, 1], list(blind.done))]
 
 
 def _choices(names: Sequence[str], most: int = 12) -> str:

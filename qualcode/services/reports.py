@@ -108,11 +108,29 @@ class ReportService:
         suffix = path.suffix.lower()
         if suffix not in EXPORT_FORMATS:
             raise QualcodeError(f"unsupported export '{suffix}' (use {', '.join(EXPORT_FORMATS)})", path)
+        memos = options.pop("memos", False)
         summary = self.theme_summary(lang, **options)
+        if memos:
+            self.add_theme_memos(summary)
         render = {".docx": themes_docx.render, ".md": themes_tables.markdown, ".csv": themes_tables.csv_bytes,
                   ".xlsx": themes_tables.xlsx_bytes}[suffix]
         write_atomically(path, render(summary))
         return path
+
+    def add_theme_memos(self, summary: Summary) -> None:
+        """Each theme's memos and its codes' (oldest first), for the summary's renderers."""
+        themes = {t.label(summary.lang): t for t in self.codebook.themes()}
+        codes = {c.id: c for c in self.codebook.codes()}
+        on: dict[str, list[dict]] = {}
+        for row in self.store.memo_rows("theme") + self.store.memo_rows("code"):
+            on.setdefault(row["target_uid"], []).append(row)
+        for result in summary.themes:
+            theme = themes.get(result.name)
+            if theme is None:
+                continue
+            about = [(theme.uid, result.name)] + [(codes[i].uid, codes[i].label(summary.lang))
+                                                  for i in theme.code_ids if i in codes]
+            result.memos = [(name, row["author"], row["text"]) for uid, name in about for row in on.get(uid, [])]
 
     # --- agreement ----------------------------------------------------------------------------
 

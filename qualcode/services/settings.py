@@ -1,4 +1,4 @@
-"""Project settings: the display language, the workbench's coder, the consensus coder's name."""
+"""Project settings: the display language, the workbench's coder, the consensus coder's name, blind coding."""
 
 from __future__ import annotations
 
@@ -69,6 +69,20 @@ class SettingsService:
             raise QualcodeError("the consensus coder needs a name", "''")
         self._set("consensus_coder", name, actor)
         return name
+
+    @property
+    def blind_coding(self) -> bool:
+        """While on (the default), the workbench hides co-authors' coding of a document from a
+        coder until that coder marks the document done."""
+        return self.store.setting("blind", "on") != "off"
+
+    def set_blind_coding(self, on: bool | str, actor: str | None = None) -> bool:
+        if isinstance(on, str):
+            if on.strip().lower() not in ("on", "off"):
+                raise QualcodeError("blind coding is 'on' or 'off'", on)
+            on = on.strip().lower() == "on"
+        self._set("blind", "on" if on else "off", actor)
+        return on
 
     def _set(self, key: str, value: str, actor: str | None) -> None:
         if self.store.setting(key) == value:

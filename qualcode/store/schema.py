@@ -206,3 +206,44 @@ def m002_decisions(db) -> None:
         CREATE INDEX decisions_doc ON decisions(doc_id);
         """,
     )
+
+
+@migrations()
+def m004_memos(db) -> None:
+    run_script(
+        db,
+        """
+        -- memos on documents, codes, themes, participants and the project, each authored and
+        -- dated; a coding's memo stays on its segment (segments.memo): it is undone, merged and
+        -- exported with the coding it belongs to
+        CREATE TABLE memos (
+            id INTEGER PRIMARY KEY,
+            uid TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL CHECK (kind IN ('project', 'document', 'code', 'theme', 'participant')),
+            target_uid TEXT,  -- the uid of the document, code, theme or participant; none for the project
+            author TEXT NOT NULL,
+            text TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            CHECK ((kind = 'project') = (target_uid IS NULL))
+        );
+        CREATE INDEX memos_target ON memos(kind, target_uid);
+
+        -- blind coding: a coder's mark that their coding of a document is done; until then the
+        -- workbench hides co-authors' coding of it from them
+        CREATE TABLE done_marks (
+            doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            coder TEXT NOT NULL,
+            done_at TEXT NOT NULL,
+            PRIMARY KEY (doc_id, coder)
+        ) WITHOUT ROWID;
+
+        -- the recording a transcript was made from, to play a turn from its time
+        CREATE TABLE media (
+            doc_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+            path TEXT NOT NULL,  -- relative to the project file's folder when the file lies below it
+            linked_by TEXT NOT NULL,
+            linked_at TEXT NOT NULL
+        );
+        """,
+    )

@@ -24,10 +24,12 @@ from .merging import MergeRows
 from .opening import WAITING, busy_timeout, check_project_file, is_locked, lock_wait, uri, user_error, write_obstacle
 from .people import ParticipantRows
 from .queries import QueryRows
+from .review import ReviewRows
 from .schema import migrations
 
 
-class Store(DocumentRows, ParticipantRows, CodebookRows, CodingRows, DecisionRows, QueryRows, MergeRows):
+class Store(DocumentRows, ParticipantRows, CodebookRows, CodingRows, DecisionRows, QueryRows, MergeRows,
+            ReviewRows):
     def __init__(self, path: Path, read_only: bool = False, on_wait: Callable[[str], None] | None = None) -> None:
         self.path = Path(path)
         self.on_wait = on_wait

@@ -28,17 +28,19 @@ from ..text.width import fit_width
 from .keymap import KEY_HELP, Keys, describe, key_label, load_keys
 from .picker import CodePicker, NewCode, NewCodeDialog
 from .queries import QUERY_BINDINGS, QueryActions, query_screens
+from .review import REVIEW_BINDINGS, ReviewActions
 from .screens import ChoicePrompt, HelpScreen, TextPrompt
 from .undo import UndoAndCodebookActions
 from .widgets.codebook import CodebookTree
 from .widgets.documents import DocumentList
 from .widgets.inspector import Inspector
+from .widgets.stripes import StripeGutter, StripeLegend
 from .widgets.transcript import Paint, TranscriptView, coded_paints
 from .workers import WorkerActions
 
 LABEL_STYLE = Style(bold=True, color="#5fafd7")
 HIT_STYLE = Style(bgcolor="#8a7400", color="#ffffff")
-class QualcodeApp(WorkerActions, UndoAndCodebookActions, QueryActions, App):
+class QualcodeApp(ReviewActions, WorkerActions, UndoAndCodebookActions, QueryActions, App):
     CSS_PATH = "app.tcss"
     TITLE = "qualcode"
     # every binding has an id, so a keymap file can move it (see tui/keymap.py)
@@ -74,13 +76,15 @@ class QualcodeApp(WorkerActions, UndoAndCodebookActions, QueryActions, App):
         Binding("f3", "toggle_side", "Codebook", show=False, id="view.toggle_codebook"),
         Binding("f4", "resize_side(-4)", "Narrower", show=False, id="view.narrower"),
         Binding("f5", "resize_side(4)", "Wider", show=False, id="view.wider"),
+        *REVIEW_BINDINGS,
         *QUERY_BINDINGS,
     ]
 
     def __init__(self, project_path: Path, coder: str | None = None, doc: int | None = None,
-                 layer: str | None = None, keys: str | None = None) -> None:
+                 layer: str | None = None, keys: str | None = None, unblind: bool = False) -> None:
         super().__init__()
         self.requested_layer = layer
+        self.unblind = unblind
         self.project = Project(project_path)
         self.project_path = project_path
         self.coder = coder or self.project.settings.coder
@@ -109,7 +113,11 @@ class QualcodeApp(WorkerActions, UndoAndCodebookActions, QueryActions, App):
         with Horizontal(id="panes"):
             yield DocumentList(id="documents")
             with Vertical(id="center"):
-                yield TranscriptView(id="transcript")
+                with Horizontal(id="transcript-row"):
+                    transcript = TranscriptView(id="transcript")
+                    yield StripeGutter(transcript, id="stripes")
+                    yield transcript
+                yield StripeLegend(id="legend")
                 yield Input(placeholder="search this document (Enter finds, Escape closes)", id="search")
                 yield ProgressBar(id="progress", show_eta=False)
             with Vertical(id="side"):
@@ -142,6 +150,7 @@ class QualcodeApp(WorkerActions, UndoAndCodebookActions, QueryActions, App):
 
     def start(self) -> None:
         self.lang = self.project.settings.language_of(self.coder) or self.lang
+        self.setup_review()
         others = [c for c in self.project.coding.coders() if c != self.coder]
         # blind coding: with co-authors in the project, each sees only their own coding
         self.layer = self.requested_layer or ("mine" if others else "all")
@@ -162,7 +171,7 @@ class QualcodeApp(WorkerActions, UndoAndCodebookActions, QueryActions, App):
 
     def update_title(self) -> None:
         layer = {"mine": "my coding", "all": "all coders"}.get(self.layer, f"coder {self.layer}")
-        self.sub_title = f"{self.project_path.name} · coder: {self.coder} · showing {layer}"
+        self.sub_title = f"{self.project_path.name} · coder: {self.coder} · showing {layer}{self.blind_note()}"
 
     def apply_side_width(self) -> None:
         self.query_one("#side").styles.width = self.side_width
@@ -180,6 +189,8 @@ class QualcodeApp(WorkerActions, UndoAndCodebookActions, QueryActions, App):
         return None
 
     def visible(self, segment: Segment) -> bool:
+        if self.blind.hides(segment.coder, segment.doc_id):
+            return False
         if self.layer == "all":
             return True
         return segment.coder == (self.coder if self.layer == "mine" else self.layer)
@@ -187,7 +198,7 @@ class QualcodeApp(WorkerActions, UndoAndCodebookActions, QueryActions, App):
     def refresh_documents(self, full: bool = True) -> None:
         """The documents pane; after coding only the open document's line changes (a project
         may hold a thousand transcripts)."""
-        layer_coder = {"mine": self.coder, "all": None}.get(self.layer, self.layer)
+        layer_coder = self.layer_coder()
         documents = self.query_one(DocumentList)
         if full or not self.summaries:
             self.summaries = {d.id: d for d in self.project.documents.list()}
@@ -200,7 +211,7 @@ class QualcodeApp(WorkerActions, UndoAndCodebookActions, QueryActions, App):
     def refresh_codebook(self) -> None:
         codes = self.project.codebook.codes()
         self.codes = {c.id: c for c in codes}
-        counts = self.project.coding.code_counts({"mine": self.coder, "all": None}.get(self.layer, self.layer))
+        counts = self.project.coding.code_counts(self.layer_coder())
         self.query_one(CodebookTree).fill(codes, self.project.codebook.themes(), counts, self.lang,
                                           self.project.codebook.quick_codes())
 
@@ -216,6 +227,7 @@ class QualcodeApp(WorkerActions, UndoAndCodebookActions, QueryActions, App):
         view = self.query_one(TranscriptView)
         view.show(doc.text)
         view.border_title = doc.name
+        self.update_title()  # blind coding is per document
         self.refresh_coding()
         self.refresh_documents(full=True)  # the open document is shown in bold
         if select:
@@ -238,6 +250,7 @@ class QualcodeApp(WorkerActions, UndoAndCodebookActions, QueryActions, App):
         view.paint(paints)
         coded = coded_units(self.sentences, [(s.start, s.end) for s in shown])
         view.border_subtitle = f"{plural(len(shown), 'segment')} · {coded}/{len(self.sentences)} sentences coded"
+        self.refresh_stripes(shown)
         self.update_inspector()
         self.refresh_documents(full=False)
 
@@ -400,8 +413,7 @@ class QualcodeApp(WorkerActions, UndoAndCodebookActions, QueryActions, App):
         if len(mine) == 1:
             then(mine[0])
             return
-        choices = [(f"{self.codes[s.code_id].label(self.lang)}  {s.start}:{s.end}  “{s.text[:40]}”", s)
-                   for s in mine]
+        choices = [(self.segment_choice(s), s) for s in mine]
         self.push_screen(ChoicePrompt(f"Which segment to {verb}?", choices),
                          lambda s: then(s) if s is not None else None)
 
@@ -426,7 +438,7 @@ class QualcodeApp(WorkerActions, UndoAndCodebookActions, QueryActions, App):
         self.with_segment(field, ask)
 
     def action_memo(self) -> None:
-        self.edit_text("memo", "Memo on this segment")
+        self.memo_on_focus()
 
     def action_translation(self) -> None:
         self.edit_text("translation", "Translation of this segment")
@@ -489,6 +501,8 @@ class QualcodeApp(WorkerActions, UndoAndCodebookActions, QueryActions, App):
         self.goto_hit(self.query_one(TranscriptView).selection_offsets()[0], forward=False)
 
     def action_cycle_layer(self) -> None:
+        if self.explain_blind():
+            return
         layers = ["mine", "all"] + [c for c in self.project.coding.coders() if c != self.coder]
         self.layer = layers[(layers.index(self.layer) + 1) % len(layers)] if self.layer in layers else "mine"
         self.update_title()  # the header says which layer is shown
@@ -540,6 +554,7 @@ class QualcodeApp(WorkerActions, UndoAndCodebookActions, QueryActions, App):
                                 partial(self.run_action, binding.action))
         yield SystemCommand("Import files…", "import transcripts into this project", self.ask_import)
         yield SystemCommand("Export theme summary…", "Word, Markdown, CSV or Excel", self.action_export)
+        yield from self.review_commands()
         yield SystemCommand("Go to last undo", "open where the last undo or redo changed coding",
                             self.action_goto_undo)
         yield SystemCommand("Edit codebook…", "add, rename, move, merge, retire, delete codes",
@@ -568,20 +583,22 @@ def default_keys() -> dict[str, str]:
     """Every binding id a keymap may name (the workbench's, its screens' and its panes'), with
     its key before any keymap."""
     from .codebook_editor import CodebookEditor, CodeTextsDialog
+    from .memos import MemoEditor, MemosScreen
     from .reconcile import ReconcileScreen
     from .retrieval import RetrievalScreen
     from .screens import ChoicePrompt, ExportDialog
 
     owners = (QualcodeApp, ReconcileScreen, RetrievalScreen, CodebookTree, HelpScreen, TextPrompt,
-              ChoicePrompt, CodePicker, NewCodeDialog, ExportDialog, CodebookEditor, CodeTextsDialog, *query_screens())
+              ChoicePrompt, CodePicker, NewCodeDialog, ExportDialog, CodebookEditor, CodeTextsDialog, MemosScreen,
+              MemoEditor, *query_screens())
     return {b.id: b.key for owner in owners for b in owner.BINDINGS if isinstance(b, Binding) and b.id}
 
 
 def make_app(project_path: Path, coder: str | None = None, doc: int | None = None,
-             layer: str | None = None, keys: str | None = None) -> QualcodeApp:
-    return QualcodeApp(Path(project_path), coder=coder, doc=doc, layer=layer, keys=keys)
+             layer: str | None = None, keys: str | None = None, unblind: bool = False) -> QualcodeApp:
+    return QualcodeApp(Path(project_path), coder=coder, doc=doc, layer=layer, keys=keys, unblind=unblind)
 
 
 def run(project_path: Path, coder: str | None = None, doc: int | None = None, layer: str | None = None,
-        keys: str | None = None) -> None:
-    make_app(project_path, coder, doc, layer, keys).run()
+        keys: str | None = None, unblind: bool = False) -> None:
+    make_app(project_path, coder, doc, layer, keys, unblind).run()

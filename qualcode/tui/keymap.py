@@ -123,7 +123,7 @@ KEY_HELP = [
               ("{coding.goto_undo}", "go to where the last undo or redo changed coding")]),
     ("Find and view", [("{search.open}", "search the document (text and word forms)"),
                        ("{search.next_hit} / {search.previous_hit}", "next / previous hit"),
-                       ("{view.cycle_layer}", "layer: my coding, everyone's, or one coder's (blind coding)"),
+                       ("{view.cycle_layer}", "layer: my coding, everyone's, or one coder's"),
                        ("enter (codebook)", "all segments of the code across documents"),
                        ("{codebook.pin} (codebook)", "pin the code to a number key"),
                        ("{codebook.find} (codebook)", "find a code as you type"),
@@ -136,6 +136,11 @@ KEY_HELP = [
     ("Reconcile (ctrl+p)", [
         ("{reconcile.write_agreed}", "write what both coders agree on (says how many first)"),
         ("{coding.undo}", "undo the last decision on this pair")]),
+    ("Review", [("{view.stripes}", "coding stripes beside the transcript: █ yours ┃ a co-author's ▓ both"),
+                ("{review.done}", "mark the document done (blind coding then shows co-authors' coding)"),
+                ("{coding.memo} (codebook, documents)", "memo on the highlighted code, theme or document"),
+                ("{memos.list}", "every memo: filter, go to, edit"),
+                ("{media.play}", "play the recording from the selected turn (mpv, ffplay or VLC)")]),
     ("Query the project", [
         ("{queries.kwic}", "keyword in context: every hit of a word or phrase; Enter opens one, "
                            "{kwic.autocode} codes them all (one undo step)"),

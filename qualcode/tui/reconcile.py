@@ -10,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, Static
 
 from ..model import QueueItem, plural
+from .listing import snippet, where
 from .screens import ChoicePrompt, TextPrompt, safe_colour
 
 
@@ -64,7 +65,9 @@ class ReconcileScreen(Screen):
         team = self.app.project.team
         queue = self.app.guard(team.reconcile_queue, self.a, self.b, self.unit)
         self.compared = queue is not None  # None: nothing could be compared (the notification says why)
-        self.queue = queue or []
+        # blind coding: the disagreements in documents you have not marked done stay hidden
+        self.queue = [i for i in queue or [] if not self.app.blind.blind_in(i.doc_id)]
+        self.hidden = len(queue or []) - len(self.queue)
         self.agreed = (self.app.guard(team.reconcile_agreed, self.a, self.b, self.unit, actor=self.app.coder,
                                       dry_run=True) or 0) if self.compared else 0
 
@@ -78,11 +81,14 @@ class ReconcileScreen(Screen):
                   f" ({self.app.key_text('reconcile.write_agreed')} writes)" if self.agreed else "")
         self.query_one("#reconcile-progress", Label).update(Text.assemble(
             (f"Reconcile {self.a} and {self.b}", "bold"),
-            f" · {done} / {len(self.queue)} resolved" + (f" · item {self.index + 1}" if self.queue else "") + agreed))
+            f" · {done} / {len(self.queue)} resolved" + (f" · item {self.index + 1}" if self.queue else "") + agreed
+            + (f" · {self.hidden} hidden: blind coding (mark their documents done, or qualcode tui --unblind)"
+               if self.hidden else "")))
         item = self.item
         if item is None:
             self.query_one("#reconcile-text", Static).update(
-                "No disagreements: the coders agree everywhere." if self.compared
+                f"All {self.hidden} disagreements lie in documents you have not marked done (blind coding)."
+                if self.hidden else "No disagreements: the coders agree everywhere." if self.compared
                 else "Nothing to compare: these coders share no coded document.")
             return
         colours = {c.name: safe_colour(c.color) for c in self.app.project.codebook.codes()}
@@ -97,10 +103,19 @@ class ReconcileScreen(Screen):
                 text.append("\n")
             return text if names else Text("(nothing)", style="dim")
 
-        self.query_one("#codes-a", Static).update(codes(item.codes_a))
-        self.query_one("#codes-b", Static).update(codes(item.codes_b))
-        self.query_one("#reconcile-where", Label).update(
-            f"{item.document} · {self.unit} {item.unit_index} · {item.start}:{item.end}")
+        review = self.app.project.review
+
+        def memos(coder: str) -> Text:  # what the coder wrote on their coding here
+            text = Text()
+            for s in review.memos_in(item.doc_id, item.start, item.end, [coder]):
+                text.append(f"\n{labels.get(s.code, s.code)}: ", style="italic dim")
+                text.append(snippet(s.memo, 120), style="italic")
+            return text
+
+        self.query_one("#codes-a", Static).update(codes(item.codes_a) + memos(self.a))
+        self.query_one("#codes-b", Static).update(codes(item.codes_b) + memos(self.b))
+        context = review.context(item.doc_id, item.start, item.end)
+        self.query_one("#reconcile-where", Label).update(f"{where(context)} · {self.unit} {item.unit_index + 1}")
         body = Text(item.before[-120:], style="dim")
         body.append(item.text, style="bold reverse")
         body.append(item.after[:120], style="dim")

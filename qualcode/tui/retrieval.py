@@ -1,22 +1,48 @@
-"""Retrieval: every segment of one code across documents, with context, to review and act on."""
+"""Retrieval: every segment of one code across documents, read like a transcript — document,
+speaker, turn and time, the words with a little context — to filter, review and act on."""
 
 from __future__ import annotations
 
+from rich.console import Group
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Label, OptionList
+from textual.widgets import Footer, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from ..model import Code, Segment
+from ..errors import QualcodeError
+from ..model import Code, Segment, SpanContext
+from .listing import in_context, snippet, where
 from .screens import safe_colour
 
 CONTEXT = 80
+FILTER_HELP = "coder:NAME group:NAME ATTRIBUTE:VALUE exemplar, and any words"
+
+
+def parse_filter(value: str) -> tuple[dict, list[str]]:
+    """`coder:karin group:ST specialty:kirurgi exemplar words` -> (retrieve() options, words)."""
+    options: dict = {}
+    words: list[str] = []
+    for token in value.split():
+        name, sep, rest = token.partition(":")
+        if token.lower() in ("exemplar", "★"):
+            options["exemplar"] = True
+        elif sep and name and rest:
+            key = name.lower()
+            if key in ("coder", "group"):
+                options[key] = rest
+            else:
+                options["attribute"] = (name, rest)
+        else:
+            words.append(token.casefold())
+    return options, words
 
 
 class RetrievalScreen(Screen):
-    """Enter opens a segment in its transcript; x removes, e marks exemplar, r re-codes."""
+    """Enter opens a segment in its transcript; x removes, e marks exemplar, r re-codes,
+    / filters (coder, group, participant attribute, exemplar, words), s sorts by document or group."""
 
     BINDINGS = [
         Binding("escape,q", "close", "Back", id="retrieval.close"),
@@ -24,6 +50,8 @@ class RetrievalScreen(Screen):
         Binding("x", "remove", "Remove", id="retrieval.remove"),
         Binding("e", "exemplar", "Exemplar", id="retrieval.exemplar"),
         Binding("r", "recode", "Re-code", id="retrieval.recode"),
+        Binding("slash", "filter", "Filter", key_display="/", id="retrieval.filter"),
+        Binding("s", "sort", "Sort", id="retrieval.sort"),
     ]
 
     def __init__(self, code: Code, lang: str | None) -> None:
@@ -31,48 +59,91 @@ class RetrievalScreen(Screen):
         self.code = code
         self.lang = lang
         self.segments: list[Segment] = []
+        self.contexts: list[SpanContext] = []
+        self.sort = "document"
 
     def compose(self) -> ComposeResult:
         yield Label("", id="retrieval-title")
+        yield Input(placeholder=f"filter: {FILTER_HELP} (Enter applies)", id="retrieval-filter")
         yield OptionList(id="retrieval")
         yield Footer()
 
     def on_mount(self) -> None:
         self.reload()
-        self.query_one(OptionList).focus()
+        self.query_one("#retrieval", OptionList).focus()
 
     def reload(self) -> None:
-        project = self.app.project
-        self.segments = [s for s in project.coding.segments(code=self.code.uid) if self.app.visible(s)]
-        texts = {}
-        options = self.query_one(OptionList)
-        keep = options.highlighted
-        options.clear_options()
-        for s in self.segments:
+        app = self.app
+        project = app.project
+        options, words = parse_filter(self.query_one("#retrieval-filter", Input).value)
+        try:
+            rows = project.review.retrieve(code=self.code.uid, sort=self.sort, blind=app.blind, **options)
+        except QualcodeError as exc:
+            app.notify(str(exc), severity="warning")
+            rows = []
+        rows = [(s, c) for s, c in rows if app.visible(s) and all(w in s.text.casefold() for w in words)]
+        self.segments = [s for s, _ in rows]
+        self.contexts = [c for _, c in rows]
+        listing = self.query_one("#retrieval", OptionList)
+        keep = listing.highlighted
+        listing.clear_options()
+        width = max(30, self.size.width - 4)
+        texts: dict[int, str] = {}
+        colour = safe_colour(self.code.color) if self.code.color else "#444444"
+        group = object()
+        for i, (s, c) in enumerate(rows):
+            if self.sort == "group" and c.group != group:
+                group = c.group
+                listing.add_option(Option(Text(group or "no group", style="bold underline"), disabled=True))
             text = texts.setdefault(s.doc_id, project.documents.get(s.doc_id).text)
-            before = text[max(0, s.start - CONTEXT):s.start].split("\n")[-1]
-            after = text[s.end:s.end + CONTEXT].split("\n")[0]
-            line = Text()
-            line.append(f"{s.doc} {s.start}:{s.end}  {s.coder}", style="dim")
+            head = Text(no_wrap=True, overflow="ellipsis")
+            head.append(where(c), style="bold #5fafd7")
+            head.append(f"  {s.coder}", style="dim")
             if s.exemplar:
-                line.append("  ★", style="yellow")
+                head.append("  ★ exemplar", style="yellow")
             if s.memo:
-                line.append(f"  memo: {s.memo}", style="italic")
-            body = Text("\n")
-            body.append(before, style="dim")
-            body.append(s.text, style=f"bold on {safe_colour(self.code.color) if self.code.color else '#444444'}")
-            body.append(after, style="dim")
-            options.add_option(Option(line + body))
-        title = f"{self.code.label(self.lang)} — {len(self.segments)} segments"
-        self.query_one("#retrieval-title", Label).update(Text(title, style="bold"))
+                head.append(f"  memo: {snippet(s.memo, 40)}", style="italic")
+            body = in_context(text[max(0, s.start - CONTEXT):s.start], s.text, text[s.end:s.end + CONTEXT], width,
+                              f"bold on {colour}")
+            listing.add_option(Option(Group(head, body), id=str(i)))
+        active = " · ".join(f"{k} {v if not isinstance(v, tuple) else ':'.join(v)}" for k, v in options.items())
+        title = Text(f"{self.code.label(self.lang)} — {len(self.segments)} segments", style="bold")
+        title.append(f" · by {self.sort}" + (f" · {active}" if active else "") + (
+            f" · words: {' '.join(words)}" if words else ""), style="dim")
+        self.query_one("#retrieval-title", Label).update(title)
         if self.segments:
-            options.highlighted = min(keep or 0, len(self.segments) - 1)
+            self.highlight(min(keep or 0, listing.option_count - 1))
+
+    def highlight(self, option_index: int) -> None:
+        listing = self.query_one("#retrieval", OptionList)
+        for i in list(range(option_index, listing.option_count)) + list(range(option_index - 1, -1, -1)):
+            if not listing.get_option_at_index(i).disabled:
+                listing.highlighted = i
+                return
 
     def current(self) -> Segment | None:
-        index = self.query_one(OptionList).highlighted
-        return self.segments[index] if index is not None and index < len(self.segments) else None
+        listing = self.query_one("#retrieval", OptionList)
+        if listing.highlighted is None:
+            return None
+        option = listing.get_option_at_index(listing.highlighted)
+        return self.segments[int(option.id)] if option.id is not None else None
+
+    @on(Input.Submitted, "#retrieval-filter")
+    def filtered(self) -> None:
+        self.reload()
+        self.query_one("#retrieval", OptionList).focus()
+
+    def action_filter(self) -> None:
+        self.query_one("#retrieval-filter", Input).focus()
+
+    def action_sort(self) -> None:
+        self.sort = "group" if self.sort == "document" else "document"
+        self.reload()
 
     def action_close(self) -> None:
+        if self.query_one("#retrieval-filter", Input).has_focus:
+            self.query_one("#retrieval", OptionList).focus()
+            return
         self.app.pop_screen()
 
     def action_open(self) -> None:

@@ -69,7 +69,7 @@ def test_a_project_from_a_newer_qualcode_is_read_but_never_written(project, caps
                  ["settings", "display_language", "sv"]):
         assert_clean_failure(run(capsys, "-p", project, *argv), before, project,
                              says="cannot change the project: made by a newer qualcode (project schema "
-                                  "m099_future; this qualcode knows up to m002_decisions): update qualcode")
+                                  "m099_future; this qualcode knows up to m004_memos): update qualcode")
 
 
 @pytest.mark.slow

@@ -19,7 +19,8 @@ QUERY_BINDINGS = [
 # the workbench's actions on its transcript: on a query screen they do nothing (and leave its footer)
 TRANSCRIPT_ACTIONS = {"next_sentence", "previous_sentence", "next_turn", "previous_turn", "quick_code", "pick_code",
                       "remove_code", "memo", "exemplar", "translation", "search", "next_hit", "previous_hit",
-                      "cycle_layer", "goto_undo", "toggle_documents", "toggle_side", "resize_side"}
+                      "cycle_layer", "goto_undo", "toggle_documents", "toggle_side", "resize_side", "toggle_stripes",
+                      "mark_done", "play"}
 
 
 class QueryActions:

@@ -18,7 +18,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from ...text.width import fit_width
-from .common import SAVE, QueryScreen, column_choices, label, next_of
+from .common import SAVE, QueryScreen, blind_note, column_choices, label, next_of
 
 # Okabe & Ito's palette, as in the Word picture: told apart with every common colour-vision deficiency
 PALETTE = ["#56B4E9", "#E69F00", "#009E73", "#CC79A7", "#0072B2", "#D55E00", "#F0E442", "#999999"]
@@ -113,13 +113,13 @@ class ChartScreen(QueryScreen):
         self.draw()
 
     def reload(self) -> None:
-        self.result = self.app.guard(self.app.project.queries.matrix, self.rows, self.cols)
+        self.result = self.app.guard(self.app.project.queries.matrix, self.rows, self.cols, blind=self.app.blind)
         self.draw()
         if self.result is not None:
             self.query_one("#query-title").update(Text(f"{self.rows.capitalize()} by {self.cols}: segments "
                                                        "(participants' speech)", style="bold"))
             self.say("bars count distinct segments, as the matrix's cells · v stacked or grouped · c columns · "
-                     "r rows · s saves (Excel draws its own chart, Word gets a picture)")
+                     "r rows · s saves (Excel draws its own chart, Word gets a picture)" + blind_note(self.app))
         self.query_one("#chart-scroll").focus()
 
     def draw(self) -> None:

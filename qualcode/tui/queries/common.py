@@ -29,6 +29,13 @@ def go_to(app, doc_id: int, start: int, end: int) -> None:
     app.query_one(TranscriptView).focus()
 
 
+def blind_note(app) -> str:
+    """What the counts leave out under blind coding, for a status line ("" when nothing)."""
+    if app.blind.done is None:
+        return ""
+    return " · blind coding: co-authors' coding of documents you have not marked done is not counted"
+
+
 def column_choices(project) -> list[str]:
     """What a table may be broken down by: group, document, participant, then each attribute."""
     return ["group", "document", "participant", *(a for a in project.queries.attributes() if a != "group")]

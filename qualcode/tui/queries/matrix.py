@@ -11,7 +11,7 @@ from textual.widgets import DataTable, OptionList
 from textual.widgets.option_list import Option
 
 from ...model import plural
-from .common import SAVE, QueryScreen, around, column_choices, go_to, label, next_of
+from .common import SAVE, QueryScreen, around, blind_note, column_choices, go_to, label, next_of
 
 CELLS = ["segments", "participants", "documents"]
 CONTEXT = 60  # characters of context each side in the drill-down
@@ -45,7 +45,8 @@ class MatrixScreen(QueryScreen):
         self.reload()
 
     def reload(self) -> None:
-        matrix = self.app.guard(self.app.project.queries.matrix, self.rows, self.cols, cells=self.cells)
+        matrix = self.app.guard(self.app.project.queries.matrix, self.rows, self.cols, cells=self.cells,
+                                blind=self.app.blind)
         self.result = matrix
         table = self.query_one(DataTable)
         table.clear(columns=True)
@@ -59,7 +60,8 @@ class MatrixScreen(QueryScreen):
                                                       for n in [*matrix.col_totals, matrix.total]))
         self.query_one("#query-title").update(Text(matrix.title, style="bold"))
         self.say(f"cells count distinct {self.cells}; a total counts the distinct {self.cells} of its row or "
-                 "column · Enter lists a cell's segments · r rows · c columns · e cells · s saves")
+                 "column · Enter lists a cell's segments · r rows · c columns · e cells · s saves"
+                 + blind_note(self.app))
         table.focus()
 
     @on(DataTable.CellSelected)

@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable
 
-from .common import SAVE, QueryScreen, column_choices, label, next_of
+from .common import SAVE, QueryScreen, blind_note, column_choices, label, next_of
 
 TOP = 500  # words shown (the file saved has them all)
 LANGUAGES = [None, "sv", "zh", "en"]
@@ -111,7 +111,7 @@ class CooccurrenceScreen(QueryScreen):
 
     def reload(self) -> None:
         queries = self.app.project.queries
-        result = self.app.guard(queries.cooccurrence, self.unit)
+        result = self.app.guard(queries.cooccurrence, self.unit, blind=self.app.blind)
         self.result = result
         table = self.query_one(DataTable)
         table.clear(columns=True)
@@ -125,7 +125,7 @@ class CooccurrenceScreen(QueryScreen):
         counted = {"overlap": "overlapping segments", "sentence": "sentences", "turn": "turns",
                    "document": "documents"}[self.unit]
         self.say(f"{len(result.pairs)} pairs · counted by {counted} (the consensus where made, else everyone's "
-                 "coding) · u unit · s saves")
+                 "coding) · u unit · s saves" + blind_note(self.app))
         table.focus()
 
     def action_cycle_unit(self) -> None:

@@ -21,6 +21,11 @@ class CodeNode:
     code: Code
 
 
+@dataclass(frozen=True)
+class ThemeNode:
+    theme: Theme
+
+
 class CodebookTree(Tree):
     """Themes → codes, then the code hierarchy; Enter on a code opens its retrieval,
     p pins it to a number key, / finds a code by typing (any language; Enter or Escape ends)."""
@@ -73,7 +78,7 @@ class CodebookTree(Tree):
         if themes:
             theme_root = self.root.add("[b]Themes[/b]", expand=True)
             for theme in themes:
-                node = theme_root.add(Text(theme.label(lang), style="italic"), expand=False)
+                node = theme_root.add(Text(theme.label(lang), style="italic"), data=ThemeNode(theme), expand=False)
                 for code_id in theme.code_ids:
                     if code_id in by_id:
                         node.add_leaf(label(by_id[code_id]), data=CodeNode(by_id[code_id]))
