@@ -21,13 +21,6 @@ def plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
-def clock(seconds: float | None) -> str:
-    """A time in a recording as people write it: 12.5 -> "0:12", 3725 -> "1:02:05"; None -> ""."""
-    if seconds is None:
-        return ""
-    hours, rest = divmod(int(seconds), 3600)
-    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
-
 
 def unique_name(name: str, taken: set[str]) -> str:
     """`name`, or `name (2)`, `name (3)`… when taken: names of documents, codes and themes are

@@ -95,7 +95,9 @@ def test_autocode_dry_run_then_for_real(proj, capsys):
     assert code == 0 and digest(proj) == before
     assert {(s["doc"], s["id"], s["uid"], s["coder"], s["code"]) for s in preview} == {
         ("sv", None, None, "anna", "Skuld")}
-    assert set(preview[0]) >= {"id", "uid", "doc", "start", "end", "code", "coder", "text", "memo", "exemplar"}
+    assert set(preview[0]) >= {"id", "uid", "doc", "start", "end", "code", "coder", "text", "memo", "exemplar",
+                               "speaker", "turn", "time"}  # as `segments --json`
+    assert [(s["speaker"], s["turn"]) for s in preview] == [(["Moderator"], 0), (["Läkare 1"], 1), (["D2"], 2)]
     # anna has coded "Läkarna säger att läkaren vet." with Skuld already
     assert [s["text"] for s in preview] == ["Vad tycker läkarna?", "En allmänläkare är också läkare.",
                                             "Jag tror att patienten litar på läkarens råd."]

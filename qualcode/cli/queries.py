@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from ..model import clock
-from .output import _clip, _output_path, emit_json, emit_table, right_align, segment_json
+from ..text.snippet import clock
+from .output import _clip, _output_path, emit_json, emit_table, right_align
+from .review import segment_rows_json, segments_table
 
 NONE = "—"  # a column of "no value"
 
@@ -165,8 +166,9 @@ def cmd_autocode(args, project) -> None:
                                          match=args.match, docs=project.queries.document_ids(args.doc),
                                          fold=args.fold, groups=args.group)
     segments = project.coding.apply_autocode(plan, dry_run=args.dry_run)
-    if args.json:
-        emit_json([segment_json(s) for s in segments])
+    contexts = project.review.contexts((s.doc_id, s.start, s.end) for s in segments)
+    if args.json:  # the shape of `segments --json`
+        emit_json(segment_rows_json(segments, contexts))
         return
     source = _count(plan.hits, "hit" if args.kwic is not None else "turn")
     unit = _count(plan.units, {"hit": "span", "sentence": "sentence", "turn": "turn"}[args.unit])
@@ -174,5 +176,5 @@ def cmd_autocode(args, project) -> None:
     print(f"{source} -> {unit}; {plan.already_coded} coded already, {plan.outside} outside any {args.unit}; "
           f"{verb} {_count(len(segments), 'segment')} of {segments[0].code if segments else args.code} for {coder}"
           + ("" if args.dry_run or not segments else " (one undo step)"))
-    emit_table(["id", "doc", "start", "end", "text"],
-               [[s.id if s.id is not None else "", s.doc, s.start, s.end, _clip(s.text, 50)] for s in segments])
+    headers, rows = segments_table(segments, contexts)
+    emit_table(headers, [["" if row[0] is None else row[0], *row[1:]] for row in rows])

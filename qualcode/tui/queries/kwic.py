@@ -13,7 +13,8 @@ from textual.binding import Binding
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
-from ...model import Code, clock, plural
+from ...model import Code, plural
+from ...text.snippet import clock
 from ..picker import CodePicker
 from ..screens import ChoicePrompt
 from .common import SAVE, QueryScreen, go_to, next_of
