@@ -12,7 +12,7 @@ from qualcode.project import Project
 from qualcode.tui.app import default_keys, make_app
 from qualcode.tui.picker import CodePicker
 from qualcode.tui.queries.chart import ChartScreen, bar, bar_chart, stacked_chart
-from qualcode.tui.queries.common import QueryScreen, around
+from qualcode.tui.queries.common import QueryScreen
 from qualcode.tui.queries.kwic import KwicScreen
 from qualcode.tui.queries.matrix import MatrixScreen, SegmentsScreen
 from qualcode.tui.queries.tables import CooccurrenceScreen, WordsScreen
@@ -189,13 +189,6 @@ def test_bars_by_hand():
     stacked = plain(stacked_chart(["Skuld", "安全"], ["GP A", "儿科"], [[2, 0], [1, 4]], 20), 20)
     assert stacked[0].rstrip() == "■ GP A  ■ 儿科"
     assert stacked[2] == "Skuld " + "█" * 4 + " 2" and stacked[3] == "安全  " + "█" * 11 + " 5"  # 11 cells for 5
-
-
-def test_context_around_a_segment_is_cut_between_words():
-    text = "en två tre fyra fem sex sju"
-    assert around(text, 16, 19, 6) == ("fyra ", " sex")
-    assert around(text, 16, 19, 8) == ("fyra ", " sex sju")  # the text ends with sju: no word is cut
-    assert around("头疼，疼得厉害", 2, 3, 1) == ("疼", "疼")
 
 
 async def test_blind_coding_holds_in_the_matrix(demo_path):

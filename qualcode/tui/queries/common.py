@@ -48,18 +48,6 @@ def next_of(choices: list, current) -> object:
 SAVE = Binding("s", "save", "Save…", id="query.save")  # on the screens whose result can be saved
 
 
-def around(text: str, start: int, end: int, chars: int) -> tuple[str, str]:
-    """Up to `chars` characters of the line before and after [start, end), not starting or ending
-    inside a space-separated word (Chinese may be cut anywhere)."""
-    before = text[max(0, start - chars):start].split("\n")[-1]
-    after = text[end:end + chars].split("\n")[0]
-    if start - chars > 0 and " " in before and not text[start - chars - 1].isspace():
-        before = before[before.index(" ") + 1:]
-    if len(after) == chars and " " in after and end + chars < len(text) and not text[end + chars].isspace():
-        after = after[:after.rindex(" ")]
-    return before, after
-
-
 class QueryScreen(Screen):
     """A title, the content, a status line; Escape goes back; s (where bound) saves the result."""
 

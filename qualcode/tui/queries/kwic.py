@@ -27,7 +27,8 @@ UNITS = [("hit", "as the hits themselves"), ("sentence", "as their sentences"), 
 
 def hit_line(hit, width: int) -> Text:
     """Two lines: document · speaker · turn · time, then left | match | right, the matches aligned."""
-    where = " · ".join(part for part in (hit.doc, hit.speaker or "", f"turn {hit.turn}" if hit.turn is not None
+    # turns counted from 1, as the retrieval shows them (`kwic --json` gives the index)
+    where = " · ".join(part for part in (hit.doc, hit.speaker or "", f"turn {hit.turn + 1}" if hit.turn is not None
                                          else "", clock(hit.time)) if part)
     line = Text(where, style="dim")
     left, right = SPACES.sub(" ", hit.left), SPACES.sub(" ", hit.right)  # a line break reads as a space

@@ -3,6 +3,7 @@ cell lists the segments behind it, Enter on one of those opens it in its transcr
 
 from __future__ import annotations
 
+from rich.console import Group
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -11,10 +12,11 @@ from textual.widgets import DataTable, OptionList
 from textual.widgets.option_list import Option
 
 from ...model import plural
-from .common import SAVE, QueryScreen, around, blind_note, column_choices, go_to, label, next_of
+from ..listing import in_context, where
+from .common import SAVE, QueryScreen, blind_note, column_choices, go_to, label, next_of
 
 CELLS = ["segments", "participants", "documents"]
-CONTEXT = 60  # characters of context each side in the drill-down
+CONTEXT = 200  # characters read each side of a segment, for its context in the drill-down
 
 
 class MatrixScreen(QueryScreen):
@@ -116,25 +118,24 @@ class SegmentsScreen(QueryScreen):
         yield from self.compose_status()
 
     def on_mount(self) -> None:
+        """Each segment as the retrieval lists it: document · speaker · turn · time (and code and
+        coder), then its words between a little of what was said before and after."""
         project = self.app.project
         self.query_one("#query-title").update(Text(self.title_text, style="bold"))
-        names = {d.id: d.name for d in project.documents.list()}
         codes = project.queries.code_labels()
         coders = project.queries.coder_names()
+        contexts = project.review.contexts((s.doc_id, s.start, s.end) for s in self.segments)
         texts: dict[int, str] = {}
+        width = max(self.size.width - 8, 30)
         options = self.query_one(OptionList)
-        for i, s in enumerate(self.segments):
+        for i, (s, context) in enumerate(zip(self.segments, contexts, strict=True)):
             text = texts.setdefault(s.doc_id, project.documents.get(s.doc_id).text)
-            before, after = around(text, s.start, s.end, CONTEXT)
-            line = Text(f"{names.get(s.doc_id, s.doc_id)} · {codes.get(s.code_id, '')} · {coders.get(s.coder_id, '')}",
-                        style="dim")
-            body = Text("\n")
-            body.append(" ".join(before.split()), style="dim")
-            body.append(" " if before and before[-1].isspace() else "")
-            body.append(" ".join(text[s.start:s.end].split()), style="bold")
-            body.append(" " if after and after[0].isspace() else "")
-            body.append(" ".join(after.split()), style="dim")
-            options.add_option(Option(line + body, id=str(i)))
+            head = Text(no_wrap=True, overflow="ellipsis")  # as the retrieval shows a segment
+            head.append(where(context), style="bold #5fafd7")
+            head.append(f"  {codes.get(s.code_id, '')}  {coders.get(s.coder_id, '')}", style="dim")
+            body = in_context(text[max(0, s.start - CONTEXT):s.start], text[s.start:s.end],
+                              text[s.end:s.end + CONTEXT], width, "bold")
+            options.add_option(Option(Group(head, body), id=str(i)))
         self.say("Enter opens the segment in its transcript · Escape goes back")
         if self.segments:
             options.highlighted = 0
