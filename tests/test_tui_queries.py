@@ -198,3 +198,11 @@ async def test_blind_coding_holds_in_the_matrix(demo_path):
         await pilot.pause()
         assert app.screen.result.total == 0 and app.screen.result.segments() == []
         assert "blind coding" in str(app.screen.query_one("#query-status").content)
+
+
+def test_a_segment_in_context_keeps_the_spaces_of_the_text():
+    from qualcode.tui.listing import in_context
+
+    assert in_context("Hon sa: hej där ", "vi", " gick hem.", 80, "bold").plain == "Hon sa: hej där vi gick hem."
+    assert in_context("我头", "疼", "，疼得厉害", 80, "bold").plain == "我头疼，疼得厉害"
+    assert in_context("", "bara ord", "", 80, "bold").plain == "bara ord"
