@@ -16,6 +16,7 @@ from ..errors import QualcodeError
 from ..names import escape_controls
 from .codebook import (
     cmd_codebook_add,
+    cmd_codebook_check,
     cmd_codebook_delete,
     cmd_codebook_edit,
     cmd_codebook_export,
@@ -133,8 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--coder", dest="coder_filter", help="only this coder's segments")
     p.add_argument("--json", action="store_true")
 
-    p = command("export", "export for manuscripts (themes: .docx .md .csv .xlsx) or other tools (qdpx)",
-                cmd_export)
+    p = command("export", "export for manuscripts (themes: .docx .md .csv .xlsx) or other tools (qdpx); "
+                          "themes are redacted, a qdpx carries the full text unless --redact", cmd_export)
     p.add_argument("what", choices=["themes", "qdpx"])
     p.add_argument("out", metavar="OUT", help="output file (a bare name goes to exports/)")
     p.add_argument("--lang", help="language of labels: sv, zh or en (default: the project's)")
@@ -145,6 +146,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--coders", help="whose coding counts (default: consensus if any, else all)")
     p.add_argument("--nvivo", action="store_true", help="qdpx: positions in UTF-16 units as NVivo counts")
     p.add_argument("--validate", action="store_true", help="qdpx: check the file against the REFI-QDA 1.0 schema")
+    p.add_argument("--redact", action="store_true",
+                   help="qdpx: leave out redacted names (texts, names, notes; coded spans move). Without it a qdpx "
+                        "carries every transcript in full, unredacted")
     p.add_argument("--memos", action="store_true", help="themes: add the memos on each theme and its codes")
 
     p = command("redact", "names never to appear in exports (they become [name]); without NAME, list them",
@@ -192,7 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("participants", "list participants, or load their attributes from a CSV",
                 cmd_participants, writes=True)
-    p.add_argument("action", nargs="?", choices=["list", "load"], default="list")
+    p.add_argument("action", nargs="?", choices=["list", "load", "check"], default="list")
     p.add_argument("file", nargs="?", metavar="FILE.csv")
     p.add_argument("--json", action="store_true")
 
@@ -227,6 +231,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--retire", action="store_true",
                    help="retire codes with codings that the file no longer has (else the load is refused)")
     p.add_argument("--json", action="store_true")
+
+    p = cb_command("check", "list every problem of a codebook file (exit 2 if any); needs no project",
+                   cmd_codebook_check)
+    p.set_defaults(needs_project=False)
+    p.add_argument("file", metavar="FILE")
 
     p = cb_command("export", "write the codebook as .yaml, REFI .qdc or a .docx appendix", cmd_codebook_export)
     p.add_argument("file", metavar="FILE")
@@ -324,8 +333,7 @@ def main(argv: list[str] | None = None) -> int:
     except QualcodeError as exc:
         if created:
             _remove_project(path)
-        for problem in getattr(exc, "problems", None) or [str(exc)]:
-            _say(f"error: {problem}")
+        _say(f"error: {exc}")  # one line; what it sums up (exc.details) the command shows, if it will
         return 2
     except KeyboardInterrupt:
         if created:

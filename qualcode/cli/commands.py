@@ -143,11 +143,14 @@ def cmd_export(args, project) -> None:
         print(f"wrote {path}")
     elif args.what == "qdpx":
         path = _output_path(args.out)
-        report = project.exchange.export_qdpx(path, nvivo=args.nvivo)
+        report = project.exchange.export_qdpx(path, nvivo=args.nvivo, redact=args.redact, lang=args.lang)
         for line in report.lines():
             print(line)
         if args.validate:
             print(project.exchange.validate(path))
+        if not args.redact:
+            print("qualcode: note: the .qdpx carries every transcript in full, unredacted "
+                  "(--redact leaves out redacted names)", file=sys.stderr)
     else:
         raise QualcodeError("export what? (themes or qdpx)", args.what)
 
@@ -162,6 +165,15 @@ def cmd_redact(args, project) -> None:
 
 
 def cmd_participants(args, project) -> None:
+    if args.action == "check":  # every problem on stdout, one a line (exit 2 when there is any)
+        if not args.file:
+            raise QualcodeError("participants check needs a CSV file", "participants check")
+        problems = project.participants.check_csv(Path(args.file))
+        print("\n".join(problems) if problems else f"{args.file}: no problems")
+        if problems:
+            raise QualcodeError(f"{len(problems)} problem{'s' * (len(problems) > 1)} in the participants CSV",
+                                args.file)
+        return
     if args.action == "load":
         if not args.file:
             raise QualcodeError("participants load needs a CSV file", "participants load")

@@ -33,6 +33,8 @@ from ..text.kwic import (
     term_keys,
     term_kind,
 )
+from .participants import ParticipantService
+from .redaction import RedactionService
 from .settings import SettingsService
 
 WordKey = Callable[[str, str], str]  # (language, word) -> the word index's key
@@ -45,10 +47,11 @@ def _default_word_key(lang: str, word: str) -> str:
 
 
 class QueryService:
-    def __init__(self, store, settings: SettingsService | None = None, *,
+    def __init__(self, store, settings: SettingsService | None = None, redaction: RedactionService | None = None, *,
                  word_key: WordKey = _default_word_key) -> None:
         self.store = store
         self.settings = settings or SettingsService(store)
+        self.redaction = redaction or RedactionService(store, ParticipantService(store))
         self._word_key = word_key
         self._keys: dict[tuple[str, str], str] = {}
 
@@ -238,8 +241,8 @@ class QueryService:
 
     def export(self, result: KwicResult | WordTable | Cooccurrence | Matrix, path: Path) -> Path:
         """A query's result as .csv, .xlsx or .docx (by suffix), written atomically: a matrix
-        with its totals and its bars (Excel's own chart, a picture in Word)."""
-        from ..files import write_atomically
+        with its totals and its bars (Excel's own chart, a picture in Word). It goes out: the
+        tables are redacted (the redaction list, participants' real names) before they are drawn."""
         from ..reports import queries_tables as tables
 
         path = Path(path)
@@ -255,8 +258,8 @@ class QueryService:
             made = tables.cooccurrence_tables(result, self.code_labels(), f"Co-occurrence by {result.unit}")
         else:
             made = [tables.kwic_table(result, getattr(result, "title", "Keyword in context"))]
-        write_atomically(path, tables.render(made, suffix))
-        return path
+        return self.redaction.write(path, lambda redacted: tables.render(redacted, suffix), made,
+                                    self.settings.display_language)
 
     # --- words --------------------------------------------------------------------------------
 

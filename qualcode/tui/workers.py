@@ -44,7 +44,7 @@ class WorkerActions:
         self.call_from_thread(bar.update, total=None)  # indeterminate: one step, of unknown length
         path = Path(choice.path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        with Project(self.project_path) as project:
+        with Project(self.project_path, on_wait=self.on_lock_wait) as project:
             project.reports.export_themes(path, choice.lang, quotes=choice.quotes, themes=choice.themes,
                                           translation=choice.translation)
         self.call_from_thread(self.notify, f"wrote {path}")
@@ -68,7 +68,7 @@ class WorkerActions:
         def progress(what: str, done: int, total: int) -> None:
             self.call_from_thread(bar.update, total=max(total, 1), progress=done)
 
-        with Project(self.project_path) as project:  # a connection of the worker's own
+        with Project(self.project_path, on_wait=self.on_lock_wait) as project:  # a connection of the worker's own
             for path in [f for f in files if f.suffix.lower() == ".qdpx"]:
                 lines = project.exchange.import_qdpx(path, actor=self.coder, progress=progress).lines()
                 self.call_from_thread(self.notify, "\n".join(lines[:4]))
