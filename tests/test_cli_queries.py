@@ -157,3 +157,16 @@ def test_autocode_of_one_groups_hits(proj, capsys):
     # D1's hits, not D2's nor the moderator's
     assert code == 0 and [s["start"] for s in json.loads(out)] == [at(SV, "Läkarna"), at(SV, "läkaren"),
                                                                    at(SV, "läkare.")]
+
+
+def test_query_files_go_out_redacted(proj, capsys, tmp_path):
+    assert run(capsys, proj, "redact", "Malmgren")[0] == 0
+    with Project(proj) as project:  # someone named in a transcript
+        (tmp_path / "fg.txt").write_text("D9: Jag pratade med läkaren Malmgren i går.", encoding="utf-8")
+        project.documents.import_files([tmp_path / "fg.txt"], lang="sv")
+    out = tmp_path / "kwic.csv"
+    assert run(capsys, proj, "kwic", "läkare", "--doc", "fg", "--out", str(out))[0] == 0
+    rows = list(csv.reader(io.StringIO(out.read_bytes().decode("utf-8-sig"))))
+    assert rows[1][4:7] == ["D9: Jag pratade med ", "läkaren", " [name] i går."]
+    hit = json.loads(run(capsys, proj, "kwic", "läkare", "--doc", "fg", "--json")[1])[0]
+    assert hit["right"] == " Malmgren i går."  # the project keeps its text: only what goes out is redacted
