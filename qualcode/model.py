@@ -21,7 +21,6 @@ def plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
-
 def unique_name(name: str, taken: set[str]) -> str:
     """`name`, or `name (2)`, `name (3)`… when taken: names of documents, codes and themes are
     unique in a project."""
