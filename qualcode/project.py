@@ -51,7 +51,7 @@ class Project:
         self.reports = ReportService(store, self.documents, self.participants, self.codebook, self.coding,
                                      self.team, self.settings, self.redaction)
         self.exchange = ExchangeService(store, self.redaction, self.settings)
-        self.queries = QueryService(store, self.settings)
+        self.queries = QueryService(store, self.settings, self.redaction)
         self.review = ReviewService(store, self.documents, self.coding, self.settings)
         self.memos = MemoService(store, self.documents, self.codebook, self.coding, self.review, self.redaction)
         self.media = MediaService(store, self.documents)

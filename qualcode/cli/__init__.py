@@ -49,6 +49,7 @@ from .commands import (
 )
 from .merge import cmd_merge
 from .output import protect_terminal
+from .queries import add_query_commands
 from .review import add_review_commands, segments_help
 from .team import cmd_agreement, cmd_disagreements, cmd_reconcile
 
@@ -203,6 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
 
     add_review_commands(sub, command, Parser)
+    add_query_commands(command)
 
     codebook = sub.add_parser("codebook", help="the codebook: codes and themes",
                               description="the codebook: codes and themes")

@@ -55,6 +55,13 @@ def emit_table(headers: list[str], rows: list[list], out=None) -> None:
             out.write("  ".join("-" * w for w in widths) + "\n")
 
 
+def right_align(text: str, cells: int) -> str:
+    """Text padded on the left to `cells` terminal cells (a Chinese character takes two)."""
+    from ..text.width import display_width
+
+    return " " * max(cells - display_width(text), 0) + text
+
+
 def segment_json(s) -> dict:
     return {"id": s.id, "uid": s.uid, "doc": s.doc, "start": s.start, "end": s.end, "code": s.code,
             "coder": s.coder, "text": s.text, "memo": s.memo, "exemplar": s.exemplar,

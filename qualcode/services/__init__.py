@@ -10,5 +10,5 @@ constructors; `Project` composes them. Plain Python: SQL is the store's, screens
     team          TeamService(store, documents, codebook, coding, settings)
     reports       ReportService(store, documents, participants, codebook, coding, team, settings, redaction)
     exchange      ExchangeService(store, redaction, settings)
-    queries       QueryService(store, settings)
+    queries       QueryService(store, settings, redaction)
 """

@@ -28,6 +28,7 @@ from ..text.width import fit_width
 from .keymap import KEY_HELP, Keys, describe, key_label, load_keys
 from .locking import LockWaiting, StillLocked
 from .picker import CodePicker, NewCode, NewCodeDialog
+from .queries import QUERY_BINDINGS, QueryActions, query_screens
 from .review import REVIEW_BINDINGS, ReviewActions
 from .screens import ChoicePrompt, HelpScreen, TextPrompt
 from .undo import UndoAndCodebookActions
@@ -40,7 +41,7 @@ from .workers import WorkerActions
 
 LABEL_STYLE = Style(bold=True, color="#5fafd7")
 HIT_STYLE = Style(bgcolor="#8a7400", color="#ffffff")
-class QualcodeApp(ReviewActions, WorkerActions, UndoAndCodebookActions, LockWaiting, App):
+class QualcodeApp(ReviewActions, WorkerActions, UndoAndCodebookActions, LockWaiting, QueryActions, App):
     CSS_PATH = "app.tcss"
     TITLE = "qualcode"
     # every binding has an id, so a keymap file can move it (see tui/keymap.py)
@@ -77,6 +78,7 @@ class QualcodeApp(ReviewActions, WorkerActions, UndoAndCodebookActions, LockWait
         Binding("f4", "resize_side(-4)", "Narrower", show=False, id="view.narrower"),
         Binding("f5", "resize_side(4)", "Wider", show=False, id="view.wider"),
         *REVIEW_BINDINGS,
+        *QUERY_BINDINGS,
     ]
 
     def __init__(self, project_path: Path, coder: str | None = None, doc: int | None = None,
@@ -596,7 +598,7 @@ def default_keys() -> dict[str, str]:
 
     owners = (QualcodeApp, ReconcileScreen, RetrievalScreen, CodebookTree, HelpScreen, TextPrompt,
               ChoicePrompt, CodePicker, NewCodeDialog, ExportDialog, CodebookEditor, CodeTextsDialog, MemosScreen,
-              MemoEditor)
+              MemoEditor, *query_screens())
     return {b.id: b.key for owner in owners for b in owner.BINDINGS if isinstance(b, Binding) and b.id}
 
 
