@@ -362,3 +362,32 @@ def test_stripe_index_finds_exactly_the_overlapping_segments(spans, a, width):
     b = a + width
     found = StripeIndex(stripes).overlapping(a, b)
     assert sorted(found, key=repr) == sorted((s for s in stripes if s.start < b and a < s.end), key=repr)
+
+
+async def test_stripes_and_text_keep_their_rows_while_scrolling(demo_path):
+    """Scrolling changes which codes are on screen; the legend under the transcript must not
+    change the transcript's height with them (it did: a code on the last row showed the legend,
+    which pushed that row off screen, which hid the legend…), and the gutter must mark exactly
+    the rows on screen."""
+    from qualcode.tui.widgets.stripes import compute_frame
+
+    with Project(demo_path) as p:
+        doc = p.documents.get("fokusgrupp1_allmanlakare")
+    app = make_app(demo_path, coder="karin", doc=doc.id, layer="all", unblind=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        view, gutter = app.query_one(TranscriptView), app.query_one(StripeGutter)
+        heights, stale = set(), []
+        for top in range(0, view.wrapped_document.height - 10, 7):
+            view.scroll_to(y=top, animate=False)
+            for _ in range(4):
+                await pilot.pause()
+            heights.add(view.scrollable_content_region.height)
+            rows = gutter.visible_rows()
+            assert len(rows) == view.scrollable_content_region.height
+            fresh = compute_frame(rows, gutter.index, gutter.columns, gutter.order, gutter.stripe_width,
+                                  gutter.turn_times)
+            if (fresh.cells, fresh.starts) != (gutter.frame.cells, gutter.frame.starts):
+                stale.append(top)
+        assert len(heights) == 1, f"the transcript's height changed while scrolling: {sorted(heights)}"
+        assert stale == []
