@@ -22,7 +22,13 @@ The rules, field by field:
   when) comes with the record that keeps its UUID or wins its conflict;
 - two different things with one name (documents, codes, themes) keep both: the one with the
   smaller UUID the name, the other "name (1a2b3c4d)", the start of its UUID;
-- a decision that loses its conflict takes the consensus codings only it wrote with it.
+- a decision that loses its conflict takes the consensus codings only it wrote with it;
+- a memo (by UUID) follows the thing it is about to that thing's UUID in the target; its text,
+  author and what it is about are values every memo has; its dates come with the record that
+  wins (with no conflict: the preferred side's, else the later edit). A memo about something in
+  neither project (deleted after it was written) is no content: theirs is left out and told,
+  ours stays as it is. A participant with a memo carries something (it is kept);
+- a done mark (a document, a coder) is a fact by that coder: the union, the earlier time kept.
 """
 
 from __future__ import annotations
@@ -33,7 +39,7 @@ from dataclasses import dataclass, field, replace
 from ..codebook import match_entries
 from ..errors import QualcodeError
 from ..model import decision_key
-from .merge_content import Code, Coding, Content, Decision, Document, Person, Theme
+from .merge_content import Code, Coding, Content, Decision, Document, Memo, Person, Theme
 
 MINE, THEIRS = "mine", "theirs"
 
@@ -74,6 +80,7 @@ class Plan:
     uids: dict[str, tuple[dict[str, str], dict[str, str]]]
     conflicts: list[Conflict] = field(default_factory=list)
     kept_both: list[str] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)  # their memos about something in neither project
 
     @property
     def unresolved(self) -> list[Conflict]:
@@ -132,6 +139,11 @@ def _unset(value) -> bool:
     return value is None or value == "" or value == {}
 
 
+def _clip(text: str, width: int = 60) -> str:
+    """A long text on one line, for a conflict or a left-out memo."""
+    return repr(text if len(text) <= width else text[: width - 1] + "…")
+
+
 def _show(value) -> str:
     if isinstance(value, list | tuple | set):
         return "[" + ", ".join(map(str, value)) + "]"
@@ -143,6 +155,7 @@ class _Combiner:
         self.ours, self.theirs, self.resolve, self.source, self.prefer = ours, theirs, resolve, source, prefer
         self.conflicts: list[Conflict] = []
         self.kept_both: list[str] = []
+        self.left_out: list[str] = []
         self.our_coding_uids = {c.id: c.uid for c in ours.codings.values()}
 
     # --- the two ways values meet -------------------------------------------------------------
@@ -187,7 +200,15 @@ class _Combiner:
                          for name in [*self.ours.coders, *self.theirs.coders]}
         target.codes, code_uids, their_code_uids = self.codes()
         target.themes, theme_uids, their_theme_uids = self.themes(target.codes, code_uids, their_code_uids)
-        target.participants = self.participants(target.documents)
+        memos = self.memos(target, (code_uids, their_code_uids), (theme_uids, their_theme_uids))
+        target.participants = self.participants(target.documents, {m.target for m in memos.values()
+                                                                   if m.kind == "participant"})
+        target.memos = {uid: replace(m, target=target.documents[m.target].uid if m.kind == "document" else
+                                     target.participants[m.target].uid if m.kind == "participant" else m.target)
+                        for uid, m in memos.items()}
+        target.done = dict(self.ours.done)
+        for key, at in self.theirs.done.items():  # a mark is a fact by its coder: the earlier is kept
+            target.done[key] = min(at, target.done[key]) if key in target.done else at
         decisions, lost = self.decisions(code_uids, their_code_uids, target.codes)
         codings = self.codings(code_uids, their_code_uids, lost, target.documents, target.codes)
         target.codings = {a.coding.uid: a.coding for a in codings}
@@ -204,7 +225,7 @@ class _Combiner:
                                            if k in target.participants else None),
                 "coder": by_identity("coder", lambda name: target.coders[name]),
                 "code": (code_uids, their_code_uids), "theme": (theme_uids, their_theme_uids)}
-        return Plan(target, codings, uids, self.conflicts, self.kept_both)
+        return Plan(target, codings, uids, self.conflicts, self.kept_both, self.left_out)
 
     def check_uids(self) -> None:
         """One UUID names one thing: a UUID that is one thing here and another there (a document
@@ -291,7 +312,8 @@ class _Combiner:
             document.name = names[document.uid]
         return out
 
-    def participants(self, documents: dict[str, Document]) -> dict[str, Person]:
+    def participants(self, documents: dict[str, Document], noted: set[str]) -> dict[str, Person]:
+        """Participants by key; `noted`: the keys of those a memo is about (they carry something)."""
         out: dict[str, Person] = {}
         for key in [*self.ours.participants, *(k for k in self.theirs.participants if k not in self.ours.participants)]:
             mine, theirs = self.ours.participants.get(key), self.theirs.participants.get(key)
@@ -310,7 +332,7 @@ class _Combiner:
         was_linked = {who for side in (self.ours, self.theirs) for d in side.documents.values()
                       for who in d.speakers.values() if who}
         return {key: p for key, p in out.items()
-                if key in linked or key not in was_linked or p.pseudonym or p.attributes}
+                if key in linked or key not in was_linked or p.pseudonym or p.attributes or key in noted}
 
     # --- the codebook -------------------------------------------------------------------------
 
@@ -401,6 +423,69 @@ class _Combiner:
         for uid, theme in merged.items():
             theme.name = names[uid]
         return merged, our_uids, their_uids
+
+    # --- memos --------------------------------------------------------------------------------
+
+    def memos(self, target: Content, code_uids: tuple[dict[str, str], dict[str, str]],
+              theme_uids: tuple[dict[str, str], dict[str, str]]) -> dict[str, Memo]:
+        """The memos of both, each about its thing by identity (a document by its text, a
+        participant by key, a code or theme by its uid in the target): the caller gives them
+        the UUIDs those things have in the target."""
+        def identities(side: Content, codes: dict[str, str], themes: dict[str, str]) -> dict[str, dict[str, str]]:
+            return {"document": {d.uid: sha for sha, d in side.documents.items()},
+                    "participant": {p.uid: key for key, p in side.participants.items()},
+                    "code": codes, "theme": themes}
+
+        sides = {MINE: identities(self.ours, code_uids[0], theme_uids[0]),
+                 THEIRS: identities(self.theirs, code_uids[1], theme_uids[1])}
+
+        def about(memo: Memo | None, side: str) -> tuple[str, str | None] | None:
+            """(kind, identity); None: about something in neither project. A thing deleted on the
+            memo's side may still be on the other (and then in the target): the memo follows it."""
+            if memo is None:
+                return None
+            if memo.kind == "project":
+                return ("project", None)
+            other = THEIRS if side == MINE else MINE
+            found = sides[side].get(memo.kind, {}).get(memo.target) or sides[other].get(memo.kind, {}).get(memo.target)
+            return None if found is None else (memo.kind, found)
+
+        def named(value: tuple[str, str | None]) -> str:
+            kind, identity = value
+            if kind == "project":
+                return "the project"
+            things = {"document": target.documents, "code": target.codes, "theme": target.themes}
+            return f"{kind} '{identity if kind == 'participant' else things[kind][identity].name}'"
+
+        out: dict[str, Memo] = {}
+        for uid in [*self.ours.memos, *(u for u in self.theirs.memos if u not in self.ours.memos)]:
+            mine, theirs = self.ours.memos.get(uid), self.theirs.memos.get(uid)
+            here, there = about(mine, MINE), about(theirs, THEIRS)
+            if here is None and there is None:  # ours stays as it is (the merge never writes it)
+                if theirs is not None:
+                    self.left_out.append(f"memo {uid[:8]} by {theirs.author} on a {theirs.kind} that is in neither "
+                                         f"project: {_clip(theirs.text)}")
+                continue
+            if there is None or here is None:
+                one, (kind, identity) = (mine, here) if there is None else (theirs, there)
+                out[uid] = replace(one, kind=kind, target=identity, id=mine.id if mine else 0)
+                continue
+            subject = f"memo {uid[:8]} by {mine.author} on {named(here)}"
+            about_side = self.side(f"memo {uid}:about", subject, "about", here, there, named)
+            text_side = self.side(f"memo {uid}:text", subject, "text", mine.text, theirs.text, _clip)
+            author_side = self.side(f"memo {uid}:author", subject, "author", mine.author, theirs.author)
+            settled = [side for side, differ in ((text_side, mine.text != theirs.text), (about_side, here != there),
+                                                 (author_side, mine.author != theirs.author)) if differ]
+            if settled:  # the dates come with the record that won
+                record = settled[0]
+            else:  # the same memo: the preferred side's record, else the later edit's
+                record = self.prefer or (MINE if (mine.updated_at, mine.created_at)
+                                         >= (theirs.updated_at, theirs.created_at) else THEIRS)
+            kind, identity = there if about_side == THEIRS else here
+            out[uid] = replace(theirs if record == THEIRS else mine, kind=kind, target=identity, id=mine.id,
+                               text=theirs.text if text_side == THEIRS else mine.text,
+                               author=theirs.author if author_side == THEIRS else mine.author)
+        return out
 
     # --- codings and decisions ----------------------------------------------------------------
 
