@@ -4,6 +4,7 @@ from its tables (not through the merge's own reading of them), and the rows of e
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -95,3 +96,11 @@ def table_rows(path: Path) -> dict[str, set]:
         return {table: {tuple(r) for r in conn.execute(f"SELECT * FROM {table}")} for table in REFERENCES}
     finally:
         conn.close()
+
+
+def copies(base: Path, folder: Path, *names: str) -> list[Path]:
+    """Copies of one project for co-authors to change: folder/NAME.qualcode each."""
+    paths = [folder / f"{n}.qualcode" for n in names]
+    for path in paths:
+        shutil.copy(base, path)
+    return paths
