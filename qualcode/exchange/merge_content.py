@@ -21,6 +21,7 @@ from ..codebook import MACQUEEN_FIELDS
 from ..store import Store
 
 TEXT_FIELDS = ("label", *MACQUEEN_FIELDS)
+MINE, THEIRS = "mine", "theirs"  # the two sides of a merge, and which of them wins a conflict
 
 
 @dataclass

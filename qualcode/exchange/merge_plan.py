@@ -39,9 +39,8 @@ from dataclasses import dataclass, field, replace
 from ..codebook import match_entries
 from ..errors import QualcodeError
 from ..model import decision_key
-from .merge_content import Code, Coding, Content, Decision, Document, Memo, Person, Theme
-
-MINE, THEIRS = "mine", "theirs"
+from .merge_content import MINE, THEIRS, Code, Coding, Content, Decision, Document, Person, Theme
+from .merge_memos import combine_memos
 
 
 @dataclass
@@ -139,11 +138,6 @@ def _unset(value) -> bool:
     return value is None or value == "" or value == {}
 
 
-def _clip(text: str, width: int = 60) -> str:
-    """A long text on one line, for a conflict or a left-out memo."""
-    return repr(text if len(text) <= width else text[: width - 1] + "…")
-
-
 def _show(value) -> str:
     if isinstance(value, list | tuple | set):
         return "[" + ", ".join(map(str, value)) + "]"
@@ -200,7 +194,8 @@ class _Combiner:
                          for name in [*self.ours.coders, *self.theirs.coders]}
         target.codes, code_uids, their_code_uids = self.codes()
         target.themes, theme_uids, their_theme_uids = self.themes(target.codes, code_uids, their_code_uids)
-        memos = self.memos(target, (code_uids, their_code_uids), (theme_uids, their_theme_uids))
+        memos = combine_memos(self.ours, self.theirs, target, (code_uids, their_code_uids),
+                              (theme_uids, their_theme_uids), self.side, self.prefer, self.left_out)
         target.participants = self.participants(target.documents, {m.target for m in memos.values()
                                                                    if m.kind == "participant"})
         target.memos = {uid: replace(m, target=target.documents[m.target].uid if m.kind == "document" else
@@ -423,69 +418,6 @@ class _Combiner:
         for uid, theme in merged.items():
             theme.name = names[uid]
         return merged, our_uids, their_uids
-
-    # --- memos --------------------------------------------------------------------------------
-
-    def memos(self, target: Content, code_uids: tuple[dict[str, str], dict[str, str]],
-              theme_uids: tuple[dict[str, str], dict[str, str]]) -> dict[str, Memo]:
-        """The memos of both, each about its thing by identity (a document by its text, a
-        participant by key, a code or theme by its uid in the target): the caller gives them
-        the UUIDs those things have in the target."""
-        def identities(side: Content, codes: dict[str, str], themes: dict[str, str]) -> dict[str, dict[str, str]]:
-            return {"document": {d.uid: sha for sha, d in side.documents.items()},
-                    "participant": {p.uid: key for key, p in side.participants.items()},
-                    "code": codes, "theme": themes}
-
-        sides = {MINE: identities(self.ours, code_uids[0], theme_uids[0]),
-                 THEIRS: identities(self.theirs, code_uids[1], theme_uids[1])}
-
-        def about(memo: Memo | None, side: str) -> tuple[str, str | None] | None:
-            """(kind, identity); None: about something in neither project. A thing deleted on the
-            memo's side may still be on the other (and then in the target): the memo follows it."""
-            if memo is None:
-                return None
-            if memo.kind == "project":
-                return ("project", None)
-            other = THEIRS if side == MINE else MINE
-            found = sides[side].get(memo.kind, {}).get(memo.target) or sides[other].get(memo.kind, {}).get(memo.target)
-            return None if found is None else (memo.kind, found)
-
-        def named(value: tuple[str, str | None]) -> str:
-            kind, identity = value
-            if kind == "project":
-                return "the project"
-            things = {"document": target.documents, "code": target.codes, "theme": target.themes}
-            return f"{kind} '{identity if kind == 'participant' else things[kind][identity].name}'"
-
-        out: dict[str, Memo] = {}
-        for uid in [*self.ours.memos, *(u for u in self.theirs.memos if u not in self.ours.memos)]:
-            mine, theirs = self.ours.memos.get(uid), self.theirs.memos.get(uid)
-            here, there = about(mine, MINE), about(theirs, THEIRS)
-            if here is None and there is None:  # ours stays as it is (the merge never writes it)
-                if theirs is not None:
-                    self.left_out.append(f"memo {uid[:8]} by {theirs.author} on a {theirs.kind} that is in neither "
-                                         f"project: {_clip(theirs.text)}")
-                continue
-            if there is None or here is None:
-                one, (kind, identity) = (mine, here) if there is None else (theirs, there)
-                out[uid] = replace(one, kind=kind, target=identity, id=mine.id if mine else 0)
-                continue
-            subject = f"memo {uid[:8]} by {mine.author} on {named(here)}"
-            about_side = self.side(f"memo {uid}:about", subject, "about", here, there, named)
-            text_side = self.side(f"memo {uid}:text", subject, "text", mine.text, theirs.text, _clip)
-            author_side = self.side(f"memo {uid}:author", subject, "author", mine.author, theirs.author)
-            settled = [side for side, differ in ((text_side, mine.text != theirs.text), (about_side, here != there),
-                                                 (author_side, mine.author != theirs.author)) if differ]
-            if settled:  # the dates come with the record that won
-                record = settled[0]
-            else:  # the same memo: the preferred side's record, else the later edit's
-                record = self.prefer or (MINE if (mine.updated_at, mine.created_at)
-                                         >= (theirs.updated_at, theirs.created_at) else THEIRS)
-            kind, identity = there if about_side == THEIRS else here
-            out[uid] = replace(theirs if record == THEIRS else mine, kind=kind, target=identity, id=mine.id,
-                               text=theirs.text if text_side == THEIRS else mine.text,
-                               author=theirs.author if author_side == THEIRS else mine.author)
-        return out
 
     # --- codings and decisions ----------------------------------------------------------------
 
