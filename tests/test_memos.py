@@ -192,18 +192,24 @@ def test_theme_summary_carries_memos_when_asked(study, tmp_path):
 def test_memos_travel_through_merge_by_uid(tmp_path):
     with _study(tmp_path / "a.qualcode", tmp_path) as ours:
         ours.memos.add("code", "Stöd", "Vårt memo.", author="anna")
+        our_code = ours.codebook.code("Stöd").uid
     # the co-author imported the same transcript on their own: another document uid, the same text
     other = tmp_path / "other"
     other.mkdir()
     with _study(tmp_path / "b.qualcode", other) as theirs:
         memos = _every_kind(theirs)
         theirs.review.mark_done("fg", "li")
+        their_code = theirs.codebook.code("Stöd").uid
         assert theirs.documents.get("fg").uid != Project(tmp_path / "a.qualcode").documents.get("fg").uid
     with Project(tmp_path / "a.qualcode") as ours:
         report = ours.team.merge(tmp_path / "b.qualcode", actor="anna")
         assert (report.added["memos"], report.memos_present, report.left_out) == (5, 0, [])
         assert report.added["done_marks"] == 1
-        assert "memos: 5 added, 0 already here" in report.lines()
+        # ours is about Stöd, which keeps the smaller of the two UUIDs: rewritten if that is theirs
+        follows = their_code < our_code
+        assert report.changed.get("memos", 0) == follows
+        assert f"memos: 5 added, {'1 changed, ' if follows else ''}0 already here" in report.lines()
+        assert next(m for m in ours.memos.list() if m.text == "Vårt memo.").target_uid == min(our_code, their_code)
         listed = {m.kind: m for m in ours.memos.list()}
         doc = ours.documents.get("fg")
         assert (listed["document"].target_uid, listed["document"].target) == (doc.uid, "fg")

@@ -135,7 +135,7 @@ class Content:
     themes: dict[str, Theme] = field(default_factory=dict)
     codings: dict[str, Coding] = field(default_factory=dict)
     decisions: dict[tuple, Decision] = field(default_factory=dict)
-    memos: dict[str, Memo] = field(default_factory=dict)  # uid -> memo (about something gone too: see merge_plan)
+    memos: dict[str, Memo] = field(default_factory=dict)  # uid -> memo (about something gone too: merge_memos)
     done: dict[tuple[str, str], str] = field(default_factory=dict)  # (document's sha, coder) -> when marked done
     redactions: list[str] = field(default_factory=list)
     languages: list[str] = field(default_factory=list)  # the codebook's (a setting, carried as a union)
