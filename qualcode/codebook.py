@@ -121,10 +121,16 @@ def match_entries(entries: list[E], existing: list[X]) -> list[tuple[E, X | None
 
 
 class CodebookError(QualcodeError):
-    """Every problem found in a codebook file, each as 'file:line: reason'."""
+    """Every problem found in a codebook file, each as 'file:line: reason' (`problems`, also
+    the error's `details`). Its one line says the first and how many more there are:
+    `qualcode codebook check FILE` lists them all."""
 
     def __init__(self, path: Path, problems: list[str]) -> None:
-        super().__init__(f"{len(problems)} problem(s) in the codebook", path)
+        more = len(problems) - 1
+        message = problems[0] if not more else (
+            f"{problems[0]} (and {more} more problem{'s' * (more > 1)}: 'qualcode codebook check {path}' lists all)")
+        super().__init__(message, details=problems)
+        self.path = Path(path)
         self.problems = problems
 
 

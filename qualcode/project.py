@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .errors import QualcodeError
 from .model import Progress
-from .services.codebook import CodebookService
+from .services.codebook import CodebookService, check_codebook_file
 from .services.coding import CodingService
 from .services.common import default_coder
 from .services.documents import DocumentService, ImportReport
@@ -22,13 +22,14 @@ from .services.media import MediaService
 from .services.memos import MemoService
 from .services.participants import ParticipantService
 from .services.queries import QueryService
+from .services.redaction import RedactionService
 from .services.reports import ReportService
 from .services.review import ReviewService
 from .services.settings import SettingsService
 from .services.team import TeamService
 from .store import Store
 
-__all__ = ["ImportReport", "Progress", "Project"]
+__all__ = ["ImportReport", "Progress", "Project", "check_codebook_file"]
 
 
 class Project:
@@ -43,20 +44,33 @@ class Project:
         self.settings = SettingsService(store)
         self.documents = DocumentService(store)
         self.participants = ParticipantService(store)
-        self.codebook = CodebookService(store, self.settings)
+        self.redaction = RedactionService(store, self.participants)
+        self.codebook = CodebookService(store, self.settings, self.redaction)
         self.coding = CodingService(store, self.documents, self.codebook)
         self.team = TeamService(store, self.documents, self.codebook, self.coding, self.settings)
         self.reports = ReportService(store, self.documents, self.participants, self.codebook, self.coding,
-                                     self.team, self.settings)
-        self.exchange = ExchangeService(store)
-        self.queries = QueryService(store, self.settings)
+                                     self.team, self.settings, self.redaction)
+        self.exchange = ExchangeService(store, self.redaction, self.settings)
+        self.queries = QueryService(store, self.settings, self.redaction)
         self.review = ReviewService(store, self.documents, self.coding, self.settings)
-        self.memos = MemoService(store, self.documents, self.codebook, self.coding, self.review)
+        self.memos = MemoService(store, self.documents, self.codebook, self.coding, self.review, self.redaction)
         self.media = MediaService(store, self.documents)
 
     def transaction(self) -> AbstractContextManager[None]:
         """Group several actions into one transaction (each is still its own undo step)."""
         return self._store.transaction()
+
+    @property
+    def read_only(self) -> str | None:
+        """Why this project cannot be changed here (a read-only file or folder, a newer
+        qualcode's schema), or None: reading works all the same."""
+        return self._store.read_only_reason
+
+    def lock_wait(self) -> float:
+        """Seconds a change waits for another process's lock before it gives up."""
+        from .store.opening import lock_wait
+
+        return lock_wait()
 
     def default_actor(self) -> str:
         """Who acts when no one is named: $QUALCODE_CODER, else the login name."""

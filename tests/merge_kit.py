@@ -32,7 +32,9 @@ REFERENCES: dict[str, dict[str, tuple[str, str]]] = {
 }
 # not content (docs/merge.md): each project's history, its own settings and recording links, the
 # schema's record
-NOT_CONTENT = {"events", "settings", "media", "_sqlite_migrations"}
+NOT_CONTENT = {"events", "settings", "media", "_sqlite_migrations",
+               # derived from the content and kept by triggers (m003_scale): each project counts its own
+               "document_stats", "document_tallies", "code_tallies", "sentence_coverage"}
 # what a memo's target_uid names, by kind: a memo about none of these (its thing deleted) is no content
 MEMO_TARGETS = {"document": "documents", "code": "codes", "theme": "themes", "participant": "participants"}
 # row ids, and positions given by the order things came in

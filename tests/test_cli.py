@@ -136,7 +136,7 @@ def test_bad_colour_and_language_are_refused(proj, capsys):
     code, _, err = run(capsys, "-p", str(proj), "codebook", "add", "Röd", "--color", "red")
     assert code == 2 and "bad colour (use #RRGGBB) (red)" in err
     code, _, err = run(capsys, "-p", str(proj), "settings", "display_language", "Svenska")
-    assert code == 2 and "not a language code" in err
+    assert code == 2 and err == "qualcode: error: unknown language 'Svenska' (choose from: sv, zh, en)\n"
 
 
 def test_tui_takes_unblind_and_segments_help_says_it_shows_everything(capsys):

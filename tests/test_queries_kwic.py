@@ -106,7 +106,10 @@ def test_phrase_and_or(queries):
 def test_filters(queries, project):
     d1 = [h.start for h in queries.kwic("läkare", speakers=["d1"])]
     assert d1 == [at(SV, "Läkarna"), at(SV, "läkaren"), at(SV, " läkare.") + 1]
-    assert queries.kwic("läkare", groups=["護理"]).spans() == []
+    with pytest.raises(QualcodeError, match=r"^no group '護理' \(groups: GP, 护理\)$"):
+        queries.kwic("läkare", groups=["護理"])  # a typo (here: traditional characters) is said, not silent
+    with pytest.raises(QualcodeError, match=r"^no speaker 'D3' \(speakers: D1, D2, Moderator, "):
+        queries.kwic("läkare", speakers=["D3"])
     assert len(queries.kwic("läkare", groups=["GP"])) == 5
     assert len(queries.kwic("疼", langs=["sv"])) == 0
     sv = project.documents.get("sv").id

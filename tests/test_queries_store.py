@@ -135,3 +135,18 @@ def test_themes_and_the_consensus(coded, project):
     consensus = queries.matrix("codes", "document")
     assert consensus.cells == [[0, 0], [1, 1], [0, 1]]
     assert [s.coder_id for s in consensus.segments(1, 0)] == [queries.store.coder_ids()["consensus"]]
+
+
+def test_a_blind_view_counts_only_what_it_shows(coded, project):
+    from qualcode.model import BlindView
+
+    queries, sv, zh = coded
+    everyone = queries.matrix("codes", "group")
+    assert everyone.cells[0] == [1, 0, 0]  # Skuld: anna's and bo's same span, one segment
+    blind = queries.matrix("codes", "group", blind=BlindView("bo", frozenset()))
+    assert blind.cells == [[1, 0, 0], [0, 0, 0], [0, 0, 0]]  # bo's own Skuld only
+    assert {s.coder_id for s in blind.segments(0, 0)} == {queries.store.coder_ids()["bo"]}
+    done = queries.matrix("codes", "group", blind=BlindView("bo", frozenset({sv})))
+    assert done.cells == [[1, 0, 0], [1, 1, 0], [0, 0, 0]]  # anna's coding of sv, not of zh
+    assert queries.cooccurrence("document", blind=BlindView("bo", frozenset())).pairs == []
+    assert queries.matrix("codes", "group", blind=BlindView("bo", None)).cells == everyone.cells  # blind off

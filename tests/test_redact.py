@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from qualcode.text import redact as R
-from qualcode.text.redact import OffsetMap, Redactor, find_leaks, fold, name_forms, placeholder
+from qualcode.text.redact import Name, OffsetMap, Redactor, find_leaks, fold, name_forms, placeholder
 
 SV = Redactor(["Åsa Öberg", "Kungsbacka", "Per", "Lund", "王芳"], "sv")
 
@@ -59,6 +59,18 @@ def test_placeholder_per_language_and_pseudonyms():
     assert Redactor(["王芳"], "zh")("我和王芳说") == "我和[姓名]说"
     assert Redactor([("Åsa", "P3"), ("Karin", "Eva")], "sv")("Åsas och Karins") == "P3:s och Evas"
     assert Redactor([], "sv")("Åsa") == "Åsa" and not Redactor([" ", "\u200b"], "sv")
+
+
+def test_whole_word_pseudonyms_leave_ordinary_words():
+    labels = [Name("Anna", "P11", whole_word=True, parts=False), Name("Erik", "P12", whole_word=True, parts=False),
+              Name("Läkare 2", "P5", whole_word=True, parts=False), "Kungsbacka"]
+    redactor = Redactor(labels, "en")
+    assert redactor("Annan sak, Annika och Erika, Eriksson, Anna2.") == "Annan sak, Annika och Erika, Eriksson, Anna2."
+    assert redactor("På Eriks patient. ANNA kom, Annas mamma, An\u00adna.") == (
+        "På P12:s patient. P11 kom, P11:s mamma, P11.")
+    assert redactor("Läkare sa, Läkare 2 sa; 我跟Anna说过") == "Läkare sa, P5 sa; 我跟P11说过"
+    # given both ways, a name counts by the wider rule
+    assert Redactor([labels[0], "Anna"], "sv")("Annan") == "P11-n"
 
 
 def test_name_parts_and_particles():
@@ -207,12 +219,12 @@ def _genitive(text: str, q: int) -> int:
     return q
 
 
-def reference_spans(text: str, forms: list[str]) -> list[tuple[int, int, str]]:
+def reference_spans(text: str, forms: list[str], whole_words=frozenset()) -> list[tuple[int, int, str]]:
     spans = []
     p = 0
     while p < len(text):
         for form in forms:
-            end = _match(text, p, form)
+            end = _whole_word(text, p, form) if form in whole_words and not _han(form) else _match(text, p, form)
             if end is not None:
                 spans.append((p, end, form))
                 p = end
@@ -220,6 +232,21 @@ def reference_spans(text: str, forms: list[str]) -> list[tuple[int, int, str]]:
         else:
             p += 1
     return spans
+
+
+def _word_char(ch: str) -> bool:
+    return _letter(ch) or ch.isdigit()
+
+
+def _whole_word(text: str, p: int, form: str) -> int | None:
+    """A pseudonym's rule: between characters that are neither letters nor digits, maybe with a genitive s."""
+    if p > 0 and _word_char(text[p - 1]):
+        return None
+    end = _name(text, p, form, _sep_latin, False)
+    if end is None:
+        return None
+    end = _genitive(text, end)
+    return None if end < len(text) and _word_char(text[end]) else end
 
 
 def _match(text: str, p: int, form: str) -> int | None:
@@ -355,6 +382,17 @@ def test_offset_map_keeps_the_text_between_names(case):
     for start, end in zip(cuts[::2], cuts[1::2], strict=True):  # the stretches between redacted names
         a, b = mapping.span(start, end)
         assert new[a:b] == text[start:end]
+
+
+@PROPERTY
+@given(case=transcript(), data=st.data())
+def test_whole_word_names_agree_with_the_reference(case, data):
+    names, text = case
+    strict = data.draw(st.lists(st.sampled_from(names), unique=True))
+    redactor = Redactor([Name(n, "P1", whole_word=n in strict, parts=n not in strict) for n in names], "sv")
+    assert redactor.whole_words == {fold(n) for n in strict} - {
+        f for n in names if n not in strict for f in name_forms([n])}
+    assert redactor._raw_spans(text) == reference_spans(text, redactor.forms, redactor.whole_words)
 
 
 plain_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=80)

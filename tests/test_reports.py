@@ -18,6 +18,7 @@ from qualcode.model import Code, Segment, Theme
 from qualcode.project import Project
 from qualcode.reports.summary import DocInput, PersonInput, SummaryInput, summarize
 from qualcode.reports.themes_tables import cell
+from qualcode.text.outward import Outward
 
 TEXT = ("Moderator: Hur var det?\n"
         "Anna: Det var tryggt. Jag kunde prata om Erik utan oro. Ingen skvallrade.\n"
@@ -62,11 +63,14 @@ def _input() -> SummaryInput:
     people = {"M1": PersonInput("M1", "Moderator", "GP A", ["Moderator"]),
               "P1": PersonInput("P1", "P1", "GP A", ["Anna"]),
               "P2": PersonInput("P2", "P2", "GP B", ["Bo"], names=["Bo Ek"])}
-    return SummaryInput("Studie", [doc], people, [safe, time], [theme], segments, ["a", "b"], redactions=["Erik"])
+    return SummaryInput("Studie", [doc], people, [safe, time], [theme], segments, ["a", "b"])
+
+
+REDACTED = Outward(["Erik"], "en")  # what `qualcode redact Erik` makes of every export
 
 
 def test_summary_counts_and_quotes_by_hand():
-    s = summarize(_input(), "en", quotes=5)
+    s = REDACTED(summarize(_input(), "en", quotes=5))
     (theme,) = s.themes
     assert (theme.name, theme.definition) == ("Safety and time", "Both.")
     assert theme.codes == [("Safety", "Feeling safe", "#4E79A7"), ("Time", "", "#F28E2B")]
@@ -100,7 +104,7 @@ def test_speaker_labels_and_names_become_pseudonyms():
     inp = _input()
     inp.segments.append(Segment(9, "s9", 1, "fg", 1, "Trygghet", "a", TEXT.index("Jag höll med Anna."),
                                 TEXT.index("Jag höll med Anna.") + 18, ""))
-    s = summarize(inp, "en", quotes=10)
+    s = REDACTED(summarize(inp, "en", quotes=10))
     texts = " ".join(q.text for q in s.themes[0].quotes)
     assert "Jag höll med P1." in texts and "Anna" not in texts and "Erik" not in texts
 
@@ -205,13 +209,16 @@ def test_method_paragraph_reports_agreement_of_the_coauthors(demo_path):
 def test_names_do_not_leak_next_to_chinese_in_genitive_or_other_forms():
     import unicodedata
 
-    from qualcode.reports.summary import _Redactor
+    from qualcode.reports.summary import _pseudonyms
 
-    redact = _Redactor([("Erik", "P12"), ("Anna", "P11"), ("Kungsbacka", "[name]"),
-                        (unicodedata.normalize("NFD", "Jönsson"), "P1"), ("护士A", "N01")])
+    people = {"P12": PersonInput("P12", None, None, ["Erik"]), "P11": PersonInput("P11", None, None, ["Anna"]),
+              "P1": PersonInput("P1", None, None, [], names=[unicodedata.normalize("NFD", "Jönsson")]),
+              "N01": PersonInput("N01", None, None, ["护士A"])}
+    pseudonyms = _pseudonyms(SummaryInput(None, [], people, [], [], [], []), "en")
+    redact = lambda text: Outward(["Kungsbacka"], "en").text(pseudonyms(text))  # noqa: E731
     assert redact("Jag tänker på Eriks patient. ANNA kom, Annas mamma också.") == \
         "Jag tänker på P12:s patient. P11 kom, P11:s mamma också."
-    assert redact("Vi pratade med Kungsbackas vårdcentral.") == "Vi pratade med [name]s vårdcentral."
+    assert redact("Vi pratade med Kungsbackas vårdcentral.") == "Vi pratade med [name]:s vårdcentral."
     assert redact("我跟Anna说过。对，Anna的意见很好。护士A说得对") == "我跟P11说过。对，P11的意见很好。N01说得对"
     assert redact(unicodedata.normalize("NFC", "Jönsson sa")) == "P1 sa"
     assert redact("Annan sak, Annika och Erika, Eriksson.") == "Annan sak, Annika och Erika, Eriksson."

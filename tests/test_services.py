@@ -56,7 +56,7 @@ def test_settings_alone(store):
         settings.set_consensus_coder(" ")
     settings.set_display_language("zh")
     assert settings.display_language == "zh"
-    with pytest.raises(QualcodeError, match="not a language code"):
+    with pytest.raises(QualcodeError, match=r"unknown language 'Svenska' \(choose from: sv, zh, en\)"):
         settings.set_display_language("Svenska")
 
 
@@ -208,3 +208,24 @@ def test_exchange_alone_round_trips_a_project(store, doc, tmp_path):
         assert json.loads(other.setting("redactions") or "[]") == []
     finally:
         other.close()
+
+
+def test_redaction_alone_writes_only_redacted_data(store, doc, tmp_path):
+    from dataclasses import dataclass
+
+    from qualcode.services.redaction import RedactionService
+
+    redaction = RedactionService(store, ParticipantService(store))
+    assert redaction.add(" Erik ", actor="tester") == ["Erik"] and redaction.add("Erik") == ["Erik"]
+    assert [e["payload"] for e in events(store, "redaction.add")] == [{"count": 1}]
+
+    @dataclass
+    class Table:
+        title: str
+        rows: dict[str, list[str]]
+
+    seen = []
+    path = redaction.write(tmp_path / "t.md", lambda t: seen.append(t) or t.title.encode(),
+                           Table("Eriks tabell", {"Erik": ["Erik sa", "#4E79A7"]}), "sv")
+    assert seen == [Table("[namn]:s tabell", {"[namn]": ["[namn] sa", "#4E79A7"]})]
+    assert path.read_bytes() == b"[namn]:s tabell"

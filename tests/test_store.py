@@ -80,8 +80,11 @@ def test_participants_csv_problems_are_all_reported_and_change_nothing(imported,
     csv.write_text("id,document,speaker\nP1,fg,Anna\nP2,fg,Nobody\nP3,other,Erik\n", encoding="utf-8")
     with pytest.raises(QualcodeError) as info:
         imported.participants.load_csv(csv)
-    assert "line 3: no speaker 'Nobody' in document 'fg'" in info.value.message
-    assert "line 4: no speaker 'Erik' in document 'other'" in info.value.message
+    assert info.value.details == ["line 3: no speaker 'Nobody' in document 'fg'",
+                                  "line 4: no speaker 'Erik' in document 'other'"]
+    assert info.value.message == ("line 3: no speaker 'Nobody' in document 'fg' (and 1 more problem: "
+                                  "'qualcode participants check FILE' lists all)")
+    assert imported.participants.check_csv(csv) == info.value.details
     assert sorted(p.key for p in imported.participants.list()) == ["fg/Anna", "fg/Erik", "fg/Moderator"]
     missing = tmp_path / "missing.csv"
     missing.write_text("name,group\nx,y\n", encoding="utf-8")

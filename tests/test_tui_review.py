@@ -106,6 +106,25 @@ async def test_stripes_scroll_with_the_transcript_and_show_turn_times(demo_path)
         assert gutter.time_width == 5  # the recording is shorter than an hour: m:ss
 
 
+async def test_stripes_count_the_empty_lines_between_turns(demo_path):
+    """A blank line is a row of the transcript: the gutter below it must not move up a row."""
+    with Project(demo_path) as p:
+        doc = p.documents.get("fokusgrupp1_allmanlakare")  # turns separated by blank lines
+        sentences = p.documents.units(doc.id, "sentence")
+    app = make_app(demo_path, coder="karin", doc=doc.id, layer="all", unblind=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        view, gutter = app.query_one(TranscriptView), app.query_one(StripeGutter)
+        rows = gutter.visible_rows()
+        assert any(a == b for a, b in rows)  # a blank line is on screen
+        assert rows == _rows(view)[:len(rows)]
+        view.select_offsets(sentences[3].start, sentences[3].end)  # scrolls a little
+        await pilot.pause()
+        rows = gutter.visible_rows()
+        top = round(view.scroll_y)
+        assert rows == _rows(view)[top:top + len(rows)]
+
+
 async def test_memos_on_every_kind_from_the_workbench(demo_path):
     with Project(demo_path) as p:
         doc = p.documents.get("fokusgrupp1_allmanlakare")

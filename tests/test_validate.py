@@ -110,7 +110,7 @@ def test_invalid_exports_exit_2_with_one_line(tmp_path, capsys, monkeypatch):
                         b'<Code guid="1C4B1A3E-1111-4D2E-8F00-000000000001" name="K" isCodable="true"/>'
                         b"</Codes><Sets/></CodeBook>")
 
-    def write_bad_qdpx(project, path, *, nvivo, origin):
+    def write_bad_qdpx(project, path, *, nvivo, origin, outward=None):
         with zipfile.ZipFile(path, "w") as archive:
             archive.writestr("project.qde", '<Project xmlns="urn:QDA-XML:project:1.0"><Users/></Project>')
         return ExportReport(path=str(path))

@@ -1,8 +1,8 @@
 """Who said it: the turns a span covers, and the participants whose speech that is.
 
-The rule (docs/methods.md, "Participants"): a segment counts for every participant whose speech
-it covers — at least one character of a turn's speech; the speaker's label is no speech — and
-never for a moderator. A segment that covers no participant's speech (a label, the moderator's
+The rule (docs/methods.md R1, R4; Q1 for the queries): a segment counts for every participant
+whose speech it covers — at least one character of a turn's speech; the speaker's label is no
+speech — and never for a moderator. A segment that covers no participant's speech (a label, the moderator's
 question, a heading) is no evidence about participants and is not counted; in a document with
 no turns at all, every segment counts, for the document. `covered_participants` is that rule
 for many segments at once, in one small place, so that the counting rule of issue 11 can
@@ -204,7 +204,7 @@ def column_of(docs: Sequence[DocRef], people: Sequence[Participant], speaking: s
         return [people[i].pseudonym or people[i].key for i in shown], np.where(who >= 0, column[person], -1)
     if cols != "group" and not any(cols in p.attributes for p in people):
         names = sorted({k for p in people for k in p.attributes} - set(COLUMN_KINDS))
-        raise QualcodeError(f"no participant attribute '{cols}' (use {', '.join([*COLUMN_KINDS, *names])})", cols)
+        raise QualcodeError(f"no participant attribute '{cols}' (use {', '.join([*COLUMN_KINDS, *names])})")
     attribute = [p.attributes.get(cols) for p in people]
     group_of = {d.id: d.group for d in docs}
     if cols == "group":

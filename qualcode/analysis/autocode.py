@@ -1,10 +1,12 @@
-"""Autocoding, planned: the spans that coding every hit (or every turn of a speaker) would add.
+"""Autocoding, planned (docs/methods.md Q7): the spans that coding every hit (or every turn of a
+speaker) would add.
 
 A hit is coded as itself, as every sentence it touches, or as the turn it is in (its speech,
 not the label). Spans are made distinct (two hits in one sentence make one span); a span the
 coder already has with the code — one of their segments of that code covers it whole — is
 skipped; a hit in no unit of the kind (a heading has no turn) is counted as outside. The plan
-is pure data for a preview; applying it is one transaction and one undo step (Project).
+is pure data for a preview; applying it is one transaction and one undo step
+(`project.coding.apply_autocode`).
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ class AutocodePlan:
     units: int = 0  # distinct spans they give, before skipping those already coded
     already_coded: int = 0  # spans skipped: the coder has the code there already
     outside: int = 0  # hits in no unit of the kind asked for
+    code_id: int | None = None  # the code and coder it was made for (what "already coded" means)
+    coder: str | None = None
+    about: dict = field(default_factory=dict)  # what was asked: query or speaker, unit
 
     def as_json(self) -> dict:
         return {"hits": self.hits, "units": self.units, "already_coded": self.already_coded,

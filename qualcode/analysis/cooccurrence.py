@@ -1,4 +1,4 @@
-"""Code co-occurrence: which codes are applied together, counted four ways (docs/methods.md).
+"""Code co-occurrence: which codes are applied together, counted four ways (docs/methods.md Q5).
 
 - by a unit (sentence, turn, document): a code is present in a unit when one of its segments
   shares at least one character with the unit. count(a, b) = the number of units where both

@@ -1,6 +1,6 @@
 """Word frequencies by document, group, speaker or participant attribute, and keyness.
 
-What is counted (docs/methods.md, "Word frequencies"):
+What is counted (docs/methods.md Q3, Q4):
 - tokens of the word index (spaCy's tokens, jieba's words for Chinese; punctuation and white
   space are not in it) in participants' speech: moderators' turns, speaker labels and text
   outside turns (headings) are left out, except in a document without turns, which counts whole;
@@ -50,6 +50,7 @@ class WordTable:
     cols: list  # column labels (empty without `by`)
     tokens: int  # words in the selection, stop words included
     col_tokens: list[int]  # words in each column
+    title: str = ""  # what it shows, for a file or a screen
 
 
 def log_likelihood(a: int, b: int, c: int, d: int) -> float:
@@ -129,7 +130,7 @@ def word_frequencies(postings: Iterable[tuple[str, int, str]], speech: Speech, *
     target = None
     if keyness is not None:
         if keyness not in cols:
-            raise QualcodeError(f"no column '{keyness}' to compare (columns: {', '.join(map(str, cols))})", keyness)
+            raise QualcodeError(f"no column '{keyness}' to compare (columns: {', '.join(map(str, cols))})")
         target = cols.index(keyness)
         in_target = np.bincount(word_of[placed & (col_of == target)], minlength=len(vocabulary))
     rows = []

@@ -1,6 +1,6 @@
 """Crosstabs: codes (or themes) × documents, participants, groups or any participant attribute.
 
-What is counted (docs/methods.md, "Matrices"):
+What is counted (docs/methods.md Q6):
 - Only evidence counts: a segment counts where it covers a participant's speech (see
   `attribution`): for that participant, their group (the participant's `group` attribute, else
   the document's group) and attribute values, and for its document. A segment in a document
@@ -37,6 +37,7 @@ class Matrix:
     col_totals: list[int]
     total: int
     cell_kind: str = "segments"
+    title: str = ""  # what it shows, for a file or a screen ("Codes × group: segments")
     _spans: np.ndarray = field(default_factory=lambda: np.zeros((0, 6), dtype=np.int64), repr=False)
     _coded_of: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64), repr=False)
     _pairs: np.ndarray = field(default_factory=lambda: np.zeros((0, 3), dtype=np.int64), repr=False)

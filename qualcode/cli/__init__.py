@@ -16,6 +16,7 @@ from ..errors import QualcodeError
 from ..names import escape_controls
 from .codebook import (
     cmd_codebook_add,
+    cmd_codebook_check,
     cmd_codebook_delete,
     cmd_codebook_edit,
     cmd_codebook_export,
@@ -48,6 +49,7 @@ from .commands import (
 )
 from .merge import cmd_merge
 from .output import protect_terminal
+from .queries import add_query_commands
 from .review import add_review_commands, segments_help
 from .team import cmd_agreement, cmd_disagreements, cmd_reconcile
 
@@ -93,13 +95,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("init", "create an empty project", cmd_init, project=False)
     p.add_argument("path", nargs="?", help="where (default: -p, $QUALCODE_PROJECT or ./project.qualcode)")
 
-    p = command("import", "import transcripts (txt, md, docx, vtt, srt)", cmd_import, writes=True)
-    p.add_argument("files", nargs="+", metavar="FILE")
+    p = command("import", "import transcripts (txt, md, docx, vtt, srt), or every one under a folder",
+                cmd_import, writes=True)
+    p.add_argument("files", nargs="+", metavar="FILE|DIR")
     p.add_argument("--lang", default="auto", choices=["auto", "sv", "zh", "en"])
     p.add_argument("--group", help="the focus group these files belong to")
     p.add_argument("--speakers", default="auto", metavar="auto|none|REGEX",
                    help="how to find speaker labels: auto, none, or a regex matched at line starts "
                         "(group 'speaker' or 1 names the speaker)")
+    p.add_argument("--jobs", type=_positive, metavar="N",
+                   help="analyse in up to N processes (default: all cores; small imports use one)")
     p.add_argument("--json", action="store_true")
 
     p = command("docs", "list documents", cmd_docs)
@@ -132,8 +137,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--coder", dest="coder_filter", help="only this coder's segments")
     p.add_argument("--json", action="store_true")
 
-    p = command("export", "export for manuscripts (themes: .docx .md .csv .xlsx) or other tools (qdpx)",
-                cmd_export)
+    p = command("export", "export for manuscripts (themes: .docx .md .csv .xlsx) or other tools (qdpx); "
+                          "themes are redacted, a qdpx carries the full text unless --redact", cmd_export)
     p.add_argument("what", choices=["themes", "qdpx"])
     p.add_argument("out", metavar="OUT", help="output file (a bare name goes to exports/)")
     p.add_argument("--lang", help="language of labels: sv, zh or en (default: the project's)")
@@ -144,6 +149,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--coders", help="whose coding counts (default: consensus if any, else all)")
     p.add_argument("--nvivo", action="store_true", help="qdpx: positions in UTF-16 units as NVivo counts")
     p.add_argument("--validate", action="store_true", help="qdpx: check the file against the REFI-QDA 1.0 schema")
+    p.add_argument("--redact", action="store_true",
+                   help="qdpx: leave out redacted names (texts, names, notes; coded spans move). Without it a qdpx "
+                        "carries every transcript in full, unredacted")
     p.add_argument("--memos", action="store_true", help="themes: add the memos on each theme and its codes")
 
     p = command("redact", "names never to appear in exports (they become [name]); without NAME, list them",
@@ -191,11 +199,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("participants", "list participants, or load their attributes from a CSV",
                 cmd_participants, writes=True)
-    p.add_argument("action", nargs="?", choices=["list", "load"], default="list")
+    p.add_argument("action", nargs="?", choices=["list", "load", "check"], default="list")
     p.add_argument("file", nargs="?", metavar="FILE.csv")
     p.add_argument("--json", action="store_true")
 
     add_review_commands(sub, command, Parser)
+    add_query_commands(command)
 
     codebook = sub.add_parser("codebook", help="the codebook: codes and themes",
                               description="the codebook: codes and themes")
@@ -225,6 +234,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--retire", action="store_true",
                    help="retire codes with codings that the file no longer has (else the load is refused)")
     p.add_argument("--json", action="store_true")
+
+    p = cb_command("check", "list every problem of a codebook file (exit 2 if any); needs no project",
+                   cmd_codebook_check)
+    p.set_defaults(needs_project=False)
+    p.add_argument("file", metavar="FILE")
 
     p = cb_command("export", "write the codebook as .yaml, REFI .qdc or a .docx appendix", cmd_codebook_export)
     p.add_argument("file", metavar="FILE")
@@ -290,6 +304,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got '{value}'")
+    return int(value)
+
+
 def project_path(args) -> Path:
     return Path(args.project or os.environ.get("QUALCODE_PROJECT") or DEFAULT_PROJECT)
 
@@ -322,8 +342,7 @@ def main(argv: list[str] | None = None) -> int:
     except QualcodeError as exc:
         if created:
             _remove_project(path)
-        for problem in getattr(exc, "problems", None) or [str(exc)]:
-            _say(f"error: {problem}")
+        _say(f"error: {exc}")  # one line; what it sums up (exc.details) the command shows, if it will
         return 2
     except KeyboardInterrupt:
         if created:

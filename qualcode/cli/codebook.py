@@ -23,7 +23,7 @@ def cmd_codebook_show(args, project) -> None:
     if args.json:
         emit_json([code_json(c, by_id) for c in codes])
         return
-    lang = args.lang or project.settings.display_language
+    lang = project.settings.check_language(args.lang) or project.settings.display_language
     depth = {}
     rows = []
     for c in codes:
@@ -42,6 +42,21 @@ def cmd_codebook_load(args, project) -> None:
         print(change)
     print(f"{len(changes)} change(s); {sum(1 for c in project.codebook.codes() if not c.retired)} codes, "
           f"{len(project.codebook.themes())} themes")
+
+
+def cmd_codebook_check(args, _project_path) -> None:
+    """Every problem of a codebook file on stdout, one a line (exit 2 when there is any)."""
+    from ..project import check_codebook_file
+
+    try:
+        book, notes = check_codebook_file(Path(args.file))
+    except QualcodeError as exc:
+        problems = exc.details or [str(exc)]
+        print("\n".join(problems))
+        raise QualcodeError(f"{len(problems)} problem{'s' * (len(problems) > 1)} in the codebook", args.file) from None
+    for note in notes:
+        print(f"note: {note}")
+    print(f"{args.file}: no problems ({len(book.codes)} codes, {len(book.themes)} themes)")
 
 
 def cmd_codebook_export(args, project) -> None:
@@ -126,7 +141,7 @@ def cmd_theme_add(args, project) -> None:
 
 def cmd_theme_show(args, project) -> None:
     codes = {c.id: c for c in project.codebook.codes()}
-    lang = args.lang or project.settings.display_language
+    lang = project.settings.check_language(args.lang) or project.settings.display_language
     themes = project.codebook.themes()
     if args.json:
         emit_json([{"id": t.id, "uid": t.uid, "name": t.name, "labels": t.labels, "definition": t.definition,

@@ -20,7 +20,7 @@ def cmd_init(args, project_path: Path) -> None:
 
 
 def cmd_import(args, project) -> None:
-    files = [Path(f) for f in args.files]
+    files = [Path(f) for f in args.files]  # files or folders (the project walks folders)
     qdpx = [f for f in files if f.suffix.lower() in (".qdpx", ".zip")]  # MAXQDA's may be a .zip
     if qdpx:
         if len(files) > 1:
@@ -33,15 +33,10 @@ def cmd_import(args, project) -> None:
         else:
             print("\n".join(report.lines()))
         return
-    bar, update = _progress_bar(len(files))
-    if bar:
-        bar.start()
-    try:
-        report = project.documents.import_files(files, lang=args.lang, group=args.group,
-                                      speakers=args.speakers, actor=args.coder, progress=update)
-    finally:
-        if bar:
-            bar.stop()
+    one_file = len(files) == 1 and not files[0].is_dir()
+    with _progress_bar(None, "importing", quiet=args.json or one_file) as update:
+        report = project.documents.import_files(files, lang=args.lang, group=args.group, speakers=args.speakers,
+                                                actor=args.coder, progress=update, jobs=args.jobs)
     for name, reason in report.skipped:
         print(f"qualcode: skipped {name}: {reason}", file=sys.stderr)
     if args.json:
@@ -137,17 +132,22 @@ def cmd_settings(args, project) -> None:
 def cmd_export(args, project) -> None:
     if args.what == "themes":
         path = _output_path(args.out)
-        project.reports.export_themes(path, lang=args.lang, quotes=args.quotes, themes=args.theme or None,
-                              groups=args.group or None, translation=not args.no_translation,
-                              coders=args.coders.split(",") if args.coders else None, memos=args.memos)
+        with _progress_bar(None, f"writing {path.name}", counted=False):
+            project.reports.export_themes(path, lang=args.lang, quotes=args.quotes, themes=args.theme or None,
+                                          groups=args.group or None, translation=not args.no_translation,
+                                          coders=args.coders.split(",") if args.coders else None, memos=args.memos)
         print(f"wrote {path}")
     elif args.what == "qdpx":
         path = _output_path(args.out)
-        report = project.exchange.export_qdpx(path, nvivo=args.nvivo)
+        with _progress_bar(None, f"writing {path.name}", counted=False):
+            report = project.exchange.export_qdpx(path, nvivo=args.nvivo, redact=args.redact, lang=args.lang)
         for line in report.lines():
             print(line)
         if args.validate:
             print(project.exchange.validate(path))
+        if not args.redact:
+            print("qualcode: note: the .qdpx carries every transcript in full, unredacted "
+                  "(--redact leaves out redacted names)", file=sys.stderr)
     else:
         raise QualcodeError("export what? (themes or qdpx)", args.what)
 
@@ -162,6 +162,15 @@ def cmd_redact(args, project) -> None:
 
 
 def cmd_participants(args, project) -> None:
+    if args.action == "check":  # every problem on stdout, one a line (exit 2 when there is any)
+        if not args.file:
+            raise QualcodeError("participants check needs a CSV file", "participants check")
+        problems = project.participants.check_csv(Path(args.file))
+        print("\n".join(problems) if problems else f"{args.file}: no problems")
+        if problems:
+            raise QualcodeError(f"{len(problems)} problem{'s' * (len(problems) > 1)} in the participants CSV",
+                                args.file)
+        return
     if args.action == "load":
         if not args.file:
             raise QualcodeError("participants load needs a CSV file", "participants load")

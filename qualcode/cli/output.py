@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import QualcodeError
@@ -54,6 +55,13 @@ def emit_table(headers: list[str], rows: list[list], out=None) -> None:
             out.write("  ".join("-" * w for w in widths) + "\n")
 
 
+def right_align(text: str, cells: int) -> str:
+    """Text padded on the left to `cells` terminal cells (a Chinese character takes two)."""
+    from ..text.width import display_width
+
+    return " " * max(cells - display_width(text), 0) + text
+
+
 def segment_json(s) -> dict:
     return {"id": s.id, "uid": s.uid, "doc": s.doc, "start": s.start, "end": s.end, "code": s.code,
             "coder": s.coder, "text": s.text, "memo": s.memo, "exemplar": s.exemplar,
@@ -74,20 +82,32 @@ def code_json(c, codes_by_id: dict) -> dict:
             "when_not_to_use": c.when_not_to_use, "example": c.example}
 
 
-def _progress_bar(total: int):
-    """A rich progress bar on stderr for long imports; None when not worth showing."""
-    if total < 2 or not sys.stderr.isatty():
-        return None, None
+@contextmanager
+def _progress_bar(total: int | None, what: str, quiet: bool = False,
+                  counted: bool = True) -> Iterator[Callable | None]:
+    """A rich progress bar on stderr while a long job runs, for people at a terminal: none when
+    stderr is not a terminal or when `quiet` (--json). `total` None: a pulsing bar until an
+    update says how much there is; `counted` False: a job with no steps to count (an export).
+    Yields the update(what, done, total) callback."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
     from rich.console import Console
-    from rich.progress import Progress
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    progress = Progress(console=Console(file=getattr(sys.stderr, "unprotected", sys.stderr)), transient=True)
-    task = progress.add_task("importing", total=total)
+    columns = [TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn()]
+    if counted:
+        columns.insert(2, MofNCompleteColumn())
+    # the terminal itself, not the wrapper that escapes control characters in what we print
+    console = Console(file=getattr(sys.stderr, "unprotected", sys.stderr))
+    progress = Progress(*columns, console=console, transient=True)
+    task = progress.add_task(what, total=total)
 
-    def update(what: str, done: int, of: int) -> None:
-        progress.update(task, description=what, completed=done, total=of)
+    def update(description: str, done: int, of: int) -> None:
+        progress.update(task, description=description, completed=done, total=of or total)
 
-    return progress, update
+    with progress:
+        yield update
 
 
 def _clip(text: str, width: int = 60) -> str:

@@ -12,14 +12,17 @@ from pathlib import Path
 
 from ..model import Progress
 from ..store import Store
+from ..text.outward import Outward
 
 
-def export_qdpx(store: Store, path: Path, *, nvivo: bool = False, origin: str = "qualcode 0.1") -> ExportReport:
+def export_qdpx(store: Store, path: Path, *, nvivo: bool = False, origin: str = "qualcode 0.1",
+                outward: Outward | None = None) -> ExportReport:
     """Write the whole project as a .qdpx (atomically). Positions are code points, or UTF-16
-    units with `nvivo`; the report warns when the choice matters (text beyond the BMP)."""
+    units with `nvivo`; the report warns when the choice matters (text beyond the BMP). With
+    `outward`, redacted (texts, names, positions moved: see qdpx_export)."""
     from .qdpx_export import write_qdpx
 
-    return write_qdpx(store, Path(path), nvivo=nvivo, origin=origin)
+    return write_qdpx(store, Path(path), nvivo=nvivo, origin=origin, outward=outward)
 
 
 def import_qdpx(store: Store, path: Path, *, actor: str, progress: Progress | None = None) -> ImportReport:
@@ -42,6 +45,7 @@ class ExportReport:
     segments: int = 0
     notes: int = 0
     warnings: list[str] = field(default_factory=list)
+    redacted: bool = False
 
     def to_json(self) -> dict:
         return dict(self.__dict__)
@@ -53,6 +57,7 @@ class ExportReport:
             (f"{self.documents} documents, {self.codes} codes, {self.themes} themes, {self.coders} coders,"
              f" {self.participants} participants"),
             f"{self.segments} coded segments (positions in {units}), {self.notes} notes",
+            *(["redacted: the transcripts, names and notes hold no redacted name"] if self.redacted else []),
             *(f"warning: {w}" for w in self.warnings),
         ]
 

@@ -23,6 +23,12 @@ What has no element of its own in REFI travels in a documented way:
 
 Positions are code points, as the spec says; `nvivo=True` writes UTF-16 units instead (a
 character beyond the BMP counts 2, as NVivo counts) and says so in the origin.
+
+Without an `outward` redaction the archive carries every transcript in full, as a project
+exchange must. With one (`export qdpx --redact`), the sources are the redacted texts, every
+selection's positions are moved through the redaction's `OffsetMap` (a selection that cuts
+into a name covers its whole placeholder), and every name and text of project.qde (codes,
+sets, cases, users, sources, notes, variable values, the project's own name) is redacted.
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ from ..codebook_sync import project_codebook
 from ..files import write_atomically
 from ..names import clean_name
 from ..store import Store
+from ..text.outward import Outward
 from .qdc import append_codes, append_set
 from .qdpx import ExportReport
 from .refi import PROJECT_NS
@@ -97,11 +104,11 @@ def variable_type(values: list[str]) -> str:
     return "Text"
 
 
-def write_qdpx(store: Store, path: Path, *, nvivo: bool, origin: str) -> ExportReport:
-    """Write the whole project as a .qdpx at `path` (atomically)."""
+def write_qdpx(store: Store, path: Path, *, nvivo: bool, origin: str, outward: Outward | None = None) -> ExportReport:
+    """Write the whole project as a .qdpx at `path` (atomically); redacted with `outward`."""
     path = Path(path)
-    report = ExportReport(path=str(path), nvivo=nvivo)
-    qde, sources = project_qde(store, report, nvivo=nvivo, origin=origin)
+    report = ExportReport(path=str(path), nvivo=nvivo, redacted=outward is not None)
+    qde, sources = project_qde(store, report, nvivo=nvivo, origin=origin, outward=outward)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in [("project.qde", qde), *sources]:
@@ -113,8 +120,8 @@ def write_qdpx(store: Store, path: Path, *, nvivo: bool, origin: str) -> ExportR
     return report
 
 
-def project_qde(store: Store, report: ExportReport, *, nvivo: bool,
-                origin: str) -> tuple[bytes, list[tuple[str, bytes]]]:
+def project_qde(store: Store, report: ExportReport, *, nvivo: bool, origin: str,
+                outward: Outward | None = None) -> tuple[bytes, list[tuple[str, bytes]]]:
     """The project.qde bytes and the (member name, bytes) of the source texts."""
     from lxml import etree
 
@@ -232,7 +239,8 @@ def project_qde(store: Store, report: ExportReport, *, nvivo: bool,
     beyond_bmp = 0
     for doc in docs:
         guid = doc_guid[doc.name]
-        astral = [m.start() for m in _NON_BMP.finditer(doc.text)]
+        written, moved = (doc.text, None) if outward is None else outward.with_map(doc.text)
+        astral = [m.start() for m in _NON_BMP.finditer(written)]
         beyond_bmp += bool(astral)
         position = (lambda i, a=astral: i + bisect_left(a, i)) if nvivo and astral else (lambda i: i)
         source = sub(sources_xml, "TextSource", {
@@ -241,9 +249,10 @@ def project_qde(store: Store, report: ExportReport, *, nvivo: bool,
             "creationDateTime": refi_time(doc.imported_at)})
         for s in sorted(by_doc.get(doc.id, []), key=lambda s: (s.start, s.end, s.uid)):
             user, when = coder_guid.get(s.coder), refi_time(s.created_at)
+            start, end = (s.start, s.end) if moved is None else moved.span(s.start, s.end)
             selection = sub(source, "PlainTextSelection", {
-                "guid": refi(s.uid), "name": _name(doc.text[s.start:s.end]),
-                "startPosition": str(position(s.start)), "endPosition": str(position(s.end)),
+                "guid": refi(s.uid), "name": _name(written[start:end]),  # of the text written: redacted already
+                "startPosition": str(position(start)), "endPosition": str(position(end)),
                 "creatingUser": user, "creationDateTime": when})
             coding = sub(selection, "Coding", {"guid": refi(derived_guid(s.uid, "coding")),
                                                "creatingUser": user, "creationDateTime": when})
@@ -260,7 +269,7 @@ def project_qde(store: Store, report: ExportReport, *, nvivo: bool,
         for name, column in DOCUMENT_VARIABLES:
             if getattr(doc, column):
                 value(source, name, str(getattr(doc, column)))
-        files.append((f"sources/{guid}.txt", doc.text.encode("utf-8")))
+        files.append((f"sources/{guid}.txt", written.encode("utf-8")))
     report.documents = len(docs)
 
     if notes:
@@ -297,8 +306,28 @@ def project_qde(store: Store, report: ExportReport, *, nvivo: bool,
     elif beyond_bmp:
         report.warnings.append(f"{beyond_bmp} document(s) contain characters outside the BMP: positions are"
                                " UTF-16 units, which only NVivo reads right")
+    if outward is not None:
+        _redact_tree(root, outward, skip=ns + "PlainTextSelection")
     qde = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
     return qde, files
+
+
+def _redact_tree(root, outward: Outward, skip: str) -> None:
+    """Every name attribute and every text of the tree, redacted (identifiers, positions and
+    dates are other attributes). `skip`: elements named from redacted text already."""
+    done: dict[str, str] = {}
+
+    def redact(value: str) -> str:
+        if value not in done:
+            done[value] = outward.text(value)
+        return done[value]
+
+    for element in root.iter():
+        name = element.get("name")
+        if name is not None and element.tag != skip:
+            element.set("name", redact(name))
+        if element.text and element.text.strip():
+            element.text = redact(element.text)
 
 
 def _color(value: str | None) -> str | None:

@@ -27,6 +27,7 @@ class AgreementTables:
     pair_headers: list[str]
     pair_rows: list[list]  # with more than two coders: every pair, its 2×2 table summed over codes
     footer: str
+    subtitle: str = ""  # who, by what unit, over which documents (the Word export's first line)
 
 
 def fmt(value: float | None, percent: bool = False) -> str:
@@ -70,11 +71,12 @@ def agreement_tables(report: dict) -> AgreementTables:
         pair_rows=pair_rows,
         footer=(f"Code presence per document: {fmt(overall.get('presence_percent'), True)} agree; "
                 f"segment overlap (Jaccard >= {overlap['threshold']}): {fmt(overlap.get('percent'), True)} matched"),
+        subtitle=(f"Coders {', '.join(coders)}; unit: {report['unit']}; "
+                  f"documents: {', '.join(report['documents'])}."),
     )
 
 
-def agreement_csv(report: dict) -> bytes:
-    tables = agreement_tables(report)
+def agreement_csv(tables: AgreementTables) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(tables.headers)
@@ -82,12 +84,10 @@ def agreement_csv(report: dict) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-def agreement_docx(report: dict) -> bytes:
-    tables = agreement_tables(report)
+def agreement_docx(tables: AgreementTables) -> bytes:
     document = new_document("Intercoder agreement")
     add_heading(document, "Intercoder agreement", 1)
-    add_paragraph(document, f"Coders {', '.join(report['coders'])}; unit: {report['unit']}; "
-                            f"documents: {', '.join(report['documents'])}.")
+    add_paragraph(document, tables.subtitle)
     _table(document, tables.headers[:-1], [row[:-1] for row in tables.rows])
     notes = [f"{row[0]}: {row[-1]}" for row in tables.rows if row[-1]]
     if notes:

@@ -6,9 +6,10 @@ code and the words coded, so the report reads without the project at hand.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..model import SpanContext
+from ..text.outward import VERBATIM
 from ..text.snippet import clip_words, where
 from .docx_common import add_heading, add_paragraph, add_run, new_document, safe, to_bytes
 
@@ -19,7 +20,7 @@ QUOTE_CELLS = 240
 
 @dataclass
 class MemoEntry:
-    kind: str
+    kind: str = field(metadata=VERBATIM)  # a section of the report, not text (the rest is redacted)
     target: str | None
     author: str
     text: str

@@ -2,7 +2,8 @@
 
 Each result (KWIC hits, word frequencies, co-occurrence, a matrix) becomes one or more `Table`s;
 three writers turn tables into files. A matrix is a real table with its totals (and says that a
-total counts distinct items); in Excel it also gets a native bar chart of its cells.
+total counts distinct items); its cells are also drawn as bars: a native chart in Excel, a
+picture in Word (chart_image.py).
 """
 
 from __future__ import annotations
@@ -12,10 +13,13 @@ import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .docx_common import add_heading, add_paragraph, add_run, new_document, safe, set_widths, shade, to_bytes
+from ..text.width import display_width
+from .docx_common import safe
 from .themes_tables import cell
 
 NONE = "—"  # a column of "no value" (a participant without the attribute)
+FORMATS = (".csv", ".xlsx", ".docx")
+WORD_GRID_CODES = 8  # a codes × codes table of more codes does not fit a page
 
 
 @dataclass
@@ -26,11 +30,17 @@ class Table:
     totals_row: bool = False  # the last row holds totals
     totals_col: bool = False  # the last column holds totals
     note: str | None = None
-    chart: bool = False  # draw the body (without totals) as bars, in Excel
+    chart: bool = False  # draw the body (without totals) as bars: Excel's own chart, a picture in Word
+    in_word: bool = True  # too wide for a page: left out of Word, in CSV and Excel only
 
 
 def _label(value) -> str:
     return NONE if value is None else str(value)
+
+
+def text(value) -> str:
+    """A cell as written in Word and measured for widths."""
+    return "" if value is None else (f"{value:.4g}" if isinstance(value, float) else str(value))
 
 
 def matrix_table(matrix, title: str = "Matrix", corner: str = "Code") -> Table:
@@ -67,7 +77,9 @@ def cooccurrence_tables(result, labels: Mapping[int, str], title: str = "Co-occu
     count = {(p.a, p.b): p.count for p in result.pairs} | {(p.b, p.a): p.count for p in result.pairs}
     grid = Table(f"{title}: codes × codes", ["Code", *(labels[c] for c in codes)],
                  [[labels[a], *(result.totals[a] if a == b else count.get((a, b), 0) for b in codes)] for a in codes],
-                 note="The diagonal holds each code's own total.")
+                 note="The diagonal holds each code's own total.", in_word=len(codes) <= WORD_GRID_CODES)
+    if not grid.in_word:
+        pairs.note += " The codes × codes table is in the CSV and Excel exports (too wide for a page)."
     return [pairs, grid]
 
 
@@ -101,7 +113,7 @@ def to_xlsx(tables: Sequence[Table]) -> bytes:
         sheet.append([cell(h) for h in table.header])
         for row in table.rows:
             sheet.append([cell(v) for v in row])
-        bold = Font(bold=True)
+        bold = Font(name="Calibri", bold=True)  # a font named, or LibreOffice sets bold cells in a serif
         for c in sheet[1]:
             c.font = bold
         if table.totals_row:
@@ -112,14 +124,20 @@ def to_xlsx(tables: Sequence[Table]) -> bytes:
                 c[0].font = bold
         for i, header in enumerate(table.header, start=1):
             wide = header in ("Left", "Right")
-            sheet.column_dimensions[sheet.cell(1, i).column_letter].width = 45 if wide else max(12, len(header) + 2)
+            cells = max(display_width(text(row[i - 1])) for row in [table.header, *table.rows])
+            # Excel counts a column's width in characters
+            sheet.column_dimensions[sheet.cell(1, i).column_letter].width = 45 if wide else min(max(8, cells + 2), 50)
             if header == "Left":
                 for c in sheet.iter_rows(min_row=2, min_col=i, max_col=i):
                     c[0].alignment = Alignment(horizontal="right")
         if table.note:
-            sheet.cell(sheet.max_row + 2, 1, cell(table.note)).font = Font(italic=True)
+            sheet.cell(sheet.max_row + 2, 1, cell(table.note)).font = Font(name="Calibri", italic=True)
         if table.chart:
             _bars(sheet, table)
+            # printed, the table and its chart side by side on one landscape page across
+            sheet.page_setup.orientation = "landscape"
+            sheet.sheet_properties.pageSetUpPr.fitToPage = True
+            sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -139,40 +157,24 @@ def _bars(sheet, table: Table) -> None:
     chart.title = table.title
     chart.add_data(Reference(sheet, min_col=2, max_col=last_col, min_row=1, max_row=last_row), titles_from_data=True)
     chart.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=last_row))
-    chart.width, chart.height = 18, max(8, 0.6 * (last_row - 1) * min(last_col - 1, 4))
+    chart.x_axis.scaling.orientation = "maxMin"  # the first row at the top, as in the table
+    chart.x_axis.delete = chart.y_axis.delete = False  # openpyxl 3.1 hides the axes unless told
+    chart.legend.position = "t"
+    chart.width, chart.height = 18, max(8.0, min(40.0, 2 + 0.18 * (last_row - 1) * (last_col - 1)))
     sheet.add_chart(chart, f"{sheet.cell(1, len(table.header) + 2).column_letter}2")
 
 
 def to_docx(tables: Sequence[Table], title: str | None = None) -> bytes:
-    """Each table as a Word table with a bold header and bold totals, its note beneath."""
-    from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm
+    """Each table as a Word table (queries_docx.py lays it out)."""
+    from .queries_docx import word_tables
 
-    document = new_document(title or (tables[0].title if tables else None))
-    if title:
-        add_heading(document, title, 1)
-    for table in tables:
-        if len(tables) > 1 or not title:
-            add_heading(document, table.title, 2)
-        grid = document.add_table(rows=1 + len(table.rows), cols=len(table.header))
-        grid.style = "Table Grid"
-        grid.alignment = WD_TABLE_ALIGNMENT.CENTER
-        for r, values in enumerate([table.header, *table.rows]):
-            total = r == 0 or (table.totals_row and r == len(table.rows))
-            for c, value in enumerate(values):
-                paragraph = grid.cell(r, c).paragraphs[0]
-                text = "" if value is None else (f"{value:.4g}" if isinstance(value, float) else str(value))
-                add_run(paragraph, text, bold=total or (table.totals_col and c == len(values) - 1 and r > 0)
-                        or table.header[c] == "Match")
-                if isinstance(value, (int, float)) and not isinstance(value, bool) and r > 0:
-                    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-                if table.header[c] == "Left":
-                    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-                if r == 0:
-                    shade(grid.cell(r, c), "#D9D9D9")
-        if table.header[:1] == ["Document"] and "Left" in table.header:
-            set_widths(grid, [Cm(2.2), Cm(2), Cm(1), Cm(1.2), Cm(5), Cm(2.2), Cm(5), Cm(1.2), Cm(1.2)])
-        if table.note:
-            add_paragraph(document, table.note, italic=True, size=9)
-    return to_bytes(document)
+    return word_tables(tables, title)
+
+
+def render(tables: Sequence[Table], suffix: str, title: str | None = None) -> bytes:
+    """The tables as a file of one of FORMATS."""
+    if suffix == ".csv":
+        return to_csv(tables)
+    if suffix == ".xlsx":
+        return to_xlsx(tables)
+    return to_docx(tables, title)

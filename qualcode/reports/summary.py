@@ -8,13 +8,14 @@ is written down in docs/methods.md (R1–R9); the rule numbers are cited where t
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
 from ..analysis.attribution import MODERATOR
 from ..model import Code, Segment, Theme
+from ..text.outward import VALUES_ONLY, VERBATIM
+from ..text.redact import Name, Redactor
 from ..text.speakers import is_role
 from .evidence import Evidence, Piece
 
@@ -54,7 +55,6 @@ class SummaryInput:
     themes: list[Theme]
     segments: list[Segment]
     coders: list[str]
-    redactions: list[str] = field(default_factory=list)
     agreement: dict | None = None
     consensus: str | None = None  # the consensus coder's name (R2); None when the project has none
 
@@ -90,18 +90,19 @@ class ThemeResult:
 
 @dataclass
 class Summary:
+    """What a theme export shows. Not yet redacted: an export renders `Outward(...)(summary)`."""
+
     title: str | None
-    lang: str
+    lang: str = field(metadata=VERBATIM)
     documents: int
     participants: int
     moderators: int
     groups: list[str]
     coders: list[str]  # whose coding was counted, the consensus coder apart (R2)
-    agreement: dict | None
+    agreement: dict | None = field(metadata=VALUES_ONLY)  # the report of `team.agreement`
     themes: list[ThemeResult]
     frequencies: list[tuple[str, dict[str, int]]]  # code label -> group -> segments
     saturation: list[tuple[str, int, int]]  # document, new codes, cumulative codes
-    redacted: list[str]
     consensus: str | None = None
     consensus_documents: int = 0  # documents counted from the consensus coder's segments
 
@@ -137,7 +138,7 @@ def summarize(inp: SummaryInput, lang: str = "en", *, quotes: int = 3, themes: l
     counted = [s for s in segments if pieces(s)]
     silent = [s for s in segments if not found[(s.doc_id, s.start, s.end)]]  # no participant speech
     codes = {c.id: c for c in inp.codes}
-    redact = _redactor(inp)
+    redact = _pseudonyms(inp, lang)
     chosen_themes = [t for t in inp.themes if not themes or t.name in themes or t.label(lang) in themes]
     results = []
     for theme in chosen_themes:
@@ -170,7 +171,7 @@ def summarize(inp: SummaryInput, lang: str = "en", *, quotes: int = 3, themes: l
         participants=sum(1 for p in people if not p.moderator), moderators=sum(1 for p in people if p.moderator),
         groups=all_groups, coders=_coders(inp, coders), agreement=inp.agreement, themes=results,
         frequencies=_frequencies(inp, counted, pieces, codes, lang),
-        saturation=_saturation(inp, counted), redacted=redact.names, consensus=inp.consensus,
+        saturation=_saturation(inp, counted), consensus=inp.consensus,
         consensus_documents=len({s.doc_id for s in chosen if s.coder == inp.consensus and s.doc_id in docs}),
     )
 
@@ -217,45 +218,6 @@ def _dedupe(segments: list[Segment]) -> list[Segment]:
     return out
 
 
-_LATIN = "A-Za-z0-9\u00c0-\u024f"  # letters a name may continue with (a CJK neighbour is no letter)
-
-
-class _Redactor:
-    """Replaces real names and speaker labels by pseudonyms (or [name]) in quotes.
-
-    Names match whole words in any case, in the text's NFC form, also with a Swedish
-    genitive s ("Eriks patient" becomes "P12:s patient"); next to Chinese characters too."""
-
-    def __init__(self, replacements: list[tuple[str, str]]) -> None:
-        table: dict[str, str] = {}
-        for name, alias in replacements:
-            name = unicodedata.normalize("NFC", name.strip())
-            if name:
-                table.setdefault(name.casefold(), alias)
-        self.names = sorted(table, key=len, reverse=True)
-        self.table = table
-        patterns = []
-        for name in self.names:
-            if re.search(r"[\u3400-\u9fff]", name):
-                patterns.append(f"(?P<cjk{len(patterns)}>{re.escape(name)})")
-            else:
-                end = rf"(?=[^{_LATIN}]|$)"
-                patterns.append(rf"(?<![{_LATIN}]){re.escape(name)}(?:(?P<s{len(patterns)}>s){end}|{end})")
-        self.regex = re.compile("|".join(patterns), re.IGNORECASE) if patterns else None
-
-    def __call__(self, text: str) -> str:
-        if not self.regex or not text:
-            return text
-
-        def replace(m: re.Match) -> str:
-            genitive = any(k.startswith("s") and v for k, v in m.groupdict().items())
-            name = m.group(0)[:-1] if genitive else m.group(0)
-            alias = self.table.get(name.casefold(), "[name]")
-            return alias + ((":s" if alias[-1:].isdigit() else "s") if genitive else "")
-
-        return self.regex.sub(replace, unicodedata.normalize("NFC", text))
-
-
 def _generic(label: str) -> bool:
     """A role word shared by many ("Patient", "Läkare", "医生", "M", "甲"): never substituted,
     or ordinary words in quotes would change; labels with a number or code ("D1", "Läkare 2",
@@ -265,18 +227,26 @@ def _generic(label: str) -> bool:
     return is_role(label) and not re.search(r"[0-9]|[\u3400-\u9fff][A-Za-z]$", label)
 
 
-def _redactor(inp: SummaryInput) -> _Redactor:
-    replacements: list[tuple[str, str]] = []
+def _pseudonyms(inp: SummaryInput, lang: str) -> Redactor:
+    """Speaker labels (as whole words) and real names in quotes become the person's pseudonym
+    (else key): "Jag höll med Anna" -> "Jag höll med P1". A label the pseudonym holds itself
+    ("fg/Anna") is left: replacing it would say nothing new. Redacted names are not this step's:
+    every export redacts its whole data once (text/outward.py)."""
+    names: list[Name] = []
     for person in inp.people.values():
         alias = person.pseudonym or person.key
-        replacements += [(label, alias) for label in person.labels if label != alias and not _generic(label)]
-        replacements += [(name, alias) for name in person.names if name]
-    replacements += [(name, "[name]") for name in inp.redactions if name]
-    return _Redactor(replacements)
+        names += [Name(label, alias, whole_word=True, parts=False) for label in person.labels
+                  if label != alias and not _generic(label) and not _holds(alias, label)]
+        names += [Name(name, alias) for name in person.names if name and not _holds(alias, name)]
+    return Redactor(names, lang)
+
+
+def _holds(alias: str, name: str) -> bool:
+    return bool(Redactor([name], parts=False).spans(alias))
 
 
 def _quotes(inp: SummaryInput, segments: list[Segment], pieces, docs: dict[int, DocInput], codes: dict[int, Code],
-            lang: str, limit: int, translation: bool, redact: _Redactor) -> list[Quote]:
+            lang: str, limit: int, translation: bool, redact: Redactor) -> list[Quote]:
     """R9: one candidate per piece of participant speech a segment covers; exemplars first, then
     spread over groups and, within a group, over participants."""
     candidates = sorted(((s, p, i == 0) for s in segments for i, p in enumerate(pieces(s))),

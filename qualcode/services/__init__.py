@@ -4,10 +4,11 @@ constructors; `Project` composes them. Plain Python: SQL is the store's, screens
     settings      SettingsService(store)
     documents     DocumentService(store)
     participants  ParticipantService(store)
-    codebook      CodebookService(store, settings)
+    redaction     RedactionService(store, participants)      the one way an export is written
+    codebook      CodebookService(store, settings, redaction)
     coding        CodingService(store, documents, codebook)
     team          TeamService(store, documents, codebook, coding, settings)
-    reports       ReportService(store, documents, participants, codebook, coding, team, settings)
-    exchange      ExchangeService(store)
-    queries       QueryService(store, settings)
+    reports       ReportService(store, documents, participants, codebook, coding, team, settings, redaction)
+    exchange      ExchangeService(store, redaction, settings)
+    queries       QueryService(store, settings, redaction)
 """

@@ -18,16 +18,43 @@ from ..files import write_atomically
 from ..model import Code, Theme
 from ..store import Store
 from .common import default_coder
+from .participants import ParticipantService
+from .redaction import RedactionService
 from .settings import SettingsService
 
 QUICK_SLOTS = 9
 _KEEP = object()  # move_code: the parent stays
 
 
+def check_codebook_file(path: Path, fallback_lang: str = "en") -> tuple[Codebook, list[str]]:
+    """A codebook file read as `codebook load` reads it, without a project: the codebook and
+    what reading it noted (control characters removed); a file with problems raises a
+    CodebookError whose `problems` are all of them."""
+    from ..codebook import CodebookError
+
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        book = read_codebook(path)
+    elif suffix in (".qdc", ".qdpx"):
+        from ..exchange.qdc import read_qdc
+
+        try:
+            book = read_qdc(path, fallback_lang=fallback_lang)
+        except CodebookError:
+            raise
+        except QualcodeError as exc:  # one problem, said as the load says it
+            raise CodebookError(path, [str(exc)]) from None
+    else:
+        raise QualcodeError(f"unsupported codebook type '{suffix}' (use .yaml, .qdc or .qdpx)", path)
+    return book, book.notes
+
+
 class CodebookService:
-    def __init__(self, store: Store, settings: SettingsService) -> None:
+    def __init__(self, store: Store, settings: SettingsService, redaction: RedactionService | None = None) -> None:
         self.store = store
         self.settings = settings
+        self.redaction = redaction or RedactionService(store, ParticipantService(store))
 
     # --- reading ------------------------------------------------------------------------------
 
@@ -69,35 +96,32 @@ class CodebookService:
     def load(self, path: Path, *, retire: bool = False, actor: str | None = None) -> list[str]:
         """Merge a codebook file (.yaml or REFI .qdc) into the project; all or nothing."""
         path = Path(path)
-        suffix = path.suffix.lower()
-        if suffix in (".yaml", ".yml"):
-            book = read_codebook(path)
-        elif suffix in (".qdc", ".qdpx"):
-            from ..exchange.qdc import read_qdc
-
-            book = read_qdc(path, fallback_lang=self.settings.display_language or "en")
-        else:
-            raise QualcodeError(f"unsupported codebook type '{suffix}' (use .yaml, .qdc or .qdpx)", path)
+        book, _ = check_codebook_file(path, self.settings.display_language or "en")
         with self.store.transaction():
             changes = apply_codebook(self.store, book, retire=retire, actor=actor or default_coder(),
                                      source=path.name)
         return [*(f"note: {note}" for note in book.notes), *changes]
 
     def export(self, path: Path, lang: str | None = None) -> Path:
-        """Write the codebook as YAML, REFI .qdc or a Word appendix, by the file's suffix."""
+        """Write the codebook as YAML, REFI .qdc or a Word appendix, by the file's suffix.
+
+        The .qdc (for other tools) and the .docx (for a manuscript) go out: redacted names in
+        their free texts (definitions, examples) and labels become [name]. The .yaml is the
+        team's working file, loaded back with `codebook load`: it keeps every word."""
         path = Path(path)
         suffix = path.suffix.lower()
         book = self.book()
+        lang = self.settings.check_language(lang) or self.settings.display_language or "en"
         if suffix in (".yaml", ".yml"):
             write_atomically(path, codebook_yaml(book).encode("utf-8"))
         elif suffix == ".qdc":
             from ..exchange.qdc import qdc_bytes
 
-            write_atomically(path, qdc_bytes(book))
+            self.redaction.write(path, qdc_bytes, book, lang)
         elif suffix == ".docx":
             from ..reports.codebook_docx import codebook_docx_bytes
 
-            write_atomically(path, codebook_docx_bytes(book, lang or self.settings.display_language or "en"))
+            self.redaction.write(path, lambda redacted: codebook_docx_bytes(redacted, lang), book, lang)
         else:
             raise QualcodeError(f"unsupported codebook export '{suffix}' (use .yaml, .qdc or .docx)", path)
         return path

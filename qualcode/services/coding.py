@@ -1,13 +1,15 @@
 """Coding: segments (a code on a span of a document by a coder), and undo/redo of them.
 
 Undo and redo replay the actor's coding events from the events table, so the history
-survives a restart and is the same whichever face made the change.
+survives a restart and is the same whichever face made the change. Autocoding adds many
+segments as one undo step (their events share a step id, services/history.py).
 """
 
 from __future__ import annotations
 
+from ..analysis.autocode import AutocodePlan
 from ..errors import QualcodeError
-from ..model import Segment
+from ..model import Code, Document, Segment
 from ..store import Store
 from ..store.base import new_uid, now
 from .codebook import CodebookService
@@ -38,14 +40,8 @@ class CodingService:
         """Code [start, end) of a document (one undoable action)."""
         coder = coder or default_coder()
         doc = self.documents.get(doc_ref)
-        code = self.codebook.code(code_ref)
-        if not code.codable:
-            raise QualcodeError("this code is a category and cannot be applied", code.name)
-        if code.retired:
-            raise QualcodeError("this code is retired", code.name)
-        check_span(doc, start, end)
-        if not doc.text[start:end].strip():
-            raise QualcodeError(f"span {start}:{end} holds only white space", doc.name)
+        code = self._applicable(code_ref)
+        _check_codable_span(doc, start, end)
         with self.store.transaction():
             row = {
                 "uid": new_uid(), "doc_id": doc.id, "code_id": code.id,
@@ -64,6 +60,50 @@ class CodingService:
         with self.store.step():
             code = self.codebook.add_code(name, parent, actor=coder)
             return self.add_segment(doc_ref, code.uid, start, end, coder=coder)
+
+    def _applicable(self, code_ref: str | int) -> Code:
+        code = self.codebook.code(code_ref)
+        if not code.codable:
+            raise QualcodeError("this code is a category and cannot be applied", code.name)
+        if code.retired:
+            raise QualcodeError("this code is retired", code.name)
+        return code
+
+    def apply_autocode(self, plan: AutocodePlan, *, dry_run: bool = False) -> list[Segment]:
+        """The segments an autocoding plan adds (analysis.autocode; project.queries.plan_autocode
+        makes one for a code and a coder), in document order: written as one undo step (their
+        events share a step id) and recorded as one `autocode` event; with `dry_run`, the same
+        segments unsaved (no id, no uid)."""
+        if plan.code_id is None:
+            raise QualcodeError("an autocoding plan names its code", "autocode")
+        coder = plan.coder or default_coder()
+        code = self._applicable(plan.code_id)
+        docs: dict[int, Document] = {}
+        for doc_id, start, end in plan.spans:
+            if doc_id not in docs:
+                docs[doc_id] = self.documents.get(doc_id)
+            _check_codable_span(docs[doc_id], start, end)
+        ordered = sorted(plan.spans, key=lambda s: (docs[s[0]].position, s[1], s[2]))
+        segments = [Segment(None, None, d, docs[d].name, code.id, code.name, coder, s, e, docs[d].text[s:e])
+                    for d, s, e in ordered]
+        if dry_run or not segments:
+            return segments
+        with self.store.step():
+            coder_id = self.store.coder_id(coder)
+            for segment in segments:
+                row = {"uid": new_uid(), "doc_id": segment.doc_id, "code_id": code.id, "coder_id": coder_id,
+                       "start": segment.start, "end": segment.end, "memo": None, "exemplar": 0,
+                       "translation": None, "created_at": now()}
+                segment.id, segment.uid, segment.created_at = self.store.insert_segment(row), row["uid"], \
+                    row["created_at"]
+                # the row as store.segment_row reads it, without reading it back
+                self.store.log(coder, "segment.add", {"id": segment.id, **row, "coder_name": coder,
+                                                      "code_uid": code.uid, "code_name": code.name,
+                                                      "doc_uid": docs[segment.doc_id].uid})
+            self.store.log(coder, "autocode", {**plan.about, "code": code.name, "code_uid": code.uid,
+                                               "hits": plan.hits, "added": len(segments),
+                                               "already_coded": plan.already_coded, "outside": plan.outside})
+        return segments
 
     def segment(self, segment_id: int | str) -> Segment:
         """A segment by id or uid."""
@@ -279,9 +319,20 @@ class CodingService:
                 self.drop_segment(payload["uid"])
 
 
+def _check_codable_span(doc: Document, start: int, end: int) -> None:
+    check_span(doc, start, end)
+    if not doc.text[start:end].strip():
+        raise QualcodeError(f"span {start}:{end} holds only white space", doc.name)
+
+
 def describe_step(events: list[dict], document_name) -> str:
-    """One line for an undo step: its coding (with document, span and code), else its codebook
-    change, else its reconciliation."""
+    """One line for an undo step: its coding (with document, span and code; an autocoding's
+    count), else its codebook change, else its reconciliation."""
+    added = [e["payload"] for e in events if e["action"] == "segment.add"]
+    if len(added) > 1:
+        docs = {p["doc_id"] for p in added}
+        where = document_name(added[0]["doc_id"]) if len(docs) == 1 else f"{len(docs)} documents"
+        return f"{len(added)} codings added in {where} ({added[0].get('code_name') or 'autocoding'})"
     segment = next((e for e in events if e["action"] in SEGMENT_ACTIONS), None)
     created = [e["payload"]["after"]["name"] for e in events
                if e["action"] == "code.change" and e["payload"]["before"] is None]

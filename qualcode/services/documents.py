@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence, Sized
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import QualcodeError
 from ..model import Document, DocumentSummary, Progress, Unit, unique_name
 from ..store import Store
+from ..text.files import collect_sources
+from ..text.parallel import read_and_analyse
 from ..text.prepare import PreparedDocument, analyze_document, read_document
 from .common import check_span, default_coder
 
@@ -35,43 +38,58 @@ class DocumentService:
         Returns the new documents and the (file, reason) of those skipped because the
         project already holds the same text. Any unreadable file raises before anything
         is written."""
-        new: list[PreparedDocument] = []
+        def read() -> Iterator[PreparedDocument]:
+            for i, path in enumerate(paths):
+                if progress:
+                    progress(f"reading {Path(path).name}", i, len(paths))
+                yield read_document(Path(path), lang, speakers)
+
         skipped: list[tuple[str, str]] = []
+        return list(self._new_texts(read(), skipped)), skipped
+
+    def _new_texts(self, docs: Iterable[PreparedDocument],
+                   skipped: list[tuple[str, str]]) -> Iterator[PreparedDocument]:
+        """The documents whose text neither the project nor an earlier one of `docs` holds;
+        the others are added to `skipped` with the reason."""
         seen: dict[str, str] = {}
-        for i, path in enumerate(paths):
-            if progress:
-                progress(f"reading {Path(path).name}", i, len(paths))
-            doc = read_document(Path(path), lang, speakers)
+        for doc in docs:
             existing = self.store.document_by_hash(doc.text_sha256)
             if existing or doc.text_sha256 in seen:
                 same = existing.name if existing else seen[doc.text_sha256]
                 skipped.append((doc.source_name, f"same text as document '{same}'"))
                 continue
             seen[doc.text_sha256] = doc.name
-            new.append(doc)
-        return new, skipped
+            yield doc
 
     def import_files(self, paths: Sequence[Path], *, lang: str = "auto", group: str | None = None,
                      speakers: str = "auto", actor: str | None = None,
-                     progress: Progress | None = None) -> ImportReport:
-        """Import transcripts in one transaction: one bad file imports nothing."""
-        prepared, skipped = self.read_files(paths, lang, speakers, progress)
-        report = self.store_documents(prepared, group=group, actor=actor, progress=progress)
+                     progress: Progress | None = None, jobs: int | None = None) -> ImportReport:
+        """Import transcripts in one transaction: one bad file imports nothing. A folder brings
+        every transcript under it (the other files are reported as skipped, with the reason).
+        Files are read here and analysed by up to `jobs` worker processes (default: all cores),
+        then stored by this one, in order."""
+        files, skipped = collect_sources(paths)
+        if paths and not files:  # only folders were named, and none holds a transcript
+            raise QualcodeError("is a directory with no transcripts in it (txt, md, docx, vtt, srt)",
+                                " ".join(map(str, paths)))
+        with closing(read_and_analyse(files, lang, speakers, jobs=jobs, progress=progress)) as analysed:
+            report = self.store_documents(self._new_texts(analysed, skipped), group=group, actor=actor)
         report.skipped[:0] = skipped
         return report
 
-    def store_documents(self, prepared: Sequence[PreparedDocument], *, group: str | None = None,
+    def store_documents(self, prepared: Iterable[PreparedDocument], *, group: str | None = None,
                         actor: str | None = None, progress: Progress | None = None) -> ImportReport:
-        """Analyse (spaCy) and store documents one at a time, so memory stays flat however
-        many there are; all in one transaction."""
+        """Analyse (spaCy, unless done) and store documents one at a time, so memory stays flat
+        however many there are; all in one transaction."""
         actor = actor or default_coder()
         report = ImportReport()
         imported_ids: list[int] = []
         with self.store.transaction():
             names = self.store.document_names()
+            total = len(prepared) if isinstance(prepared, Sized) else 0
             for i, doc in enumerate(prepared):
                 if progress:
-                    progress(f"analysing {doc.source_name}", i, len(prepared))
+                    progress(f"analysing {doc.source_name}", i, total)
                 if not doc.sentences:
                     analyze_document(doc)
                 doc.name = unique_name(doc.name, names)
@@ -85,7 +103,7 @@ class DocumentService:
                     self.store.link_speaker(speaker_id, pid)
                 imported_ids.append(doc_id)
             if progress:
-                progress("done", len(prepared), len(prepared))
+                progress("done", total, total)
         summaries = {d.id: d for d in self.store.document_summaries()}
         report.imported = [summaries[i] for i in imported_ids]
         return report

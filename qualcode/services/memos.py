@@ -15,7 +15,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import QualcodeError
-from ..files import write_atomically
 from ..model import MEMO_KINDS, Memo
 from ..store import Store
 from ..store.base import new_uid, now
@@ -23,6 +22,8 @@ from .codebook import CodebookService
 from .coding import CodingService
 from .common import default_coder
 from .documents import DocumentService
+from .participants import ParticipantService
+from .redaction import RedactionService
 from .review import ReviewService
 
 MEMO_EXPORTS = (".docx", ".md")
@@ -30,12 +31,13 @@ MEMO_EXPORTS = (".docx", ".md")
 
 class MemoService:
     def __init__(self, store: Store, documents: DocumentService, codebook: CodebookService,
-                 coding: CodingService, review: ReviewService) -> None:
+                 coding: CodingService, review: ReviewService, redaction: RedactionService | None = None) -> None:
         self.store = store
         self.documents = documents
         self.codebook = codebook
         self.coding = coding
         self.review = review
+        self.redaction = redaction or RedactionService(store, ParticipantService(store))
 
     # --- writing ------------------------------------------------------------------------------
 
@@ -213,7 +215,8 @@ class MemoService:
     # --- the memo report ------------------------------------------------------------------------
 
     def export(self, path: Path, memos: list[Memo] | None = None, lang: str | None = None) -> Path:
-        """Write the memos (all, or those given) as a report in .docx or .md (by suffix), atomically."""
+        """Write the memos (all, or those given) as a report in .docx or .md (by suffix), atomically
+        and redacted (placeholders in `lang`, else the display language): it goes out."""
         from ..reports.memos import MemoEntry, memo_docx, memo_markdown
 
         path = Path(path)
@@ -236,8 +239,10 @@ class MemoService:
             entries.append(MemoEntry(m.kind, m.target, m.author, m.text, m.created_at, m.updated_at,
                                      code=m.code, context=context, quote=quote))
         title = f"Memos · {self.store.path.stem}"
-        write_atomically(path, memo_docx(entries, title) if suffix == ".docx" else memo_markdown(entries, title))
-        return path
+        render = memo_docx if suffix == ".docx" else memo_markdown
+        settings = self.codebook.settings
+        return self.redaction.write(path, lambda report: render(*report), (entries, title),
+                                    settings.check_language(lang) or settings.display_language or "en")
 
 
 def _clean(text: str) -> str:

@@ -18,18 +18,26 @@ class ParticipantService:
     def __init__(self, store: Store) -> None:
         self.store = store
 
+    def check_csv(self, path: Path) -> list[str]:
+        """Every problem of a participants CSV against this project ('line N: …'); [] if none.
+        A file that cannot be read as one is a QualcodeError."""
+        rows = _read_participants_csv(Path(path))
+        speakers = {(s["document"], s["label"]) for s in self.store.speakers()}
+        return [f"line {line}: no speaker '{row['speaker']}' in document '{row['document']}'"
+                for line, row in rows if (row["document"], row["speaker"]) not in speakers]
+
     def load_csv(self, path: Path, actor: str | None = None) -> list[Participant]:
-        """Attach participants (id, document, speaker, attributes…) from a CSV; all or nothing."""
+        """Attach participants (id, document, speaker, attributes…) from a CSV; all or nothing.
+        Problems are refused in one line naming the first (`details`: all of them)."""
         actor = actor or default_coder()
+        problems = self.check_csv(Path(path))
+        if problems:
+            more = len(problems) - 1
+            raise QualcodeError(problems[0] if not more else f"{problems[0]} (and {more} more problem"
+                                f"{'s' * (more > 1)}: 'qualcode participants check FILE' lists all)", path,
+                                details=problems)
         rows = _read_participants_csv(Path(path))
         speakers = {(s["document"], s["label"]): s for s in self.store.speakers()}
-        problems = [
-            f"line {line}: no speaker '{row['speaker']}' in document '{row['document']}'"
-            for line, row in rows
-            if (row["document"], row["speaker"]) not in speakers
-        ]
-        if problems:
-            raise QualcodeError("; ".join(problems), path)
         with self.store.transaction():
             for _line, row in rows:
                 speaker = speakers[(row["document"], row["speaker"])]

@@ -8,6 +8,7 @@ documents) and hands it to the pure functions of `qualcode.analysis`; faces call
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
+from pathlib import Path
 
 import numpy as np
 
@@ -18,7 +19,7 @@ from ..analysis.frequencies import WordTable, word_frequencies
 from ..analysis.matrix import Matrix, crosstab
 from ..analysis.selection import choose_coding
 from ..errors import QualcodeError
-from ..model import DocRef, SpeechTurn
+from ..model import BlindView, DocRef, SpeechTurn
 from ..text.kwic import (
     KwicResult,
     Query,
@@ -32,6 +33,8 @@ from ..text.kwic import (
     term_keys,
     term_kind,
 )
+from .participants import ParticipantService
+from .redaction import RedactionService
 from .settings import SettingsService
 
 WordKey = Callable[[str, str], str]  # (language, word) -> the word index's key
@@ -44,10 +47,11 @@ def _default_word_key(lang: str, word: str) -> str:
 
 
 class QueryService:
-    def __init__(self, store, settings: SettingsService | None = None, *,
+    def __init__(self, store, settings: SettingsService | None = None, redaction: RedactionService | None = None, *,
                  word_key: WordKey = _default_word_key) -> None:
         self.store = store
         self.settings = settings or SettingsService(store)
+        self.redaction = redaction or RedactionService(store, ParticipantService(store))
         self._word_key = word_key
         self._keys: dict[tuple[str, str], str] = {}
 
@@ -69,6 +73,7 @@ class QueryService:
         query = parse_query(query) if isinstance(query, str) else query
         if width < 0:
             raise QualcodeError("the context width cannot be negative", width)
+        self.check_filters(groups, speakers)
         refs = [d for d in self.store.document_refs(docs) if langs is None or d.lang in langs]
         kinds = {t: term_kind(t, match) for t in query.terms}
         word_terms = [t for t, k in kinds.items() if k == "word"]
@@ -123,21 +128,70 @@ class QueryService:
         turns = None
         if groups is not None or speakers is not None:
             located, turns = self._filter_by_speaker(located, groups, speakers)
-        return KwicResult([(d.id, d.name, flat) for d, flat in located], self._load_documents, width,
-                          texts=texts, turns=turns)
+        result = KwicResult([(d.id, d.name, flat) for d, flat in located], self._load_documents, width,
+                            texts=texts, turns=turns)
+        result.title = f"Keyword in context: {query.text}"
+        return result
+
+    # --- what a query may name ----------------------------------------------------------------
+
+    def document_ids(self, refs: Collection[str | int] | None) -> list[int] | None:
+        """Documents by id or name (None: every document); an unknown one is an error naming the choices."""
+        if refs is None:
+            return None
+        refs_by_name = self.store.document_refs()
+        by_key = {str(d.id): d.id for d in refs_by_name} | {d.name: d.id for d in refs_by_name}
+        for ref in refs:
+            if str(ref) not in by_key:
+                raise QualcodeError(f"no document '{ref}' (documents: {_choices([d.name for d in refs_by_name])})")
+        return list(dict.fromkeys(by_key[str(ref)] for ref in refs))
+
+    def groups(self) -> list[str]:
+        """Every group a query may name: documents' groups and participants' `group` attribute."""
+        found = {d.group for d in self.store.document_refs() if d.group}
+        found |= {p.attributes["group"] for p in self.store.all_participants() if p.attributes.get("group")}
+        return sorted(found)
+
+    def speaker_names(self) -> list[str]:
+        """Every name a speaker filter may use: labels, pseudonyms and participant keys."""
+        names = {label for _, label, _ in self.store.speaker_rows()}
+        names |= {n for p in self.store.all_participants() for n in (p.key, p.pseudonym) if n}
+        return sorted(names)
+
+    def attributes(self) -> list[str]:
+        """The participant attributes a table may be broken down by."""
+        return sorted({k for p in self.store.all_participants() for k in p.attributes})
+
+    def check_filters(self, groups: Collection[str] | None = None, speakers: Collection[str] | None = None) -> None:
+        """An unknown group or speaker is an error that names the choices (a typo finds nothing)."""
+        if groups is not None:
+            known = self.groups()
+            for group in groups:
+                if group not in known:
+                    raise QualcodeError(f"no group '{group}' (groups: {_choices(known)})")
+        if speakers is not None:
+            known = self.speaker_names()
+            folded = {n.casefold() for n in known}
+            for speaker in speakers:
+                if speaker.casefold() not in folded:
+                    raise QualcodeError(f"no speaker '{speaker}' (speakers: {_choices(known)})")
 
     # --- coding: matrices, co-occurrence ------------------------------------------------------
 
-    def coding(self, coders: Collection[str] | None = None, docs: Collection[int] | None = None) -> np.ndarray:
+    def coding(self, coders: Collection[str] | None = None, docs: Collection[int] | None = None,
+               blind: BlindView | None = None) -> np.ndarray:
         """The segments a count reads: of `coders` (pooled), or by default the consensus where the
-        co-authors made one (per document) and everyone's elsewhere."""
+        co-authors made one (per document) and everyone's elsewhere. With `blind` (the workbench's
+        view), only what it shows: co-authors' coding — the consensus's too — of documents its
+        coder has not marked done is left out before anything is chosen."""
         ids = self.store.coder_ids()
         if coders is not None:
             unknown = [c for c in coders if c not in ids]
             if unknown:
                 raise QualcodeError(f"no coder '{unknown[0]}' (coders: {', '.join(ids) or 'none yet'})", unknown[0])
-            return self.store.span_array(coder_ids=[ids[c] for c in coders], doc_ids=docs)
-        return choose_coding(self.store.span_array(doc_ids=docs), ids.get(self.settings.consensus_coder))
+            return _shown(self.store.span_array(coder_ids=[ids[c] for c in coders], doc_ids=docs), blind, ids)
+        spans = _shown(self.store.span_array(doc_ids=docs), blind, ids)
+        return choose_coding(spans, ids.get(self.settings.consensus_coder))
 
     def matrix_rows(self, rows: str = "codes") -> list[tuple[str, list[int]]]:
         """(label, code ids) of the codes, or of the themes with their codes, in codebook order."""
@@ -149,14 +203,17 @@ class QueryService:
         raise QualcodeError(f"unknown rows '{rows}' (use codes or themes)", rows)
 
     def matrix(self, rows: str = "codes", cols: str = "group", *, cells: str = "segments",
-               coders: Collection[str] | None = None, docs: Collection[int] | None = None) -> Matrix:
+               coders: Collection[str] | None = None, docs: Collection[int] | None = None,
+               blind: BlindView | None = None) -> Matrix:
         """A crosstab (analysis.matrix); `Matrix.segments(row, col)` drills down."""
-        return crosstab(self.coding(coders, docs), self.speech(docs), self.matrix_rows(rows), cols, cells)
+        matrix = crosstab(self.coding(coders, docs, blind), self.speech(docs), self.matrix_rows(rows), cols, cells)
+        matrix.title = f"{rows.capitalize()} × {cols}: {cells}"
+        return matrix
 
     def cooccurrence(self, unit: str = "overlap", *, coders: Collection[str] | None = None,
-                     docs: Collection[int] | None = None) -> Cooccurrence:
+                     docs: Collection[int] | None = None, blind: BlindView | None = None) -> Cooccurrence:
         """Codes × codes (analysis.cooccurrence); codes as ids: `code_labels()` names them."""
-        spans = self.coding(coders, docs)
+        spans = self.coding(coders, docs, blind)
         units = None
         if unit == "sentence":
             units = self.store.sentence_rows(docs)
@@ -170,14 +227,39 @@ class QueryService:
             return self.store.sentence_spans(docs)
         if unit == "turn":
             units: dict[int, list[tuple[int, int]]] = {}
-            for doc_id, start, end, _ in self.store.turn_rows(docs):
+            for doc_id, start, end, _ in self.store.turn_rows(docs).tolist():
                 units.setdefault(doc_id, []).append((start, end))
             return units
         return None
 
+    def coder_names(self) -> dict[int, str]:
+        return {i: name for name, i in self.store.coder_ids().items()}
+
     def code_labels(self) -> dict[int, str]:
         lang = self.settings.display_language
         return {c.id: c.label(lang) for c in self.store.codes()}
+
+    def export(self, result: KwicResult | WordTable | Cooccurrence | Matrix, path: Path) -> Path:
+        """A query's result as .csv, .xlsx or .docx (by suffix), written atomically: a matrix
+        with its totals and its bars (Excel's own chart, a picture in Word). It goes out: the
+        tables are redacted (the redaction list, participants' real names) before they are drawn."""
+        from ..reports import queries_tables as tables
+
+        path = Path(path)
+        suffix = path.suffix.lower()
+        if suffix not in tables.FORMATS:
+            raise QualcodeError(f"unsupported export '{suffix}' (use {', '.join(tables.FORMATS)})", path)
+        if isinstance(result, Matrix):
+            made = [tables.matrix_table(result, result.title or "Matrix",
+                                        "Theme" if result.title.startswith("Themes") else "Code")]
+        elif isinstance(result, WordTable):
+            made = [tables.words_table(result, result.title or "Word frequencies")]
+        elif isinstance(result, Cooccurrence):
+            made = tables.cooccurrence_tables(result, self.code_labels(), f"Co-occurrence by {result.unit}")
+        else:
+            made = [tables.kwic_table(result, getattr(result, "title", "Keyword in context"))]
+        return self.redaction.write(path, lambda redacted: tables.render(redacted, suffix), made,
+                                    self.settings.display_language)
 
     # --- words --------------------------------------------------------------------------------
 
@@ -213,14 +295,18 @@ class QueryService:
         chosen = None if docs is None and langs is None else [d.id for d in speech.docs]
         texts = None if lemma else self.store.document_texts(chosen)
         is_stop = self.stop_test({d.lang for d in speech.docs}) if stop else (lambda w: False)
-        return word_frequencies(self.store.lemma_rows(chosen), speech, by=by, lemma=lemma, texts=texts,
-                                is_stop=is_stop, is_number=like_num, top=top, keyness=keyness)
+        table = word_frequencies(self.store.lemma_rows(chosen), speech, by=by, lemma=lemma, texts=texts,
+                                 is_stop=is_stop, is_number=like_num, top=top, keyness=keyness)
+        table.title = "Word frequencies" + ("" if lemma else " (written forms)") + (f" by {by}" if by else "") \
+            + (f", keyness of {keyness}" if keyness is not None else "")
+        return table
 
     # --- autocoding ---------------------------------------------------------------------------
 
     def speaker_turns(self, speaker: str, docs: Collection[int] | None = None) -> list[tuple[int, int, int]]:
         """(document id, start, end) of the speech of every turn of a speaker (a label, pseudonym
         or participant key; any letter case)."""
+        self.check_filters(speakers=[speaker])
         wanted = speaker.casefold()
         found = [(t.doc_id, t.start, t.end) for turns in self.store.speech_turns(docs).values() for t in turns
                  if wanted in {n.casefold() for n in (t.label, t.pseudonym, t.participant) if n}]
@@ -228,20 +314,30 @@ class QueryService:
             raise QualcodeError("no turns of this speaker", speaker)
         return found
 
-    def plan_autocode(self, code_id: int, coder: str, *, query: str | None = None, speaker: str | None = None,
+    def plan_autocode(self, code: int | str, coder: str, *, query: str | None = None, speaker: str | None = None,
                       unit: str = "hit", match: str = "auto", docs: Collection[int] | None = None,
-                      fold: bool = False) -> AutocodePlan:
-        """What coding every hit of `query` (or every turn of `speaker`) with a code as `unit`
-        would add for `coder` (analysis.autocode). Nothing is written."""
+                      fold: bool = False, groups: Collection[str] | None = None) -> AutocodePlan:
+        """What coding every hit of `query` (or every turn of `speaker`) with a code (id, name or
+        label) as `unit` would add for `coder` (analysis.autocode); `groups` narrows the hits as
+        in `kwic`. Nothing is written: `project.coding.apply_autocode(plan)` writes it."""
         if (query is None) == (speaker is None):
             raise QualcodeError("autocode takes a query or a speaker (one of them)", query or speaker or "")
-        hits = self.kwic(query, match=match, docs=docs, fold=fold).spans() if query is not None \
+        found = self.store.find_code(str(code))
+        if found is None:
+            raise QualcodeError("unknown code", code)
+        hits = self.kwic(query, match=match, docs=docs, fold=fold, groups=groups).spans() if query is not None \
             else self.speaker_turns(speaker, docs)
         units = self.unit_spans(unit, docs)
         coder_id = self.store.coder_ids().get(coder)
         existing = [] if coder_id is None else \
-            self.store.span_array(coder_ids=[coder_id], code_ids=[code_id], doc_ids=docs)[:, [1, 4, 5]].tolist()
-        return plan_autocode(hits, unit, units, existing)
+            self.store.span_array(coder_ids=[coder_id], code_ids=[found.id], doc_ids=docs)[:, [1, 4, 5]].tolist()
+        plan = plan_autocode(hits, unit, units, existing)
+        plan.code_id, plan.coder = found.id, coder
+        plan.about = {"query": query} if query is not None else {"speaker": speaker}
+        plan.about["unit"] = unit
+        if groups is not None:
+            plan.about["groups"] = sorted(groups)
+        return plan
 
     def _outside_labels(self, located, patterns) -> list[tuple[DocRef, list[int]]]:
         """Hits without those in speaker labels ("护士A：" holds 护士 but is no speech): only the
@@ -300,6 +396,23 @@ class QueryService:
             if mine:
                 kept.append((doc, mine))
         return kept, turns
+
+
+def _shown(spans: np.ndarray, blind: BlindView | None, coder_ids: dict[str, int]) -> np.ndarray:
+    """The rows of a span array that a blind view shows: its coder's, and everyone's in the
+    documents it has marked done."""
+    if blind is None or blind.done is None:
+        return spans
+    mine = spans[:, 3] == coder_ids.get(blind.coder, -1)
+    return spans[mine | np.isin(spans[:, 1], list(blind.done))]
+
+
+def _choices(names: Sequence[str], most: int = 12) -> str:
+    """Names for an error message: all of them, or the first `most` and how many more."""
+    if not names:
+        return "none"
+    shown = ", ".join(names[:most])
+    return shown if len(names) <= most else f"{shown}, … {len(names) - most} more"
 
 
 def _flatten(spans) -> list[int]:

@@ -1,37 +1,35 @@
 """Reports: theme summaries and their exports, the agreement table, the redaction list.
 
 The summary itself is a pure function (`reports.summary.summarize`) of what `summary_input`
-gathers here; renderers turn it into .docx, .md, .csv or .xlsx.
+gathers here; renderers turn it into .docx, .md, .csv or .xlsx — always from the redacted copy
+that `RedactionService.write` hands them (services/redaction.py).
 """
 
 from __future__ import annotations
 
-import json
-import unicodedata
 from pathlib import Path
 
 from ..errors import QualcodeError
-from ..files import write_atomically
 from ..reports.agreement_table import AgreementTables, agreement_csv, agreement_docx, agreement_tables
 from ..reports.summary import DocInput, PersonInput, Summary, SummaryInput, summarize
 from ..store import Store
+from ..text.outward import Outward
 from .codebook import CodebookService
 from .coding import CodingService
-from .common import default_coder
 from .documents import DocumentService
 from .participants import ParticipantService
-from .settings import SettingsService
+from .redaction import NAME_ATTRIBUTES, RedactionService
+from .settings import SettingsService, choose_from
 from .team import TeamService
 
 EXPORT_FORMATS = (".docx", ".md", ".csv", ".xlsx")
 AGREEMENT_FORMATS = (".docx", ".csv")
-NAME_ATTRIBUTES = ("name", "namn", "姓名", "real_name")  # attributes holding a participant's real name
 
 
 class ReportService:
     def __init__(self, store: Store, documents: DocumentService, participants: ParticipantService,
                  codebook: CodebookService, coding: CodingService, team: TeamService,
-                 settings: SettingsService) -> None:
+                 settings: SettingsService, redaction: RedactionService | None = None) -> None:
         self.store = store
         self.documents = documents
         self.participants = participants
@@ -39,24 +37,21 @@ class ReportService:
         self.coding = coding
         self.team = team
         self.settings = settings
+        self.redaction = redaction or RedactionService(store, participants)
 
     # --- redaction ----------------------------------------------------------------------------
 
     def redactions(self) -> list[str]:
         """Names never to appear in an export (they become [name])."""
-        return json.loads(self.store.setting("redactions") or "[]")
+        return self.redaction.names()
 
     def add_redaction(self, name: str, actor: str | None = None) -> list[str]:
-        name = unicodedata.normalize("NFC", name.strip())  # as the stored texts are
-        if not name:
-            raise QualcodeError("nothing to redact", "''")
-        names = self.redactions()
-        if name not in names:
-            names.append(name)
-            with self.store.transaction():
-                self.store.set_setting("redactions", json.dumps(names, ensure_ascii=False))
-                self.store.log(actor or default_coder(), "redaction.add", {"count": len(names)})
-        return names
+        return self.redaction.add(name, actor)
+
+    def outward(self, lang: str | None = None) -> Outward:
+        """The redaction every outward text goes through (see services/redaction.py): a face
+        that shows an export before it is written (a preview) shows `outward(lang)(data)`."""
+        return self.redaction.outward(lang or self.settings.display_language or "en")
 
     # --- theme summary ------------------------------------------------------------------------
 
@@ -82,13 +77,27 @@ class ReportService:
         }
         return SummaryInput(
             title=self.store.setting("codebook.title"), documents=docs, people=people, codes=self.codebook.codes(),
-            themes=self.codebook.themes(), segments=self.coding.segments(), coders=self.coding.coders(),
-            redactions=self.redactions(), agreement=agreement, consensus=self.settings.consensus_coder,
+            # the summary quotes from the documents' texts: the segments' own are not sliced (500,000 of them)
+            themes=self.codebook.themes(), segments=self.store.segments(with_text=False), coders=self.coding.coders(),
+            agreement=agreement, consensus=self.settings.consensus_coder,
         )
 
     def theme_summary(self, lang: str | None = None, **options) -> Summary:
-        agreement = options.pop("agreement", None) or self._method_agreement()
-        return summarize(self.summary_input(agreement), lang or self.settings.display_language or "en", **options)
+        """The theme summary as computed (quotes with pseudonyms): not yet redacted. An export
+        of it is written by `export_themes`, which redacts it whole (`outward`). An unknown
+        language, theme, group or coder is refused, naming the ones there are."""
+        lang = self.settings.check_language(lang) or self.settings.display_language or "en"
+        agreement = options.pop("agreement", None)
+        inp = self.summary_input(None)
+        themes = {t.name: {t.name, t.label(lang)} for t in inp.themes}
+        groups = sorted({d.group for d in inp.documents if d.group} | {p.group for p in inp.people.values() if p.group})
+        for option, known, names in (("themes", themes, [n for ns in themes.values() for n in ns]),
+                                     ("groups", groups, groups), ("coders", inp.coders, inp.coders)):
+            for wanted in options.get(option) or []:
+                if wanted not in names:
+                    raise QualcodeError(f"unknown {option[:-1]} '{wanted}'", choose_from(known))
+        inp.agreement = agreement or self._method_agreement()
+        return summarize(inp, lang, **options)
 
     def _method_agreement(self) -> dict | None:
         """Agreement of the co-authors (not the consensus) for the method paragraph, if any."""
@@ -114,8 +123,7 @@ class ReportService:
             self.add_theme_memos(summary)
         render = {".docx": themes_docx.render, ".md": themes_tables.markdown, ".csv": themes_tables.csv_bytes,
                   ".xlsx": themes_tables.xlsx_bytes}[suffix]
-        write_atomically(path, render(summary))
-        return path
+        return self.redaction.write(path, render, summary, summary.lang)
 
     def add_theme_memos(self, summary: Summary) -> None:
         """Each theme's memos and its codes' (oldest first), for the summary's renderers."""
@@ -138,11 +146,12 @@ class ReportService:
         """An agreement report (from `team.agreement`) as rows to show or print."""
         return agreement_tables(report)
 
-    def export_agreement(self, report: dict, path: Path) -> Path:
-        """Write an agreement report's table as .docx or .csv (by suffix), atomically."""
+    def export_agreement(self, report: dict, path: Path, lang: str | None = None) -> Path:
+        """Write an agreement report's table as .docx or .csv (by suffix), atomically and redacted."""
         path = Path(path)
         suffix = path.suffix.lower()
         if suffix not in AGREEMENT_FORMATS:
             raise QualcodeError(f"unsupported agreement export '{suffix}' (use .docx or .csv)", path)
-        write_atomically(path, agreement_docx(report) if suffix == ".docx" else agreement_csv(report))
-        return path
+        render = agreement_docx if suffix == ".docx" else agreement_csv
+        return self.redaction.write(path, render, agreement_tables(report),
+                                    self.settings.check_language(lang) or self.settings.display_language or "en")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from ..errors import QualcodeError
 from ..store import Store
 from .common import default_coder, env_coder
@@ -11,7 +9,12 @@ from .common import default_coder, env_coder
 # The one place the consensus coder's default name is written: everything else asks
 # `SettingsService.consensus_coder`.
 DEFAULT_CONSENSUS = "consensus"
-_LANGUAGE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?")
+OWN_LANGUAGES = ("sv", "zh", "en")  # the languages qualcode's own words (headings, placeholders) are in
+
+
+def choose_from(known) -> str:
+    """The item part of an error that refuses a value: what it may be instead."""
+    return "choose from: " + ", ".join(known) if known else "there is none yet"
 
 
 class SettingsService:
@@ -22,10 +25,26 @@ class SettingsService:
     def display_language(self) -> str | None:
         return self.store.setting("display_language")
 
+    def known_languages(self) -> list[str]:
+        """What a display or export language may be: sv, zh, en, the codebook's languages, and
+        every language it has labels or texts in."""
+        found: set[str] = set(self.languages())
+        for code in self.store.codes():
+            for texts in (code.labels, code.brief, code.definition, code.when_to_use, code.when_not_to_use,
+                          code.example):
+                found.update(texts)
+        for theme in self.store.themes():
+            found.update(theme.labels, theme.definition)
+        return [*OWN_LANGUAGES, *sorted(found - set(OWN_LANGUAGES))]
+
+    def check_language(self, lang: str | None) -> str | None:
+        """`lang` if it is one of `known_languages()` (None stays None), else a one-line error listing them."""
+        if lang is not None and lang not in (known := self.known_languages()):
+            raise QualcodeError(f"unknown language '{lang}'", choose_from(known))
+        return lang
+
     def set_display_language(self, lang: str, actor: str | None = None) -> None:
-        if not _LANGUAGE.fullmatch(lang):
-            raise QualcodeError("not a language code (sv, zh, en, …)", lang)
-        self._set("display_language", lang, actor)
+        self._set("display_language", self.check_language(lang), actor)
 
     def languages(self) -> list[str]:
         """The codebook's languages (its file's `languages`), else those its labels use."""
@@ -38,10 +57,8 @@ class SettingsService:
 
     def set_language_of(self, coder: str, lang: str) -> None:
         """Remember a coder's language (what the workbench shows them, not project data)."""
-        if not _LANGUAGE.fullmatch(lang):
-            raise QualcodeError("not a language code (sv, zh, en, …)", lang)
         with self.store.transaction():
-            self.store.set_setting(f"tui.lang.{coder}", lang)
+            self.store.set_setting(f"tui.lang.{coder}", self.check_language(lang))
 
     @property
     def coder(self) -> str | None:

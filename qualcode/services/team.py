@@ -92,18 +92,22 @@ class TeamService:
             raise QualcodeError(f"unknown unit '{unit}' (use sentence, turn or char)", unit)
         code_names = set(self._code_names(codes) or []) or None
         chosen = {self.documents.get(d).id for d in docs} if docs else None
+        # the coders' segments and the units in one read each, not one per document (a project may
+        # hold a thousand)
+        coded: dict[int, list[tuple[str, str, int, int]]] = {}
+        for doc_id, *span in self.store.coded_spans(coders, chosen):
+            coded.setdefault(doc_id, []).append(span)
+        units_of = {} if unit == "char" else self.store.unit_spans(unit, chosen)
         out = []
         for summary in self.documents.list():
             if chosen is not None and summary.id not in chosen:
                 continue
-            segments = [s for s in self.store.segments(doc_id=summary.id, with_text=False) if s.coder in coders]
-            if chosen is None and {s.coder for s in segments} != set(coders):
+            segments = coded.get(summary.id, [])
+            if chosen is None and {coder for coder, *_ in segments} != set(coders):
                 continue
             doc = self.documents.get(summary.id)
-            units = [] if unit == "char" else [(u.start, u.end) for u in self.documents.units(doc.id, unit)]
-            spans = [CodedSpan(s.coder, s.code, s.start, s.end) for s in segments
-                     if code_names is None or s.code in code_names]
-            out.append(DocumentCoding(doc.name, doc.text, units, spans))
+            spans = [CodedSpan(*s) for s in segments if code_names is None or s[1] in code_names]
+            out.append(DocumentCoding(doc.name, doc.text, units_of.get(doc.id, []), spans))
         return out
 
     # --- reconciliation -----------------------------------------------------------------------

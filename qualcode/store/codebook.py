@@ -67,9 +67,9 @@ class CodebookRows:
         self.conn.execute("DELETE FROM codes WHERE id = ?", (code_id,))
 
     def code_segment_counts(self, coder_id: int | None = None) -> dict[int, int]:
+        """Segments per code (those with any), for one coder or (None) all: from the tallies."""
         return {r[0]: r[1] for r in self._q(
-            "SELECT code_id, COUNT(*) FROM segments WHERE (:coder IS NULL OR coder_id = :coder)"
-            " GROUP BY code_id", {"coder": coder_id})}
+            "SELECT code_id, segments FROM code_tallies WHERE coder_id = ? AND segments > 0", (coder_id or 0,))}
 
     # --- themes -------------------------------------------------------------------------------
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Collection
 
 from ..model import Document, DocumentSummary, Turn, Unit
 from .base import check_name, new_uid, now
+from .schema import RETALLY_SENTENCES
 
 
 class DocumentRows:
@@ -56,6 +58,7 @@ class DocumentRows:
             "INSERT INTO lemmas VALUES (?, ?, ?)",
             [(lemma, doc_id, spans) for lemma, spans in doc.lemmas.items()],
         )
+        self._record_sizes(doc_id, len(doc.text), len(doc.sentences), len(doc.turns))
         self.log(actor, "document.import", {
             "uid": uid, "name": doc.name, "source": doc.source_name, "format": doc.format,
             "encoding": doc.encoding, "lang": doc.lang, "text_sha256": doc.text_sha256,
@@ -84,16 +87,18 @@ class DocumentRows:
         return self._one("SELECT length(text) FROM documents WHERE id = ?", (doc_id,))[0]
 
     def document_summaries(self) -> list[DocumentSummary]:
+        """Every document's listing: from the documents_listing index, the sizes and the tallies
+        (see m003_scale), never from the texts, sentences or segments themselves."""
         rows = self._q(
             """
-            SELECT d.id, d.uid, d.name, d.lang, length(d.text) AS chars, d.group_name, d.format,
-                   d.encoding,
-                   (SELECT COUNT(*) FROM sentences s WHERE s.doc_id = d.id) AS sentences,
-                   (SELECT COUNT(*) FROM turns t WHERE t.doc_id = d.id) AS turns,
-                   (SELECT COUNT(*) FROM segments g WHERE g.doc_id = d.id) AS coded,
+            SELECT d.id, d.uid, d.name, d.lang, d.group_name, d.format, d.encoding,
+                   st.chars, st.sentences, st.turns, COALESCE(t.segments, 0) AS coded,
                    (SELECT json_group_array(label) FROM
                        (SELECT label FROM speakers sp WHERE sp.doc_id = d.id ORDER BY sp.id)) AS speakers
-            FROM documents d ORDER BY d.position
+            FROM documents d INDEXED BY documents_listing
+            JOIN document_stats st ON st.doc_id = d.id
+            LEFT JOIN document_tallies t ON t.coder_id = 0 AND t.doc_id = d.id
+            ORDER BY d.position
             """
         )
         return [
@@ -104,38 +109,52 @@ class DocumentRows:
         ]
 
     def sentence_coverage(self, coder_id: int | None, doc_id: int | None = None) -> dict[int, tuple[int, int]]:
+        """(sentences some segment touches, sentences) per document that has sentences, for one
+        coder or (None) for all: read from the tallies the triggers keep (see m003_scale)."""
         rows = self._q(
             """
-            SELECT s.doc_id, COUNT(*) AS total,
-                   SUM(EXISTS(SELECT 1 FROM segments g WHERE g.doc_id = s.doc_id AND g.start < s.end
-                              AND g.end > s.start AND (:coder IS NULL OR g.coder_id = :coder))) AS coded
-            FROM sentences s WHERE (:doc IS NULL OR s.doc_id = :doc) GROUP BY s.doc_id
+            SELECT st.doc_id, st.sentences AS total, COALESCE(t.sentences_coded, 0) AS coded
+            FROM document_stats st
+            LEFT JOIN document_tallies t ON t.coder_id = :coder AND t.doc_id = st.doc_id
+            WHERE st.sentences > 0 AND (:doc IS NULL OR st.doc_id = :doc)
             """,
-            {"coder": coder_id, "doc": doc_id},
+            {"coder": coder_id or 0, "doc": doc_id},
         )
         return {r["doc_id"]: (r["coded"], r["total"]) for r in rows}
 
     def turns(self, doc_id: int) -> list[Turn]:
         return [
-            Turn(r["idx"], r["start"], r["end"], r["label"], r["label_start"], r["time_start"], r["time_end"])
-            for r in self._q(
-                "SELECT t.*, sp.label FROM turns t LEFT JOIN speakers sp ON sp.id = t.speaker_id"
-                " WHERE t.doc_id = ? ORDER BY t.idx",
+            Turn(idx, start, end, label, label_start, time_start, time_end)
+            for idx, start, end, label_start, time_start, time_end, label in self._tuples(
+                "SELECT t.idx, t.start, t.end, t.label_start, t.time_start, t.time_end, sp.label"
+                " FROM turns t LEFT JOIN speakers sp ON sp.id = t.speaker_id WHERE t.doc_id = ? ORDER BY t.idx",
                 (doc_id,),
             )
         ]
 
     def sentences(self, doc_id: int) -> list[Unit]:
+        # the speaker of each turn once, not a join for each of a long transcript's sentences
+        speakers = dict(self._tuples(
+            "SELECT t.idx, sp.label FROM turns t JOIN speakers sp ON sp.id = t.speaker_id WHERE t.doc_id = ?",
+            (doc_id,)))
         return [
-            Unit(r["idx"], r["start"], r["end"], r["label"], r["turn_idx"])
-            for r in self._q(
-                "SELECT s.*, sp.label FROM sentences s"
-                " LEFT JOIN turns t ON t.doc_id = s.doc_id AND t.idx = s.turn_idx"
-                " LEFT JOIN speakers sp ON sp.id = t.speaker_id"
-                " WHERE s.doc_id = ? ORDER BY s.idx",
-                (doc_id,),
-            )
+            Unit(idx, start, end, speakers.get(turn), turn)
+            for idx, start, end, turn in self._tuples(
+                "SELECT idx, start, end, turn_idx FROM sentences WHERE doc_id = ? ORDER BY idx", (doc_id,))
         ]
+
+    def unit_spans(self, kind: str, doc_ids: Collection[int] | None = None) -> dict[int, list[tuple[int, int]]]:
+        """(start, end) of every sentence or turn ('sentence', 'turn') of the documents (all, or
+        these), per document in order: one read for all, not one per document."""
+        table = {"sentence": "sentences", "turn": "turns"}[kind]
+        sql = f"SELECT doc_id, start, end FROM {table}"
+        if doc_ids is not None:
+            sql += " WHERE doc_id IN (SELECT value FROM json_each(:docs))"
+        spans: dict[int, list[tuple[int, int]]] = {}
+        rows = self._tuples(sql + " ORDER BY doc_id, idx", {"docs": json.dumps(list(doc_ids or []))})
+        for doc_id, start, end in rows:
+            spans.setdefault(doc_id, []).append((start, end))
+        return spans
 
     def lemma_spans(self, lemma: str, doc_id: int | None = None) -> list[tuple[int, int, int]]:
         """(doc_id, start, end) of every occurrence of a lemma, in document order."""
@@ -187,7 +206,18 @@ class DocumentRows:
                               [(doc_id, s["idx"], s["start"], s["end"], s["turn_idx"]) for s in rows["sentences"]])
         self.conn.executemany("INSERT INTO lemmas VALUES (?, ?, ?)",
                               [(row["lemma"], doc_id, row["spans"]) for row in rows["lemmas"]])
+        # a new reading (a merge may replace one): its sizes, and the progress its sentences give
+        self._record_sizes(doc_id, len(rows["document"]["text"]), len(rows["sentences"]), len(rows["turns"]))
+        for statement in RETALLY_SENTENCES:
+            self.conn.execute(statement, {"doc": doc_id})
         return speakers
+
+    def _record_sizes(self, doc_id: int, chars: int, sentences: int, turns: int) -> None:
+        """What the listing shows of a document's size, kept apart from its text (see m003_scale)."""
+        self.conn.execute("INSERT INTO document_stats (doc_id, chars, sentences, turns) VALUES (?, ?, ?, ?)"
+                          " ON CONFLICT (doc_id) DO UPDATE SET chars = excluded.chars,"
+                          " sentences = excluded.sentences, turns = excluded.turns",
+                          (doc_id, chars, sentences, turns))
 
     def document_uids(self) -> dict[str, int]:
         return {r["uid"]: r["id"] for r in self._q("SELECT id, uid FROM documents")}

@@ -18,6 +18,8 @@ NOT_CARRIED_TABLES = frozenset({
     "events",  # each project's own history; the merge adds one event
     "media",  # where this project's file finds a recording: a path of one machine and folder (docs/merge.md)
     "_sqlite_migrations",
+    # derived from documents, sentences and segments, kept by triggers (m003_scale): never copied
+    "document_stats", "document_tallies", "code_tallies", "sentence_coverage",
 })
 
 _DOCUMENT_FIELDS = ("uid", "name", "group_name", "source_name", "format", "encoding", "raw_sha256", "imported_at",

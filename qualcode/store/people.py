@@ -61,16 +61,25 @@ class ParticipantRows:
         self.conn.execute("UPDATE participants SET uid = ? WHERE id = ?", (uid, participant_id))
 
     def participants(self) -> list[Participant]:
-        return [self._participant(r) for r in self._q("SELECT * FROM participants ORDER BY key")]
+        # everyone's speaker labels in one read (documents in import order), not a read per person
+        spoken: dict[int, list[tuple[str, str]]] = {}
+        for participant_id, name, label in self._tuples(
+                "SELECT sp.participant_id, d.name, sp.label FROM documents d INDEXED BY documents_listing"
+                " JOIN speakers sp ON sp.doc_id = d.id WHERE sp.participant_id IS NOT NULL"
+                " ORDER BY d.position, sp.id"):
+            spoken.setdefault(participant_id, []).append((name, label))
+        return [self._participant(r, spoken.get(r["id"], []))
+                for r in self._q("SELECT * FROM participants ORDER BY key")]
 
-    def _participant(self, row: sqlite3.Row) -> Participant:
-        speakers = [
-            (r["name"], r["label"])
-            for r in self._q(
-                "SELECT d.name, sp.label FROM speakers sp JOIN documents d ON d.id = sp.doc_id"
-                " WHERE sp.participant_id = ? ORDER BY d.position",
-                (row["id"],),
-            )
-        ]
+    def _participant(self, row: sqlite3.Row, speakers: list[tuple[str, str]] | None = None) -> Participant:
+        if speakers is None:
+            speakers = [
+                (r["name"], r["label"])
+                for r in self._q(
+                    "SELECT d.name, sp.label FROM speakers sp JOIN documents d ON d.id = sp.doc_id"
+                    " WHERE sp.participant_id = ? ORDER BY d.position, sp.id",
+                    (row["id"],),
+                )
+            ]
         return Participant(row["id"], row["uid"], row["key"], row["pseudonym"],
                            json.loads(row["attributes"]), speakers)

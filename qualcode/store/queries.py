@@ -7,7 +7,6 @@ grows with the selection and none is issued per document.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Collection, Iterable, Iterator
 from itertools import chain
 
@@ -27,11 +26,7 @@ def _in(column: str, values: Collection | None, name: str = "docs") -> str:
 
 
 class QueryRows:
-    def _tuples(self, sql: str, params: dict) -> sqlite3.Cursor:
-        """Rows as plain tuples: cheaper than sqlite3.Row when there are hundreds of thousands."""
-        cursor = self.conn.cursor()
-        cursor.row_factory = None
-        return cursor.execute(sql, params)
+    # rows as plain tuples: Store._tuples
 
     def document_refs(self, doc_ids: Collection[int] | None = None) -> list[DocRef]:
         """Documents in project order (no text)."""

@@ -208,6 +208,161 @@ def m002_decisions(db) -> None:
     )
 
 
+def _touched_sentences(row: str) -> str:
+    """SQL condition: sentence `s` is one that segment `row` (NEW or OLD in a trigger) touches.
+
+    A document's sentences are disjoint and in order, so both their starts and their ends grow
+    with idx: two index seeks bound the run of sentences, instead of a scan of the document's."""
+    return f"""s.doc_id = {row}.doc_id
+          AND s.idx BETWEEN
+              (SELECT idx FROM sentences WHERE doc_id = {row}.doc_id AND end > {row}.start ORDER BY end LIMIT 1)
+              AND (SELECT idx FROM sentences WHERE doc_id = {row}.doc_id AND start < {row}.end
+                   ORDER BY start DESC LIMIT 1)
+          AND s.start < {row}.end AND s.end > {row}.start"""
+
+
+def _coverage_insert(where: str) -> str:
+    """The sentence coverage of the segments that `where` selects (alias g), counted from scratch."""
+    return f"""INSERT INTO sentence_coverage (doc_id, coder_id, idx, segments)
+        SELECT s.doc_id, CASE WHEN everyone.yes THEN 0 ELSE g.coder_id END, s.idx, COUNT(*)
+        FROM segments g, (SELECT 0 AS yes UNION ALL SELECT 1) everyone, sentences s
+        WHERE {where} AND {_touched_sentences("g")}
+        GROUP BY 1, 2, 3"""
+
+
+# A document read anew (a merge may replace its sentences): its coverage counted again; the
+# triggers on sentence_coverage keep document_tallies in step.
+RETALLY_SENTENCES = ("DELETE FROM sentence_coverage WHERE doc_id = :doc", _coverage_insert("g.doc_id = :doc"))
+
+
+def _count_in(row: str) -> str:
+    """Trigger statements adding segment `row` to the tallies (coder 0 is every coder together)."""
+    return f"""
+        INSERT INTO document_tallies (coder_id, doc_id, segments)
+        VALUES ({row}.coder_id, {row}.doc_id, 1), (0, {row}.doc_id, 1)
+        ON CONFLICT DO UPDATE SET segments = segments + 1;
+        INSERT INTO code_tallies (coder_id, code_id, segments)
+        VALUES ({row}.coder_id, {row}.code_id, 1), (0, {row}.code_id, 1)
+        ON CONFLICT DO UPDATE SET segments = segments + 1;
+        INSERT INTO sentence_coverage (doc_id, coder_id, idx, segments)
+        SELECT {row}.doc_id, who.coder_id, s.idx, 1
+        FROM sentences s, (SELECT {row}.coder_id AS coder_id UNION ALL SELECT 0) who
+        WHERE {_touched_sentences(row)}
+        ON CONFLICT DO UPDATE SET segments = segments + 1;"""
+
+
+def _count_out(row: str) -> str:
+    """Trigger statements taking segment `row` out of the tallies."""
+    return f"""
+        UPDATE document_tallies SET segments = segments - 1
+        WHERE coder_id IN ({row}.coder_id, 0) AND doc_id = {row}.doc_id;
+        UPDATE code_tallies SET segments = segments - 1
+        WHERE coder_id IN ({row}.coder_id, 0) AND code_id = {row}.code_id;
+        UPDATE sentence_coverage SET segments = segments - 1
+        WHERE coder_id IN ({row}.coder_id, 0) AND (doc_id, idx) IN (
+            SELECT s.doc_id, s.idx FROM sentences s WHERE {_touched_sentences(row)});
+        DELETE FROM sentence_coverage
+        WHERE coder_id IN ({row}.coder_id, 0) AND segments = 0 AND (doc_id, idx) IN (
+            SELECT s.doc_id, s.idx FROM sentences s WHERE {_touched_sentences(row)});"""
+
+
+@migrations()
+def m003_scale(db) -> None:
+    """What opening, listing and coding read stays small however large the project grows.
+
+    Progress (sentences coded per document) and segment counts per document and per code are
+    kept up to date by triggers in tally tables, instead of being computed when asked: asking
+    happens at every start-up and after every coding, for every document in the pane, while a
+    segment changes a handful of tally rows. Computing on demand, even by an interval sweep
+    over sorted segments, reads every segment of the project at start-up (500,000 rows for a
+    thousand double-coded transcripts: about a second), where the tallies are a thousand rows.
+    """
+    run_script(
+        db,
+        f"""
+        -- overlap queries on a document's segments: start < :end AND end > :start
+        DROP INDEX segments_doc;
+        CREATE INDEX segments_doc ON segments(doc_id, start, end);
+        CREATE INDEX sentences_doc_start ON sentences(doc_id, start);
+        CREATE INDEX sentences_doc_end ON sentences(doc_id, end);
+
+        -- the listing of documents, read from the index alone: in the table its columns sit
+        -- behind the text, and reaching them would read every transcript
+        CREATE INDEX documents_listing ON documents(position, id, uid, name, lang, format, encoding, group_name);
+        -- a document's speakers in order of appearance, for the listing (no sort per document)
+        CREATE INDEX speakers_doc ON speakers(doc_id, id, label);
+
+        -- a document's sizes, which never change after import
+        CREATE TABLE document_stats (
+            doc_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+            chars INTEGER NOT NULL,
+            sentences INTEGER NOT NULL,
+            turns INTEGER NOT NULL
+        );
+        INSERT INTO document_stats
+        SELECT d.id, length(d.text),
+               (SELECT COUNT(*) FROM sentences s WHERE s.doc_id = d.id),
+               (SELECT COUNT(*) FROM turns t WHERE t.doc_id = d.id)
+        FROM documents d;
+
+        -- tallies of the coding, per coder (coder_id 0: every coder together)
+        CREATE TABLE sentence_coverage (
+            doc_id INTEGER NOT NULL,
+            coder_id INTEGER NOT NULL,
+            idx INTEGER NOT NULL,
+            segments INTEGER NOT NULL,  -- how many of the coder's segments touch the sentence
+            PRIMARY KEY (doc_id, coder_id, idx)
+        ) WITHOUT ROWID;
+        CREATE TABLE document_tallies (
+            coder_id INTEGER NOT NULL,
+            doc_id INTEGER NOT NULL,
+            sentences_coded INTEGER NOT NULL DEFAULT 0,
+            segments INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (coder_id, doc_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE code_tallies (
+            coder_id INTEGER NOT NULL,
+            code_id INTEGER NOT NULL,
+            segments INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (coder_id, code_id)
+        ) WITHOUT ROWID;
+
+        -- the tallies of the coding there is already, then the triggers that keep them
+        {_coverage_insert("1")};
+        INSERT INTO document_tallies (coder_id, doc_id, sentences_coded, segments)
+        SELECT coder_id, doc_id, SUM(coded), SUM(segments) FROM (
+            SELECT coder_id, doc_id, COUNT(*) AS coded, 0 AS segments FROM sentence_coverage
+            GROUP BY coder_id, doc_id
+            UNION ALL SELECT coder_id, doc_id, 0, COUNT(*) FROM segments GROUP BY coder_id, doc_id
+            UNION ALL SELECT 0, doc_id, 0, COUNT(*) FROM segments GROUP BY doc_id)
+        GROUP BY coder_id, doc_id;
+        INSERT INTO code_tallies (coder_id, code_id, segments)
+        SELECT coder_id, code_id, COUNT(*) FROM segments GROUP BY coder_id, code_id
+        UNION ALL SELECT 0, code_id, COUNT(*) FROM segments GROUP BY code_id;
+
+        CREATE TRIGGER segments_tally_insert AFTER INSERT ON segments
+        BEGIN {_count_in("NEW")}
+        END;
+        CREATE TRIGGER segments_tally_delete AFTER DELETE ON segments
+        BEGIN {_count_out("OLD")}
+        END;
+        CREATE TRIGGER segments_tally_update AFTER UPDATE OF doc_id, coder_id, code_id, start, end ON segments
+        BEGIN {_count_out("OLD")}{_count_in("NEW")}
+        END;
+        CREATE TRIGGER sentence_coverage_insert AFTER INSERT ON sentence_coverage
+        BEGIN
+            UPDATE document_tallies SET sentences_coded = sentences_coded + 1
+            WHERE coder_id = NEW.coder_id AND doc_id = NEW.doc_id;
+        END;
+        CREATE TRIGGER sentence_coverage_delete AFTER DELETE ON sentence_coverage
+        BEGIN
+            UPDATE document_tallies SET sentences_coded = sentences_coded - 1
+            WHERE coder_id = OLD.coder_id AND doc_id = OLD.doc_id;
+        END;
+        """,
+    )
+
+
 @migrations()
 def m004_memos(db) -> None:
     run_script(

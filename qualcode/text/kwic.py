@@ -4,7 +4,7 @@ Pure functions over a document's text, the word index's spans and its turns; the
 supplies them (`QueryRows`), the query service wires them together. (Text work, so it lives
 with the text: the counting of analysis/ does not need it.)
 
-The query language (docs/methods.md, "Keyword in context"):
+The query language (docs/methods.md Q2):
 - `läkare`: one term. `"ta hand om"` or `ta hand om`: a phrase, its terms one after another with
   only white space between them. `vård OR omsorg` (or `|`): either.
 - How a term matches depends on the mode:
@@ -337,6 +337,7 @@ class KwicResult(Sequence[KwicHit]):
             total += hit_count(flat)
         self._len = total
         self._load = load
+        self.title = "Keyword in context"  # what was asked, for a file or a screen
         self.width = width
         self._texts: dict[int, str] = {}
         self._turns: dict[int, Sequence[SpeechTurn]] = dict(turns or {})

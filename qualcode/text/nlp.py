@@ -1,7 +1,7 @@
-"""spaCy pipelines (blank sv/en with the lookup lemmatizer, zh with jieba) and what we keep of them.
+"""spaCy pipelines (blank sv/en, zh with jieba) and what we keep of them: sentences and a word index.
 
-Pipelines load lazily and once per process: the Swedish lemmatizer tables take seconds.
-Nothing here downloads anything; the lookups come from the spacy-lookups-data package.
+Pipelines and lemma tables load lazily and once per process. Nothing here downloads anything;
+the lemma tables come from the spacy-lookups-data package.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from itertools import pairwise
 _ABBREVIATIONS_ENDING_SENTENCES = {"osv.", "etc.", "m.m.", "o.s.v.", "m.fl.", "o.d.", "e.d."}
 _lock = threading.Lock()
 _pipelines: dict[str, object] = {}
+_lemma_tables: dict[str, dict[str, str]] = {}
 
 
 def pipeline(lang: str):
@@ -38,11 +39,12 @@ def _build(lang: str):
         nlp.add_pipe("sentencizer")
         nlp.add_pipe("qualcode_sentence_fixes")
         return nlp
+    # No lemmatizer pipe: spaCy's runs Python per token and builds a hashed table of 660,000
+    # entries at load (2.5 s). The word index looks up each distinct word once instead
+    # (`lemma_table`), with exactly the lookup lemmatizer's rule.
     nlp = spacy.blank(lang)
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("qualcode_sentence_fixes")
-    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-    nlp.initialize()
     return nlp
 
 
@@ -95,8 +97,8 @@ class WordIndex:
     def __init__(self) -> None:
         self.parts: dict[str, list] = {}
 
-    def add(self, lang: str, keys, flags, starts, ends) -> None:
-        self.parts.setdefault(lang, []).append((keys, flags, starts, ends))
+    def add(self, lang: str, keys, starts, ends) -> None:
+        self.parts.setdefault(lang, []).append((keys, starts, ends))
 
     def postings(self) -> dict[str, str]:
         """word -> its spans as a flat JSON array "[start,end,start,end,...]"."""
@@ -109,19 +111,16 @@ class WordIndex:
             keys = np.concatenate([p[0] for p in parts])
             if not len(keys):
                 continue
-            flags = np.concatenate([p[1] for p in parts])
-            # one number per (hash, flag): a flagged hash is moved out of the way by a constant
-            combined = keys ^ (flags * np.uint64(0x9E3779B97F4A7C15))
-            _, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
+            _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
             ids = np.empty(len(first), dtype=np.int64)
-            for i, (key, flag) in enumerate(zip(keys[first].tolist(), flags[first].tolist(), strict=True)):
-                word = _resolve(lang, key, flag)
+            for i, key in enumerate(keys[first].tolist()):
+                word = _resolve(lang, key)
                 ids[i] = word_ids.setdefault(word, len(word_ids))
                 if ids[i] == len(words):
                     words.append(word)
             all_ids.append(ids[inverse.reshape(-1)])
-            all_starts.append(np.concatenate([p[2] for p in parts]))
-            all_ends.append(np.concatenate([p[3] for p in parts]))
+            all_starts.append(np.concatenate([p[1] for p in parts]))
+            all_ends.append(np.concatenate([p[2] for p in parts]))
         if not all_ids:
             return {}
         ids, starts, ends = np.concatenate(all_ids), np.concatenate(all_starts), np.concatenate(all_ends)
@@ -132,24 +131,14 @@ class WordIndex:
         return {words[ids[a]]: "[" + ",".join(text[2 * a:2 * b]) + "]" for a, b in pairwise(cuts)}
 
 
-_words: dict[tuple[str, int, int], str] = {}
+_words: dict[tuple[str, int], str] = {}
 
 
-def _resolve(lang: str, key: int, flag: int) -> str:
-    """The word a (hash, flag) stands for: flag 1 marks a lower-cased form to look up (the
-    lookup tables are case-sensitive: "Läkarna" is only found as "läkarna")."""
-    found = _words.get((lang, key, flag))
+def _resolve(lang: str, key: int) -> str:
+    """The index word of a token text (by its hash): `word_key`, once per distinct text."""
+    found = _words.get((lang, key))
     if found is None:
-        nlp = pipeline(lang)
-        text = nlp.vocab.strings[key]
-        if lang == "zh":
-            found = text
-        elif flag:
-            table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
-            found = table.get(text, text).lower()
-        else:
-            found = text.lower()
-        _words[(lang, key, flag)] = found
+        found = _words[(lang, key)] = word_key(lang, pipeline(lang).vocab.strings[key])
     return found
 
 
@@ -191,11 +180,11 @@ def analyze(lang: str, pieces: Sequence[str], bases: Sequence[int], index: WordI
     done on its arrays for all pieces at once: per-token (or per-piece) Python costs as much
     as the tokenizer itself."""
     import numpy as np
-    from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LEMMA, LENGTH, LOWER, ORTH, SENT_START
+    from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, LOWER, ORTH, SENT_START
 
     nlp = pipeline(lang)
     pieces, bases = split_long(pieces, bases)
-    columns = [IDX, LENGTH, SENT_START, IS_PUNCT, IS_SPACE, LOWER, LEMMA, ORTH]
+    columns = [IDX, LENGTH, SENT_START, IS_PUNCT, IS_SPACE, LOWER, ORTH]
     arrays, offsets = [], []
     for base, doc in zip(bases, nlp.pipe(pieces, batch_size=256 if len(pieces) > 1 else 1), strict=True):
         if len(doc):
@@ -218,29 +207,21 @@ def analyze(lang: str, pieces: Sequence[str], bases: Sequence[int], index: WordI
         firsts, lasts = kept[np.r_[0, change + 1]], kept[np.r_[change, len(kept) - 1]]
         sentences = list(zip(starts[firsts].tolist(), ends[lasts].tolist(), strict=True))
     words = solid & (a[:, 3] == 0)
-    lower, lemma, orth = a[words, 5], a[words, 6], a[words, 7]
-    if lang == "zh":
-        keys, flags = lower, np.zeros(len(lower), dtype=np.uint64)
-    else:
-        # an unchanged capitalised word: the lemmatizer did not find it; try its lower case
-        look_lower = (lemma == orth) & (lower != orth)
-        keys, flags = np.where(look_lower, lower, lemma), look_lower.astype(np.uint64)
-    index.add(lang, keys, flags, starts[words], ends[words])
+    # Chinese words as they are (lower-cased Latin inside); others by their form, lemmatised once each
+    keys = a[words, 5] if lang == "zh" else a[words, 6]
+    index.add(lang, keys, starts[words], ends[words])
     return sentences
 
 
-_lookup_tables: dict[str, dict[str, str]] = {}
-
-
-def _lookup_table(lang: str) -> dict[str, str]:
-    """The lookup lemmatizer's table (form -> lemma) as a plain dict: 0.3 s to load, where the
-    pipeline's lemmatizer takes 2.5 s (a query needs only the lookup)."""
+def lemma_table(lang: str) -> dict[str, str]:
+    """The lookup lemmatizer's table (form -> lemma) for 'sv' or 'en' as a plain dict: 0.3 s to
+    load, where spaCy's lemmatizer pipe takes 2.5 s (and runs Python per token)."""
     with _lock:
-        if lang not in _lookup_tables:
+        if lang not in _lemma_tables:
             from spacy.util import load_language_data, registry
 
-            _lookup_tables[lang] = load_language_data(registry.lookups.get(lang)["lemma_lookup"])
-        return _lookup_tables[lang]
+            _lemma_tables[lang] = load_language_data(registry.lookups.get(lang)["lemma_lookup"])
+        return _lemma_tables[lang]
 
 
 def word_key(lang: str, word: str) -> str:
@@ -249,7 +230,7 @@ def word_key(lang: str, word: str) -> str:
     lacks a capitalised one; Chinese: the word, lower-cased)."""
     if lang == "zh":
         return word.lower()
-    table = _lookup_table(lang)
+    table = lemma_table(lang)
     lemma = table.get(word, word)
     if lemma == word and word.lower() != word:
         lower = word.lower()

@@ -16,6 +16,7 @@ from ..inputs import DOCUMENT_LIMIT, TEXT_LIMIT, check_zip, read_input
 
 TEXT_SUFFIXES = {".txt", ".md", ".text", ".markdown"}
 SUPPORTED = (".txt", ".md", ".docx", ".vtt", ".srt")
+READABLE_SUFFIXES = TEXT_SUFFIXES | {".docx", ".vtt", ".srt"}
 
 # Encodings we are prepared to meet in transcripts; charset-normalizer guesses wrongly on
 # short samples when it may choose among everything it knows.
@@ -45,7 +46,7 @@ class Source:
 def read_source(path: Path) -> Source:
     """Read a transcript file; raise QualcodeError naming the file for anything unreadable."""
     suffix = path.suffix.lower()
-    if suffix not in TEXT_SUFFIXES | {".docx", ".vtt", ".srt"}:
+    if suffix not in READABLE_SUFFIXES:
         raise QualcodeError(
             f"unsupported file type '{suffix or path.name}' (supported: {', '.join(SUPPORTED)}, .qdpx)",
             path,
@@ -79,10 +80,13 @@ def decode(raw: bytes, path: Path) -> tuple[str, str]:
                 return _checked(raw.decode(name), path), name
             except UnicodeDecodeError:
                 raise QualcodeError(f"invalid {name} text", path) from None
-    utf16 = _utf16_without_bom(raw)
-    # ASCII in UTF-16 without a BOM is valid UTF-8 too (full of NULs): then UTF-16 goes first
-    order = [utf16, "utf-8"] if raw.count(0) > len(raw) // 4 else ["utf-8", utf16]
-    for encoding in filter(None, order):
+    # ASCII in UTF-16 without a BOM is valid UTF-8 too (full of NULs): then UTF-16 goes first.
+    # The UTF-16 guess scores every character: made only when it is tried (most files are UTF-8).
+    order = [_utf16_without_bom, "utf-8"] if raw.count(0) > len(raw) // 4 else ["utf-8", _utf16_without_bom]
+    for candidate in order:
+        encoding = candidate if isinstance(candidate, str) else candidate(raw)
+        if encoding is None:
+            continue
         try:
             return _checked(raw.decode(encoding), path), encoding
         except UnicodeDecodeError:

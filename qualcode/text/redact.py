@@ -33,6 +33,12 @@ are particles, not names, and are not redacted on their own.
 A compound keeps its meaning: "Kungsbackamottagningen" becomes "[namn]-mottagningen",
 "Åsas" becomes "[namn]:s" (a placeholder takes its genitive after a colon, as in "USA:s").
 
+A pseudonym (a speaker label standing for a participant) may ask for less: `Name(label,
+alias, whole_word=True, parts=False)` counts only as a whole word, with a genitive s, between
+characters that are neither letters nor digits ("Anna" in "Anna sa", "Annas"; not "Annan",
+"Annika" or "Anna2"), and not by its parts ("Läkare 2" is not "Läkare"). A name given both
+ways counts by the wider rule.
+
 The redacted output is what was asked; positions move. `redact_with_map` also returns an
 `OffsetMap` from old to new positions, for coded segments of a redacted document.
 """
@@ -60,6 +66,7 @@ _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
 # letters of words with boundaries: Unicode letters but digits, "_" and Han/kana/hangul
 _LETTER = f"[^\\W\\d_{_HAN}\u3040-\u30ff\u1100-\u11ff\uac00-\ud7a3]"
 _INV = f"[{INVISIBLE}]"
+_WORD_CHAR = f"(?:{_LETTER}|\\d)"  # what a whole-word pseudonym may not touch
 # inside a name: invisibles, and a line break (after a hyphen or not) or a hyphen ending a
 # wrapped line; atomic and possessive, so long runs never backtrack
 _SEP_LATIN = f"(?>{_INV}*+(?:[{_HYPHENS}]?[ \\t]*+(?:\\n[ \\t]*+)++|[{_HYPHENS}][ \\t]*+)?{_INV}*+)"
@@ -251,7 +258,7 @@ Branch = tuple[frozenset[str], str, bool]  # (first code points, what follows, h
 _GENITIVE = "(?P<\x00>" + _SEP_LATIN + "%s" + f"(?!{_LETTER}))?+"  # \x00: the group's name, given later
 
 
-def _name_branches(form: str) -> list[Branch]:
+def _name_branches(form: str, whole_word: bool = False) -> list[Branch]:
     """The heads of one folded name with the boundaries its length asks for (module doc)."""
     branches: list[Branch] = []
 
@@ -268,7 +275,9 @@ def _name_branches(form: str) -> list[Branch]:
     # the boundary is looked at after the first code point is taken: [\s\S] stands for it
     word_start = f"(?<!{_LETTER}[\\s\\S])"
     camel_start = f"(?<={_variants()[2]}[\\s\\S])"
-    if letters >= INSIDE_WORDS:
+    if whole_word:
+        add(heads, f"(?<!{_WORD_CHAR}[\\s\\S])", f"(?!{_WORD_CHAR})", True)
+    elif letters >= INSIDE_WORDS:
         add(heads, "", "", True)
     elif letters >= PREFIX_ANY_CASE:
         add(heads, word_start, "", True)
@@ -281,6 +290,17 @@ def _name_branches(form: str) -> list[Branch]:
 
 
 # --- the redactor ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Name:
+    """A name to replace, with what it becomes (None: the placeholder) and how it counts:
+    `whole_word` only as a whole word (a speaker label), `parts` also by its capitalised parts."""
+
+    name: str
+    alias: str | None = None
+    whole_word: bool = False
+    parts: bool = True
+
 
 @dataclass(frozen=True)
 class Replacement:
@@ -327,22 +347,29 @@ class OffsetMap:
 class Redactor:
     """Replaces every form of the given names (see the module doc) by a placeholder.
 
-    `names` are strings, or (name, replacement) pairs for a pseudonym instead of the
-    placeholder. Build it once per export and call it on every text: `redactor(text)`.
+    `names` are strings, (name, replacement) pairs for a pseudonym instead of the
+    placeholder, or `Name`s. Build it once per export and call it on every text: `redactor(text)`.
     """
 
-    def __init__(self, names: Iterable[str | tuple[str, str]], lang: str | None = "en", *,
+    def __init__(self, names: Iterable[str | tuple[str, str] | Name], lang: str | None = "en", *,
                  parts: bool = True) -> None:
         self.placeholder = placeholder(lang)
         aliases: dict[str, str] = {}
+        wide: set[str] = set()  # forms counted by the full rule (not only as whole words)
         for item in names:
-            name, alias = (item, self.placeholder) if isinstance(item, str) else item
-            forms = name_forms([name]) if parts else [f for f in [fold(name)] if f]
+            if isinstance(item, str):
+                item = Name(item, parts=parts)
+            elif not isinstance(item, Name):
+                item = Name(item[0], item[1], parts=parts)
+            forms = name_forms([item.name]) if item.parts else [f for f in [fold(item.name)] if f]
             for form in forms:
-                aliases.setdefault(form, alias)  # the first list entry wins
+                aliases.setdefault(form, item.alias or self.placeholder)  # the first list entry wins
+                if not item.whole_word:
+                    wide.add(form)
         self.forms = sorted(aliases, key=lambda f: (-len(f), f))
+        self.whole_words = frozenset(aliases) - wide
         self._aliases = aliases
-        self._regex, self._owner = _compile(tuple(self.forms))
+        self._regex, self._owner = _compile(tuple(self.forms), self.whole_words)
         self._squashed = sorted({_squash(f) for f in self.forms}, key=len)
 
     def __bool__(self) -> bool:
@@ -452,7 +479,8 @@ _ONE_LETTER_RE = re.compile(_LETTER)
 
 
 @functools.lru_cache(maxsize=64)
-def _compile(forms: tuple[str, ...]) -> tuple[re.Pattern | None, dict[str, tuple[int, str | None]]]:
+def _compile(forms: tuple[str, ...], whole_words: frozenset[str] = frozenset()
+             ) -> tuple[re.Pattern | None, dict[str, tuple[int, str | None]]]:
     """One regex for all names, and which name (and genitive group) each of its groups stands for.
 
     It begins with the class of every code point a name may begin with, so the regex engine
@@ -460,7 +488,8 @@ def _compile(forms: tuple[str, ...]) -> tuple[re.Pattern | None, dict[str, tuple
     branches that may begin with it (longest names first: the first branch that matches wins)."""
     if not forms:
         return None, {}
-    branches = [(i, *branch) for i, form in enumerate(forms) for branch in _name_branches(form)]
+    branches = [(i, *branch) for i, form in enumerate(forms)
+                for branch in _name_branches(form, form in whole_words)]
     by_char: dict[str, list[int]] = {}
     for k, (_, chars, _, _) in enumerate(branches):
         for ch in chars:

@@ -29,6 +29,7 @@ def fit_width(text: str, cells: int) -> str:
     """Cut text to a number of terminal cells (Chinese characters take two), marking the cut."""
     if display_width(text) <= cells:
         return text
+    text = text[:cells]  # no more characters than cells can fit: trimming a long text stays cheap
     while text and display_width(text) > cells - 1:
         text = text[:-1]
     return text + "…"

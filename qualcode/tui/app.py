@@ -26,7 +26,9 @@ from ..model import Code, Segment, Unit, plural
 from ..project import Project
 from ..text.width import fit_width
 from .keymap import KEY_HELP, Keys, describe, key_label, load_keys
+from .locking import LockWaiting, StillLocked
 from .picker import CodePicker, NewCode, NewCodeDialog
+from .queries import QUERY_BINDINGS, QueryActions, query_screens
 from .review import REVIEW_BINDINGS, ReviewActions
 from .screens import ChoicePrompt, HelpScreen, TextPrompt
 from .undo import UndoAndCodebookActions
@@ -39,7 +41,7 @@ from .workers import WorkerActions
 
 LABEL_STYLE = Style(bold=True, color="#5fafd7")
 HIT_STYLE = Style(bgcolor="#8a7400", color="#ffffff")
-class QualcodeApp(ReviewActions, WorkerActions, UndoAndCodebookActions, App):
+class QualcodeApp(ReviewActions, WorkerActions, UndoAndCodebookActions, LockWaiting, QueryActions, App):
     CSS_PATH = "app.tcss"
     TITLE = "qualcode"
     # every binding has an id, so a keymap file can move it (see tui/keymap.py)
@@ -76,6 +78,7 @@ class QualcodeApp(ReviewActions, WorkerActions, UndoAndCodebookActions, App):
         Binding("f4", "resize_side(-4)", "Narrower", show=False, id="view.narrower"),
         Binding("f5", "resize_side(4)", "Wider", show=False, id="view.wider"),
         *REVIEW_BINDINGS,
+        *QUERY_BINDINGS,
     ]
 
     def __init__(self, project_path: Path, coder: str | None = None, doc: int | None = None,
@@ -83,7 +86,7 @@ class QualcodeApp(ReviewActions, WorkerActions, UndoAndCodebookActions, App):
         super().__init__()
         self.requested_layer = layer
         self.unblind = unblind
-        self.project = Project(project_path)
+        self.project = Project(project_path, on_wait=self.on_lock_wait)
         self.project_path = project_path
         self.coder = coder or self.project.settings.coder
         self.user_keys: Keys = load_keys(set(default_keys()), preset=keys)
@@ -136,6 +139,7 @@ class QualcodeApp(ReviewActions, WorkerActions, UndoAndCodebookActions, App):
         # wide terminals give the codebook room; narrow ones keep the transcript readable
         self.side_width = 38 if self.size.width >= 120 else 28
         self.apply_side_width()
+        self.notify_read_only()
         if self.coder:
             self.start()
         else:
@@ -143,7 +147,9 @@ class QualcodeApp(ReviewActions, WorkerActions, UndoAndCodebookActions, App):
                                         self.project.default_actor()), self.coder_chosen)
 
     def coder_chosen(self, name: str | None) -> None:
-        self.coder = self.project.settings.set_coder((name or "").strip() or "coder")
+        name = (name or "").strip() or "coder"
+        # a read-only project cannot remember the name: it is used all the same
+        self.coder = name if self.project.read_only else self.project.settings.set_coder(name)
         self.start()
 
     def start(self) -> None:
@@ -169,7 +175,9 @@ class QualcodeApp(ReviewActions, WorkerActions, UndoAndCodebookActions, App):
 
     def update_title(self) -> None:
         layer = {"mine": "my coding", "all": "all coders"}.get(self.layer, f"coder {self.layer}")
-        self.sub_title = f"{self.project_path.name} · coder: {self.coder} · showing {layer}{self.blind_note()}"
+        read_only = " · read-only" if self.project.read_only else ""
+        self.sub_title = (f"{self.project_path.name}{read_only} · coder: {self.coder} · showing {layer}"
+                          f"{self.blind_note()}")
 
     def apply_side_width(self) -> None:
         self.query_one("#side").styles.width = self.side_width
@@ -180,6 +188,8 @@ class QualcodeApp(ReviewActions, WorkerActions, UndoAndCodebookActions, App):
         """Run a project action; a user error becomes a notification, never a traceback."""
         try:
             return function(*args, **kwargs)
+        except StillLocked as exc:  # another process holds the project: tried again soon
+            self.retry_when_free(str(exc), function, args, kwargs)
         except QualcodeError as exc:
             self.notify(str(exc), severity="error")
         except Exception as exc:  # a fault of ours must not lose the screen or the work
@@ -588,7 +598,7 @@ def default_keys() -> dict[str, str]:
 
     owners = (QualcodeApp, ReconcileScreen, RetrievalScreen, CodebookTree, HelpScreen, TextPrompt,
               ChoicePrompt, CodePicker, NewCodeDialog, ExportDialog, CodebookEditor, CodeTextsDialog, MemosScreen,
-              MemoEditor)
+              MemoEditor, *query_screens())
     return {b.id: b.key for owner in owners for b in owner.BINDINGS if isinstance(b, Binding) and b.id}
 
 

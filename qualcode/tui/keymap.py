@@ -141,6 +141,13 @@ KEY_HELP = [
                 ("{coding.memo} (codebook, documents)", "memo on the highlighted code, theme or document"),
                 ("{memos.list}", "every memo: filter, go to, edit"),
                 ("{media.play}", "play the recording from the selected turn (mpv, ffplay or VLC)")]),
+    ("Query the project", [
+        ("{queries.kwic}", "keyword in context: every hit of a word or phrase; Enter opens one, "
+                           "{kwic.autocode} codes them all (one undo step)"),
+        ("{queries.words} / {queries.cooccurrence}", "word frequencies and keyness / codes applied together"),
+        ("{queries.matrix}", "codes × groups, participants, documents or an attribute; Enter lists a cell's segments"),
+        ("{queries.chart}", "code frequencies by group as bars"),
+        ("{query.save} (there)", "save the result as .docx, .xlsx or .csv")]),
     ("Workbench", [("{app.export}", "export the theme summary (docx, md, csv, xlsx)"), ("tab", "next pane"),
                    ("{view.toggle_documents} / {view.toggle_codebook}", "hide or show documents / codebook"),
                    ("{view.narrower} / {view.wider}", "narrower / wider codebook pane"),

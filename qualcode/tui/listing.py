@@ -20,8 +20,12 @@ def snippet(text: str, cells: int) -> str:
 def in_context(before: str, words: str, after: str, cells: int, highlight: str) -> Text:
     """The segment's words (cut at a word boundary to fit) between dim context, on one line."""
     room = max(12, cells - 2 * CONTEXT_CELLS) if before or after else cells
+    before, after = before.split("\n")[-1], after.split("\n")[0]
+    left = clip_words_left(before, CONTEXT_CELLS) if before.strip() else ""
+    right = clip_words(after, CONTEXT_CELLS) if after.strip() else ""
     line = Text(no_wrap=True, overflow="ellipsis")
-    line.append(clip_words_left(before.split("\n")[-1], CONTEXT_CELLS) if before else "", style="dim")
+    # the spaces where context and words meet, as in the text (clipping trims them)
+    line.append(left + (" " if left and before[-1:].isspace() else ""), style="dim")
     line.append(clip_words(words, room), style=highlight)
-    line.append(clip_words(after.split("\n")[0], CONTEXT_CELLS) if after else "", style="dim")
+    line.append((" " if right and after[:1].isspace() else "") + right, style="dim")
     return line

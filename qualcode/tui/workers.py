@@ -44,7 +44,7 @@ class WorkerActions:
         self.call_from_thread(bar.update, total=None)  # indeterminate: one step, of unknown length
         path = Path(choice.path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        with Project(self.project_path) as project:
+        with Project(self.project_path, on_wait=self.on_lock_wait) as project:
             project.reports.export_themes(path, choice.lang, quotes=choice.quotes, themes=choice.themes,
                                           translation=choice.translation)
         self.call_from_thread(self.notify, f"wrote {path}")
@@ -56,8 +56,9 @@ class WorkerActions:
             if value:
                 self.import_files([Path(p).expanduser() for p in value.split()])
 
-        self.push_screen(TextPrompt("Import transcripts or a REFI-QDA project (paths separated by spaces)",
-                                    placeholder="~/data/*.txt  or  ~/nvivo/export.qdpx"), go)
+        self.push_screen(TextPrompt("Import transcripts, folders of them, or a REFI-QDA project "
+                                    "(paths separated by spaces)",
+                                    placeholder="~/data/  or  ~/data/*.txt  or  ~/nvivo/export.qdpx"), go)
 
     @work(thread=True, exclusive=True, group=IMPORT, description=IMPORT, exit_on_error=False)
     def import_files(self, paths: list[Path]) -> None:
@@ -68,7 +69,7 @@ class WorkerActions:
         def progress(what: str, done: int, total: int) -> None:
             self.call_from_thread(bar.update, total=max(total, 1), progress=done)
 
-        with Project(self.project_path) as project:  # a connection of the worker's own
+        with Project(self.project_path, on_wait=self.on_lock_wait) as project:  # a connection of the worker's own
             for path in [f for f in files if f.suffix.lower() == ".qdpx"]:
                 lines = project.exchange.import_qdpx(path, actor=self.coder, progress=progress).lines()
                 self.call_from_thread(self.notify, "\n".join(lines[:4]))
@@ -76,8 +77,9 @@ class WorkerActions:
             if files:
                 report = project.documents.import_files(files, actor=self.coder, progress=progress)
                 message = f"imported {len(report.imported)} document(s)"
-                if report.skipped:
-                    message += f", skipped {len(report.skipped)} already in the project"
+                if report.skipped:  # a folder's other files are skipped too, and texts already in the project
+                    message += f", skipped {len(report.skipped)}: " + "; ".join(
+                        f"{Path(name).name} ({reason})" for name, reason in report.skipped[:3])
                 self.call_from_thread(self.notify, message)
 
     # --- the one way a job ends -----------------------------------------------------------------

@@ -174,3 +174,20 @@ def test_a_full_disk_while_exporting_leaves_no_file(project, tmp_path):
         f"qualcode: error: no space left on the disk: nothing was written ({out})"], result.stderr
     assert not out.exists() and not list(tmp_path.glob(".kodbok.docx.*"))
     assert snapshot(project) == before
+
+
+@pytest.mark.parametrize("mask, mode", [(0o022, 0o644), (0o002, 0o664), (0o077, 0o600)])
+def test_exported_files_get_the_mode_the_umask_gives(project, tmp_path, capsys, mask, mode):
+    import stat
+
+    from qualcode.files import umask
+
+    previous = os.umask(mask)
+    try:
+        assert umask() == mask
+        for argv in (["export", "themes", tmp_path / "t.docx"], ["export", "qdpx", tmp_path / "p.qdpx"],
+                     ["codebook", "export", tmp_path / "c.yaml"]):
+            assert run(capsys, "-p", project, *argv)[0] == 0, argv
+            assert stat.S_IMODE(os.stat(argv[-1]).st_mode) == mode, argv
+    finally:
+        os.umask(previous)

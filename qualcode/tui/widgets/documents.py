@@ -1,8 +1,14 @@
-"""The documents pane: grouped by focus group, with how much of each is coded."""
+"""The documents pane: grouped by focus group, with how much of each is coded.
+
+A project may hold a thousand transcripts: the pane builds its lines in one pass and, since
+every line is one row (names are cut, never wrapped), never measures them; only the lines on
+screen are rendered (OptionList renders lazily).
+"""
 
 from __future__ import annotations
 
 from rich.text import Text
+from textual.geometry import Size
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -16,17 +22,36 @@ class DocumentList(OptionList):
     def fill(self, documents: list[DocumentSummary], progress: dict[int, tuple[int, int]],
              current: int | None) -> None:
         highlighted = self.highlighted
-        self.clear_options()
+        options: list[Option] = []
         group = object()
         for doc in documents:
             if doc.group != group:
                 group = doc.group
-                self.add_option(Option(Text(group or "no group", style="bold"), disabled=True))
-            self.add_option(Option(self.prompt(doc, progress.get(doc.id), current), id=f"doc-{doc.id}"))
+                options.append(Option(Text(group or "no group", style="bold"), disabled=True))
+            options.append(Option(self.prompt(doc, progress.get(doc.id), current), id=f"doc-{doc.id}"))
             if doc.id == current and highlighted is None:
-                highlighted = self.option_count - 1
+                highlighted = len(options) - 1
+        self.set_options(options)
         if highlighted is not None and highlighted < self.option_count:
             self.highlighted = highlighted
+
+    # --- one row per option: Textual would measure each option's height, a thousand times over
+
+    def _update_lines(self) -> None:
+        if not self.scrollable_content_region:
+            return
+        cache = self._line_cache
+        for index in range(len(cache.lines), len(self.options)):
+            cache.index_to_line[index] = index
+            cache.heights[index] = 1
+            cache.lines.append((index, 0))
+        virtual_size = Size(self.scrollable_content_region.width - self._get_left_gutter_width(), len(cache.lines))
+        if virtual_size != self.virtual_size:
+            self.virtual_size = virtual_size
+            self._scroll_update(virtual_size)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return self.option_count
 
     def update(self, doc: DocumentSummary, progress: tuple[int, int] | None, current: int | None) -> None:
         """One document's line (after coding it), without rebuilding a list of a thousand."""

@@ -199,7 +199,7 @@ class StripeGutter(Widget):
         while len(rows) < height and line < len(view.index.starts):
             line_start, line_end = view.index.starts[line], view.index.line_end(line)
             bounds = [0, *wrapped.get_offsets(line), line_end - line_start]
-            k = bisect_right(bounds, column) - 1
+            k = min(bisect_right(bounds, column) - 1, len(bounds) - 2)  # an empty line is one row too
             for a, b in zip(bounds[k:], bounds[k + 1:], strict=False):
                 rows.append((line_start + a, line_start + b))
                 if len(rows) == height:

@@ -1,0 +1,576 @@
+"""Scale (issue 12): a 1,000-transcript project against a 7-transcript one of the same kind.
+
+Generates, deterministically, transcripts of about 20,000 characters each (half Swedish, half
+Chinese, focus groups with a moderator), sentences recombined from corpora/ with words drawn
+from the Swedish lemma table and jieba's dictionary; imports them through the real import path
+into a big project and (the first seven) into a small one; loads codebooks/balint.yaml; writes
+about 500 segments per transcript by three coders through the store (sentences, runs of
+sentences, turns, and free character spans; the coders mostly agree). The projects are cached
+under bench/.cache/ (rebuilt when the generator or the schema changes): building the big one
+takes minutes.
+
+Then it times each operation of the issue's table on both projects (or against its baseline)
+and prints a Markdown table with the ratios:
+
+- TUI start to first paint of a transcript, and applying a code with a key: a child process
+  runs the app headless (Pilot) and reports both, and its peak RSS (VmHWM);
+- `docs`, `segments --doc`, `text`: the `qualcode` command as a subprocess (what a user waits
+  for, start-up included), median of --repeat runs;
+- `export themes` (.docx) against a bare SQL read of every segment row;
+- `agreement` of the three coders against `krippendorff.alpha` alone on the same units;
+- import of --import-docs transcripts (`qualcode import DIR` as a subprocess, all cores)
+  against spaCy alone over the same text in one process, both from a cold start (a fresh
+  process loading its pipelines), and against spaCy alone with its pipelines already loaded.
+
+    python bench/bench_scale.py                    # everything, 1,000 transcripts (cached)
+    python bench/bench_scale.py --docs 100         # a quick run
+    python bench/bench_scale.py --only tui,cli     # some rows: tui cli export agreement import
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import re
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+GENERATOR_VERSION = 1  # bump when the generated text or coding changes: the cache is rebuilt
+CACHE = ROOT / "bench" / ".cache"
+CHARS = 20_000
+SMALL_DOCS = 7
+CODERS = ["anna", "wei", "erik"]  # the TUI runs as the first
+ROWS = ("tui", "cli", "export", "agreement", "import")
+SV_GROUPS = ["GP A", "GP B", "GP C", "ST", "Sjukhus"]
+ZH_GROUPS = ["肿瘤科", "儿科", "ICU", "急诊科", "内科"]
+
+
+# --- the generator ---------------------------------------------------------------------------
+
+class Generator:
+    """Transcripts from recombined corpus sentences with words swapped for others of the language."""
+
+    def __init__(self) -> None:
+        import jieba
+        from common import corpus_sentences
+
+        jieba.setLogLevel(60)
+        self.sentences = {lang: corpus_sentences(lang) for lang in ("sv", "zh")}
+        # one tokenisation of the pool; a swap replaces a token by a dictionary word
+        self.tokens = {
+            "sv": [re.findall(r"\w+|\W+", s) for s in self.sentences["sv"]],
+            "zh": [jieba.lcut(s) for s in self.sentences["zh"]],
+        }
+        self.words = {"sv": self._swedish_words(), "zh": self._chinese_words()}
+
+    @staticmethod
+    def _swedish_words() -> list[str]:
+        from qualcode.text.nlp import lemma_table
+
+        return sorted({w for w in lemma_table("sv").values() if re.fullmatch(r"[a-zåäö]{5,12}", w)})
+
+    @staticmethod
+    def _chinese_words() -> list[str]:
+        import jieba
+
+        words = []
+        with jieba.get_dict_file() as f:
+            for line in f:
+                word, freq, tag = line.decode("utf-8").split()
+                if len(word) == 2 and int(freq) >= 200 and tag in ("n", "v", "a", "vn", "ad", "an"):
+                    words.append(word)
+        return words
+
+    def sentence(self, rng: random.Random, lang: str) -> str:
+        tokens = rng.choice(self.tokens[lang])
+        words = self.words[lang]
+        out = []
+        for token in tokens:
+            swap = (len(token) >= 5 and token.isalpha() and token.islower()) if lang == "sv" else \
+                (len(token) == 2 and all("\u4e00" <= ch <= "\u9fff" for ch in token))
+            out.append(rng.choice(words) if swap and rng.random() < 0.15 else token)
+        return "".join(out)
+
+    def transcript(self, index: int) -> tuple[str, str, str, str]:
+        """(name, lang, group, text) of transcript `index`: the same for the same index, always."""
+        rng = random.Random(f"qualcode-scale-{GENERATOR_VERSION}-{index}")
+        lang = "sv" if index % 2 == 0 else "zh"
+        group = (SV_GROUPS if lang == "sv" else ZH_GROUPS)[(index // 2) % 5]
+        people = rng.randint(4, 7)
+        if lang == "sv":
+            moderator, participants, colon, join = "Moderator", [f"D{i}" for i in range(1, people + 1)], ": ", " "
+            date = f"2019-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+            head = f"Fokusgrupp {index} – {group}, Balintgrupp\nDatum: {date}"
+        else:
+            moderator, participants, colon, join = "主持人", [f"护士{chr(65 + i)}" for i in range(people)], "：", ""
+            head = f"焦点小组{index} {group}护士 {rng.randint(2018, 2023)}年{rng.randint(1, 12)}月"
+        parts, size, turn = [head], len(head), 0
+        while size < CHARS:
+            speaker = moderator if turn % rng.randint(3, 6) == 0 else rng.choice(participants)
+            count = rng.randint(1, 2) if speaker == moderator else rng.randint(1, 8)
+            speech = join.join(self.sentence(rng, lang) for _ in range(count))
+            parts.append(f"{speaker}{colon}{speech}")
+            size += len(parts[-1]) + 2
+            turn += 1
+        return f"t{index:04d}_{lang}", lang, group, "\n\n".join(parts) + "\n"
+
+
+def cache_dir() -> Path:
+    """Named by the generator's version and the schema (its migrations' source)."""
+    import hashlib
+
+    from qualcode.store import schema
+
+    digest = hashlib.sha256(Path(schema.__file__).read_bytes()).hexdigest()[:8]
+    return CACHE / f"v{GENERATOR_VERSION}-{schema.migrations._migrations[-1].name}-{digest}"
+
+
+def transcripts(count: int, say) -> list[Path]:
+    """The first `count` transcripts as files (written once, kept in the cache)."""
+    folder = cache_dir() / "transcripts"
+    folder.mkdir(parents=True, exist_ok=True)
+    missing = [i for i in range(count) if not any(folder.glob(f"t{i:04d}_*.txt"))]
+    if missing:
+        say(f"writing {len(missing)} transcripts to {folder}")
+        generator = Generator()
+        for i in missing:
+            name, _, _, text = generator.transcript(i)
+            (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+    return [next(folder.glob(f"t{i:04d}_*.txt")) for i in range(count)]
+
+
+def group_of(path: Path) -> str:
+    index, lang = int(path.stem[1:5]), path.stem[-2:]
+    return (SV_GROUPS if lang == "sv" else ZH_GROUPS)[(index // 2) % 5]
+
+
+def build_project(path: Path, files: list[Path], per_doc: int, say) -> None:
+    """Import `files` (by focus group, as a study would), load the codebook, write the coding."""
+    from qualcode.project import Project
+    from qualcode.store import Store
+
+    tmp = path.with_name(path.name + ".building")
+    for leftover in tmp.parent.glob(tmp.name + "*"):
+        leftover.unlink()
+    started = time.perf_counter()
+    with Project(tmp, create=True) as project:
+        groups: dict[str, list[Path]] = {}
+        for f in files:
+            groups.setdefault(group_of(f), []).append(f)
+        for group, members in groups.items():
+            project.documents.import_files(members, group=group, actor="bench")
+        say(f"  imported {len(files)} transcripts in {time.perf_counter() - started:.0f} s")
+        project.codebook.load(ROOT / "codebooks" / "balint.yaml", actor="bench")
+        codes = [c for c in project.codebook.codes() if c.codable and not c.retired]
+        started = time.perf_counter()
+        # the coding goes through the store beneath the project (no events: a bulk of our own)
+        store = Store(tmp)
+        with store.transaction():
+            coders = [store.coder_id(c) for c in CODERS]
+            for summary in project.documents.list():
+                store.insert_segments(coding(summary, project, codes, coders, per_doc))
+        say(f"  wrote {store.conn.execute('SELECT COUNT(*) FROM segments').fetchone()[0]:,} segments"
+            f" in {time.perf_counter() - started:.0f} s")
+        store.close()
+    tmp.rename(path)
+
+
+def coding(summary, project, codes, coders: list[int], per_doc: int) -> list[dict]:
+    """About `per_doc` segments by the coders: a shared pool each coder keeps most of (sometimes
+    with another code or nudged boundaries), then each coder's own."""
+    from qualcode.store.base import new_uid
+
+    rng = random.Random(f"qualcode-scale-coding-{GENERATOR_VERSION}-{summary.name}")
+    text = project.documents.get(summary.id).text
+    sentences = [(u.start, u.end) for u in project.documents.units(summary.id, "sentence")]
+    turns = [(u.start, u.end) for u in project.documents.units(summary.id, "turn")]
+    weights = [1 / (rank + 1) ** 0.8 for rank in range(len(codes))]
+
+    def span() -> tuple[int, int]:
+        kind = rng.random()
+        if kind < 0.55:
+            first = rng.randrange(len(sentences))
+            last = min(first + rng.choice([0, 0, 0, 1, 2]), len(sentences) - 1)
+            return sentences[first][0], sentences[last][1]
+        if kind < 0.7 and turns:
+            return rng.choice(turns)
+        while True:
+            start = rng.randrange(len(text) - 20)
+            end = min(start + rng.randint(20, 400), len(text))
+            if text[start:end].strip():
+                return start, end
+
+    def code() -> int:
+        return rng.choices(codes, weights)[0].id
+
+    shared = [(span(), code()) for _ in range(int(per_doc * 0.28))]
+    rows = []
+    for coder in coders:
+        mine = []
+        for (start, end), code_id in shared:
+            if rng.random() < 0.85:
+                if rng.random() < 0.1:
+                    code_id = code()
+                if rng.random() < 0.15:
+                    start = max(0, start + rng.randint(-8, 8))
+                    end = max(start + 1, min(len(text), end + rng.randint(-8, 8)))
+                mine.append(((start, end), code_id))
+        mine += [(span(), code()) for _ in range(per_doc // len(coders) - len(mine))]
+        for (start, end), code_id in mine:
+            memo = "Återkommer i nästa tur." if rng.random() < 0.03 else None
+            rows.append({"uid": new_uid(), "doc_id": summary.id, "code_id": code_id, "coder_id": coder,
+                         "start": start, "end": end, "memo": memo, "exemplar": int(rng.random() < 0.01),
+                         "translation": None, "created_at": "2024-01-01T00:00:00.000+00:00"})
+    return rows
+
+
+def projects(docs: int, per_doc: int, say) -> tuple[Path, Path]:
+    """The cached small and big projects, built when missing."""
+    folder = cache_dir()
+    for old in CACHE.glob("v*"):
+        if old != folder:
+            say(f"removing an outdated cache: {old}")
+            shutil.rmtree(old)
+    files = transcripts(max(docs, SMALL_DOCS), say)
+    small = folder / f"small-{SMALL_DOCS}x{per_doc}.qualcode"
+    big = folder / f"big-{docs}x{per_doc}.qualcode"
+    for path, count in ((small, SMALL_DOCS), (big, docs)):
+        if not path.exists():
+            say(f"building {path.name} (once; it is cached)")
+            build_project(path, files[:count], per_doc, say)
+    return small, big
+
+
+# --- measuring -------------------------------------------------------------------------------
+
+def median_time(function, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def qualcode_command() -> list[str]:
+    script = Path(sys.executable).with_name("qualcode")
+    return [str(script)] if script.exists() else [sys.executable, "-c", "from qualcode.cli import main; main()"]
+
+
+def run_quietly(argv: list[str]) -> None:
+    env = {**os.environ, "QUALCODE_CODER": CODERS[0]}
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, env=env)
+
+
+def tui_child(project: str, coder: str, presses: int) -> None:
+    """Runs in a child process: first paint, `presses` codings by key, peak RSS, as JSON."""
+    from qualcode.tui.app import make_app
+    from qualcode.tui.widgets.transcript import TranscriptView
+
+    async def run() -> dict:
+        started = time.perf_counter()
+        app = make_app(Path(project), coder=coder)
+        async with app.run_test(size=(160, 48)) as pilot:
+            await pilot.pause()
+            view = app.query_one(TranscriptView)
+            assert view.text, "no transcript shown"
+            view._render_line(0)  # the first line of the transcript is on screen
+            first_paint = time.perf_counter() - started
+            applies = []
+            for _ in range(presses):
+                await pilot.press("right_square_bracket")  # the next sentence
+                before = len(app.segments)
+                started = time.perf_counter()
+                await pilot.press("1")
+                applies.append(time.perf_counter() - started)
+                assert len(app.segments) == before + 1, "the code was not applied"
+            for _ in range(presses):  # leave the cached project as it was (but for the events)
+                await pilot.press("ctrl+z")
+            assert len(app.segments) == before + 1 - presses
+        return {"first_paint": first_paint, "apply": applies}
+
+    result = asyncio.run(run())
+    status = Path("/proc/self/status").read_text()
+    result["rss_kib"] = int(re.search(r"VmHWM:\s+(\d+)", status).group(1))
+    print(json.dumps(result))
+
+
+def tui_runs(path: Path, repeat: int, presses: int) -> list[dict]:
+    runs = []
+    for _ in range(repeat):
+        out = subprocess.run([sys.executable, __file__, "--tui-child", str(path), "--presses", str(presses)],
+                             check=True, capture_output=True, text=True)
+        runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    return runs
+
+
+def measure_tui(small: Path, big: Path, repeat: int, say) -> list[tuple]:
+    say("TUI: first paint, coding by key, peak RSS (child processes)")
+    runs = {small: [], big: []}
+    tui_runs(small, 1, 1), tui_runs(big, 1, 1)  # warm the page cache for both
+    for _ in range(repeat):  # interleaved
+        for path in (small, big):
+            runs[path] += tui_runs(path, 1, 5)
+    paint = {p: statistics.median(r["first_paint"] for r in runs[p]) for p in runs}
+    apply = {p: statistics.median(a for r in runs[p] for a in r["apply"]) for p in runs}
+    rss = {p: statistics.median(r["rss_kib"] for r in runs[p]) / 1024 for p in runs}
+    return [
+        ("TUI start to first paint of a transcript", paint[big], paint[small], "s", 1.5),
+        ("apply a code with a key (TUI, Pilot)", apply[big], apply[small], "s", 1.2),
+        ("TUI peak memory (RSS)", rss[big], rss[small], "MiB", 1.5),
+    ]
+
+
+def measure_cli(small: Path, big: Path, repeat: int, say) -> list[tuple]:
+    say("CLI: docs, segments --doc, text (subprocesses)")
+    qualcode = qualcode_command()
+    doc = "t0003_zh"  # in both projects, with the same text and coding
+    commands = [("`docs`", ["docs"]), ("`segments --doc`", ["segments", "--doc", doc]), ("`text`", ["text", doc])]
+    rows = []
+    for label, argv in commands:
+        times = {}
+        for path in (small, big):
+            run_quietly([*qualcode, "-p", str(path), *argv])  # warm
+        for path in (small, big):
+            times[path] = median_time(lambda path=path, argv=argv: run_quietly([*qualcode, "-p", str(path), *argv]),
+                                      repeat)
+        rows.append((label, times[big], times[small], "s", 1.5))
+    return rows
+
+
+def bare_segment_read(path: Path) -> int:
+    db = sqlite3.connect(path)
+    rows = db.execute(
+        "SELECT g.id, g.uid, g.doc_id, g.code_id, g.coder_id, g.start, g.end, g.memo, g.exemplar,"
+        " g.translation, c.name, k.name FROM segments g JOIN codes c ON c.id = g.code_id"
+        " JOIN coders k ON k.id = g.coder_id").fetchall()
+    db.close()
+    return len(rows)
+
+
+def measure_export(small: Path, big: Path, repeat: int, say) -> list[tuple]:
+    from qualcode.project import Project
+
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for path in (big, small):
+            say(f"export themes (.docx) of {path.name} against a bare SQL read of its segments")
+
+            def export(path=path):
+                with Project(path) as project:
+                    project.reports.export_themes(Path(tmp) / "themes.docx")
+
+            count = bare_segment_read(path)
+            sql = median_time(lambda path=path: bare_segment_read(path), max(repeat, 3))
+            full = median_time(export, repeat)
+            rows.append((f"`export themes` (.docx) of {count:,} segments", full, sql, "s", 3.0,
+                         "bare SQL read of the rows"))
+    return rows
+
+
+def presence_matrix(path: Path):
+    """present[coder, code, sentence] over the documents all three coded, as the agreement's
+    reliability data (a segment marks each sentence it overlaps), built here independently."""
+    import numpy as np
+
+    db = sqlite3.connect(path)
+    coder_ids = [db.execute("SELECT id FROM coders WHERE name = ?", (c,)).fetchone()[0] for c in CODERS]
+    sentences = np.array(db.execute("SELECT doc_id, start, end FROM sentences ORDER BY doc_id, idx").fetchall())
+    segments = np.array(db.execute("SELECT doc_id, coder_id, code_id, start, end FROM segments").fetchall())
+    db.close()
+    span = int(max(sentences[:, 2].max(), segments[:, 4].max())) + 1
+    ustart, uend = sentences[:, 0] * span + sentences[:, 1], sentences[:, 0] * span + sentences[:, 2]
+    codes = np.unique(segments[:, 2])
+    coder = np.searchsorted(coder_ids, segments[:, 1]) if coder_ids == sorted(coder_ids) else \
+        np.array([coder_ids.index(c) for c in segments[:, 1]])
+    code = np.searchsorted(codes, segments[:, 2])
+    first = np.searchsorted(uend, segments[:, 0] * span + segments[:, 3], "right")
+    stop = np.searchsorted(ustart, segments[:, 0] * span + segments[:, 4], "left")
+    present = np.zeros((len(CODERS) * len(codes), len(ustart) + 1), np.int32)
+    row = coder * len(codes) + code
+    np.add.at(present, (row, first), 1)
+    np.add.at(present, (row, stop), -1)
+    return (np.cumsum(present, axis=1)[:, :-1] > 0).reshape(len(CODERS), len(codes), len(ustart))
+
+
+def measure_agreement(small: Path, big: Path, repeat: int, say) -> list[tuple]:
+    import krippendorff
+    import numpy as np
+
+    from qualcode.project import Project
+
+    rows = []
+    for path in (big, small):
+        say(f"agreement of {', '.join(CODERS)} in {path.name} against krippendorff.alpha alone")
+        data = presence_matrix(path).astype(np.uint8)
+        U = data.shape[2]
+
+        def alpha_alone(data=data):
+            C, K, U = data.shape
+            for k in range(K):
+                krippendorff.alpha(reliability_data=data[:, k, :], level_of_measurement="nominal")
+            krippendorff.alpha(reliability_data=data.reshape(C, K * U), level_of_measurement="nominal")
+
+        def agreement(path=path):
+            with Project(path) as project:
+                project.team.agreement(CODERS)
+
+        alone = median_time(alpha_alone, max(repeat, 3))
+        full = median_time(agreement, repeat)
+        rows.append((f"`agreement` of 3 coders, {U:,} sentences", full, alone, "s", 2.0,
+                     "`krippendorff.alpha` alone"))
+    return rows
+
+
+def spacy_child(pieces_file: str) -> None:
+    """Runs in a child process: load the pipelines and run them over the pieces, nothing else."""
+    import pickle
+
+    with open(pieces_file, "rb") as f:
+        batches = pickle.load(f)
+    from qualcode.text import nlp
+
+    for lang, texts in batches:
+        for _ in nlp.pipeline(lang).pipe(texts, batch_size=256):
+            pass
+
+
+def measure_import(count: int, repeat: int, say) -> list[tuple]:
+    import pickle
+
+    from qualcode.text import nlp
+    from qualcode.text.prepare import _piece_language, read_document, regions
+
+    files = transcripts(count, say)
+    say(f"import of {count} transcripts against spaCy alone over the same text")
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        folder = tmp / "transcripts"
+        folder.mkdir()
+        for f in files:
+            os.link(f, folder / f.name)
+        # the pieces the import gives spaCy, by language, in the import's order
+        batches = []
+        for f in files:
+            doc = read_document(f)
+            texts = [doc.text[s:e] for s, e, _ in regions(doc.text, doc.turns)]
+            langs = [_piece_language(doc.lang, t) for t in texts]
+            for lang in sorted(set(langs)):
+                batches.append((lang, [t for t, of in zip(texts, langs, strict=True) if of == lang]))
+        chars = sum(len(t) for _, texts in batches for t in texts)
+        pieces = tmp / "pieces.pickle"
+        pieces.write_bytes(pickle.dumps(batches))
+
+        def import_with(jobs: int | None) -> None:
+            target = tmp / "import.qualcode"
+            for leftover in tmp.glob("import.qualcode*"):
+                leftover.unlink()
+            run_quietly([*qualcode_command(), "-p", str(target), "import", str(folder),
+                         *(["--jobs", str(jobs)] if jobs else [])])
+
+        def spacy_cold() -> None:
+            subprocess.run([sys.executable, __file__, "--spacy-child", str(pieces)], check=True)
+
+        for lang in ("sv", "zh"):
+            nlp.pipeline(lang)
+
+        def spacy_warm() -> None:
+            spacy_child(str(pieces))  # the pipelines of this process are loaded already
+
+        times: dict[str, list[float]] = {}
+        for _ in range(repeat):  # interleaved: a busy machine slows them alike
+            for name, function in (("cold", spacy_cold), ("warm", spacy_warm), ("full", lambda: import_with(None)),
+                                   ("one", lambda: import_with(1))):
+                times.setdefault(name, []).append(median_time(function, 1))
+        cold, warm, full, one = (statistics.median(times[k]) for k in ("cold", "warm", "full", "one"))
+    what = f"import of {count} × {CHARS:,} characters ({chars / 1e6:.1f} M), {jobs_here()} cores"
+    return [
+        (what, full, cold, "s", 0.75, "one-process spaCy, from a fresh process"),
+        (what, full, warm, "s", None, "one-process spaCy, pipelines already loaded"),
+        (f"import of {count} transcripts with --jobs 1", one, full, "s", None, "the same with all cores"),
+    ]
+
+
+def default_jobs_text() -> str:
+    return f"{os.cpu_count()} cores, import with {jobs_here()} worker processes"
+
+
+def jobs_here() -> int:
+    from qualcode.text.parallel import default_jobs
+
+    return default_jobs()
+
+
+# --- the table -------------------------------------------------------------------------------
+
+def table(rows: list[tuple], docs: int, per_doc: int) -> str:
+    lines = ["| operation | measured | against | ratio | target |", "|---|---|---|---|---|"]
+    for row in rows:
+        label, value, base, unit, target = row[:5]
+        against = row[5] if len(row) > 5 else None
+        def fmt(v: float, unit: str = unit) -> str:
+            return f"{v:,.0f} {unit}" if unit == "MiB" else f"{v:.3f} {unit}"
+
+        if against is None:  # big against small
+            measured, base_text = f"{fmt(value)} ({docs:,} docs)", f"{fmt(base)} ({SMALL_DOCS} docs)"
+        else:
+            measured, base_text = fmt(value), f"{fmt(base)} ({against})"
+        ratio = value / base
+        verdict = "" if target is None else (" ✓" if ratio <= target else " ✗")
+        target_text = "–" if target is None else f"≤ {target:g}{verdict}"
+        lines.append(f"| {label} | {measured} | {base_text} | {ratio:.2f} | {target_text} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--docs", type=int, default=1000, help="transcripts in the big project")
+    parser.add_argument("--segments-per-doc", type=int, default=500)
+    parser.add_argument("--import-docs", type=int, default=200)
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (the median counts)")
+    parser.add_argument("--only", default=",".join(ROWS), help=f"comma-separated: {', '.join(ROWS)}")
+    parser.add_argument("--tui-child", help=argparse.SUPPRESS)
+    parser.add_argument("--presses", type=int, default=5, help=argparse.SUPPRESS)
+    parser.add_argument("--spacy-child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.tui_child:
+        return tui_child(args.tui_child, CODERS[0], args.presses)
+    if args.spacy_child:
+        return spacy_child(args.spacy_child)
+    only = [r.strip() for r in args.only.split(",") if r.strip()]
+    unknown = set(only) - set(ROWS)
+    if unknown:
+        parser.error(f"unknown rows: {', '.join(sorted(unknown))}")
+
+    def say(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    rows = []
+    load_before = os.getloadavg()[0]
+    if set(only) & {"tui", "cli", "export", "agreement"}:
+        small, big = projects(args.docs, args.segments_per_doc, say)
+        for name, measure in (("tui", measure_tui), ("cli", measure_cli), ("export", measure_export),
+                              ("agreement", measure_agreement)):
+            if name in only:
+                rows += measure(small, big, args.repeat, say)
+    if "import" in only:
+        rows += measure_import(args.import_docs, args.repeat, say)
+    print(table(rows, args.docs, args.segments_per_doc))
+    print(f"\n{default_jobs_text()}; load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after "
+          "(other work on the machine slows every row; ratios are taken within one run)")
+
+
+if __name__ == "__main__":
+    main()

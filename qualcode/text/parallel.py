@@ -1,0 +1,174 @@
+"""Transcripts read and analysed (spaCy) in worker processes, handed back in input order.
+
+The caller stays the one writer: it receives each document, complete, in the order of the
+paths, and stores it in its own transaction. Files are read here; workers only analyse. The
+workers are forked from a forkserver (the TUI runs imports in a thread, and a plain fork would
+copy other threads' locks) that has loaded the spaCy pipelines once (text/warm.py), so a
+worker starts at once; the server stays for the next import of this process. At most a few
+documents per worker are in flight, so memory stays flat however many files there are.
+
+Starting the server and loading spaCy in it costs about 1.5 s, so small imports (under
+POOL_MIN_BYTES of files) are analysed in this process instead.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+from ..errors import QualcodeError
+from ..model import Unit
+from .prepare import PreparedDocument, analyze_document, read_document
+
+Progress = Callable[[str, int, int], None]  # (what, done, total)
+
+POOL_MIN_BYTES = 1_000_000  # about 1 s of spaCy on one core: below it, workers cost more than they save
+IN_FLIGHT_PER_JOB = 4
+READ_AHEAD = 64  # documents read while the workers are still starting
+
+
+def default_jobs() -> int:
+    """The cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def read_and_analyse(paths: Sequence[Path], lang: str = "auto", speakers: str = "auto", *,
+                     jobs: int | None = None, progress: Progress | None = None,
+                     min_bytes: int | None = None) -> Iterator[PreparedDocument]:
+    """Each file read, normalised, its turns found and analysed (sentences, word index), in the
+    order of `paths`. A file that cannot be read raises QualcodeError naming it, when its turn
+    comes; the caller's transaction then stores nothing.
+
+    `jobs`: at most this many worker processes (default: all cores); 1 analyses here, and so
+    does a batch under `min_bytes` (default POOL_MIN_BYTES)."""
+    paths = [Path(p) for p in paths]
+    jobs = min(jobs or default_jobs(), len(paths))
+    task = (lang, speakers)
+    if jobs > 1 and _total_bytes(paths) >= (POOL_MIN_BYTES if min_bytes is None else min_bytes):
+        results = _in_workers(paths, task, jobs)
+    else:
+        results = (_analyse_file(path, *task) for path in paths)
+    try:
+        for done, (path, outcome) in enumerate(zip(paths, results, strict=True), start=1):
+            if isinstance(outcome, QualcodeError):
+                raise outcome
+            if progress:
+                progress(f"analysed {path.name}", done, len(paths))
+            yield outcome
+    finally:
+        results.close()  # stops the workers at once when the caller gives up or a file fails
+
+
+def _analyse_file(path: Path, lang: str, speakers: str) -> PreparedDocument | QualcodeError:
+    """One file read and analysed here; errors come back as values naming the file."""
+    doc = _read_file(path, lang, speakers)
+    if isinstance(doc, QualcodeError):
+        return doc
+    try:
+        analyze_document(doc)
+    except Exception as exc:
+        return QualcodeError(_failure(exc), path)
+    return doc
+
+
+def _read_file(path: Path, lang: str, speakers: str) -> PreparedDocument | QualcodeError:
+    try:
+        return read_document(path, lang, speakers)
+    except QualcodeError as exc:
+        return QualcodeError(exc.message, exc.item or path)
+    except Exception as exc:  # a fault in a library on this file: said with the file's name
+        return QualcodeError(f"cannot read the file: {type(exc).__name__}: {exc}", path)
+
+
+def _analyse(doc: PreparedDocument) -> tuple[list[tuple], dict[str, str]] | str:
+    """spaCy's part (in a worker): the sentences, as plain tuples (cheaper to send back than
+    objects), and the word index; or what went wrong."""
+    try:
+        analyze_document(doc)
+    except Exception as exc:
+        return _failure(exc)
+    return [(u.index, u.start, u.end, u.speaker, u.turn) for u in doc.sentences], doc.lemmas
+
+
+def _failure(exc: Exception) -> str:
+    return f"cannot analyse the file: {type(exc).__name__}: {exc}"
+
+
+def _received(doc: PreparedDocument, outcome: tuple[list[tuple], dict[str, str]]) -> PreparedDocument:
+    sentences, doc.lemmas = outcome
+    doc.sentences = [Unit(*sentence) for sentence in sentences]
+    return doc
+
+
+def _in_workers(paths: list[Path], task: tuple[str, str], jobs: int) -> Iterator[PreparedDocument | QualcodeError]:
+    """Results of `_analyse_file` in input order: files are read here and analysed by `jobs`
+    worker processes. While the workers start, this process reads ahead."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    pool = ProcessPoolExecutor(jobs, mp_context=_forkserver(), initializer=_ignore_interrupts)
+    pending: deque = deque()  # (path, the document read or the error, the worker's future)
+    queue = iter(paths)
+    window = jobs * IN_FLIGHT_PER_JOB
+    try:
+        while True:
+            while len(pending) < window or (len(pending) < READ_AHEAD and not _ready(pending[0][2])):
+                path = next(queue, None)
+                if path is None:
+                    break
+                doc = _read_file(path, *task)
+                future = pool.submit(_analyse, doc) if isinstance(doc, PreparedDocument) else None
+                pending.append((path, doc, future))
+            if not pending:
+                return
+            path, doc, future = pending.popleft()
+            if future is None:  # it could not be read: the error
+                yield doc
+                continue
+            try:
+                outcome = future.result()
+            except BrokenProcessPool:
+                raise QualcodeError("a worker process died while analysing the file (out of memory?)",
+                                    path) from None
+            if isinstance(outcome, str):
+                yield QualcodeError(outcome, path)
+                continue
+            yield _received(doc, outcome)
+    finally:
+        # an error, Ctrl-C or a consumer that stopped early: drop what is queued, wait for the rest
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _forkserver():
+    """The forkserver context, its server loading spaCy when it starts (once per process)."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["qualcode.text.warm"])
+    return context
+
+
+def _ready(future) -> bool:
+    return future is None or future.done()
+
+
+def _ignore_interrupts() -> None:
+    """Ctrl-C reaches the whole process group: the parent alone handles it (and stops the workers)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _total_bytes(paths: list[Path]) -> int:
+    total = 0
+    for path in paths:
+        try:
+            total += path.stat().st_size
+        except OSError:
+            pass  # reading it will say what is wrong, naming the file
+    return total
