@@ -391,3 +391,36 @@ async def test_stripes_and_text_keep_their_rows_while_scrolling(demo_path):
                 stale.append(top)
         assert len(heights) == 1, f"the transcript's height changed while scrolling: {sorted(heights)}"
         assert stale == []
+
+
+async def test_reconcile_shows_the_context_in_whole_words(demo_path):
+    """The words before and after a unit in Reconcile are its turn's, cut between words ("…kunde
+    sätta or" was cut inside "ord"), and marked as cut."""
+    from qualcode.tui.reconcile import ReconcileScreen
+
+    app = make_app(demo_path, coder="karin", layer="all", unblind=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.reconcile("karin", "li")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReconcileScreen) and screen.queue
+        latin = lambda c: c.isalnum() and ord(c) < 0x2E80  # noqa: E731 (a letter of a spaced script)
+        checked = 0
+        for index, item in enumerate(screen.queue):
+            screen.index = index
+            screen.show()
+            shown = str(screen.query_one("#reconcile-text").render())
+            text = app.project.documents.get(item.doc_id).text
+            words = " ".join(item.text.split())
+            before, after = (part.strip() for part in shown.split(words))
+            # the unit's own line (its turn) around it
+            following = " ".join(text[item.end:].split("\n")[0].split())
+            preceding = " ".join(text[:item.start].split("\n")[-1].split())
+            tail, head = after.removesuffix("…"), before.removeprefix("…")
+            assert following.startswith(tail) and preceding.endswith(head)
+            if len(tail) < len(following):  # cut: between words, and said to be
+                assert after.endswith("…") and not (latin(tail[-1]) and latin(following[len(tail)]))
+                checked += 1
+            if len(head) < len(preceding):
+                assert before.startswith("…") and not (latin(head[0]) and latin(preceding[-len(head) - 1]))
+        assert checked >= 3

@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # numpy and friends load only when agreement is asked for
 
 CHOICES = ("accept-a", "accept-b", "both", "neither", "edit")
 _SWAP = {"accept-a": "accept-b", "accept-b": "accept-a"}
-CONTEXT = 120
+CONTEXT = 240  # characters of text around a queue item, for a face to cut at a word boundary
 
 
 class TeamService:
