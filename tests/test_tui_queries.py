@@ -206,3 +206,23 @@ def test_a_segment_in_context_keeps_the_spaces_of_the_text():
     assert in_context("Hon sa: hej där ", "vi", " gick hem.", 80, "bold").plain == "Hon sa: hej där vi gick hem."
     assert in_context("我头", "疼", "，疼得厉害", 80, "bold").plain == "我头疼，疼得厉害"
     assert in_context("", "bara ord", "", 80, "bold").plain == "bara ord"
+
+
+async def test_a_hit_opened_from_kwic_is_on_screen_in_the_middle(demo_path):
+    """The transcript opens at the hit with context above and below: the gutter beside it takes
+    its width after the document opens, the text wraps anew, and the hit was left off screen
+    (rows above or below the view) or on its first row."""
+    with Project(demo_path) as p:
+        hits = list(p.queries.kwic("läkare"))
+    for k in (0, 2, 5, 9, 12):
+        app = make_app(demo_path, coder="karin", unblind=True)  # karin's coding: stripes beside the text
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("K", *"läkare", "enter")
+            await pilot.pause()
+            await pilot.press(*["down"] * k, "enter")
+            await pilot.pause()
+            view = app.query_one(TranscriptView)
+            assert view.selection_offsets() == (hits[k].start, hits[k].end)
+            row = view.wrapped_document.location_to_offset(view.selection.start).y - round(view.scroll_y)
+            height = view.scrollable_content_region.height
+            assert abs(row - height // 2) <= 1, (k, row, height)
