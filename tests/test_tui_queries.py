@@ -226,3 +226,19 @@ async def test_a_hit_opened_from_kwic_is_on_screen_in_the_middle(demo_path):
             row = view.wrapped_document.location_to_offset(view.selection.start).y - round(view.scroll_y)
             height = view.scrollable_content_region.height
             assert abs(row - height // 2) <= 1, (k, row, height)
+
+
+async def test_a_query_screens_status_line_is_read_whole_at_80_by_24(demo_path):
+    """The line under a query's table says what was counted and which keys do what; at 80
+    columns it was cut ("… · b columns ·", "Chinese ma"): it wraps instead."""
+    app = make_app(demo_path, coder="tester", unblind=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for key in ("K", "W"):
+            await pilot.press(key)
+            await pilot.pause()
+            status = app.screen.query_one("#query-status")
+            said = " ".join(str(status.content).split())
+            shown = " ".join(" ".join(status.render_line(y).text for y in range(status.size.height)).split())
+            assert status.size.width <= 80 and shown == said, (key, shown)
+            await pilot.press("escape")
+            await pilot.pause()

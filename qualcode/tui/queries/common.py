@@ -53,7 +53,7 @@ class QueryScreen(Screen):
 
     DEFAULT_CSS = """
     QueryScreen .query-title { padding: 0 1; height: 1; text-style: bold; }
-    QueryScreen .query-status { padding: 0 1; height: auto; color: $text-muted; }
+    QueryScreen .query-status { padding: 0 1; width: 1fr; height: auto; color: $text-muted; }
     """
     BINDINGS = [Binding("escape,q", "close", "Back", id="query.close")]
     TITLE_TEXT = ""
