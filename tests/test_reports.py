@@ -234,3 +234,29 @@ def test_generic_role_labels_are_not_substituted_and_groups_add_up():
     assert sum(g["segments"] for g in theme.per_group.values()) == theme.segments
     assert all("Hur var det?" not in q.text for q in theme.quotes)  # moderators are not quoted
     assert theme.participants == 2
+
+
+def test_agreement_table_in_word_breaks_no_word(demo_path):
+    """Equal columns broke code names and headers inside words ('tillgängli|ghet', 'agreem|ent'):
+    each column is at least as wide as its longest word, and the table fits the page."""
+    import docx
+    from docx.shared import Cm
+
+    from qualcode.reports.agreement_table import agreement_docx, agreement_tables
+    from qualcode.reports.queries_docx import CM_PER_CELL_PT, PADDING_CM
+
+    with Project(demo_path) as p:
+        tables = agreement_tables(p.team.agreement(["karin", "li"]))
+    document = docx.Document(io.BytesIO(agreement_docx(tables)))
+    section = document.sections[0]
+    room = (section.page_width - section.left_margin - section.right_margin) / Cm(1)
+    for table in document.tables:
+        widths = [cell.width / Cm(1) for cell in table.rows[0].cells]
+        assert sum(widths) <= room + 0.01
+        runs = [r for row in table.rows for cell in row.cells for r in cell.paragraphs[0].runs]
+        size = runs[0].font.size.pt if runs[0].font.size else 10.5
+        for c, width in enumerate(widths):
+            # a header's words are bold: a tenth wider
+            longest = max((1.1 if r == 0 else 1.0) * len(word)
+                          for r, row in enumerate(table.rows) for word in row.cells[c].text.split())
+            assert width >= longest * CM_PER_CELL_PT * size + PADDING_CM - 0.01, (table.rows[0].cells[c].text, width)
