@@ -260,3 +260,22 @@ def test_agreement_table_in_word_breaks_no_word(demo_path):
             longest = max((1.1 if r == 0 else 1.0) * len(word)
                           for r, row in enumerate(table.rows) for word in row.cells[c].text.split())
             assert width >= longest * CM_PER_CELL_PT * size + PADDING_CM - 0.01, (table.rows[0].cells[c].text, width)
+
+
+def test_excel_columns_are_as_wide_as_their_names(exported):
+    """Every column of the theme workbook was 16 characters wide: theme and code names were cut
+    at the next column ('Trygghet och sekr'). A column is as wide as its widest value (up to 50)."""
+    from qualcode.text.width import display_width
+
+    _, paths, _, _ = exported
+    book = openpyxl.load_workbook(paths["xlsx"])
+    checked = 0
+    for sheet in book:
+        for column in sheet.iter_cols(min_row=1):
+            if sheet.column_dimensions[column[0].column_letter].width >= 60:  # long texts wrap
+                continue
+            widest = max(display_width(str(c.value)) for c in column if c.value is not None)
+            assert sheet.column_dimensions[column[0].column_letter].width >= min(widest, 50), (
+                sheet.title, column[0].value)
+            checked += 1
+    assert checked >= 10
