@@ -123,7 +123,7 @@ def test_autocode_dry_run_then_for_real(proj, capsys):
     (["matrix", "--cols", "stad"], "no participant attribute 'stad' (use document, participant, group, ort)"),
     (["words", "--by", "group", "--keyness", "GP C"], "no column 'GP C' to compare (columns: GP A, GP B, 护理)"),
     (["autocode", "--speaker", "D9", "Skuld"], "no speaker 'D9' (speakers: "),
-    (["autocode", "--kwic", "läkare", "Okänd"], "unknown code (Okänd)"),
+    (["autocode", "--kwic", "läkare", "Okänd"], "unknown code 'Okänd' (choose from:"),
     (["cooccur", "--coders", "anna,cecilia"], "no coder 'cecilia' (coders: anna)"),
     (["kwic", "läkare", "--out", "hits.pdf"], "unsupported export '.pdf' (use .csv, .xlsx, .docx)"),
 ])
