@@ -35,7 +35,8 @@ def cmd_import(args, project) -> None:
         return
     one_file = len(files) == 1 and not files[0].is_dir()
     with _progress_bar(None, "importing", quiet=args.json or one_file) as update:
-        report = project.documents.import_files(files, lang=args.lang, group=args.group, speakers=args.speakers,
+        # as typed: a trailing slash says a folder was meant (a missing one is named as a folder)
+        report = project.documents.import_files(args.files, lang=args.lang, group=args.group, speakers=args.speakers,
                                                 actor=args.coder, progress=update, jobs=args.jobs)
     for name, reason in report.skipped:
         print(f"qualcode: skipped {name}: {reason}", file=sys.stderr)

@@ -61,7 +61,7 @@ class DocumentService:
             seen[doc.text_sha256] = doc.name
             yield doc
 
-    def import_files(self, paths: Sequence[Path], *, lang: str = "auto", group: str | None = None,
+    def import_files(self, paths: Sequence[Path | str], *, lang: str = "auto", group: str | None = None,
                      speakers: str = "auto", actor: str | None = None,
                      progress: Progress | None = None, jobs: int | None = None) -> ImportReport:
         """Import transcripts in one transaction: one bad file imports nothing. A folder brings
