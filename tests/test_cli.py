@@ -153,3 +153,12 @@ def test_tui_takes_unblind_and_segments_help_says_it_shows_everything(capsys):
     assert build_parser().parse_args(["tui"]).unblind is False
     assert main(["segments", "--help"]) == 0
     assert "scripts see everything" in " ".join(capsys.readouterr().out.split())
+
+
+def test_the_coder_may_be_named_before_the_command_as_the_project_is(proj, capsys):
+    """`qualcode --coder li code …` as `qualcode -p P code …`: before the command or after it."""
+    assert run(capsys, "-p", str(proj), "--coder", "li", "code", "fg1", "Trygghet", "--span", "0:10")[0] == 0
+    assert run(capsys, "--coder", "li", "-p", str(proj), "code", "fg1", "Trygghet", "--span", "12:20",
+               "--coder", "bo")[0] == 0  # after the command wins: it is nearer
+    segments = json.loads(run(capsys, "-p", str(proj), "segments", "--json")[1])
+    assert [(s["start"], s["coder"]) for s in segments] == [(0, "li"), (12, "bo")]
