@@ -78,6 +78,8 @@ def test_words_cooccur_matrix_json_shapes(proj, capsys):
     pairs = json.loads(run(capsys, proj, "cooccur", "--unit", "overlap", "--json")[1])
     assert pairs == [{"a": "Skuld", "b": "Tillit", "count": 1, "jaccard": pytest.approx(
         (SV.index("vet.") + 4 - SV.index("säger")) / (SV.index("råd.") + 4 - SV.index("Läkarna")))}]
+    assert run(capsys, proj, "cooccur", "--unit", "overlap")[1].splitlines()[-1] == \
+        "counted by overlap: 1 pair of codes occurs together"
     matrix = json.loads(run(capsys, proj, "matrix", "--rows", "codes", "--cols", "ort", "--json")[1])
     assert {k: matrix[k] for k in ("rows", "cols", "cells", "row_totals", "col_totals")} == {
         "rows": ["Skuld", "Tillit"], "cols": ["Lund", "Malmö"], "cells": [[1, 0], [1, 1]],

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from ..errors import QualcodeError
+from ..model import plural
 from .output import _clip, _output_path, _pair, _progress_bar, document_json, emit_json, emit_table, segment_json
 
 
@@ -44,8 +45,8 @@ def cmd_import(args, project) -> None:
         emit_json([document_json(d) for d in report.imported])
     else:
         for d in report.imported:
-            print(f"imported {d.name}: {d.lang}, {d.chars} characters, {d.turns} turns, "
-                  f"{d.sentences} sentences, {len(d.speakers)} speakers"
+            print(f"imported {d.name}: {d.lang}, {plural(d.chars, 'character')}, {plural(d.turns, 'turn')}, "
+                  f"{plural(d.sentences, 'sentence')}, {plural(len(d.speakers), 'speaker')}"
                   + (f" (encoding {d.encoding})" if d.encoding else ""))
 
 
@@ -177,7 +178,7 @@ def cmd_participants(args, project) -> None:
             raise QualcodeError("participants load needs a CSV file", "participants load")
         participants = project.participants.load_csv(Path(args.file), actor=args.coder)
         if not args.json:
-            print(f"{len(participants)} participants")
+            print(plural(len(participants), "participant"))
     participants = project.participants.list()
     if args.json:
         emit_json([{"id": p.id, "uid": p.uid, "key": p.key, "pseudonym": p.pseudonym,

@@ -90,7 +90,8 @@ class ReconcileScreen(Screen):
         item = self.item
         if item is None:
             self.query_one("#reconcile-text", Static).update(
-                f"All {self.hidden} disagreements lie in documents you have not marked done (blind coding)."
+                (f"All {self.hidden} disagreements lie" if self.hidden > 1 else "The disagreement lies")
+                + " in documents you have not marked done (blind coding)."
                 if self.hidden else "No disagreements: the coders agree everywhere." if self.compared
                 else "Nothing to compare: these coders share no coded document.")
             return
