@@ -101,7 +101,7 @@ def cmd_codebook_merge(args, project) -> None:
     if args.json:
         emit_json({"merged": source.name, "into": target.name, "codings": moved})
     else:
-        print(f"code '{source.name}' merged into '{target.name}': {moved} coding(s) moved")
+        print(f"code '{source.name}' merged into '{target.name}': {plural(moved, 'coding')} moved")
 
 
 def cmd_codebook_move(args, project) -> None:
