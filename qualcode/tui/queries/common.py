@@ -76,6 +76,12 @@ class QueryScreen(Screen):
     def action_close(self) -> None:
         self.app.pop_screen()
 
+    def coding_changed(self) -> None:
+        """An undo or redo changed the coding under this screen: what it counts, it counts again."""
+        reload = getattr(self, "reload", None)
+        if reload is not None:
+            reload()
+
     def action_save(self) -> None:
         """The result as .docx, .xlsx or .csv (by the name's suffix), into exports/ by default."""
         if self.result is None:
