@@ -476,10 +476,10 @@ def compute_agreement(documents: list[DocumentCoding], coders: list[str], unit: 
     alone = np.count_nonzero(present & (raters == 1), axis=2).T.tolist()  # (code, coder)
     cells = [Cells(tuple(d.coders), tuple(m), tuple(by), tuple(a))
              for m, by, a in zip(marked.T.tolist(), marked_by, alone, strict=True)]
-    # reliability data: one row per coder, one column per unit, 1/0 for presence
-    data = present.view(np.uint8)
-    alphas = [krippendorff_alpha(data[:, k, :]) for k in range(K)]
-    alpha, alpha_why = krippendorff_alpha(data.reshape(C, K * U), pooled=True)
+    # α from the same cells: a unit's value counts are fixed by how many coders marked it (A3)
+    alphas = [krippendorff_alpha(list(c.marked_by)) for c in cells]
+    alpha, alpha_why = krippendorff_alpha([sum(by) for by in zip(*marked_by, strict=True)] if K
+                                          else [0] * (C + 1), pooled=True)
 
     # presence: a coder used a code in a document if some segment covers non-whitespace text there
     nonblank = d.sb > d.sa
