@@ -475,3 +475,25 @@ def test_tables_equal_a_naive_computation(docs, unit, three, threshold):
         found = {(d.document, d.unit_index, d.code) for d in disagreements(docs, coders)}
         differ = sum(t[1] + t[2] for t in tables.values())
         assert len(found) == differ
+
+
+@settings(max_examples=200, deadline=None)
+@given(docs=documents(), unit=st.sampled_from(["sentence", "char"]), coders=st.integers(2, 5), data=st.data())
+def test_cells_of_the_sweep_equal_the_dense_presence(docs, unit, coders, data):
+    """The cells come from a sweep over runs of marked units (analysis.agreement._patterns); the
+    disagreements from a dense coders × codes × units array (_presence): the two agree."""
+    from qualcode.analysis.agreement import _prepare, _presence
+
+    names = ["A", "B", "C", "D", "E"][:coders]
+    docs = [DocumentCoding(d.name, d.text, d.units, [CodedSpan(data.draw(st.sampled_from(names)), s.code, s.start,
+                                                               s.end) for s in d.spans]) for d in docs]
+    out = compute_agreement(docs, names, unit=unit).to_json()
+    present = _presence(_prepare(docs, names, unit, None))
+    for k, entry in enumerate(out["codes"]):
+        raters = present[:, k, :].sum(axis=0)
+        assert entry["marked_by"] == np.bincount(raters, minlength=coders + 1).tolist()
+        assert entry["marked"] == {x: int(present[i, k].sum()) for i, x in enumerate(names)}
+        assert entry["only"] == {x: int((present[i, k] & (raters == 1)).sum()) for i, x in enumerate(names)}
+        for pair in entry["pairs"]:
+            i, j = (names.index(x) for x in pair["coders"])
+            assert pair["both"] == int((present[i, k] & present[j, k]).sum())

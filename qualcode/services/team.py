@@ -27,6 +27,7 @@ from .settings import SettingsService
 
 if TYPE_CHECKING:  # numpy and friends load only when agreement is asked for
     from ..analysis.agreement import Disagreement, DocumentCoding
+    from ..analysis.columns import CodingColumns
     from ..exchange.merge import MergeReport
     from ..exchange.merge_plan import Conflict
 
@@ -54,8 +55,8 @@ class TeamService:
         from ..analysis.agreement import compute_agreement
 
         coders = self._coders(coders)
-        documents = self._coding_documents(coders, unit, docs, codes)
-        if not documents:
+        documents = self._coding_columns(coders, unit, docs, codes)
+        if not documents.names:
             raise QualcodeError("no document is coded by all of these coders (name documents with --doc)",
                                 ",".join(coders))
         return compute_agreement(documents, coders, unit, self._code_names(codes), overlap,
@@ -67,8 +68,7 @@ class TeamService:
         from ..analysis.agreement import disagreements
 
         coders = self._coders(coders)
-        documents = self._coding_documents(coders, unit, docs, codes)
-        return disagreements(documents, coders, unit, self._code_names(codes))
+        return disagreements(self._coding_columns(coders, unit, docs, codes), coders, unit, self._code_names(codes))
 
     def _code_names(self, codes: list[str] | None) -> list[str] | None:
         return [self.codebook.code(c).name for c in codes] if codes else None
@@ -85,30 +85,52 @@ class TeamService:
 
     def _coding_documents(self, coders: list[str], unit: str = "sentence", docs: list[str] | None = None,
                           codes: list[str] | None = None) -> list[DocumentCoding]:
-        """The documents to compare: those named, else those every coder has coded."""
-        from ..analysis.agreement import UNITS, CodedSpan, DocumentCoding
+        """The documents to compare, as objects (reconciliation walks them one by one)."""
+        return self._coding_columns(coders, unit, docs, codes).documents()
+
+    def _coding_columns(self, coders: list[str], unit: str = "sentence", docs: list[str] | None = None,
+                        codes: list[str] | None = None) -> CodingColumns:
+        """The documents to compare — those named, else those every coder has coded — in import
+        order, with their units and the coders' segments, as columns: a few reads for a whole
+        project, no object per segment (a project may hold half a million)."""
+        import numpy as np
+
+        from ..analysis.agreement import UNITS
+        from ..analysis.columns import CodingColumns, IdIndex, JoinedTexts
 
         if unit not in UNITS:
             raise QualcodeError(f"unknown unit '{unit}' (use sentence, turn or char)", unit)
-        code_names = set(self._code_names(codes) or []) or None
         chosen = {self.documents.get(d).id for d in docs} if docs else None
-        # the coders' segments and the units in one read each, not one per document (a project may
-        # hold a thousand)
-        coded: dict[int, list[tuple[str, str, int, int]]] = {}
-        for doc_id, *span in self.store.coded_spans(coders, chosen):
-            coded.setdefault(doc_id, []).append(span)
-        units_of = {} if unit == "char" else self.store.unit_spans(unit, chosen)
-        out = []
-        for summary in self.documents.list():
-            if chosen is not None and summary.id not in chosen:
-                continue
-            segments = coded.get(summary.id, [])
-            if chosen is None and {coder for coder, *_ in segments} != set(coders):
-                continue
-            doc = self.documents.get(summary.id)
-            spans = [CodedSpan(*s) for s in segments if code_names is None or s[1] in code_names]
-            out.append(DocumentCoding(doc.name, doc.text, units_of.get(doc.id, []), spans))
-        return out
+        coder_ids = self.store.coder_ids()
+        coder_of = IdIndex([coder_ids[c] for c in coders])  # coder id -> place among the compared
+        spans = self.store.span_array(coder_of.keys, doc_ids=chosen)  # id, doc, code, coder, start, end
+        refs = self.store.document_refs(chosen)  # in import order
+        if chosen is None:  # the documents where every compared coder has a segment
+            coded = np.zeros((len(coders), int(spans[:, 1].max(initial=0)) + 1), bool)
+            coded[coder_of(spans[:, 3]), spans[:, 1]] = True
+            refs = [r for r in refs if r.id < coded.shape[1] and coded[:, r.id].all()]
+        doc_of = IdIndex([r.id for r in refs])
+        code_names = {c.id: c.name for c in self.store.codes()}
+        keep = doc_of(spans[:, 1]) >= 0
+        if codes:
+            wanted = set(self._code_names(codes))
+            keep &= np.isin(spans[:, 2], [i for i, name in code_names.items() if name in wanted])
+        spans = spans[keep]
+        where = doc_of(spans[:, 1])
+        spans, where = spans[order := np.lexsort((spans[:, 0], spans[:, 5], spans[:, 4], where))], where[order]
+        # document order, then start, end and id: the order ties are broken in
+        code_of = IdIndex(sorted(code_names))
+        columns = np.column_stack([where, coder_of(spans[:, 3]), code_of(spans[:, 2]), spans[:, 4], spans[:, 5]])
+        ids = doc_of.keys
+        texts = self.store.document_texts(set(ids))
+        if unit == "char":
+            units = np.zeros((0, 3), np.int64)
+        else:
+            units = self.store.sentence_rows(set(ids)) if unit == "sentence" else self.store.turn_rows(set(ids))[:, :3]
+            units = units[np.argsort(doc_of(units[:, 0]), kind="stable")]
+            units[:, 0] = doc_of(units[:, 0])
+        return CodingColumns([r.name for r in refs], JoinedTexts([texts[i] for i in ids]), units,
+                             columns.reshape(-1, 5), list(coders), [code_names[i] for i in code_of.keys])
 
     # --- reconciliation -----------------------------------------------------------------------
 

@@ -1,0 +1,116 @@
+"""Documents and their coding as columns: what the agreement and the theme summary compute from.
+
+A project of 1,000 transcripts holds half a million segments: as objects (one per segment)
+they cost more to build than everything computed from them. Here the texts are laid end to
+end (`JoinedTexts`: an offset of a document becomes a position on one line, and the number of
+non-whitespace characters before any position is one lookup — the presence rule, A2/R1, for
+any number of spans at once), and segments and units are integer arrays (`CodingColumns`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from itertools import chain, count
+from operator import attrgetter
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from .agreement import DocumentCoding
+
+# str.isspace() as a table over code points; no whitespace character lies above U+3000,
+# so everything from U+3001 on looks up the last entry (not whitespace)
+_WS_MAX = 0x3001
+_NONWHITE = np.array([not chr(i).isspace() for i in range(_WS_MAX + 1)])
+
+
+class JoinedTexts:
+    """Texts end to end: document d's offset i is the position `start[d] + i`."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self.texts = list(texts)
+        self.lengths = np.fromiter(map(len, self.texts), np.int64, len(self.texts))
+        self.start = np.concatenate(([0], np.cumsum(self.lengths)))  # and the total length, last
+
+    @cached_property
+    def nonwhite_chars(self) -> np.ndarray:
+        """Per position: the character there is not whitespace (str.isspace)."""
+        points = np.frombuffer("".join(self.texts).encode("utf-32-le", "surrogatepass"), "<u4")
+        return _NONWHITE.take(points, mode="clip")
+
+    @cached_property
+    def nonwhite(self) -> np.ndarray:
+        """nonwhite[p]: the non-whitespace characters before position p (p = 0 … total), so a
+        stretch [a, b) holds one exactly when nonwhite[b] > nonwhite[a]."""
+        total = int(self.start[-1])
+        out = np.zeros(total + 1, np.int32 if total < 2**31 - 1 else np.int64)
+        np.cumsum(self.nonwhite_chars, out=out[1:])
+        return out
+
+
+@dataclass
+class CodingColumns:
+    """Documents, their units and their coders' segments as arrays.
+
+    `units`: (document index, start, end) rows, each document's in its order (sentences or
+    turns; unused for character units). `spans`: (document index, coder, code, start, end) rows,
+    coder and code as indexes into `coder_names` and `code_names`, in document order and, within
+    a document, in the order ties are broken in (start, end, then as stored)."""
+
+    names: list[str]
+    texts: JoinedTexts
+    units: np.ndarray
+    spans: np.ndarray
+    coder_names: list[str]
+    code_names: list[str]
+
+    @classmethod
+    def of_documents(cls, documents: Sequence[DocumentCoding]) -> CodingColumns:
+        """The columns of DocumentCoding objects (one C-level pass per attribute)."""
+        counts = [len(d.units) for d in documents]
+        units = np.fromiter(chain.from_iterable(chain.from_iterable(d.units for d in documents)),
+                            np.int64, 2 * sum(counts)).reshape(-1, 2)
+        spans = list(chain.from_iterable(d.spans for d in documents))
+        n = len(spans)
+        coders, codes = defaultdict(count().__next__), defaultdict(count().__next__)
+        columns = np.empty((n, 5), np.int64)
+        columns[:, 0] = np.repeat(np.arange(len(documents)), [len(d.spans) for d in documents])
+        columns[:, 1] = np.fromiter(map(coders.__getitem__, map(attrgetter("coder"), spans)), np.int64, n)
+        columns[:, 2] = np.fromiter(map(codes.__getitem__, map(attrgetter("code"), spans)), np.int64, n)
+        columns[:, 3] = np.fromiter(map(attrgetter("start"), spans), np.int64, n)
+        columns[:, 4] = np.fromiter(map(attrgetter("end"), spans), np.int64, n)
+        return cls([d.name for d in documents], JoinedTexts([d.text for d in documents]),
+                   np.column_stack([np.repeat(np.arange(len(documents)), counts), units]), columns,
+                   list(coders), list(codes))
+
+    def documents(self) -> list[DocumentCoding]:
+        """The DocumentCoding objects of these columns (for the few callers that walk them)."""
+        from .agreement import CodedSpan, DocumentCoding
+
+        unit_runs = np.searchsorted(self.units[:, 0], np.arange(len(self.names) + 1))
+        span_runs = np.searchsorted(self.spans[:, 0], np.arange(len(self.names) + 1))
+        out = []
+        for d, name in enumerate(self.names):
+            units = [(s, e) for s, e in self.units[unit_runs[d]:unit_runs[d + 1], 1:].tolist()]
+            spans = [CodedSpan(self.coder_names[k], self.code_names[c], s, e)
+                     for _, k, c, s, e in self.spans[span_runs[d]:span_runs[d + 1]].tolist()]
+            out.append(DocumentCoding(name, self.texts.texts[d], units, spans))
+        return out
+
+
+class IdIndex:
+    """A map from ids (small non-negative integers: rowids) to places 0 … n-1, applied to arrays
+    of ids in one step: `IdIndex([7, 3])(np.array([3, 3, 7, 9]))` is [1, 1, 0, -1]."""
+
+    def __init__(self, ids: Sequence[int]) -> None:
+        self.keys = list(ids)
+        self._table = np.full(max(self.keys, default=-1) + 2, -1, np.int64)
+        self._table[self.keys] = np.arange(len(self.keys))
+
+    def __call__(self, ids: np.ndarray) -> np.ndarray:
+        ids = np.asarray(ids, np.int64)
+        return self._table[np.where((ids >= 0) & (ids < len(self._table)), ids, -1)]
