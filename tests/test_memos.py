@@ -192,17 +192,24 @@ def test_theme_summary_carries_memos_when_asked(study, tmp_path):
 def test_memos_travel_through_merge_by_uid(tmp_path):
     with _study(tmp_path / "a.qualcode", tmp_path) as ours:
         ours.memos.add("code", "Stöd", "Vårt memo.", author="anna")
+        our_code = ours.codebook.code("Stöd").uid
     # the co-author imported the same transcript on their own: another document uid, the same text
     other = tmp_path / "other"
     other.mkdir()
     with _study(tmp_path / "b.qualcode", other) as theirs:
         memos = _every_kind(theirs)
         theirs.review.mark_done("fg", "li")
+        their_code = theirs.codebook.code("Stöd").uid
         assert theirs.documents.get("fg").uid != Project(tmp_path / "a.qualcode").documents.get("fg").uid
     with Project(tmp_path / "a.qualcode") as ours:
         report = ours.team.merge(tmp_path / "b.qualcode", actor="anna")
-        assert (report.memos_added, report.memos_present, report.memos_skipped) == (5, 0, 0)
-        assert "memos: 5 added, 0 already here" in report.lines()
+        assert (report.added["memos"], report.memos_present, report.left_out) == (5, 0, [])
+        assert report.added["done_marks"] == 1
+        # ours is about Stöd, which keeps the smaller of the two UUIDs: rewritten if that is theirs
+        follows = their_code < our_code
+        assert report.changed.get("memos", 0) == follows
+        assert f"memos: 5 added, {'1 changed, ' if follows else ''}0 already here" in report.lines()
+        assert next(m for m in ours.memos.list() if m.text == "Vårt memo.").target_uid == min(our_code, their_code)
         listed = {m.kind: m for m in ours.memos.list()}
         doc = ours.documents.get("fg")
         assert (listed["document"].target_uid, listed["document"].target) == (doc.uid, "fg")
@@ -214,22 +221,47 @@ def test_memos_travel_through_merge_by_uid(tmp_path):
         assert ours.review.done_documents("li") == {doc.id}
         mine = next(m for m in ours.memos.list() if m.kind == "document")
         ours.memos.edit(mine, "Ändrat här.", actor="anna")
-        again = ours.team.merge(tmp_path / "b.qualcode", actor="anna")
-        assert (again.memos_added, again.memos_present) == (0, 5)
+        # one memo, two texts: a conflict that names the memo, settled as asked
+        with pytest.raises(QualcodeError, match="1 conflict, nothing merged") as refused:
+            ours.team.merge(tmp_path / "b.qualcode", actor="anna")
+        assert refused.value.details == [f"memo {mine.uid[:8]} by anna on document 'fg': text 'Ändrat här.' here, "
+                                         "'Lång tystnad\\ni början.' there"]
+        again = ours.team.merge(tmp_path / "b.qualcode", actor="anna", prefer="mine")
+        assert (again.added, again.changed, again.removed, again.memos_present) == ({}, {}, {}, 5)
+        assert again.conflicts == [refused.value.details[0] + " (kept ours)"]
         assert next(m for m in ours.memos.list() if m.kind == "document").text == "Ändrat här."  # ours kept
         assert len(ours.memos.list()) == 7
 
 
 def test_a_memo_about_something_not_merged_is_left_out(tmp_path):
-    _study(tmp_path / "a.qualcode", tmp_path).close()
+    """A memo follows its thing wherever the merge puts it (a transcript of another text is
+    another document, kept beside ours, with its memo); a memo about something in neither
+    project (a code deleted after the memo was written) is left out and told, and one of ours
+    like it stays as it is."""
+    with _study(tmp_path / "a.qualcode", tmp_path) as ours:
+        ours.codebook.add_code("Vår skiss", actor="anna")
+        our_gone = ours.memos.add("code", "Vår skiss", "Om vår skiss.", author="anna")
+        ours.codebook.delete_code("Vår skiss", actor="anna")
     other = tmp_path / "other"
     other.mkdir()
     with _study(tmp_path / "b.qualcode", other, text=TEXT.replace("tryggt", "otryggt")) as theirs:
         theirs.memos.add("document", "fg", "Om deras fg.", author="li")
+        theirs.codebook.add_code("Tillfällig", actor="li")
+        gone = theirs.memos.add("code", "Tillfällig", "Om en kod som inte finns.", author="li")
+        theirs.codebook.delete_code("Tillfällig", actor="li")
+        their_doc = theirs.documents.get("fg").uid
     with Project(tmp_path / "a.qualcode") as ours:
         report = ours.team.merge(tmp_path / "b.qualcode", actor="anna")
-        assert report.document_conflicts and (report.memos_added, report.memos_skipped) == (0, 1)
-        assert ours.memos.list() == []
+        assert len(report.documents_added) == 1 and len(report.kept_both) == 1
+        assert (report.added["memos"], report.memos_present) == (1, 0)
+        assert report.left_out == [f"memo {gone.uid[:8]} by li on a code that is in neither project: "
+                                   "'Om en kod som inte finns.'"]
+        assert f"left out: {report.left_out[0]}" in report.lines()
+        about_theirs = ours.memos.list(kind="document")
+        assert [(m.target_uid, m.target, m.text) for m in about_theirs] == [
+            (their_doc, ours.documents.get(their_doc).name, "Om deras fg.")]
+        assert [(m.uid, m.target, m.text) for m in ours.memos.list(kind="code")] == [
+            (our_gone.uid, f"(gone: {our_gone.target_uid})", "Om vår skiss.")]
 
 
 def test_memos_travel_through_refi_qda_notes(study, tmp_path):

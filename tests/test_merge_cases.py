@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from merge_kit import content_dump, table_rows
+from merge_kit import content_dump, copies, table_rows
 
 from qualcode.errors import QualcodeError
 from qualcode.project import Project
@@ -27,13 +27,6 @@ def base(tmp_path):
             p.codebook.add_code(name, actor="karin")
         p.codebook.add_theme("Känslor", ["Skam"], actor="karin")
     return path
-
-
-def copies(base, tmp_path, *names):
-    paths = [tmp_path / f"{n}.qualcode" for n in names]
-    for path in paths:
-        shutil.copy(base, path)
-    return paths
 
 
 def units(p: Project):

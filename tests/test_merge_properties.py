@@ -4,9 +4,11 @@ give one result in whatever grouping or order. Where two projects disagree the m
 both ways alike; then "mine" here and "theirs" there give one result.
 
 Each example copies a template project (documents imported once per session: no spaCy per
-example) and changes the copies through the services, as co-authors would: coding, memos,
-exemplars, new and renamed codes, labels, colours, retirements, moves, themes, participants'
-attributes, redactions, reconciliation decisions."""
+example) and changes the copies through the services, as co-authors would: coding, memos (on
+codings, and on the project, documents, codes, themes and participants: written, changed,
+removed, and left about a code deleted), exemplars, new, renamed and deleted codes, labels,
+colours, retirements, moves, themes, participants' attributes, redactions, reconciliation
+decisions, done marks, recording links."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from merge_kit import content_dump, table_rows
+from merge_kit import content_dump, media_links, table_rows
 
 from qualcode.codebook import codebook_yaml
 from qualcode.errors import QualcodeError
@@ -52,6 +54,8 @@ DOCUMENTS = {
 }
 CODERS = ("karin", "li")
 CODE_NAMES = ("Trygghet", "Skam", "Ilska", "Ny", "Lugn")
+THEME_NAMES = ("Gruppen", "Känslor i vården", "Nytt tema")
+MEMO_KINDS = ("project", "document", "code", "theme", "participant")
 NEW_NAMES = ("Ny", "Lugn", "Skam 2")
 SETTINGS = settings(max_examples=20, deadline=None, derandomize=True, print_blob=True,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
@@ -75,6 +79,15 @@ def templates(tmp_path_factory) -> dict[str, Path]:
         p.coding.add_segment("d1", "Trygghet", units[1].start, units[1].end, coder="karin", memo="bas")
         p.coding.add_segment("d1", "Skam", units[2].start, units[2].end, coder="li")
         p.coding.add_segment("d1", "Trygghet", units[1].start, units[1].end, coder="li")
+        # memos both start from (so that both may change one), a done mark, a recording
+        p.memos.add("project", None, "Mättnad?", author="karin")
+        p.memos.add("document", "d1", "Lång tystnad.", author="li")
+        p.memos.add("code", "Trygghet", "Gränsfall mot Lugn.", author="karin")
+        p.memos.add("theme", "Gruppen", "Bär analysen.", author="li")
+        p.memos.add("participant", "d1/Anna", "Talar mest.", author="karin")
+        p.review.mark_done("d1", "karin")
+        (folder / "d1.mp3").write_bytes(b"ID3")
+        p.media.link("d1", folder / "d1.mp3", actor="karin")
     shutil.copy(small, full)
     with Project(full) as p:
         p.documents.import_files(files[2:], lang="sv", actor="li")
@@ -103,6 +116,13 @@ operation = st.one_of(
     st.tuples(st.just("redact"), st.sampled_from(["Anna", "Bo"])),
     st.tuples(st.just("decide"), st.sampled_from(["accept-a", "accept-b", "both", "neither"]), st.integers(0, 3)),
     st.tuples(st.just("agreed")),
+    st.tuples(st.just("note"), st.sampled_from(MEMO_KINDS), st.integers(0, 4), st.sampled_from(CODERS),
+              st.sampled_from(["n1", "n2\nmed radbrytning"])),
+    st.tuples(st.just("renote"), st.integers(0, 7), st.sampled_from(["r1", "r2"])),
+    st.tuples(st.just("unnote"), st.integers(0, 7)),
+    st.tuples(st.just("delete code"), st.sampled_from(CODE_NAMES)),
+    st.tuples(st.just("done"), st.sampled_from(CODERS), st.sampled_from(["d1", "d2", "d3"]), st.booleans()),
+    st.tuples(st.just("media"), st.sampled_from(["d1", "d2", "d3"]), st.sampled_from(["a.mp3", "b.mp3"])),
 )
 project_spec = st.tuples(st.sampled_from(["small", "full"]), st.lists(operation, max_size=6))
 
@@ -181,6 +201,29 @@ def _do(p: Project, folder: Path, op: tuple) -> None:
             p.team.decide("karin", "li", queue[index % len(queue)].key, choice, actor="karin")
     elif kind == "agreed":
         p.team.reconcile_agreed("karin", "li", actor="karin")
+    elif kind == "note":
+        about, index, author, text = args
+        things = {"project": [None], "document": [d.name for d in p.documents.list()], "code": list(CODE_NAMES),
+                  "theme": list(THEME_NAMES), "participant": sorted(x.key for x in p.participants.list())}[about]
+        if things:
+            p.memos.add(about, things[index % len(things)], text, author=author)
+    elif kind in ("renote", "unnote"):
+        memos = sorted((m for m in p.memos.list() if m.kind != "segment"), key=lambda m: m.uid)
+        if memos:
+            memo = memos[args[0] % len(memos)]
+            if kind == "renote":
+                p.memos.edit(memo, args[1], actor=memo.author)
+            else:
+                p.memos.remove(memo, actor=memo.author)
+    elif kind == "delete code":  # its memos stay, about a code no longer here
+        p.codebook.delete_code(args[0], actor="karin")
+    elif kind == "done":
+        coder, doc, done = args
+        p.review.mark_done(doc, coder, done=done)
+    elif kind == "media":
+        doc, name = args
+        (folder / name).write_bytes(b"ID3")
+        p.media.link(doc, folder / name, actor="karin")
 
 
 # --- merging -----------------------------------------------------------------------------------
@@ -211,12 +254,15 @@ def merged_both_ways(folder: Path, a: Path, b: Path, name: str) -> tuple[Path, P
     return ab, ba
 
 
-def check_counts(before: Path, after: Path, report) -> None:
-    """Every count in the report is of rows written: the tables, compared before and after."""
+def check_counts(before: Path, after: Path, other: Path, report) -> None:
+    """Every count in the report is of rows written: the tables, compared before and after
+    merging `other`."""
     old, new = table_rows(before), table_rows(after)
-    for table in ("documents", "participants", "speakers", "coders", "codes", "themes", "segments", "decisions"):
-        old_ids = {row[0]: row for row in old[table]}
-        new_ids = {row[0]: row for row in new[table]}
+    for table in ("documents", "participants", "speakers", "coders", "codes", "themes", "segments", "decisions",
+                  "memos", "done_marks"):
+        key = (lambda row: row[:2]) if table == "done_marks" else (lambda row: row[0])  # (document, coder)
+        old_ids = {key(row): row for row in old[table]}
+        new_ids = {key(row): row for row in new[table]}
         assert report.added.get(table, 0) == len(set(new_ids) - set(old_ids)), table
         assert report.removed.get(table, 0) == len(set(old_ids) - set(new_ids)), table
         if table not in ("codes", "themes"):  # (their texts and members live in tables of their own)
@@ -226,12 +272,23 @@ def check_counts(before: Path, after: Path, report) -> None:
     assert len(report.participants_added) == report.added.get("participants", 0)
     assert len(report.codes_added) == report.added.get("codes", 0)
     assert report.segments_added == report.added.get("segments", 0)
+    # recording links: ours as they were, none of theirs taken, each of theirs told where we have none
+    assert media_links(after) == media_links(before)
+    assert sum(line.startswith("the recording of") for line in report.left_out) == len(
+        set(media_links(other)) - set(media_links(before)))
 
 
 TWINS = (("small", [("rename", "Skam", "Ny")]),
          ("small", [("add code", "Ny", None), ("code", "li", "d2", 1, "Ny", "m1")]))
 SAME_NEW_CODE = (("full", [("add code", "Ny", "Känslor"), ("code", "karin", "d3", 1, "Ny", None)]),
                  ("small", [("add code", "Ny", None), ("label", "Ny", "en", "a", "label")]))
+ONE_MEMO_TWO_TEXTS = (("small", [("renote", 0, "r1")]), ("full", [("renote", 0, "r2"), ("renote", 2, "r1")]))
+ABOUT_A_DELETED_CODE = (("small", [("note", "code", 2, "karin", "n1"), ("delete code", "Ilska")]),
+                        ("full", [("note", "code", 2, "li", "n2"), ("done", "li", "d1", True),
+                                  ("done", "karin", "d1", False)]))
+LINKS_AND_PEOPLE = (("small", [("media", "d1", "a.mp3"), ("note", "participant", 1, "li", "n1"),
+                               ("attribute", "Anna", "läkare", "A.")]),
+                    ("full", [("media", "d2", "b.mp3"), ("unnote", 3), ("done", "li", "d3", True)]))
 DISAGREEING_DECISIONS = (("small", [("code", "karin", "d1", 3, "Ilska", None), ("decide", "accept-a", 0)]),
                          ("small", [("code", "karin", "d1", 3, "Ilska", None), ("decide", "neither", 0)]))
 
@@ -241,6 +298,9 @@ DISAGREEING_DECISIONS = (("small", [("code", "karin", "d1", 3, "Ilska", None), (
 @example(*TWINS)
 @example(*SAME_NEW_CODE)
 @example(*DISAGREEING_DECISIONS)
+@example(*ONE_MEMO_TWO_TEXTS)
+@example(*ABOUT_A_DELETED_CODE)
+@example(*LINKS_AND_PEOPLE)
 @example(("full", [("theme", "Gruppen", {"Skam"}), ("attribute", "Anna", "läkare", "A.")]),
          ("small", [("theme", "Gruppen", {"Trygghet", "Ilska"}), ("attribute", "Anna", "sköterska", "")]))
 def test_merge_commutes_counts_what_it_writes_and_is_idempotent(templates, spec_a, spec_b):
@@ -255,7 +315,7 @@ def commutes_counts_and_is_idempotent(templates, spec_a, spec_b) -> None:
         assert content_dump(ab) == content_dump(ba)
         # the counts: a fresh A<-B against A's tables
         again, report = merged(folder, a, b, "mine", "counted")
-        check_counts(a, again, report)
+        check_counts(a, again, b, report)
         # idempotent: B once more changes nothing, and says so
         before = content_dump(ab)
         with Project(ab) as p:
@@ -279,6 +339,8 @@ def chain(folder: Path, first: Path, second: Path, third: Path, prefer: str | No
 @example(*TWINS, ("small", [("add code", "Ny", "Känslor"), ("rename", "Trygghet", "Lugn")]))
 @example(*SAME_NEW_CODE, ("full", [("add code", "Ny", None), ("colour", "Ny", "#FF0000")]))
 @example(*DISAGREEING_DECISIONS, ("small", [("code", "karin", "d1", 3, "Ilska", None), ("decide", "both", 0)]))
+@example(*ONE_MEMO_TWO_TEXTS, ("small", [("renote", 0, "r2"), ("unnote", 1)]))
+@example(*ABOUT_A_DELETED_CODE, ("small", [("delete code", "Ilska"), ("renote", 1, "r1"), ("done", "li", "d1", True)]))
 def test_merge_is_associative(templates, spec_a, spec_b, spec_c):
     """(A<-B)<-C, A<-(B<-C) and (A<-C)<-B: one content where nothing conflicts. With conflicts,
     "mine" throughout makes A win over B over C, however the merges are grouped."""

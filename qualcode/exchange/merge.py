@@ -27,7 +27,7 @@ from .merge_plan import MINE, THEIRS, Conflict, combine
 
 PREFERENCES = (MINE, THEIRS)
 TABLES = ("documents", "participants", "speakers", "coders", "codes", "themes", "segments", "decisions",
-          "redactions")
+          "memos", "done_marks", "redactions")
 
 
 @dataclass
@@ -47,8 +47,10 @@ class MergeReport:
     segments_added: int = 0
     segments_present: int = 0
     decisions_added: int = 0
+    memos_present: int = 0
     kept_both: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)  # what of theirs the merge does not take, and why
     dry_run: bool = False
     merged: bool = True  # False: stopped at conflicts (a dry run tells them instead of failing)
 
@@ -74,11 +76,14 @@ class MergeReport:
             f"themes: {count('themes')}",
             f"segments: {count('segments')}, {self.segments_present} already here",
             f"decisions: {count('decisions')}",
+            f"memos: {count('memos')}, {self.memos_present} already here",
+            f"done marks: {count('done_marks')}",
         ] if self.merged else []
         if self.added.get("redactions"):
             out.append(f"redacted names: {self.added['redactions']} added")
         out += [f"kept both: {line}" for line in self.kept_both]
         out += [f"conflict: {line}" for line in self.conflicts]
+        out += [f"left out: {line}" for line in self.left_out]
         return out
 
 
@@ -122,9 +127,11 @@ def merge_project(ours: Store, other_path: Path, actor: str, *, prefer: str | No
                         details=[c.line() for c in plan.unresolved])
                 tally = apply(ours, their_store, mine, theirs, plan, actor=actor, source=source)
                 _fill(report, tally, mine, theirs, plan.target)
+                report.left_out = plan.left_out + _recordings_left(ours, their_store, mine, theirs, plan.target)
                 ours.log(actor, "project.merge", {
                     "from": source, "prefer": prefer, "added": report.added, "changed": report.changed,
-                    "removed": report.removed, "conflicts": report.conflicts, "kept_both": report.kept_both})
+                    "removed": report.removed, "conflicts": report.conflicts, "kept_both": report.kept_both,
+                    "left_out": report.left_out})
                 if dry_run:
                     raise _DryRun
         except _DryRun:
@@ -145,6 +152,22 @@ def _fill(report: MergeReport, tally: Tally, mine: Content, theirs: Content, tar
     report.segments_added = tally.added["segments"]
     report.segments_present = tally.codings_present
     report.decisions_added = tally.added["decisions"]
+    report.memos_present = tally.memos_present
+
+
+def _recordings_left(ours: Store, their_store: Store, mine: Content, theirs: Content, target: Content) -> list[str]:
+    """Their recording links of documents that have none here: told, not taken (a link is where
+    one project's file finds a recording on one machine: docs/merge.md)."""
+    ours_linked = set(ours.media_links())
+    linked_here = {sha for sha, d in mine.documents.items() if d.id in ours_linked}
+    sha_of = {d.id: sha for sha, d in theirs.documents.items()}
+    lines = []
+    for doc_id, path in their_store.media_links().items():
+        if sha_of[doc_id] not in linked_here:
+            name = target.documents[sha_of[doc_id]].name
+            lines.append(f"the recording of '{name}' is linked there as {path!r}: each project links its own "
+                         f"(qualcode media '{name}' FILE links it here)")
+    return lines
 
 
 def plural(n: int, word: str) -> str:

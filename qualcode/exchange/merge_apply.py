@@ -21,6 +21,7 @@ class Tally:
     removed: Counter = field(default_factory=Counter)
     names: dict[str, list[str]] = field(default_factory=dict)  # table -> names of the rows added
     codings_present: int = 0  # their codings that were here already
+    memos_present: int = 0  # their memos that were here already
 
     def add(self, table: str, name: str | None = None) -> None:
         self.added[table] += 1
@@ -44,6 +45,8 @@ def apply(store: Store, their_store: Store, mine: Content, theirs: Content, plan
     code_ids = _codebook(store, mine, theirs, plan, tally, actor=actor, source=source)
     _codings(store, mine, plan, doc_ids, code_ids, coder_ids, tally)
     _decisions(store, plan.target, doc_ids, tally)
+    _memos(store, mine, theirs, plan.target, tally)
+    _done_marks(store, mine, plan.target, doc_ids, tally)
     new = [n for n in plan.target.redactions if n not in mine.redactions]
     if new:
         store.set_setting("redactions", json.dumps(plan.target.redactions, ensure_ascii=False))
@@ -224,3 +227,31 @@ def _decisions(store: Store, target: Content, doc_ids: dict[str, int], tally: Ta
         if stored != row:
             store.write_decision(row, here["id"])
             tally.changed["decisions"] += 1
+
+
+def _memos(store: Store, mine: Content, theirs: Content, target: Content, tally: Tally) -> None:
+    """Theirs added, ours changed where the target differs (a thing it is about took another
+    UUID, a conflict went their way); ours about something in neither project stay as they are."""
+    for uid, memo in target.memos.items():
+        row = {"uid": uid, "kind": memo.kind, "target_uid": memo.target, "author": memo.author, "text": memo.text,
+               "created_at": memo.created_at, "updated_at": memo.updated_at}
+        here = mine.memos.get(uid)
+        tally.memos_present += here is not None and uid in theirs.memos
+        if here is None:
+            store.insert_memo(row)
+            tally.added["memos"] += 1
+        elif (here.kind, here.target, here.author, here.text, here.created_at, here.updated_at) != (
+                memo.kind, memo.target, memo.author, memo.text, memo.created_at, memo.updated_at):
+            store.rewrite_memo(here.id, row)
+            tally.changed["memos"] += 1
+
+
+def _done_marks(store: Store, mine: Content, target: Content, doc_ids: dict[str, int], tally: Tally) -> None:
+    for (sha, coder), at in target.done.items():
+        here = mine.done.get((sha, coder))
+        if here is None:
+            store.set_done(doc_ids[sha], coder, at)
+            tally.added["done_marks"] += 1
+        elif here != at:
+            store.set_done_at(doc_ids[sha], coder, at)
+            tally.changed["done_marks"] += 1

@@ -48,6 +48,10 @@ def _names(content: Content):
         yield "theme", t.name
         for label in t.labels.values():
             yield "theme label", label
+    for m in content.memos.values():
+        yield "memo author", m.author
+    for _, coder in content.done:
+        yield "coder who marked a document done", coder
 
 
 def _texts(content: Content):
@@ -69,3 +73,5 @@ def _texts(content: Content):
     for d in content.decisions.values():
         if d.note:
             yield "decision note", d.note
+    for m in content.memos.values():
+        yield "memo", m.text

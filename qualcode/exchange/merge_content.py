@@ -3,11 +3,12 @@ projects, never by a row id (docs/merge.md defines "content").
 
 - a document by the hash of its text; a participant by key; a coder by name;
 - a code and a theme by UUID (which codes of two projects are one is `match_entries`' call);
-- a coding by UUID; a reconciliation decision by its document, unit, span, coders and consensus.
+- a coding by UUID; a reconciliation decision by its document, unit, span, coders and consensus;
+- a memo by UUID (the thing it is about by the UUID its project gives that thing: which thing
+  that is across projects is `merge_plan`'s call); a done mark by its document and coder.
 
 Another table joins the merge by a field here, a step in `merge_plan.combine` and one in
-`merge_apply.apply` (memos, when they come: `memos: dict[uid, Memo]` keyed by UUID, the thing
-it is about by its identity above).
+`merge_apply.apply` (docs/merge.md, "Adding a table").
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from ..codebook import MACQUEEN_FIELDS
 from ..store import Store
 
 TEXT_FIELDS = ("label", *MACQUEEN_FIELDS)
+MINE, THEIRS = "mine", "theirs"  # the two sides of a merge, and which of them wins a conflict
 
 
 @dataclass
@@ -113,6 +115,18 @@ class Decision:
 
 
 @dataclass
+class Memo:
+    uid: str
+    kind: str  # project, document, code, theme, participant (a coding's memo is `Coding.memo`)
+    target: str | None  # the uid of the thing it is about, as its project names it (None: the project)
+    author: str
+    text: str
+    created_at: str
+    updated_at: str
+    id: int = 0
+
+
+@dataclass
 class Content:
     documents: dict[str, Document] = field(default_factory=dict)
     participants: dict[str, Person] = field(default_factory=dict)
@@ -121,6 +135,8 @@ class Content:
     themes: dict[str, Theme] = field(default_factory=dict)
     codings: dict[str, Coding] = field(default_factory=dict)
     decisions: dict[tuple, Decision] = field(default_factory=dict)
+    memos: dict[str, Memo] = field(default_factory=dict)  # uid -> memo (about something gone too: merge_memos)
+    done: dict[tuple[str, str], str] = field(default_factory=dict)  # (document's sha, coder) -> when marked done
     redactions: list[str] = field(default_factory=list)
     languages: list[str] = field(default_factory=list)  # the codebook's (a setting, carried as a union)
 
@@ -179,6 +195,11 @@ def read_content(store: Store) -> Content:
             decided_by=row["decided_by"], decided_at=row["decided_at"], segments=tuple(sorted(row["segments"])),
             id=row["id"])
         content.decisions[decision.identity] = decision
+    for row in store.memo_rows():
+        content.memos[row["uid"]] = Memo(row["uid"], row["kind"], row["target_uid"], row["author"], row["text"],
+                                         row["created_at"], row["updated_at"], row["id"])
+    for row in store.done_rows():
+        content.done[(shas[row["doc_id"]], row["coder"])] = row["done_at"]
     content.redactions = list(json.loads(store.setting("redactions") or "[]"))
     content.languages = [x for x in (store.setting("codebook.languages") or "").split(",") if x]
     return content

@@ -22,7 +22,13 @@ The rules, field by field:
   when) comes with the record that keeps its UUID or wins its conflict;
 - two different things with one name (documents, codes, themes) keep both: the one with the
   smaller UUID the name, the other "name (1a2b3c4d)", the start of its UUID;
-- a decision that loses its conflict takes the consensus codings only it wrote with it.
+- a decision that loses its conflict takes the consensus codings only it wrote with it;
+- a memo (by UUID) follows the thing it is about to that thing's UUID in the target; its text,
+  author and what it is about are values every memo has; its dates come with the record that
+  wins (with no conflict: the preferred side's, else the later edit). A memo about something in
+  neither project (deleted after it was written) is no content: theirs is left out and told,
+  ours stays as it is. A participant with a memo carries something (it is kept);
+- a done mark (a document, a coder) is a fact by that coder: the union, the earlier time kept.
 """
 
 from __future__ import annotations
@@ -33,9 +39,8 @@ from dataclasses import dataclass, field, replace
 from ..codebook import match_entries
 from ..errors import QualcodeError
 from ..model import decision_key
-from .merge_content import Code, Coding, Content, Decision, Document, Person, Theme
-
-MINE, THEIRS = "mine", "theirs"
+from .merge_content import MINE, THEIRS, Code, Coding, Content, Decision, Document, Person, Theme
+from .merge_memos import combine_memos
 
 
 @dataclass
@@ -74,6 +79,7 @@ class Plan:
     uids: dict[str, tuple[dict[str, str], dict[str, str]]]
     conflicts: list[Conflict] = field(default_factory=list)
     kept_both: list[str] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)  # their memos about something in neither project
 
     @property
     def unresolved(self) -> list[Conflict]:
@@ -143,6 +149,7 @@ class _Combiner:
         self.ours, self.theirs, self.resolve, self.source, self.prefer = ours, theirs, resolve, source, prefer
         self.conflicts: list[Conflict] = []
         self.kept_both: list[str] = []
+        self.left_out: list[str] = []
         self.our_coding_uids = {c.id: c.uid for c in ours.codings.values()}
 
     # --- the two ways values meet -------------------------------------------------------------
@@ -187,7 +194,16 @@ class _Combiner:
                          for name in [*self.ours.coders, *self.theirs.coders]}
         target.codes, code_uids, their_code_uids = self.codes()
         target.themes, theme_uids, their_theme_uids = self.themes(target.codes, code_uids, their_code_uids)
-        target.participants = self.participants(target.documents)
+        memos = combine_memos(self.ours, self.theirs, target, (code_uids, their_code_uids),
+                              (theme_uids, their_theme_uids), self.side, self.prefer, self.left_out)
+        target.participants = self.participants(target.documents, {m.target for m in memos.values()
+                                                                   if m.kind == "participant"})
+        target.memos = {uid: replace(m, target=target.documents[m.target].uid if m.kind == "document" else
+                                     target.participants[m.target].uid if m.kind == "participant" else m.target)
+                        for uid, m in memos.items()}
+        target.done = dict(self.ours.done)
+        for key, at in self.theirs.done.items():  # a mark is a fact by its coder: the earlier is kept
+            target.done[key] = min(at, target.done[key]) if key in target.done else at
         decisions, lost = self.decisions(code_uids, their_code_uids, target.codes)
         codings = self.codings(code_uids, their_code_uids, lost, target.documents, target.codes)
         target.codings = {a.coding.uid: a.coding for a in codings}
@@ -204,7 +220,7 @@ class _Combiner:
                                            if k in target.participants else None),
                 "coder": by_identity("coder", lambda name: target.coders[name]),
                 "code": (code_uids, their_code_uids), "theme": (theme_uids, their_theme_uids)}
-        return Plan(target, codings, uids, self.conflicts, self.kept_both)
+        return Plan(target, codings, uids, self.conflicts, self.kept_both, self.left_out)
 
     def check_uids(self) -> None:
         """One UUID names one thing: a UUID that is one thing here and another there (a document
@@ -291,7 +307,8 @@ class _Combiner:
             document.name = names[document.uid]
         return out
 
-    def participants(self, documents: dict[str, Document]) -> dict[str, Person]:
+    def participants(self, documents: dict[str, Document], noted: set[str]) -> dict[str, Person]:
+        """Participants by key; `noted`: the keys of those a memo is about (they carry something)."""
         out: dict[str, Person] = {}
         for key in [*self.ours.participants, *(k for k in self.theirs.participants if k not in self.ours.participants)]:
             mine, theirs = self.ours.participants.get(key), self.theirs.participants.get(key)
@@ -310,7 +327,7 @@ class _Combiner:
         was_linked = {who for side in (self.ours, self.theirs) for d in side.documents.values()
                       for who in d.speakers.values() if who}
         return {key: p for key, p in out.items()
-                if key in linked or key not in was_linked or p.pseudonym or p.attributes}
+                if key in linked or key not in was_linked or p.pseudonym or p.attributes or key in noted}
 
     # --- the codebook -------------------------------------------------------------------------
 

@@ -51,8 +51,9 @@ class MemoService:
             self.coding.update_segment(segment.id, author, memo="\n\n".join(filter(None, [segment.memo, text])))
             return self._segment_memo(segment.id)
         target_uid, _ = self._target(kind, target)
+        at = now()  # one moment: a memo never changed is one whose two times are equal
         row = {"uid": new_uid(), "kind": kind, "target_uid": target_uid, "author": author, "text": text,
-               "created_at": now(), "updated_at": now()}
+               "created_at": at, "updated_at": at}
         with self.store.transaction():
             row["id"] = self.store.insert_memo(row)
             self.store.log(author, "memo.add", row)

@@ -11,11 +11,12 @@ from .base import check_name, check_text
 # tests/test_merge_content.py holds every table of the schema to one of the two
 CARRIED_TABLES = frozenset({
     "documents", "participants", "speakers", "coders", "codes", "code_texts", "themes", "theme_texts",
-    "theme_codes", "segments", "decisions", "settings",
+    "theme_codes", "segments", "decisions", "settings", "memos", "done_marks",
 })
 NOT_CARRIED_TABLES = frozenset({
     "turns", "sentences", "lemmas",  # a document's reading of its text: copied with a new document only
     "events",  # each project's own history; the merge adds one event
+    "media",  # where this project's file finds a recording: a path of one machine and folder (docs/merge.md)
     "_sqlite_migrations",
     # derived from documents, sentences and segments, kept by triggers (m003_scale): never copied
     "document_stats", "document_tallies", "code_tallies", "sentence_coverage",
@@ -103,6 +104,20 @@ class MergeRows:
         self.conn.execute("UPDATE participants SET uid = ?, pseudonym = ?, attributes = ? WHERE id = ?",
                           (uid, pseudonym, json.dumps(attributes, ensure_ascii=False), participant_id))
 
+    def rewrite_memo(self, memo_id: int, row: dict) -> None:
+        """A memo as the merge's target has it (what it is about, by whom, its text and dates)."""
+        check_text(row["text"], "memo")
+        self.conn.execute("UPDATE memos SET uid = :uid, kind = :kind, target_uid = :target_uid, author = :author,"
+                          " text = :text, created_at = :created_at, updated_at = :updated_at WHERE id = :id",
+                          {**row, "id": memo_id})
+
+    def set_done_at(self, doc_id: int, coder: str, at: str) -> None:
+        self.conn.execute("UPDATE done_marks SET done_at = ? WHERE doc_id = ? AND coder = ?", (at, doc_id, coder))
+
+    def media_links(self) -> dict[int, str]:
+        """Document id -> the path of its recording."""
+        return {r[0]: r[1] for r in self._q("SELECT doc_id, path FROM media ORDER BY doc_id")}
+
     def delete_participant(self, participant_id: int) -> None:
         self.conn.execute("DELETE FROM participants WHERE id = ?", (participant_id,))
 
@@ -164,10 +179,15 @@ class MergeRows:
         if cycle:
             problems.append("codes under themselves (a cycle in the code tree): " + ", ".join(map(str, cycle)))
         for table, column in (("documents", "text"), ("documents", "name"), ("codes", "name"), ("themes", "name"),
-                              ("coders", "name"), ("participants", "key"), ("speakers", "label")):
+                              ("coders", "name"), ("participants", "key"), ("speakers", "label"),
+                              ("memos", "uid"), ("memos", "author"), ("memos", "text"), ("memos", "created_at"),
+                              ("memos", "updated_at"), ("done_marks", "coder"), ("done_marks", "done_at")):
             bad = self._one(f"SELECT COUNT(*) FROM {table} WHERE typeof({column}) != 'text'")[0]
             if bad:
                 problems.append(f"{table}: {bad} rows whose {column} is not text")
+        bad = self._one("SELECT COUNT(*) FROM memos WHERE target_uid IS NOT NULL AND typeof(target_uid) != 'text'")[0]
+        if bad:  # (a memo's kind, and a target unless on the project: the integrity check's CHECK constraints)
+            problems.append(f"memos: {bad} rows whose target_uid is not text")
         for table, column, kind in (("participants", "attributes", "object"), ("decisions", "coders", "array"),
                                     ("decisions", "codes", "array"), ("decisions", "segments", "array"),
                                     ("lemmas", "spans", "array")):

@@ -162,6 +162,10 @@ def test_an_index_that_disagrees_with_its_table_fails_the_integrity_check(capsys
     assert "index segments_" in out
 
 
+_MEMO = ("INSERT INTO memos (uid, kind, target_uid, author, text, created_at, updated_at)"
+         " VALUES ('m1', {kind}, {target}, {author}, {text}, 'nu', 'nu')")
+
+
 @pytest.mark.parametrize(("statements", "problem"), [
     (["UPDATE segments SET end = 100000"], "outside its text"),
     (["UPDATE segments SET start = -5"], "CHECK constraint failed in segments"),
@@ -181,6 +185,18 @@ def test_an_index_that_disagrees_with_its_table_fails_the_integrity_check(capsys
     (["UPDATE codes SET name = 'Tid' || char(27) || '[31m' WHERE name = 'Tid'"],
      "code 'Tid\\x1b[31m' holds control characters (U+001B)"),
     (["UPDATE segments SET memo = 'se' || char(8238) || 'här'"], "holds control characters (U+202E)"),
+    ([_MEMO.format(kind="'project'", target="NULL", author="'li'", text="'rensa' || char(27) || '[2J'")],
+     "memo 'rensa\\x1b[2J' holds control characters (U+001B)"),
+    ([_MEMO.format(kind="'project'", target="NULL", author="'li' || char(7)", text="'ok'")],
+     "memo author 'li\\x07' holds control characters (U+0007)"),
+    ([_MEMO.format(kind="'case'", target="'x'", author="'li'", text="'ok'")], "CHECK constraint failed in memos"),
+    ([_MEMO.format(kind="'code'", target="NULL", author="'li'", text="'ok'")], "CHECK constraint failed in memos"),
+    ([_MEMO.format(kind="'code'", target="x'35'", author="'li'", text="'ok'")],
+     "memos: 1 rows whose target_uid is not text"),
+    ([_MEMO.format(kind="'project'", target="NULL", author="'li'", text="x'00ff'")],
+     "memos: 1 rows whose text is not text"),
+    (["INSERT INTO done_marks (doc_id, coder, done_at) VALUES (1, 'li' || char(27), 'nu')"],
+     "coder who marked a document done 'li\\x1b' holds control characters (U+001B)"),
 ])
 def test_rows_no_qualcode_writes(capsys, project, coauthor, statements, problem):
     craft(coauthor, *statements)
