@@ -497,3 +497,18 @@ def test_cells_of_the_sweep_equal_the_dense_presence(docs, unit, coders, data):
         for pair in entry["pairs"]:
             i, j = (names.index(x) for x in pair["coders"])
             assert pair["both"] == int((present[i, k] & present[j, k]).sum())
+
+
+@settings(max_examples=100, deadline=None)
+@given(docs=documents(), unit=st.sampled_from(["sentence", "char"]), three=st.booleans())
+def test_the_headline_is_the_full_reports_figures(docs, unit, three):
+    """The method paragraph's figures, computed without presence and overlap, are the full report's."""
+    coders = CODERS if three else CODERS[:2]
+    full = compute_agreement(docs, coders, unit=unit).to_json()
+    headline = compute_agreement(docs, coders, unit=unit, overlap=None)
+    overall = dict(full["overall"])
+    del overall["presence_percent"]
+    assert headline.headline() == {**{k: full[k] for k in ("unit", "coders", "documents", "consensus",
+                                                            "kappa_statistic", "pairs")}, "overall": overall}
+    with pytest.raises(ValueError):
+        headline.to_json()

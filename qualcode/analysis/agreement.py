@@ -217,7 +217,7 @@ class AgreementReport:
     alpha: float | None  # over all codes: one column per (code, unit)
     alpha_undefined: str | None
     presence: list[CodePresence]
-    overlap_threshold: float
+    overlap_threshold: float | None  # None: a headline only (no presence, no overlap: `headline()`)
     consensus: str | None = None  # the compared coder that is the consensus coder, if one is
 
     def _pooled(self, kind, attr: str, fields: tuple[str, ...], **extra) -> list:
@@ -261,6 +261,22 @@ class AgreementReport:
         return ratio(sum(p.agree for p in self.presence), len(self.presence))
 
     def to_json(self) -> dict:
+        if self.overlap_threshold is None:
+            raise ValueError("a headline report has no presence nor overlap: see headline()")
+        headline = self.headline()
+        return {
+            **{k: headline[k] for k in ("unit", "coders", "documents", "consensus", "kappa_statistic")},
+            "codes": [c.to_json() for c in self.codes], "overall": headline["overall"], "pairs": headline["pairs"],
+            "presence": [{"document": p.document, "code": p.code, "coders": dict(p.coders),
+                          "agree": p.agree} for p in self.presence],
+            "overlap": {"threshold": self.overlap_threshold,
+                        "codes": [c.overlap_json() for c in self.codes],
+                        **_overlap_json(self.pooled_overlap, self.coders)},
+        }
+
+    def headline(self) -> dict:
+        """The JSON's pooled figures (A6) without the per-code rows, presence and overlap: what
+        the method paragraph prints. Its "overall" lacks only `presence_percent`."""
         pairs = []
         for i, table in enumerate(self.pooled):
             entry = table.to_json()
@@ -270,20 +286,13 @@ class AgreementReport:
         cells = self.cells
         overall = cells.to_json()
         overall["pooled_kappa"] = overall.pop("kappa")
-        return {
-            "unit": self.unit, "coders": list(self.coders), "documents": list(self.documents),
-            "consensus": self.consensus, "kappa_statistic": "cohen" if len(self.coders) == 2 else "fleiss",
-            "codes": [c.to_json() for c in self.codes],
-            "overall": {**overall, "alpha": self.alpha, "mean_kappa": self.mean_kappa,
-                        "presence_percent": self.presence_percent,
-                        "undefined": _reasons(cells.kappa, (self.alpha, self.alpha_undefined))},
-            "pairs": pairs,
-            "presence": [{"document": p.document, "code": p.code, "coders": dict(p.coders),
-                          "agree": p.agree} for p in self.presence],
-            "overlap": {"threshold": self.overlap_threshold,
-                        "codes": [c.overlap_json() for c in self.codes],
-                        **_overlap_json(self.pooled_overlap, self.coders)},
-        }
+        overall = {**overall, "alpha": self.alpha, "mean_kappa": self.mean_kappa}
+        if self.overlap_threshold is not None:
+            overall["presence_percent"] = self.presence_percent
+        overall["undefined"] = _reasons(cells.kappa, (self.alpha, self.alpha_undefined))
+        return {"unit": self.unit, "coders": list(self.coders), "documents": list(self.documents),
+                "consensus": self.consensus, "kappa_statistic": "cohen" if len(self.coders) == 2 else "fleiss",
+                "overall": overall, "pairs": pairs}
 
 
 @dataclass
@@ -468,15 +477,43 @@ def _match(ka, sa, ea, kb, sb, eb, threshold: float, span: int) -> np.ndarray:
     return taken_a
 
 
+def _presence_per_document(d: _Data) -> list[CodePresence]:
+    """A7: per document and code, which coders used the code on some non-whitespace text there."""
+    C, K = len(d.coders), len(d.codes)
+    nonblank = d.sb > d.sa
+    key = (d.sdoc[nonblank] * C + d.scoder[nonblank]) * K + d.scode[nonblank]
+    used = (np.bincount(key, minlength=len(d.names) * C * K) > 0).reshape(len(d.names), C, K)
+    presence = [CodePresence(name, code, dict(zip(d.coders, flags, strict=True)))
+                for name, rows in zip(d.names, used.transpose(0, 2, 1).tolist(), strict=True)
+                for code, flags in zip(d.codes, rows, strict=True)]
+    return presence
+
+
+def _overlaps(d: _Data, pairs: list[tuple[int, int]], overlap: float) -> list[list[list[int]]]:
+    """A7: per pair of coders and code, (matched, only the first's, only the second's) segments."""
+    C, K = len(d.coders), len(d.codes)
+    counts = []
+    runs = np.searchsorted(d.scoder, np.arange(C + 1))  # segments are sorted by coder
+    for i, j in pairs:
+        a, b = slice(runs[i], runs[i + 1]), slice(runs[j], runs[j + 1])
+        taken = _match(d.scode[a], d.sstart[a], d.send[a], d.scode[b], d.sstart[b], d.send[b],
+                       overlap, int(d.doc_start[-1]) + 1)
+        m = np.bincount(d.scode[a][taken], minlength=K)
+        counts.append(np.stack([m, np.bincount(d.scode[a], minlength=K) - m,
+                                np.bincount(d.scode[b], minlength=K) - m], axis=1).tolist())
+    return counts
+
+
 def compute_agreement(documents: list[DocumentCoding] | CodingColumns, coders: list[str], unit: str = "sentence",
-                      codes: list[str] | None = None, overlap: float = 0.9,
+                      codes: list[str] | None = None, overlap: float | None = 0.9,
                       consensus: str | None = None) -> AgreementReport:
     """Agreement of `coders` over `documents` (the caller picks which documents count).
 
     `codes=None` compares every code a compared coder used in these documents, by name;
-    `overlap` is the Jaccard threshold for segment matching; `consensus` names the project's
-    consensus coder, so the report can say when it is one of those compared."""
-    if not 0 < overlap <= 1:
+    `overlap` is the Jaccard threshold for segment matching (None: no presence per document and
+    no overlap, only the figures of `headline()`); `consensus` names the project's consensus
+    coder, so the report can say when it is one of those compared."""
+    if overlap is not None and not 0 < overlap <= 1:
         raise ValueError("the overlap threshold must be above 0 and at most 1")
     d = _prepare(documents, coders, unit, codes)
     C, K, U = len(d.coders), len(d.codes), len(d.ua)
@@ -504,26 +541,13 @@ def compute_agreement(documents: list[DocumentCoding] | CodingColumns, coders: l
     alphas = [krippendorff_alpha(list(c.marked_by)) for c in cells]
     alpha, alpha_why = krippendorff_alpha(marked_by.sum(axis=0).tolist(), pooled=True)
 
-    # presence: a coder used a code in a document if some segment covers non-whitespace text there
-    nonblank = d.sb > d.sa
-    key = (d.sdoc[nonblank] * C + d.scoder[nonblank]) * K + d.scode[nonblank]
-    used = (np.bincount(key, minlength=len(d.names) * C * K) > 0).reshape(len(d.names), C, K)
-    presence = [CodePresence(name, code, dict(zip(d.coders, flags, strict=True)))
-                for name, rows in zip(d.names, used.transpose(0, 2, 1).tolist(), strict=True)
-                for code, flags in zip(d.codes, rows, strict=True)]
-
-    counts = []
-    runs = np.searchsorted(d.scoder, np.arange(C + 1))  # segments are sorted by coder
-    for i, j in pairs:
-        a, b = slice(runs[i], runs[i + 1]), slice(runs[j], runs[j + 1])
-        taken = _match(d.scode[a], d.sstart[a], d.send[a], d.scode[b], d.sstart[b], d.send[b],
-                       overlap, int(d.doc_start[-1]) + 1)
-        m = np.bincount(d.scode[a][taken], minlength=K)
-        counts.append(np.stack([m, np.bincount(d.scode[a], minlength=K) - m,
-                                np.bincount(d.scode[b], minlength=K) - m], axis=1).tolist())
     names = [(d.coders[i], d.coders[j]) for i, j in pairs]
+    presence, overlaps = [], [[] for _ in d.codes]
+    if overlap is not None:
+        presence, counts = _presence_per_document(d), _overlaps(d, pairs, overlap)
+        overlaps = [[OverlapCount(p, *c[k]) for p, c in zip(names, counts, strict=True)] for k in range(K)]
     results = [CodeAgreement(code, cells[k], [PairTable(p, *t[k]) for p, t in zip(names, tables, strict=True)],
-                             *alphas[k], [OverlapCount(p, *c[k]) for p, c in zip(names, counts, strict=True)])
+                             *alphas[k], overlaps[k])
                for k, code in enumerate(d.codes)]
     return AgreementReport(unit, d.coders, list(d.names), results, alpha,
                            alpha_why, presence, overlap, consensus if consensus in d.coders else None)

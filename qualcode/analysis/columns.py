@@ -114,3 +114,55 @@ class IdIndex:
     def __call__(self, ids: np.ndarray) -> np.ndarray:
         ids = np.asarray(ids, np.int64)
         return self._table[np.where((ids >= 0) & (ids < len(self._table)), ids, -1)]
+
+
+@dataclass
+class ProjectCoding:
+    """A project's documents and coding as read, in a few statements (CodingService.columns).
+
+    `documents`: in import order, (id, name, …) each (model.DocRef); `texts`: theirs, end to end,
+    in that order; `segments`: (id, document id, code id, coder id, start, end, exemplar) rows, in
+    no order; `units`: (document id, start, end) rows of one kind (sentences or turns), each
+    document's in order; `coders` and `codes`: names by id."""
+
+    documents: list
+    texts: JoinedTexts
+    segments: np.ndarray
+    units: np.ndarray
+    coders: dict[int, str]
+    codes: dict[int, str]
+
+    def select(self, coders: Sequence[str], every: bool = True, codes: Sequence[str] | None = None) -> CodingColumns:
+        """The coding of `coders` (names) as compared: with `every`, in the documents where each of
+        them has a segment (else in all the documents read); with `codes` (names), of those codes
+        only. Documents in import order; segments by document, then start, end and id (the order
+        ties are broken in)."""
+        ids = {name: i for i, name in self.coders.items()}
+        coder_of = IdIndex([ids[c] for c in coders if c in ids])
+        spans = self.segments[coder_of(self.segments[:, 3]) >= 0]
+        documents = self.documents
+        if every:
+            coded = np.zeros((len(coders), int(spans[:, 1].max(initial=0)) + 1), bool)
+            coded[coder_of(spans[:, 3]), spans[:, 1]] = True
+            documents = ([d for d in documents if d.id < coded.shape[1] and coded[:, d.id].all()]
+                         if len(coder_of.keys) == len(coders) else [])
+        doc_of = IdIndex([d.id for d in documents])
+        keep = doc_of(spans[:, 1]) >= 0
+        if codes is not None:
+            keep &= np.isin(spans[:, 2], [i for i, name in self.codes.items() if name in set(codes)])
+        spans = spans[keep]
+        where = doc_of(spans[:, 1])
+        order = np.lexsort((spans[:, 0], spans[:, 5], spans[:, 4], where))
+        spans, where = spans[order], where[order]
+        code_of = IdIndex(sorted(self.codes))
+        columns = np.column_stack([where, coder_of(spans[:, 3]), code_of(spans[:, 2]), spans[:, 4], spans[:, 5]])
+        units = self.units[doc_of(self.units[:, 0]) >= 0]
+        units = units[np.argsort(doc_of(units[:, 0]), kind="stable")]
+        units = np.column_stack([doc_of(units[:, 0]), units[:, 1:]])
+        if len(documents) == len(self.documents):
+            texts = self.texts  # the same documents: their positions (and counts) already made
+        else:
+            place = IdIndex([d.id for d in self.documents])
+            texts = JoinedTexts([self.texts.texts[i] for i in place([d.id for d in documents]).tolist()])
+        return CodingColumns([d.name for d in documents], texts, units.reshape(-1, 3), columns.reshape(-1, 5),
+                             [c for c in coders if c in ids], [self.codes[i] for i in code_of.keys])

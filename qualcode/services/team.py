@@ -27,7 +27,7 @@ from .settings import SettingsService
 
 if TYPE_CHECKING:  # numpy and friends load only when agreement is asked for
     from ..analysis.agreement import Disagreement, DocumentCoding
-    from ..analysis.columns import CodingColumns
+    from ..analysis.columns import CodingColumns, ProjectCoding
     from ..exchange.merge import MergeReport
     from ..exchange.merge_plan import Conflict
 
@@ -62,6 +62,20 @@ class TeamService:
         return compute_agreement(documents, coders, unit, self._code_names(codes), overlap,
                                  consensus=self.settings.consensus_coder).to_json()
 
+    def agreement_headline(self, coders: list[str], project: ProjectCoding | None = None) -> dict:
+        """The pooled figures of `agreement` over sentences (A6: `AgreementReport.headline()`),
+        what a method paragraph prints, without the presence and overlap it does not print;
+        from `project` when the caller has read the project's coding already."""
+        from ..analysis.agreement import compute_agreement
+
+        coders = self._coders(coders)
+        documents = self._coding_columns(coders, "sentence", project=project)
+        if not documents.names:
+            raise QualcodeError("no document is coded by all of these coders (name documents with --doc)",
+                                ",".join(coders))
+        return compute_agreement(documents, coders, "sentence", overlap=None,
+                                 consensus=self.settings.consensus_coder).headline()
+
     def disagreements(self, coders: list[str], unit: str = "sentence", docs: list[str] | None = None,
                       codes: list[str] | None = None) -> list[Disagreement]:
         """Every (document, unit, code) where the coders differ, in document order."""
@@ -89,48 +103,18 @@ class TeamService:
         return self._coding_columns(coders, unit, docs, codes).documents()
 
     def _coding_columns(self, coders: list[str], unit: str = "sentence", docs: list[str] | None = None,
-                        codes: list[str] | None = None) -> CodingColumns:
+                        codes: list[str] | None = None, project: ProjectCoding | None = None) -> CodingColumns:
         """The documents to compare — those named, else those every coder has coded — in import
-        order, with their units and the coders' segments, as columns: a few reads for a whole
-        project, no object per segment (a project may hold half a million)."""
-        import numpy as np
-
+        order, with their units and the coders' segments, as columns (from `project` when the
+        caller has read it already)."""
         from ..analysis.agreement import UNITS
-        from ..analysis.columns import CodingColumns, IdIndex, JoinedTexts
 
         if unit not in UNITS:
             raise QualcodeError(f"unknown unit '{unit}' (use sentence, turn or char)", unit)
         chosen = {self.documents.get(d).id for d in docs} if docs else None
-        coder_ids = self.store.coder_ids()
-        coder_of = IdIndex([coder_ids[c] for c in coders])  # coder id -> place among the compared
-        spans = self.store.span_array(coder_of.keys, doc_ids=chosen)  # id, doc, code, coder, start, end
-        refs = self.store.document_refs(chosen)  # in import order
-        if chosen is None:  # the documents where every compared coder has a segment
-            coded = np.zeros((len(coders), int(spans[:, 1].max(initial=0)) + 1), bool)
-            coded[coder_of(spans[:, 3]), spans[:, 1]] = True
-            refs = [r for r in refs if r.id < coded.shape[1] and coded[:, r.id].all()]
-        doc_of = IdIndex([r.id for r in refs])
-        code_names = {c.id: c.name for c in self.store.codes()}
-        keep = doc_of(spans[:, 1]) >= 0
-        if codes:
-            wanted = set(self._code_names(codes))
-            keep &= np.isin(spans[:, 2], [i for i, name in code_names.items() if name in wanted])
-        spans = spans[keep]
-        where = doc_of(spans[:, 1])
-        spans, where = spans[order := np.lexsort((spans[:, 0], spans[:, 5], spans[:, 4], where))], where[order]
-        # document order, then start, end and id: the order ties are broken in
-        code_of = IdIndex(sorted(code_names))
-        columns = np.column_stack([where, coder_of(spans[:, 3]), code_of(spans[:, 2]), spans[:, 4], spans[:, 5]])
-        ids = doc_of.keys
-        texts = self.store.document_texts(set(ids))
-        if unit == "char":
-            units = np.zeros((0, 3), np.int64)
-        else:
-            units = self.store.sentence_rows(set(ids)) if unit == "sentence" else self.store.turn_rows(set(ids))[:, :3]
-            units = units[np.argsort(doc_of(units[:, 0]), kind="stable")]
-            units[:, 0] = doc_of(units[:, 0])
-        return CodingColumns([r.name for r in refs], JoinedTexts([texts[i] for i in ids]), units,
-                             columns.reshape(-1, 5), list(coders), [code_names[i] for i in code_of.keys])
+        if project is None:
+            project = self.coding.columns(unit, coders, chosen)
+        return project.select(coders, every=chosen is None, codes=self._code_names(codes))
 
     # --- reconciliation -----------------------------------------------------------------------
 

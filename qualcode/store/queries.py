@@ -131,14 +131,20 @@ class QueryRows:
         return list(people.values())
 
     def span_array(self, coder_ids: Collection[int] | None = None, code_ids: Collection[int] | None = None,
-                   doc_ids: Collection[int] | None = None) -> np.ndarray:
+                   doc_ids: Collection[int] | None = None, *, exemplar: bool = False) -> np.ndarray:
         """Coded segments as an (n, 6) integer array, columns as SpanRow's (id, doc_id, code_id,
-        coder_id, start, end), in no particular order: one pass over the table, no row objects."""
+        coder_id, start, end), in no particular order: one pass over the table, no row objects.
+        With `exemplar`, a seventh column: 1 for an exemplar."""
         cursor = self._tuples(
-            "SELECT id, doc_id, code_id, coder_id, start, end FROM segments WHERE " + _in("doc_id", doc_ids)
+            "SELECT id, doc_id, code_id, coder_id, start, end" + (", exemplar" if exemplar else "")
+            + " FROM segments WHERE " + _in("doc_id", doc_ids)
             + " AND " + _in("coder_id", coder_ids, "coders") + " AND " + _in("code_id", code_ids, "codes"),
             {"docs": _ids(doc_ids), "coders": _ids(coder_ids), "codes": _ids(code_ids)})
-        return np.fromiter(chain.from_iterable(cursor), dtype=np.int64).reshape(-1, 6)
+        return np.fromiter(chain.from_iterable(cursor), dtype=np.int64).reshape(-1, 7 if exemplar else 6)
+
+    def segment_translations(self) -> dict[int, str]:
+        """Segment id -> its translation, of the segments that have one."""
+        return dict(self._tuples("SELECT id, translation FROM segments WHERE translation <> ''", {}))
 
     def coder_ids(self) -> dict[str, int]:
         return dict(self._tuples("SELECT name, id FROM coders", {}))
