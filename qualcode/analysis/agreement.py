@@ -15,7 +15,7 @@ from itertools import combinations
 
 import numpy as np
 
-from .columns import CodingColumns, JoinedTexts
+from .columns import CodingColumns, JoinedTexts, sort_order
 from .statistics import Result, cohen_kappa, fleiss_kappa, krippendorff_alpha, mean, observed_agreement, ratio
 
 UNITS = ("sentence", "turn", "char")
@@ -349,12 +349,8 @@ def _prepare(documents: list[DocumentCoding] | CodingColumns, coders: list[str],
     sstart = base + np.clip(sstart, 0, size)
     send = base + np.clip(send, 0, size)
     keep = np.flatnonzero((scoder >= 0) & (scode >= 0) & (send > sstart))
-    # sort by coder, code and start, packed into one key and unpacked after
-    key = (scoder[keep] * len(codes) + scode[keep]) * (doc_start[-1] + 1) + sstart[keep]
-    order = np.argsort(key, kind="stable")
-    group, sstart = np.divmod(key[order], doc_start[-1] + 1)
-    keep = keep[order]
-    send = send[keep]
+    keep = keep[sort_order(sstart[keep], scode[keep], scoder[keep])]  # by coder, code and start
+    scoder, scode, sstart, send = scoder[keep], scode[keep], sstart[keep], send[keep]
 
     if unit == "char":
         # Whitespace characters are not units at all: each non-whitespace character is one unit.
@@ -369,7 +365,6 @@ def _prepare(documents: list[DocumentCoding] | CodingColumns, coders: list[str],
         base, size = doc_start[udoc], lengths[udoc]
         ustart = base + np.clip(cols.units[:, 1], 0, size)
         uend = np.maximum(base + np.clip(cols.units[:, 2], 0, size), ustart)
-    scoder, scode = np.divmod(group, max(len(codes), 1))
     return _Data(coders, codes, doc_start, udoc, uindex, ustart, uend, nw[ustart], nw[uend],
                  sdoc[keep], scoder, scode, sstart, send, nw[sstart], nw[send], cols.names, texts)
 

@@ -8,13 +8,14 @@ gives one span's pieces as objects, the same rule.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 
 from ..analysis.attribution import explode
-from ..analysis.columns import JoinedTexts
+from ..analysis.columns import JoinedTexts, sort_order
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +55,28 @@ class Pieces:
         return Pieces(self.span[keep], self.stretch[keep], self.start[keep], self.end[keep])
 
 
+class TurnArray(Sequence):
+    """A document's turns as arrays — (speech start, end) rows and each turn's participant key —
+    that read as the list of (start, end, key) tuples they stand for: a project's 150,000 turns
+    go to `Evidence` without a tuple each."""
+
+    def __init__(self, spans: np.ndarray, people: list[str | None]) -> None:
+        self.spans = spans
+        self.people = people
+
+    def __len__(self) -> int:
+        return len(self.people)
+
+    def __getitem__(self, i):  # noqa: ANN001 (an index or a slice, as a list's)
+        if isinstance(i, slice):
+            return list(self)[i]
+        start, end = self.spans[i].tolist()
+        return start, end, self.people[i]
+
+    def __iter__(self) -> Iterator[tuple[int, int, str | None]]:
+        return ((s, e, key) for (s, e), key in zip(self.spans.tolist(), self.people, strict=True))
+
+
 class Evidence:
     """The evidence of documents (R1): their stretches of speech, sorted by document and start.
 
@@ -65,32 +88,31 @@ class Evidence:
                  groups: Sequence[str | None], is_moderator: Callable[[str], bool],
                  group_of: Callable[[str], str | None]) -> None:
         self.texts = texts
-        doc, start, end, person = [], [], [], []
-        for d, (text, runs) in enumerate(zip(texts.texts, turns, strict=True)):
-            if not runs:  # a text without speaker turns is one unidentified speaker's
-                runs = [(0, len(text), None)]
-            for s, e, key in runs:
-                doc.append(d)
-                start.append(s)
-                end.append(e)
-                person.append(key)
-        keys = sorted({k for k in person if k is not None})
-        self.people: list[str] = keys
-        rank = {k: i for i, k in enumerate(keys)}
-        person_at = np.fromiter((rank[k] if k is not None else -1 for k in person), np.int64, len(person))
-        doc_at, start_at, end_at = (np.array(v, np.int64) for v in (doc, start, end))
+        # a text without speaker turns is one unidentified speaker's
+        turns = [t if len(t) else TurnArray(np.array([[0, len(text)]], np.int64), [None])
+                 for text, t in zip(texts.texts, turns, strict=True)]
+        arrays = [t.spans if isinstance(t, TurnArray) else np.array([(s, e) for s, e, _ in t], np.int64).reshape(-1, 2)
+                  for t in turns]
+        person = list(chain.from_iterable(t.people if isinstance(t, TurnArray) else (k for _, _, k in t)
+                                          for t in turns))
+        spans = np.concatenate(arrays) if arrays else np.zeros((0, 2), np.int64)
+        doc, start, end = np.repeat(np.arange(len(turns)), [len(a) for a in arrays]), spans[:, 0], spans[:, 1]
+        self.people: list[str] = sorted({k for k in person if k is not None})
+        rank = {k: i for i, k in enumerate(self.people)}
+        rank[None] = -1
+        person = np.fromiter(map(rank.__getitem__, person), np.int64, len(person))
         # a moderator's speech is no evidence, nor is an empty turn
-        counts = np.array([not k or not is_moderator(k) for k in keys] + [True])[person_at]
-        keep = counts & (end_at > start_at)
-        order = np.flatnonzero(keep)[np.lexsort((person_at[keep], end_at[keep], start_at[keep], doc_at[keep]))]
-        self.doc, self.start, self.end, self.person = doc_at[order], start_at[order], end_at[order], person_at[order]
+        counts = np.array([not k or not is_moderator(k) for k in self.people] + [True])[person]
+        keep = np.flatnonzero(counts & (end > start))
+        order = keep[sort_order(person[keep], end[keep], start[keep], doc[keep])]
+        self.doc, self.start, self.end, self.person = doc[order], start[order], end[order], person[order]
         # a stretch's group: its participant's, else the document's (and an unidentified speaker's)
-        own = [(k and group_of(k)) or None for k in keys]
-        values = [own[p] if p >= 0 and own[p] else groups[d] for d, p in zip(self.doc.tolist(), self.person.tolist(),
-                                                                            strict=True)]
-        self.groups: list[str | None] = list(dict.fromkeys(values))
+        own = [(k and group_of(k)) or None for k in self.people]
+        self.groups: list[str | None] = list(dict.fromkeys([*own, *groups]))
         place = {g: i for i, g in enumerate(self.groups)}
-        self.group = np.fromiter(map(place.__getitem__, values), np.int64, len(values))
+        own_at = np.array([place[g] if g else -1 for g in own] + [-1], np.int64)[self.person]
+        self.group = np.where(own_at >= 0, own_at, np.array([place[g] for g in groups], np.int64)[self.doc]
+                              if len(groups) else own_at)
         self._stride = int(max(self.end.max(initial=0), texts.lengths.max(initial=0))) + 1
 
     def pieces(self, doc: np.ndarray, start: np.ndarray, end: np.ndarray) -> Pieces:

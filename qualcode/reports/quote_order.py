@@ -13,6 +13,8 @@ from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
 
+from ..analysis.columns import sort_order
+
 
 class QuoteOrder:
     """Candidates as indexes into a summary's pieces of segments (`segment[i]`, `piece[i]`)."""
@@ -24,10 +26,10 @@ class QuoteOrder:
         document's position, the piece's and the segment's start, its queue (group, person: ranks
         of the names the queues are sorted by) and its code. Candidates come segment by
         segment, pieces in text order: ties keep that order."""
-        order = np.lexsort((segment_start, piece_start, position, ~exemplar))
+        order = sort_order(segment_start, piece_start, position, ~exemplar)
         self.exemplars = order[exemplar[order]]
         rest = order[~exemplar[order]]
-        self.queued = rest[np.lexsort((person[rest], group[rest]))]  # stable: each queue in order
+        self.queued = rest[sort_order(person[rest], group[rest])]  # ties in order: each queue in order
         self.group, self.person, self.code = group, person, code
 
     def of(self, codes: np.ndarray) -> Iterator[int]:

@@ -12,19 +12,19 @@ few candidates looked at (`quotes` per theme), in the order R9 gives them.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 from rapidfuzz import fuzz
 
 from ..analysis.attribution import MODERATOR, explode
-from ..analysis.columns import IdIndex, JoinedTexts
+from ..analysis.columns import IdIndex, JoinedTexts, sort_order
 from ..model import Code, Segment, Theme
 from ..text.outward import VALUES_ONLY, VERBATIM
 from ..text.redact import Name, Redactor
 from ..text.speakers import is_role
-from .evidence import Evidence, Speech
+from .evidence import Evidence, Speech, TurnArray
 from .quote_order import QuoteOrder, queue_ranks
 
 GROUP_WORDS = {"en": "({group} group, {who})", "sv": "(grupp {group}, {who})", "zh": "（{group}组，{who}）"}
@@ -171,7 +171,7 @@ def summarize(inp: SummaryInput, lang: str = "en", *, quotes: int = 3, themes: l
                            columns.translations if translation else {}, redact),
             not_counted=counted.distinct_spans(counted.silent & mine),
         ))
-    included_people = {p for d in inp.documents for _, _, p in d.turns if p}
+    included_people = {p for d in inp.documents for p in _speakers(d.turns) if p}
     people = [inp.people[k] for k in sorted(included_people) if k in inp.people]
     return Summary(
         title=inp.title, lang=lang, documents=len(inp.documents),
@@ -182,6 +182,10 @@ def summarize(inp: SummaryInput, lang: str = "en", *, quotes: int = 3, themes: l
         consensus=inp.consensus,
         consensus_documents=len(np.unique(rows[chosen & in_docs & (rows[:, 3] == consensus), 1])),
     )
+
+
+def _speakers(turns: Sequence[tuple[int, int, str | None]]) -> Iterable[str | None]:
+    return turns.people if isinstance(turns, TurnArray) else (key for _, _, key in turns)
 
 
 def _counted_coding(inp: SummaryInput, columns: SegmentColumns, coders: list[str] | None) -> np.ndarray:
@@ -217,7 +221,9 @@ class _Counted:
         self.codes = inp.codes
         self.people = inp.people
         docs = IdIndex([d.id for d in inp.documents])
-        rows = rows[np.lexsort((rows[:, 0], 1 - rows[:, 6], rows[:, 2], rows[:, 5], rows[:, 4], rows[:, 1]))]
+        if np.any(np.diff(rows[:, 0]) < 0):
+            rows = rows[np.argsort(rows[:, 0], kind="stable")]  # by id: the first stored wins a tie
+        rows = rows[sort_order(1 - rows[:, 6], rows[:, 2], rows[:, 5], rows[:, 4], rows[:, 1])]
         new = np.ones(len(rows), bool)
         new[1:] = (rows[1:, [1, 2, 4, 5]] != rows[:-1, [1, 2, 4, 5]]).any(axis=1)
         self.rows = rows = rows[new]  # id, document id, code id, coder, start, end, exemplar
@@ -290,7 +296,7 @@ class _Counted:
     def frequencies(self, lang: str) -> list[tuple[str, dict[str, int]]]:
         """R7: per code and group, the distinct spans covering that group's speech."""
         G = len(self.group_names)
-        pairs = np.unique(self.piece_segment * G + self.piece_group)  # each segment's groups, once
+        pairs = _distinct(self.piece_segment * G + self.piece_group)  # each segment's groups, once
         table = np.bincount(self.code[pairs // G] * G + pairs % G, minlength=len(self.code_ids) * G)
         table = table.reshape(len(self.code_ids), G)
         place = {c: i for i, c in enumerate(self.code_ids.tolist())}
@@ -311,9 +317,9 @@ class _Counted:
     def saturation(self) -> list[tuple[str, int, int]]:
         """R8: new codes per transcript in import order: when the curve flattens, saturation."""
         by_doc: dict[int, set[int]] = {}
-        pairs = np.unique(self.rows[self.counted][:, [1, 2]], axis=0) if self.counted.any() else []
-        for doc_id, code_id in pairs.tolist() if len(pairs) else []:
-            by_doc.setdefault(doc_id, set()).add(code_id)
+        K = len(self.code_ids)
+        for key in _distinct(self.doc[self.counted] * K + self.code[self.counted]).tolist():
+            by_doc.setdefault(self.documents[key // K].id, set()).add(int(self.code_ids[key % K]))
         seen: set[int] = set()
         out = []
         for doc in sorted(self.documents, key=lambda d: d.position):
@@ -323,11 +329,17 @@ class _Counted:
         return out
 
 
+def _distinct(keys: np.ndarray) -> np.ndarray:
+    """np.unique for keys that come nearly sorted (segment by segment): a stable sort runs through them."""
+    keys = np.sort(keys, kind="stable")
+    return keys[np.concatenate(([True], keys[1:] != keys[:-1]))] if len(keys) else keys
+
+
 class _Runs:
     """Rows sorted by (key, then second key): which runs of equal keys hold a selected row."""
 
     def __init__(self, key: np.ndarray, second: np.ndarray | None, rows: np.ndarray | None = None) -> None:
-        order = np.lexsort((second, key)) if second is not None else np.argsort(key, kind="stable")
+        order = sort_order(second, key) if second is not None else sort_order(key)
         self.rows = order if rows is None else rows[order]
         key, second = key[order], (second[order] if second is not None else None)
         new = np.ones(len(key), bool)

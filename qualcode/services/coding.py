@@ -59,7 +59,7 @@ class CodingService:
         else:
             units = np.zeros((0, 3), np.int64)
         return ProjectCoding(documents, JoinedTexts([texts[d.id] for d in documents]),
-                             self.store.span_array(chosen, doc_ids=doc_ids, exemplar=True), units,
+                             self.store.segment_columns(chosen, doc_ids), units,
                              {i: name for name, i in names.items()},
                              {c.id: c.name for c in self.store.codes()})
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import QualcodeError
 from ..reports.agreement_table import AgreementTables, agreement_csv, agreement_docx, agreement_tables
+from ..reports.evidence import TurnArray
 from ..reports.summary import DocInput, PersonInput, SegmentColumns, Summary, SummaryInput, summarize
 from ..store import Store
 from ..text.outward import Outward
@@ -76,9 +77,10 @@ class ReportService:
         unit_runs = np.searchsorted(project.units[:, 0], np.stack([ids, ids + 1]))
         for i, doc in enumerate(project.documents):
             lo, hi = turn_runs[:, i]
+            speakers = [speaker_person.get(sp) for sp in turns[lo:hi, 3].tolist()]
             docs.append(DocInput(doc.id, doc.name, doc.group, doc.position, project.texts.texts[i],
                                  project.units[unit_runs[0, i]:unit_runs[1, i], 1:],
-                                 [(s, e, speaker_person.get(sp)) for s, e, sp in turns[lo:hi, 1:].tolist()]))
+                                 TurnArray(turns[lo:hi, 1:3], speakers)))
         people = {
             p.key: PersonInput(p.key, p.pseudonym, p.attributes.get("group"), [label for _, label in p.speakers],
                                [v for k, v in p.attributes.items() if k.lower() in NAME_ATTRIBUTES])
