@@ -375,7 +375,7 @@ def _runs(d: _Data) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     as indexes into those units; rows ascending, runs in order within a row."""
     K = len(d.codes)
     live = np.flatnonzero(d.ub > d.ua)  # a unit of whitespace only is never present
-    live = live[np.lexsort((d.ub[live], d.ua[live]))]
+    live = live[sort_order(d.ub[live], d.ua[live])]
     ua, ub = d.ua[live], d.ub[live]
     if np.any(np.diff(ub) < 0):
         raise ValueError("coding units must not nest: a unit lies strictly inside another")
@@ -422,13 +422,13 @@ def _patterns(d: _Data) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     coder, code = np.divmod(row, max(K, 1))
     bit = np.left_shift(1, coder)
     key = np.concatenate((code * width + first, code * width + stop))
-    order = np.argsort(key, kind="stable")
+    order = sort_order(key)
     key = key[order]
     marked = np.cumsum(np.concatenate((bit, -bit))[order])  # the set from each event to the next
     length = np.diff(key, append=key[-1:])  # runs end within their code: the set is empty after the last
     keep = (length > 0) & (marked != 0)
     code, marked, length = key[keep] // width, marked[keep], length[keep]
-    order = np.lexsort((marked, code))
+    order = sort_order(marked, code)
     code, marked, length = code[order], marked[order], length[order]
     new = np.ones(len(code), bool)
     new[1:] = (code[1:] != code[:-1]) | (marked[1:] != marked[:-1])

@@ -130,7 +130,7 @@ class ProjectCoding:
 
     `documents`: in import order, (id, name, …) each (model.DocRef); `texts`: theirs, end to end,
     in that order; `segments`: (id, document id, code id, coder id, start, end, exemplar) rows, in
-    no order; `units`: (document id, start, end) rows of one kind (sentences or turns), each
+    id order; `units`: (document id, start, end) rows of one kind (sentences or turns), each
     document's in order; `coders` and `codes`: names by id."""
 
     documents: list
@@ -160,13 +160,14 @@ class ProjectCoding:
             keep &= np.isin(spans[:, 2], [i for i, name in self.codes.items() if name in set(codes)])
         spans = spans[keep]
         where = doc_of(spans[:, 1])
-        order = sort_order(spans[:, 0], spans[:, 5], spans[:, 4], where)
+        order = sort_order(spans[:, 5], spans[:, 4], where)  # ties (the same span) stay in id order
         spans, where = spans[order], where[order]
         code_of = IdIndex(sorted(self.codes))
         columns = np.column_stack([where, coder_of(spans[:, 3]), code_of(spans[:, 2]), spans[:, 4], spans[:, 5]])
         units = self.units[doc_of(self.units[:, 0]) >= 0]
-        units = units[np.argsort(doc_of(units[:, 0]), kind="stable")]
         units = np.column_stack([doc_of(units[:, 0]), units[:, 1:]])
+        if np.any(np.diff(units[:, 0]) < 0):  # import order is not id order
+            units = units[np.argsort(units[:, 0], kind="stable")]
         if len(documents) == len(self.documents):
             texts = self.texts  # the same documents: their positions (and counts) already made
         else:
