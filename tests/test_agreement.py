@@ -425,7 +425,28 @@ def naive(docs, coders, unit, threshold):
                     taken_a.add(i)
                     taken_b.add(j)
             matched[(c, a, b)] = (len(taken_a), len(sa) - len(taken_a), len(sb) - len(taken_b))
-    return codes, tables, used, matched
+    return codes, tables, used, matched, present
+
+
+def package_alpha(data: np.ndarray):
+    """The `krippendorff` package's nominal α of a coders × units 0/1 matrix, as pytest.approx to
+    1e-9; None where it is 0/0 (a single value, or no units)."""
+    if data.size == 0 or len(np.unique(data)) < 2:
+        return None
+    return pytest.approx(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"),
+                         rel=1e-9, abs=1e-12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(coders=st.integers(2, 6), units=st.integers(0, 40), density=st.floats(0, 1), seed=st.integers(0, 2**32 - 1))
+def test_alpha_from_cells_is_the_packages_alpha(coders, units, density, seed):
+    from qualcode.analysis.statistics import krippendorff_alpha
+
+    data = (np.random.default_rng(seed).random((coders, units)) < density).astype(float)
+    marked_by = np.bincount(data.sum(axis=0).astype(int), minlength=coders + 1).tolist()
+    value, why = krippendorff_alpha(marked_by)
+    assert value == package_alpha(data)
+    assert (value is None) == (why is not None)
 
 
 @settings(max_examples=300, deadline=None)
@@ -434,7 +455,7 @@ def naive(docs, coders, unit, threshold):
 def test_tables_equal_a_naive_computation(docs, unit, three, threshold):
     coders = CODERS if three else CODERS[:2]
     out = compute_agreement(docs, coders, unit=unit, overlap=threshold).to_json()
-    codes, tables, used, matched = naive(docs, coders, unit, threshold)
+    codes, tables, used, matched, present = naive(docs, coders, unit, threshold)
     assert [c["code"] for c in out["codes"]] == codes
     for entry, overlap in zip(out["codes"], out["overlap"]["codes"], strict=True):
         for pair, ov in zip(entry["pairs"], overlap["pairs"], strict=True):
@@ -443,8 +464,51 @@ def test_tables_equal_a_naive_computation(docs, unit, three, threshold):
             assert (ov["matched"], ov["only"][a], ov["only"][b]) == matched[(entry["code"], a, b)]
     for p in out["presence"]:
         assert p["coders"] == {x: used[(p["document"], p["code"], x)] for x in coders}
+    # α (from the cells) is the package's α of the naive presence matrix, per code and pooled
+    matrices = [np.array([present[(x, c)] for x in coders], float) for c in codes]
+    for entry, data in zip(out["codes"], matrices, strict=True):
+        assert entry["alpha"] == package_alpha(data)
+    if matrices:
+        assert out["overall"]["alpha"] == package_alpha(np.concatenate(matrices, axis=1))
     # and the disagreements are exactly the units where the coders differ
     if not three and unit == "sentence":
         found = {(d.document, d.unit_index, d.code) for d in disagreements(docs, coders)}
         differ = sum(t[1] + t[2] for t in tables.values())
         assert len(found) == differ
+
+
+@settings(max_examples=200, deadline=None)
+@given(docs=documents(), unit=st.sampled_from(["sentence", "char"]), coders=st.integers(2, 5), data=st.data())
+def test_cells_of_the_sweep_equal_the_dense_presence(docs, unit, coders, data):
+    """The cells come from a sweep over runs of marked units (analysis.agreement._patterns); the
+    disagreements from a dense coders × codes × units array (_presence): the two agree."""
+    from qualcode.analysis.agreement import _prepare, _presence
+
+    names = ["A", "B", "C", "D", "E"][:coders]
+    docs = [DocumentCoding(d.name, d.text, d.units, [CodedSpan(data.draw(st.sampled_from(names)), s.code, s.start,
+                                                               s.end) for s in d.spans]) for d in docs]
+    out = compute_agreement(docs, names, unit=unit).to_json()
+    present = _presence(_prepare(docs, names, unit, None))
+    for k, entry in enumerate(out["codes"]):
+        raters = present[:, k, :].sum(axis=0)
+        assert entry["marked_by"] == np.bincount(raters, minlength=coders + 1).tolist()
+        assert entry["marked"] == {x: int(present[i, k].sum()) for i, x in enumerate(names)}
+        assert entry["only"] == {x: int((present[i, k] & (raters == 1)).sum()) for i, x in enumerate(names)}
+        for pair in entry["pairs"]:
+            i, j = (names.index(x) for x in pair["coders"])
+            assert pair["both"] == int((present[i, k] & present[j, k]).sum())
+
+
+@settings(max_examples=100, deadline=None)
+@given(docs=documents(), unit=st.sampled_from(["sentence", "char"]), three=st.booleans())
+def test_the_headline_is_the_full_reports_figures(docs, unit, three):
+    """The method paragraph's figures, computed without presence and overlap, are the full report's."""
+    coders = CODERS if three else CODERS[:2]
+    full = compute_agreement(docs, coders, unit=unit).to_json()
+    headline = compute_agreement(docs, coders, unit=unit, overlap=None)
+    overall = dict(full["overall"])
+    del overall["presence_percent"]
+    assert headline.headline() == {**{k: full[k] for k in ("unit", "coders", "documents", "consensus",
+                                                            "kappa_statistic", "pairs")}, "overall": overall}
+    with pytest.raises(ValueError):
+        headline.to_json()

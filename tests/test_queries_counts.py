@@ -338,6 +338,7 @@ def test_attribution_equals_the_summarys_evidence(corpus, data):
     segment to the same speakers, on texts as the app keeps them: turns' speech trimmed, no
     segment of white space alone."""
     from qualcode.analysis.attribution import UNIDENTIFIED, WHOLE_DOCUMENT, covered_participants, speaker_owners
+    from qualcode.analysis.columns import JoinedTexts
     from qualcode.reports.evidence import Evidence
 
     speech, spans, lengths = corpus
@@ -345,14 +346,16 @@ def test_attribution_equals_the_summarys_evidence(corpus, data):
     number = {p.key: i for i, p in enumerate(people)}
     label_of = {sid: (label, key) for sid, label, key in speech.speakers}
     moderators = {key for _, label, key in speech.speakers if key and MODERATOR.match(label)}
-    texts, evidence = {}, {}
+    texts, turns_of = {}, []
     for doc in speech.docs:
         turns = [t for t in speech.turns if t[0] == doc.id]
         edges = {x for _, s, e, _ in turns for x in (s, e - 1)}
         texts[doc.id] = "".join(" " if i not in edges and data.draw(st.booleans()) else "x"
                                 for i in range(lengths[doc.id]))
-        evidence[doc.id] = Evidence(texts[doc.id], [(s, e, label_of[sid][1]) for _, s, e, sid in turns], doc.group,
-                                    lambda key: key in moderators, lambda key: None)
+        turns_of.append([(s, e, label_of[sid][1]) for _, s, e, sid in turns])
+    evidence = Evidence(JoinedTexts([texts[d.id] for d in speech.docs]), turns_of, [d.group for d in speech.docs],
+                        lambda key: key in moderators, lambda key: None)
+    place = {d.id: i for i, d in enumerate(speech.docs)}
     spans = np.array([s for s in spans.tolist() if not texts[s[1]][s[4]:s[5]].isspace()], dtype=np.int64)
     spans = spans.reshape(-1, 6)
     turns = np.array(speech.turns, dtype=np.int64).reshape(-1, 4)
@@ -361,5 +364,5 @@ def test_attribution_equals_the_summarys_evidence(corpus, data):
     ours = {(int(r), None if w in (UNIDENTIFIED, WHOLE_DOCUMENT) else people[w].key)
             for r, w in zip(rows.tolist(), who.tolist(), strict=True)}
     theirs = {(r, piece.speech.person) for r, (_, d, _, _, s, e) in enumerate(spans.tolist())
-              for piece in evidence[d].pieces(s, e)}
+              for piece in evidence.pieces_of(place[d], s, e)}
     assert ours == theirs

@@ -10,21 +10,15 @@ characters before it; a segment then meets a unit exactly when their two count r
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
-from itertools import chain, combinations, count, repeat
-from operator import attrgetter
+from itertools import combinations
 
 import numpy as np
 
+from .columns import CodingColumns, JoinedTexts, sort_order
 from .statistics import Result, cohen_kappa, fleiss_kappa, krippendorff_alpha, mean, observed_agreement, ratio
 
 UNITS = ("sentence", "turn", "char")
-
-# str.isspace() as a table over code points; no whitespace character lies above U+3000,
-# so everything from U+3001 on looks up the last entry, False.
-_WS_MAX = 0x3001
-_WS = np.array([chr(i).isspace() for i in range(_WS_MAX + 1)])
 
 
 @dataclass(frozen=True, slots=True)  # slots: there may be half a million of them
@@ -223,7 +217,7 @@ class AgreementReport:
     alpha: float | None  # over all codes: one column per (code, unit)
     alpha_undefined: str | None
     presence: list[CodePresence]
-    overlap_threshold: float
+    overlap_threshold: float | None  # None: a headline only (no presence, no overlap: `headline()`)
     consensus: str | None = None  # the compared coder that is the consensus coder, if one is
 
     def _pooled(self, kind, attr: str, fields: tuple[str, ...], **extra) -> list:
@@ -267,6 +261,22 @@ class AgreementReport:
         return ratio(sum(p.agree for p in self.presence), len(self.presence))
 
     def to_json(self) -> dict:
+        if self.overlap_threshold is None:
+            raise ValueError("a headline report has no presence nor overlap: see headline()")
+        headline = self.headline()
+        return {
+            **{k: headline[k] for k in ("unit", "coders", "documents", "consensus", "kappa_statistic")},
+            "codes": [c.to_json() for c in self.codes], "overall": headline["overall"], "pairs": headline["pairs"],
+            "presence": [{"document": p.document, "code": p.code, "coders": dict(p.coders),
+                          "agree": p.agree} for p in self.presence],
+            "overlap": {"threshold": self.overlap_threshold,
+                        "codes": [c.overlap_json() for c in self.codes],
+                        **_overlap_json(self.pooled_overlap, self.coders)},
+        }
+
+    def headline(self) -> dict:
+        """The JSON's pooled figures (A6) without the per-code rows, presence and overlap: what
+        the method paragraph prints. Its "overall" lacks only `presence_percent`."""
         pairs = []
         for i, table in enumerate(self.pooled):
             entry = table.to_json()
@@ -276,20 +286,13 @@ class AgreementReport:
         cells = self.cells
         overall = cells.to_json()
         overall["pooled_kappa"] = overall.pop("kappa")
-        return {
-            "unit": self.unit, "coders": list(self.coders), "documents": list(self.documents),
-            "consensus": self.consensus, "kappa_statistic": "cohen" if len(self.coders) == 2 else "fleiss",
-            "codes": [c.to_json() for c in self.codes],
-            "overall": {**overall, "alpha": self.alpha, "mean_kappa": self.mean_kappa,
-                        "presence_percent": self.presence_percent,
-                        "undefined": _reasons(cells.kappa, (self.alpha, self.alpha_undefined))},
-            "pairs": pairs,
-            "presence": [{"document": p.document, "code": p.code, "coders": dict(p.coders),
-                          "agree": p.agree} for p in self.presence],
-            "overlap": {"threshold": self.overlap_threshold,
-                        "codes": [c.overlap_json() for c in self.codes],
-                        **_overlap_json(self.pooled_overlap, self.coders)},
-        }
+        overall = {**overall, "alpha": self.alpha, "mean_kappa": self.mean_kappa}
+        if self.overlap_threshold is not None:
+            overall["presence_percent"] = self.presence_percent
+        overall["undefined"] = _reasons(cells.kappa, (self.alpha, self.alpha_undefined))
+        return {"unit": self.unit, "coders": list(self.coders), "documents": list(self.documents),
+                "consensus": self.consensus, "kappa_statistic": "cohen" if len(self.coders) == 2 else "fleiss",
+                "overall": overall, "pairs": pairs}
 
 
 @dataclass
@@ -315,102 +318,122 @@ class _Data:
     send: np.ndarray
     sa: np.ndarray
     sb: np.ndarray
+    names: list[str]  # the documents'
+    texts: JoinedTexts
 
 
-def _prepare(documents: list[DocumentCoding], coders: list[str], unit: str,
+def _prepare(documents: list[DocumentCoding] | CodingColumns, coders: list[str], unit: str,
              codes: list[str] | None) -> _Data:
     if unit not in UNITS:
         raise ValueError(f"unit must be one of {', '.join(UNITS)}, not {unit!r}")
     coders = list(coders)
     if len(coders) < 2 or len(set(coders)) < len(coders):
         raise ValueError("agreement needs at least two distinct coders")
-    lengths = np.fromiter((len(d.text) for d in documents), np.int64, len(documents))
-    doc_start = np.concatenate(([0], np.cumsum(lengths)))
-    points = np.frombuffer("".join(d.text for d in documents).encode("utf-32-le", "surrogatepass"),
-                           "<u4")
-    nonws = ~_WS[np.minimum(points, _WS_MAX)]
-    nw = np.zeros(len(points) + 1, np.int64)  # nw[i]: non-whitespace characters before i
-    np.cumsum(nonws, out=nw[1:])
+    if len(coders) > 62:  # who marked a unit is a bit per coder in one integer (_patterns)
+        raise ValueError("agreement compares at most 62 coders")
+    cols = documents if isinstance(documents, CodingColumns) else CodingColumns.of_documents(documents)
+    texts = cols.texts
+    lengths, doc_start, nw = texts.lengths, texts.start, texts.nonwhite
+    sdoc, coder_col, code_col, sstart, send = cols.spans.T
 
-    # one C-level pass per attribute: the only Python-speed work over the segments
-    spans = list(chain.from_iterable(d.spans for d in documents))
-    n = len(spans)
-    sdoc = np.repeat(np.arange(len(documents)), [len(d.spans) for d in documents])
-    scoder = np.fromiter(map(dict(zip(coders, count())).get, map(attrgetter("coder"), spans),
-                             repeat(-1)), np.int64, n)
+    compared = {c: i for i, c in enumerate(coders)}
+    scoder = np.array([compared.get(c, -1) for c in cols.coder_names] + [-1], np.int64)[coder_col]
     if codes is None:  # every code a compared coder used here, sorted by name
-        ids = defaultdict(count().__next__)
-        scode = np.fromiter(map(ids.__getitem__, map(attrgetter("code"), spans)), np.int64, n)
-        names = list(ids)
-        codes = sorted(names[i] for i in np.flatnonzero(np.bincount(scode[scoder >= 0],
-                                                                    minlength=len(names))))
-        remap = np.full(len(names), -1)
-        remap[[ids[c] for c in codes]] = np.arange(len(codes))
-        scode = remap[scode]
+        codes = sorted({cols.code_names[i] for i in np.unique(code_col[scoder >= 0]).tolist()})
     else:
         codes = list(dict.fromkeys(codes))
-        scode = np.fromiter(map(dict(zip(codes, count())).get, map(attrgetter("code"), spans),
-                                repeat(-1)), np.int64, n)
+    index = {c: i for i, c in enumerate(codes)}
+    scode = np.array([index.get(c, -1) for c in cols.code_names] + [-1], np.int64)[code_col]
     # offsets outside the text are clipped to it; empty and reversed segments cover nothing
     base, size = doc_start[sdoc], lengths[sdoc]
-    sstart = base + np.clip(np.fromiter(map(attrgetter("start"), spans), np.int64, n), 0, size)
-    send = base + np.clip(np.fromiter(map(attrgetter("end"), spans), np.int64, n), 0, size)
+    sstart = base + np.clip(sstart, 0, size)
+    send = base + np.clip(send, 0, size)
     keep = np.flatnonzero((scoder >= 0) & (scode >= 0) & (send > sstart))
-    # sort by coder, code and start, packed into one key and unpacked after
-    key = (scoder[keep] * len(codes) + scode[keep]) * (doc_start[-1] + 1) + sstart[keep]
-    order = np.argsort(key, kind="stable")
-    group, sstart = np.divmod(key[order], doc_start[-1] + 1)
-    keep = keep[order]
-    send = send[keep]
+    keep = keep[sort_order(sstart[keep], scode[keep], scoder[keep])]  # by coder, code and start
+    scoder, scode, sstart, send = scoder[keep], scode[keep], sstart[keep], send[keep]
 
     if unit == "char":
         # Whitespace characters are not units at all: each non-whitespace character is one unit.
-        ustart = np.flatnonzero(nonws)
+        ustart = np.flatnonzero(texts.nonwhite_chars)
         uend = ustart + 1
         udoc = np.searchsorted(doc_start, ustart, "right") - 1
         uindex = nw[ustart] - nw[doc_start[udoc]]
     else:
-        counts = [len(d.units) for d in documents]
-        flat = np.fromiter(chain.from_iterable(chain.from_iterable(d.units for d in documents)),
-                           np.int64, 2 * sum(counts)).reshape(-1, 2)
-        udoc = np.repeat(np.arange(len(documents)), counts)
+        udoc = cols.units[:, 0]
+        counts = np.bincount(udoc, minlength=len(cols.names))
         uindex = np.arange(len(udoc)) - np.repeat(np.cumsum(counts) - counts, counts)
         base, size = doc_start[udoc], lengths[udoc]
-        ustart = base + np.clip(flat[:, 0], 0, size)
-        uend = np.maximum(base + np.clip(flat[:, 1], 0, size), ustart)
-    scoder, scode = np.divmod(group, max(len(codes), 1))
+        ustart = base + np.clip(cols.units[:, 1], 0, size)
+        uend = np.maximum(base + np.clip(cols.units[:, 2], 0, size), ustart)
     return _Data(coders, codes, doc_start, udoc, uindex, ustart, uend, nw[ustart], nw[uend],
-                 sdoc[keep], scoder, scode, sstart, send, nw[sstart], nw[send])
+                 sdoc[keep], scoder, scode, sstart, send, nw[sstart], nw[send], cols.names, texts)
 
 
-def _presence(d: _Data) -> np.ndarray:
-    """present[coder, code, unit] as booleans."""
-    C, K, U = len(d.coders), len(d.codes), len(d.ua)
+def _runs(d: _Data) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The units that can be marked (not whitespace alone), in text order, and the disjoint runs
+    of them each (coder, code) marks: row (coder × codes + code), first and stop (exclusive),
+    as indexes into those units; rows ascending, runs in order within a row."""
+    K = len(d.codes)
     live = np.flatnonzero(d.ub > d.ua)  # a unit of whitespace only is never present
-    live = live[np.lexsort((d.ub[live], d.ua[live]))]
+    live = live[sort_order(d.ub[live], d.ua[live])]
     ua, ub = d.ua[live], d.ub[live]
     if np.any(np.diff(ub) < 0):
         raise ValueError("coding units must not nest: a unit lies strictly inside another")
     # ordered units: a segment meets a run of them, from the first ending after it starts to the
     # last starting before it ends. Segments come sorted by coder, code and start, so their runs
-    # merge into disjoint blocks in one sweep; block edges and a cumulative sum mark the units.
+    # merge into disjoint blocks in one sweep.
     first = np.searchsorted(ub, d.sa, "right")
     stop = np.searchsorted(ua, d.sb, "left")
     hit = (first < stop) & (d.sb > d.sa)  # whitespace alone marks nothing
     width = len(live) + 1
     row = (d.scoder[hit] * K + d.scode[hit]) * width
     lo, hi = row + first[hit], np.maximum.accumulate(row + stop[hit])
-    marks = np.zeros(C * K * width, np.int8)
     if lo.size:
         gap = lo[1:] > hi[:-1]
-        marks[lo[np.concatenate(([True], gap))]] = 1
-        marks[hi[np.concatenate((gap, [True]))]] = -1
+        lo, hi = lo[np.concatenate(([True], gap))], hi[np.concatenate((gap, [True]))]
+    row, first = np.divmod(lo, width)
+    return live, row, first, hi - row * width
+
+
+def _presence(d: _Data) -> np.ndarray:
+    """present[coder, code, unit] as booleans."""
+    C, K, U = len(d.coders), len(d.codes), len(d.ua)
+    live, row, first, stop = _runs(d)
+    width = len(live) + 1
+    marks = np.zeros(C * K * width, np.int8)
+    marks[row * width + first] = 1
+    marks[row * width + stop] = -1
     covered = np.cumsum(marks, dtype=np.int8, out=marks).view(bool).reshape(C * K, width)[:, :-1]
     if len(live) == U and np.array_equal(live, np.arange(U)):
         return np.ascontiguousarray(covered).reshape(C, K, U)
     present = np.zeros((C * K, U), bool)
     present[:, live] = covered
     return present.reshape(C, K, U)
+
+
+def _patterns(d: _Data) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Who marked what, counted: for each code and each set of coders (a bit per coder), the
+    units marked by exactly that set, as (code, set, units) rows (sets marked by nobody left
+    out). A sweep over the runs of `_runs`, never a coders × codes × units array: a unit's set
+    changes only where a run begins or ends."""
+    K = len(d.codes)
+    live, row, first, stop = _runs(d)
+    width = len(live) + 1
+    coder, code = np.divmod(row, max(K, 1))
+    bit = np.left_shift(1, coder)
+    key = np.concatenate((code * width + first, code * width + stop))
+    order = sort_order(key)
+    key = key[order]
+    marked = np.cumsum(np.concatenate((bit, -bit))[order])  # the set from each event to the next
+    length = np.diff(key, append=key[-1:])  # runs end within their code: the set is empty after the last
+    keep = (length > 0) & (marked != 0)
+    code, marked, length = key[keep] // width, marked[keep], length[keep]
+    order = sort_order(marked, code)
+    code, marked, length = code[order], marked[order], length[order]
+    new = np.ones(len(code), bool)
+    new[1:] = (code[1:] != code[:-1]) | (marked[1:] != marked[:-1])
+    starts = np.flatnonzero(new)
+    return code[starts], marked[starts], np.add.reduceat(length, starts) if len(starts) else length[:0]
 
 
 def _match(ka, sa, ea, kb, sb, eb, threshold: float, span: int) -> np.ndarray:
@@ -449,46 +472,21 @@ def _match(ka, sa, ea, kb, sb, eb, threshold: float, span: int) -> np.ndarray:
     return taken_a
 
 
-def compute_agreement(documents: list[DocumentCoding], coders: list[str], unit: str = "sentence",
-                      codes: list[str] | None = None, overlap: float = 0.9,
-                      consensus: str | None = None) -> AgreementReport:
-    """Agreement of `coders` over `documents` (the caller picks which documents count).
-
-    `codes=None` compares every code a compared coder used in these documents, by name;
-    `overlap` is the Jaccard threshold for segment matching; `consensus` names the project's
-    consensus coder, so the report can say when it is one of those compared."""
-    if not 0 < overlap <= 1:
-        raise ValueError("the overlap threshold must be above 0 and at most 1")
-    d = _prepare(documents, coders, unit, codes)
-    present = _presence(d)
-    C, K, U = present.shape
-    pairs = list(combinations(range(C), 2))
-    marked = np.count_nonzero(present, axis=2)
-    tables = []
-    for i, j in pairs:
-        both = np.count_nonzero(present[i] & present[j], axis=1)
-        tables.append(np.stack([both, marked[i] - both, marked[j] - both,
-                                U - marked[i] - marked[j] + both], axis=1).tolist())
-    # every coder's cells (A3): how many coders marked each (code, unit), and who marked alone
-    raters = np.count_nonzero(present, axis=0)  # (code, unit)
-    marked_by = np.bincount((np.arange(K)[:, None] * (C + 1) + raters).ravel(),
-                            minlength=K * (C + 1)).reshape(K, C + 1).tolist()
-    alone = np.count_nonzero(present & (raters == 1), axis=2).T.tolist()  # (code, coder)
-    cells = [Cells(tuple(d.coders), tuple(m), tuple(by), tuple(a))
-             for m, by, a in zip(marked.T.tolist(), marked_by, alone, strict=True)]
-    # reliability data: one row per coder, one column per unit, 1/0 for presence
-    data = present.view(np.uint8)
-    alphas = [krippendorff_alpha(data[:, k, :]) for k in range(K)]
-    alpha, alpha_why = krippendorff_alpha(data.reshape(C, K * U), pooled=True)
-
-    # presence: a coder used a code in a document if some segment covers non-whitespace text there
+def _presence_per_document(d: _Data) -> list[CodePresence]:
+    """A7: per document and code, which coders used the code on some non-whitespace text there."""
+    C, K = len(d.coders), len(d.codes)
     nonblank = d.sb > d.sa
     key = (d.sdoc[nonblank] * C + d.scoder[nonblank]) * K + d.scode[nonblank]
-    used = (np.bincount(key, minlength=len(documents) * C * K) > 0).reshape(len(documents), C, K)
-    presence = [CodePresence(doc.name, code, dict(zip(d.coders, flags, strict=True)))
-                for doc, rows in zip(documents, used.transpose(0, 2, 1).tolist(), strict=True)
+    used = (np.bincount(key, minlength=len(d.names) * C * K) > 0).reshape(len(d.names), C, K)
+    presence = [CodePresence(name, code, dict(zip(d.coders, flags, strict=True)))
+                for name, rows in zip(d.names, used.transpose(0, 2, 1).tolist(), strict=True)
                 for code, flags in zip(d.codes, rows, strict=True)]
+    return presence
 
+
+def _overlaps(d: _Data, pairs: list[tuple[int, int]], overlap: float) -> list[list[list[int]]]:
+    """A7: per pair of coders and code, (matched, only the first's, only the second's) segments."""
+    C, K = len(d.coders), len(d.codes)
     counts = []
     runs = np.searchsorted(d.scoder, np.arange(C + 1))  # segments are sorted by coder
     for i, j in pairs:
@@ -498,15 +496,59 @@ def compute_agreement(documents: list[DocumentCoding], coders: list[str], unit: 
         m = np.bincount(d.scode[a][taken], minlength=K)
         counts.append(np.stack([m, np.bincount(d.scode[a], minlength=K) - m,
                                 np.bincount(d.scode[b], minlength=K) - m], axis=1).tolist())
+    return counts
+
+
+def compute_agreement(documents: list[DocumentCoding] | CodingColumns, coders: list[str], unit: str = "sentence",
+                      codes: list[str] | None = None, overlap: float | None = 0.9,
+                      consensus: str | None = None) -> AgreementReport:
+    """Agreement of `coders` over `documents` (the caller picks which documents count).
+
+    `codes=None` compares every code a compared coder used in these documents, by name;
+    `overlap` is the Jaccard threshold for segment matching (None: no presence per document and
+    no overlap, only the figures of `headline()`); `consensus` names the project's consensus
+    coder, so the report can say when it is one of those compared."""
+    if overlap is not None and not 0 < overlap <= 1:
+        raise ValueError("the overlap threshold must be above 0 and at most 1")
+    d = _prepare(documents, coders, unit, codes)
+    C, K, U = len(d.coders), len(d.codes), len(d.ua)
+    pairs = list(combinations(range(C), 2))
+    # every coder's cells (A3) from the units each set of coders marked
+    code, marked_set, units = _patterns(d)
+    bits = (marked_set[:, None] >> np.arange(C)) & 1  # (row, coder)
+
+    def per_code(weights: np.ndarray) -> np.ndarray:
+        return np.bincount(code, weights=weights, minlength=K).astype(np.int64) if len(code) else np.zeros(K, np.int64)
+
+    marked = np.stack([per_code(units * bits[:, x]) for x in range(C)], axis=1).reshape(K, C)  # (code, coder)
+    marked_by = np.zeros((K, C + 1), np.int64)
+    np.add.at(marked_by, (code, bits.sum(axis=1)), units)
+    marked_by[:, 0] = U - marked_by[:, 1:].sum(axis=1)
+    alone = np.stack([per_code(units * (marked_set == 1 << x)) for x in range(C)], axis=1).reshape(K, C)
+    tables = []
+    for i, j in pairs:
+        both = per_code(units * bits[:, i] * bits[:, j])
+        tables.append(np.stack([both, marked[:, i] - both, marked[:, j] - both,
+                                U - marked[:, i] - marked[:, j] + both], axis=1).tolist())
+    cells = [Cells(tuple(d.coders), tuple(m), tuple(by), tuple(a))
+             for m, by, a in zip(marked.tolist(), marked_by.tolist(), alone.tolist(), strict=True)]
+    # α from the same cells: a unit's value counts are fixed by how many coders marked it (A3)
+    alphas = [krippendorff_alpha(list(c.marked_by)) for c in cells]
+    alpha, alpha_why = krippendorff_alpha(marked_by.sum(axis=0).tolist(), pooled=True)
+
     names = [(d.coders[i], d.coders[j]) for i, j in pairs]
+    presence, overlaps = [], [[] for _ in d.codes]
+    if overlap is not None:
+        presence, counts = _presence_per_document(d), _overlaps(d, pairs, overlap)
+        overlaps = [[OverlapCount(p, *c[k]) for p, c in zip(names, counts, strict=True)] for k in range(K)]
     results = [CodeAgreement(code, cells[k], [PairTable(p, *t[k]) for p, t in zip(names, tables, strict=True)],
-                             *alphas[k], [OverlapCount(p, *c[k]) for p, c in zip(names, counts, strict=True)])
+                             *alphas[k], overlaps[k])
                for k, code in enumerate(d.codes)]
-    return AgreementReport(unit, d.coders, [doc.name for doc in documents], results, alpha,
+    return AgreementReport(unit, d.coders, list(d.names), results, alpha,
                            alpha_why, presence, overlap, consensus if consensus in d.coders else None)
 
 
-def disagreements(documents: list[DocumentCoding], coders: list[str], unit: str = "sentence",
+def disagreements(documents: list[DocumentCoding] | CodingColumns, coders: list[str], unit: str = "sentence",
                   codes: list[str] | None = None) -> list[Disagreement]:
     """Every (document, unit, code) where the coders' presence differs, in document order, then
     code order. For unit="char", neighbouring characters (whitespace between them is no unit) with
@@ -532,7 +574,7 @@ def disagreements(documents: list[DocumentCoding], coders: list[str], unit: str 
     for i in np.lexsort((k, stop, start, doc)).tolist():
         n, s, e = int(doc[i]), int(start[i]), int(stop[i])
         flags = int(pattern[k[i], first[i]])
-        out.append(Disagreement(documents[n].name, int(d.uindex[first[i]]), s, e, d.codes[k[i]],
+        out.append(Disagreement(d.names[n], int(d.uindex[first[i]]), s, e, d.codes[k[i]],
                                 {c: bool(flags >> b & 1) for b, c in enumerate(d.coders)},
-                                documents[n].text[s:e]))
+                                d.texts.texts[n][s:e]))
     return out

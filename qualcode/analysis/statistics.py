@@ -1,14 +1,12 @@
 """Agreement statistics of presence/absence data, as docs/methods.md A4–A5 define them.
 
 Each takes the cells of A3 and returns (value, None), or (None, reason) where the statistic is
-0/0: never 1.0, never a crash. κ and percent agreement stay in exact integers until the last
-division; α comes from the `krippendorff` package.
+0/0: never 1.0, never a crash. κ, α and percent agreement stay in exact integers until the last
+division; α is the `krippendorff` package's nominal α, computed from the cells (tested against
+the package).
 """
 
 from __future__ import annotations
-
-import krippendorff
-import numpy as np
 
 Result = tuple[float | None, str | None]
 
@@ -66,26 +64,29 @@ def fleiss_kappa(marked_by: list[int], pooled: bool = False) -> Result:
     return num / (2 * (coders - 1) * ones * zeros), None
 
 
-def krippendorff_alpha(data: np.ndarray, pooled: bool = False) -> Result:
-    """Nominal α of a coders × units 0/1 matrix."""
-    if data.shape[1] == 0:
+def krippendorff_alpha(marked_by: list[int], pooled: bool = False) -> Result:
+    """Nominal α of presence data from its cells: `marked_by[k]`, the units exactly k of the C
+    coders marked (docs/methods.md A3).
+
+    Every coder judges every unit (present or absent, no missing data), so a unit's value counts
+    are one of C + 1 rows, (C − k absent, k present), and the coincidence matrix — a sum over
+    units — is those rows' matrices weighted by `marked_by`. With nominal distances the
+    `krippendorff` package's 1 − Σ o·δ / Σ e·δ then reduces to
+    α = 1 − (n − 1)·Σₖ marked_by[k]·k(C − k) / ((C − 1)·n₁·n₀), n = N·C ratings of which n₁ are
+    present and n₀ absent: exact integers until the last division, the package's value to 1e-12
+    (tests/test_agreement.py checks it against the package on random matrices)."""
+    units, coders, ones, _ = _sums(marked_by)
+    if units == 0:
         return None, "alpha undefined: there are no units to compare"
+    ratings = units * coders
+    zeros = ratings - ones
     # a single value leaves α as 0/0 (the package raises): say which value it was instead
-    ones = np.count_nonzero(data)
-    if ones in (0, data.size):
+    if ones == 0 or zeros == 0:
         which = ("every unit marked with " + _what(pooled, True) if ones
                  else "no unit marked with " + _what(pooled, False))
         return None, f"alpha undefined: all coders agree on a single value ({which})"
-    # every coder judges every unit (present or not), so the per-unit counts of 0s and 1s are
-    # all α needs: the same α as from the reliability matrix, without the package's
-    # own counting pass over it
-    ones_per_unit = np.count_nonzero(data, axis=0)
-    counts = np.stack([data.shape[0] - ones_per_unit, ones_per_unit], axis=1)
-    try:
-        value = float(krippendorff.alpha(value_counts=counts, level_of_measurement="nominal"))
-    except ValueError as exc:
-        return None, f"alpha undefined: {exc}"
-    return (value, None) if np.isfinite(value) else (None, "alpha undefined: not a number")
+    disagreeing = sum(m * k * (coders - k) for k, m in enumerate(marked_by))  # per unit: o₀₁ · (C − 1)
+    return 1 - (ratings - 1) * disagreeing / ((coders - 1) * ones * zeros), None
 
 
 def mean(values) -> float | None:

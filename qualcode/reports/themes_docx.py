@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from docx.shared import Cm
 
-from .docx_common import FastParagraphs, add_heading, add_paragraph, add_run, new_document, set_widths, shade, to_bytes
+from .docx_common import (
+    FastParagraphs,
+    add_heading,
+    add_paragraph,
+    add_rows,
+    add_run,
+    new_document,
+    set_widths,
+    shade,
+    to_bytes,
+)
 from .memos import theme_memos_docx
 from .summary import Summary
 from .words import method_text, not_counted_text, words
@@ -27,11 +37,8 @@ def _widths(table, widths_cm: list[float]) -> None:
     set_widths(table, [Cm(w) for w in widths_cm])
 
 
-def _row(table, values: list, widths_cm: list[float]) -> None:
-    cells = table.add_row().cells
-    for cell, value, width in zip(cells, values, widths_cm, strict=True):
-        add_run(cell.paragraphs[0], "" if value is None else str(value))
-        cell.width = Cm(width)
+def _rows(table, rows: list[list], widths_cm: list[float]) -> None:
+    add_rows(table, rows, [Cm(w) for w in widths_cm])
 
 
 def render(summary: Summary) -> bytes:
@@ -45,9 +52,8 @@ def render(summary: Summary) -> bytes:
     add_heading(document, w["themes"], 1)
     widths = [3.6, 5.2, 2.5, 2.9, 2.8]
     table = _table(document, [w["theme"], w["codes"], w["segments"], w["participants"], w["groups"]], widths)
-    for t in summary.themes:
-        _row(table, [t.name, "; ".join(label for label, _, _ in t.codes), t.segments, t.participants,
-                     ", ".join(t.groups)], widths)
+    _rows(table, [[t.name, "; ".join(label for label, _, _ in t.codes), t.segments, t.participants,
+                   ", ".join(t.groups)] for t in summary.themes], widths)
     if note := not_counted_text(summary):
         add_paragraph(document, note, italic=True)
 
@@ -79,13 +85,11 @@ def render(summary: Summary) -> bytes:
     code_width = max(5.0, 17.0 - 1.7 * len(groups))
     widths = [code_width] + [(17.0 - code_width) / max(len(groups), 1)] * len(groups)
     table = _table(document, [w["code"], *groups], widths)
-    for code, counts in summary.frequencies:
-        _row(table, [code, *[counts.get(g, 0) for g in groups]], widths)
+    _rows(table, [[code, *[counts.get(g, 0) for g in groups]] for code, counts in summary.frequencies], widths)
 
     add_heading(document, w["saturation"], 1)
     add_paragraph(document, w["saturation_text"])
     widths = [9.0, 4.0, 4.0]
     table = _table(document, [w["document"], w["new"], w["cumulative"]], widths)
-    for name, new, cumulative in summary.saturation:
-        _row(table, [name, new, cumulative], widths)
+    _rows(table, [[name, new, cumulative] for name, new, cumulative in summary.saturation], widths)
     return to_bytes(document)

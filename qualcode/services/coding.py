@@ -7,6 +7,8 @@ segments as one undo step (their events share a step id, services/history.py).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..analysis.autocode import AutocodePlan
 from ..errors import QualcodeError
 from ..model import Code, Document, Segment
@@ -16,6 +18,9 @@ from .codebook import CodebookService
 from .common import check_span, default_coder
 from .documents import DocumentService
 from .history import SEGMENT_ACTIONS, History, StepResult
+
+if TYPE_CHECKING:  # numpy loads only when a whole project's coding is read
+    from ..analysis.columns import ProjectCoding
 
 SEGMENT_COLUMNS = ("uid", "doc_id", "code_id", "coder_id", "start", "end", "memo", "exemplar",
                    "translation", "created_at")
@@ -33,6 +38,31 @@ class CodingService:
         self.history.register("code.merge", self._replay_merge)
 
     # --- segments -----------------------------------------------------------------------------
+
+    def columns(self, unit: str = "sentence", coders: list[str] | None = None,
+                doc_ids: set[int] | None = None) -> ProjectCoding:
+        """The documents (all, or these) and their coding (everyone's, or these coders') as
+        arrays, with their sentences or turns (`unit`; none for "char"): a few statements
+        for a whole project, no object per segment (analysis/columns.py)."""
+        import numpy as np
+
+        from ..analysis.columns import JoinedTexts, ProjectCoding
+
+        names = self.store.coder_ids()
+        chosen = None if coders is None else [names[c] for c in coders if c in names]
+        documents = self.store.document_refs(doc_ids)
+        texts = self.store.document_texts(doc_ids)
+        if unit == "sentence":
+            units = self.store.sentence_rows(doc_ids)
+        elif unit == "turn":
+            units = self.store.turn_rows(doc_ids)[:, :3]
+        else:
+            units = np.zeros((0, 3), np.int64)
+        return ProjectCoding(documents, JoinedTexts([texts[d.id] for d in documents]),
+                             self.store.segment_columns(chosen, doc_ids), units,
+                             {i: name for name, i in names.items()},
+                             {c.id: c.name for c in self.store.codes()})
+
 
     def add_segment(self, doc_ref: str | int, code_ref: str, start: int, end: int,
                     coder: str | None = None, memo: str | None = None, *, exemplar: bool = False,

@@ -8,10 +8,12 @@ that `RedactionService.write` hands them (services/redaction.py).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import QualcodeError
 from ..reports.agreement_table import AgreementTables, agreement_csv, agreement_docx, agreement_tables
-from ..reports.summary import DocInput, PersonInput, Summary, SummaryInput, summarize
+from ..reports.evidence import TurnArray
+from ..reports.summary import DocInput, PersonInput, SegmentColumns, Summary, SummaryInput, summarize
 from ..store import Store
 from ..text.outward import Outward
 from .codebook import CodebookService
@@ -21,6 +23,9 @@ from .participants import ParticipantService
 from .redaction import NAME_ATTRIBUTES, RedactionService
 from .settings import SettingsService, choose_from
 from .team import TeamService
+
+if TYPE_CHECKING:
+    from ..analysis.columns import ProjectCoding
 
 EXPORT_FORMATS = (".docx", ".md", ".csv", ".xlsx")
 AGREEMENT_FORMATS = (".docx", ".csv")
@@ -55,31 +60,41 @@ class ReportService:
 
     # --- theme summary ------------------------------------------------------------------------
 
-    def summary_input(self, agreement: dict | None = None) -> SummaryInput:
-        """Everything the theme summary is computed from, read from the project."""
+    def summary_input(self, agreement: dict | None = None, project: ProjectCoding | None = None) -> SummaryInput:
+        """Everything the theme summary is computed from, read from the project: its coding as
+        columns (`project`, when the caller has read it: `coding.columns()`), turns, people."""
+        import numpy as np
+
+        from ..analysis.columns import IdIndex
+
+        project = project or self.coding.columns("sentence")
         participants = self.participants.list()
-        by_id = {p.id: p for p in participants}
-        speaker_person: dict[tuple[str, str], str] = {}
-        for sp in self.store.speakers():
-            if sp["participant_id"] in by_id:
-                speaker_person[(sp["document"], sp["label"])] = by_id[sp["participant_id"]].key
+        speaker_person = {sid: key for sid, _, key in self.store.speaker_rows()}
+        turns = self.store.turn_rows()  # document id, start, end, speaker id; by document
         docs = []
-        for summary in self.documents.list():
-            doc = self.documents.get(summary.id)
-            turns = [(t.start, t.end, speaker_person.get((doc.name, t.speaker)))
-                     for t in self.store.turns(doc.id)]
-            sentences = [(u.start, u.end) for u in self.store.sentences(doc.id)]
-            docs.append(DocInput(doc.id, doc.name, doc.group, doc.position, doc.text, sentences, turns))
+        ids = np.array([d.id for d in project.documents], np.int64)
+        turn_runs = np.searchsorted(turns[:, 0], np.stack([ids, ids + 1]))
+        unit_runs = np.searchsorted(project.units[:, 0], np.stack([ids, ids + 1]))
+        for i, doc in enumerate(project.documents):
+            lo, hi = turn_runs[:, i]
+            speakers = [speaker_person.get(sp) for sp in turns[lo:hi, 3].tolist()]
+            docs.append(DocInput(doc.id, doc.name, doc.group, doc.position, project.texts.texts[i],
+                                 project.units[unit_runs[0, i]:unit_runs[1, i], 1:],
+                                 TurnArray(turns[lo:hi, 1:3], speakers)))
         people = {
             p.key: PersonInput(p.key, p.pseudonym, p.attributes.get("group"), [label for _, label in p.speakers],
                                [v for k, v in p.attributes.items() if k.lower() in NAME_ATTRIBUTES])
             for p in participants
         }
+        coder_ids = sorted(project.coders)
+        rows = project.segments.copy()
+        rows[:, 3] = IdIndex(coder_ids)(rows[:, 3])
+        segments = SegmentColumns(rows, [project.coders[i] for i in coder_ids], self.store.segment_translations())
         return SummaryInput(
             title=self.store.setting("codebook.title"), documents=docs, people=people, codes=self.codebook.codes(),
-            # the summary quotes from the documents' texts: the segments' own are not sliced (500,000 of them)
-            themes=self.codebook.themes(), segments=self.store.segments(with_text=False), coders=self.coding.coders(),
+            themes=self.codebook.themes(), segments=segments, coders=self.coding.coders(),
             agreement=agreement, consensus=self.settings.consensus_coder,
+            decided=self.store.decided_documents(self.settings.consensus_coder), joined=project.texts,
         )
 
     def theme_summary(self, lang: str | None = None, **options) -> Summary:
@@ -88,7 +103,8 @@ class ReportService:
         language, theme, group or coder is refused, naming the ones there are."""
         lang = self.settings.check_language(lang) or self.settings.display_language or "en"
         agreement = options.pop("agreement", None)
-        inp = self.summary_input(None)
+        project = self.coding.columns("sentence")  # read once: for the summary and the method's agreement
+        inp = self.summary_input(None, project)
         themes = {t.name: {t.name, t.label(lang)} for t in inp.themes}
         groups = sorted({d.group for d in inp.documents if d.group} | {p.group for p in inp.people.values() if p.group})
         for option, known, names in (("themes", themes, [n for ns in themes.values() for n in ns]),
@@ -96,16 +112,17 @@ class ReportService:
             for wanted in options.get(option) or []:
                 if wanted not in names:
                     raise QualcodeError(f"unknown {option[:-1]} '{wanted}'", choose_from(known))
-        inp.agreement = agreement or self._method_agreement()
+        inp.agreement = agreement or self._method_agreement(project)
         return summarize(inp, lang, **options)
 
-    def _method_agreement(self) -> dict | None:
-        """Agreement of the co-authors (not the consensus) for the method paragraph, if any."""
+    def _method_agreement(self, project: ProjectCoding) -> dict | None:
+        """Agreement of the co-authors (not the consensus) for the method paragraph, if any: its
+        pooled figures (`team.agreement_headline`), all the paragraph prints."""
         coders = [c for c in self.coding.coders() if c != self.settings.consensus_coder]
         if len(coders) < 2:
             return None
         try:
-            return self.team.agreement(coders)
+            return self.team.agreement_headline(coders, project)
         except QualcodeError:  # no transcript coded by all of them: nothing to report
             return None
 

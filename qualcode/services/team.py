@@ -27,6 +27,7 @@ from .settings import SettingsService
 
 if TYPE_CHECKING:  # numpy and friends load only when agreement is asked for
     from ..analysis.agreement import Disagreement, DocumentCoding
+    from ..analysis.columns import CodingColumns, ProjectCoding
     from ..exchange.merge import MergeReport
     from ..exchange.merge_plan import Conflict
 
@@ -54,12 +55,26 @@ class TeamService:
         from ..analysis.agreement import compute_agreement
 
         coders = self._coders(coders)
-        documents = self._coding_documents(coders, unit, docs, codes)
-        if not documents:
+        documents = self._coding_columns(coders, unit, docs, codes)
+        if not documents.names:
             raise QualcodeError("no document is coded by all of these coders (name documents with --doc)",
                                 ",".join(coders))
         return compute_agreement(documents, coders, unit, self._code_names(codes), overlap,
                                  consensus=self.settings.consensus_coder).to_json()
+
+    def agreement_headline(self, coders: list[str], project: ProjectCoding | None = None) -> dict:
+        """The pooled figures of `agreement` over sentences (A6: `AgreementReport.headline()`),
+        what a method paragraph prints, without the presence and overlap it does not print;
+        from `project` when the caller has read the project's coding already."""
+        from ..analysis.agreement import compute_agreement
+
+        coders = self._coders(coders)
+        documents = self._coding_columns(coders, "sentence", project=project)
+        if not documents.names:
+            raise QualcodeError("no document is coded by all of these coders (name documents with --doc)",
+                                ",".join(coders))
+        return compute_agreement(documents, coders, "sentence", overlap=None,
+                                 consensus=self.settings.consensus_coder).headline()
 
     def disagreements(self, coders: list[str], unit: str = "sentence", docs: list[str] | None = None,
                       codes: list[str] | None = None) -> list[Disagreement]:
@@ -67,8 +82,7 @@ class TeamService:
         from ..analysis.agreement import disagreements
 
         coders = self._coders(coders)
-        documents = self._coding_documents(coders, unit, docs, codes)
-        return disagreements(documents, coders, unit, self._code_names(codes))
+        return disagreements(self._coding_columns(coders, unit, docs, codes), coders, unit, self._code_names(codes))
 
     def _code_names(self, codes: list[str] | None) -> list[str] | None:
         return [self.codebook.code(c).name for c in codes] if codes else None
@@ -85,30 +99,22 @@ class TeamService:
 
     def _coding_documents(self, coders: list[str], unit: str = "sentence", docs: list[str] | None = None,
                           codes: list[str] | None = None) -> list[DocumentCoding]:
-        """The documents to compare: those named, else those every coder has coded."""
-        from ..analysis.agreement import UNITS, CodedSpan, DocumentCoding
+        """The documents to compare, as objects (reconciliation walks them one by one)."""
+        return self._coding_columns(coders, unit, docs, codes).documents()
+
+    def _coding_columns(self, coders: list[str], unit: str = "sentence", docs: list[str] | None = None,
+                        codes: list[str] | None = None, project: ProjectCoding | None = None) -> CodingColumns:
+        """The documents to compare — those named, else those every coder has coded — in import
+        order, with their units and the coders' segments, as columns (from `project` when the
+        caller has read it already)."""
+        from ..analysis.agreement import UNITS
 
         if unit not in UNITS:
             raise QualcodeError(f"unknown unit '{unit}' (use sentence, turn or char)", unit)
-        code_names = set(self._code_names(codes) or []) or None
         chosen = {self.documents.get(d).id for d in docs} if docs else None
-        # the coders' segments and the units in one read each, not one per document (a project may
-        # hold a thousand)
-        coded: dict[int, list[tuple[str, str, int, int]]] = {}
-        for doc_id, *span in self.store.coded_spans(coders, chosen):
-            coded.setdefault(doc_id, []).append(span)
-        units_of = {} if unit == "char" else self.store.unit_spans(unit, chosen)
-        out = []
-        for summary in self.documents.list():
-            if chosen is not None and summary.id not in chosen:
-                continue
-            segments = coded.get(summary.id, [])
-            if chosen is None and {coder for coder, *_ in segments} != set(coders):
-                continue
-            doc = self.documents.get(summary.id)
-            spans = [CodedSpan(*s) for s in segments if code_names is None or s[1] in code_names]
-            out.append(DocumentCoding(doc.name, doc.text, units_of.get(doc.id, []), spans))
-        return out
+        if project is None:
+            project = self.coding.columns(unit, coders, chosen)
+        return project.select(coders, every=chosen is None, codes=self._code_names(codes))
 
     # --- reconciliation -----------------------------------------------------------------------
 

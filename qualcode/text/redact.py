@@ -373,18 +373,31 @@ class Redactor:
         self.forms = sorted(aliases, key=lambda f: (-len(f), f))
         self.whole_words = frozenset(aliases) - wide
         self._aliases = aliases
-        self._regex, self._owner = _compile(tuple(self.forms), self.whole_words)
+        self._compiled: tuple[re.Pattern | None, dict[str, tuple[int, str | None]]] | None = None
         self._squashed = sorted({_squash(f) for f in self.forms}, key=len)
 
     def __bool__(self) -> bool:
         return bool(self.forms)
+
+    @property
+    def _regex(self) -> re.Pattern | None:
+        """The one regex of all names, compiled when first needed: a text that certainly holds
+        none of them (`may_hold_names`) never needs it."""
+        if self._compiled is None:
+            self._compiled = _compile(tuple(self.forms), self.whole_words)
+        return self._compiled[0]
+
+    @property
+    def _owner(self) -> dict[str, tuple[int, str | None]]:
+        self._regex  # noqa: B018 (compiles both)
+        return self._compiled[1]
 
     def __call__(self, text: str) -> str:
         return self.redact(text)
 
     def may_hold_names(self, text: str) -> bool:
         """False when `text` certainly holds no name: a quick test (C speed) before the regex."""
-        if self._regex is None or not text:
+        if not self.forms or not text:
             return False
         squashed = _squash(text)
         return any(s in squashed for s in self._squashed)
