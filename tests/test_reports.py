@@ -299,3 +299,18 @@ def test_table_rows_built_as_xml_equal_python_docxs():
     add_rows(fast, values, widths)
     xml = lambda table: [etree.tostring(tr) for tr in table._tbl.tr_lst]  # noqa: E731
     assert xml(fast) == xml(slow)
+
+
+def test_a_count_of_one_takes_the_singular_in_the_method_and_agreement_titles(demo_path):
+    from qualcode.reports.agreement_table import agreement_tables
+    from qualcode.reports.words import method_text
+
+    with Project(demo_path) as p:
+        (doc,) = [d.name for d in p.documents.list() if d.name == "fokusgrupp1_allmanlakare"]
+        report = p.team.agreement(["karin", "li"], docs=[doc])
+        summary = p.reports.theme_summary("en")
+    assert agreement_tables(report).title == f"Agreement of karin, li by sentence over 1 document ({doc})"
+    summary.agreement = report
+    text = method_text(summary)
+    assert "Intercoder agreement of karin, li over 1 transcript (sentence units" in text
+    assert "1 transcripts" not in text

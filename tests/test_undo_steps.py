@@ -166,10 +166,10 @@ def test_reconcile_decision_and_agreed_writes_undo_in_their_own_scope(proj):
         assert p.team.reconcile_queue("anna", "li")[0].decision["choice"] == "accept-a"
         assert p.team.undo("li", "anna", actor="lead")  # the pair in either order
         assert p.team.reconcile_queue("anna", "li")[0].decision is None
-        assert p.team.undo("anna", "li", actor="lead") == "undo: 1 agreed codings written"
+        assert p.team.undo("anna", "li", actor="lead") == "undo: 1 agreed coding written"
         assert consensus() == [] and p.team.undo("anna", "li", actor="lead") is None
         assert [s.coder for s in p.coding.segments(coder="lead")] == ["lead"]  # the lead's coding stays
-        assert p.team.redo("anna", "li", actor="lead") == "redo: 1 agreed codings written"
+        assert p.team.redo("anna", "li", actor="lead") == "redo: 1 agreed coding written"
         assert consensus() == [("Trygghet", s1.start)]
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import QualcodeError
+from ..model import plural
 from ..store import Store
 from ..store.snapshot import coauthor_snapshot
 from .merge_apply import Tally, apply
@@ -168,10 +169,6 @@ def _recordings_left(ours: Store, their_store: Store, mine: Content, theirs: Con
             lines.append(f"the recording of '{name}' is linked there as {path!r}: each project links its own "
                          f"(qualcode media '{name}' FILE links it here)")
     return lines
-
-
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _same_file(a: Path, b: Path) -> bool:

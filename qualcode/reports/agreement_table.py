@@ -13,6 +13,7 @@ import csv
 import io
 from dataclasses import dataclass
 
+from ..model import plural
 from .docx_common import add_heading, add_paragraph, new_document, to_bytes
 from .themes_tables import cell
 
@@ -64,7 +65,7 @@ def agreement_tables(report: dict) -> AgreementTables:
     overlap = report["overlap"]
     return AgreementTables(
         title=(f"Agreement of {', '.join(coders)} by {report['unit']} over "
-               f"{len(report['documents'])} documents ({', '.join(report['documents'])})"),
+               f"{plural(len(report['documents']), 'document')} ({', '.join(report['documents'])})"),
         headers=headers, rows=rows,
         pair_headers=["coders", "units", "both", "only first", "only second", "neither", "agreement",
                       "Cohen's kappa"],

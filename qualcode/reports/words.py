@@ -112,11 +112,10 @@ def method_text(summary) -> str:
     if summary.consensus_documents:
         text += gap + w["consensus_text"].format(k=summary.consensus_documents, n=summary.documents,
                                                  consensus=summary.consensus)
-    text = singular_after_one(text, summary.lang)
     a = summary.agreement
     if a and a.get("overall"):
         text += gap + agreement_sentence(a, w)
-    return text
+    return singular_after_one(text, summary.lang)
 
 
 def not_counted_text(summary) -> str | None:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from ..analysis.autocode import AutocodePlan
 from ..errors import QualcodeError
-from ..model import Code, Document, Segment
+from ..model import Code, Document, Segment, plural
 from ..store import Store
 from ..store.base import new_uid, now
 from .codebook import CodebookService
@@ -393,5 +393,5 @@ def describe_step(events: list[dict], document_name) -> str:
         return f"decision '{p['choice']}' in {p['document']} ({p['start']}:{p['end']})"
     agreed = next((e for e in events if e["action"] == "reconcile.agreed"), None)
     if agreed is not None:
-        return f"{agreed['payload']['added']} agreed codings written"
+        return plural(agreed["payload"]["added"], "agreed coding") + " written"
     return events[0]["action"]
