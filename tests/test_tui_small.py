@@ -130,6 +130,7 @@ async def test_turn_keys_in_a_document_without_speakers_say_so(tmp_path):
 
 async def test_language_switches_and_is_remembered_per_coder(demo_path):
     from qualcode.tui.widgets.codebook import CodebookTree
+    from qualcode.tui.widgets.stripes import StripeLegend
 
     def labels(app) -> str:
         tree = app.query_one(CodebookTree)
@@ -138,9 +139,16 @@ async def test_language_switches_and_is_remembered_per_coder(demo_path):
     app = make_app(demo_path, coder="li")
     async with app.run_test(size=(120, 40)) as pilot:
         assert app.lang == "sv" and "Sekretess" in labels(app)
+        legend = app.query_one(StripeLegend)
+        assert legend.reserved and all(c.name == app.codes[c.code_id].label("sv") for c in legend.reserved)
         await pilot.press("L")
         await pilot.pause()
         assert app.lang == "zh" and "保密" in labels(app) and "Sekretess" not in labels(app)
+        # the stripes' legend names the codes in the new language too
+        assert legend.reserved and all(c.name == app.codes[c.code_id].label("zh") for c in legend.reserved)
+        shown = str(legend.render())
+        assert legend.columns and all(c.name == app.codes[c.code_id].label("zh") and c.name in shown
+                                      for c in legend.columns)
     app = make_app(demo_path, coder="li")
     async with app.run_test(size=(120, 40)):
         assert app.lang == "zh"  # li reads Chinese from now on

@@ -94,6 +94,7 @@ class UndoAndCodebookActions:
         self.guard(self.project.settings.set_language_of, self.coder, self.lang)
         self.notify(f"Codes shown in {self.lang}")
         self.refresh_codebook()
+        self.refresh_stripes([s for s in self.segments if self.visible(s)])  # the legend names codes too
         self.update_inspector()
 
     def action_edit_codebook(self) -> None:

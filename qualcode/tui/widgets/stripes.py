@@ -212,7 +212,8 @@ class StripeGutter(Widget):
         width = self.stripe_width
         self.frame = compute_frame(rows, self.index, self.columns if width else {}, self.order, width,
                                    self.turn_times)
-        key = tuple(c.code_id for c in self.frame.columns) + (self.frame.overflow,)
+        # whole columns: a code renamed, recoloured or shown in another language changes the legend too
+        key = (*self.frame.columns, self.frame.overflow)
         if key != self._last_columns:
             self._last_columns = key
             self.post_message(self.ColumnsChanged(list(self.frame.columns), self.frame.overflow))
