@@ -212,13 +212,26 @@ class Store(DocumentRows, ParticipantRows, CodebookRows, CodingRows, DecisionRow
             {**dict(r), "payload": json.loads(r["payload"])} for r in self._q(sql + " ORDER BY id", params)
         ]
 
-    def events_of(self, actor: str, actions: tuple[str, ...]) -> list[dict]:
+    def events_backwards(self, actor: str, actions: tuple[str, ...], page: int = 64) -> Iterator[dict]:
+        """The actor's events of these actions, newest first, read a page at a time (undo looks
+        at the last few, whatever the length of the history: the events_actor index); pages
+        grow, so a walk to the start of a long history (nothing to undo in a scope) takes few reads."""
         marks = ", ".join("?" for _ in actions)
-        return [
-            {**dict(r), "payload": json.loads(r["payload"])}
-            for r in self._q(f"SELECT * FROM events WHERE actor = ? AND action IN ({marks}) ORDER BY id",
-                             (actor, *actions))
-        ]
+        before = None
+        while True:
+            rows = self._q(f"SELECT * FROM events WHERE actor = ? AND action IN ({marks})"
+                           + ("" if before is None else " AND id < ?") + " ORDER BY id DESC LIMIT ?",
+                           (actor, *actions, *([] if before is None else [before]), page))
+            for r in rows:
+                yield {**dict(r), "payload": json.loads(r["payload"])}
+            if len(rows) < page:
+                return
+            before, page = rows[-1]["id"], min(page * 4, 16_384)
+
+    def merged_after(self, event_id: int) -> bool:
+        """Whether a merge was logged after this event (undo goes no further back than a merge)."""
+        return self._one("SELECT 1 FROM events WHERE id > ? AND action = 'project.merge' LIMIT 1",
+                         (event_id,)) is not None
 
     # --- settings -----------------------------------------------------------------------------
 
