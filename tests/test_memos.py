@@ -318,3 +318,15 @@ def test_an_older_project_gains_the_memo_tables(tmp_path):
         assert store_of(p).schema_version == "m004_memos"
         assert p.memos.list() == [] and p.review.done_documents("anna") == set()
     assert (tmp_path / "old.qualcode.before-m004_memos.bak").exists()
+
+
+def test_an_edit_in_the_same_millisecond_is_still_later(study, monkeypatch):
+    import qualcode.services.memos as memos_module
+
+    monkeypatch.setattr(memos_module, "now", lambda: "2026-12-01T10:00:00.000+00:00")
+    memo = study.memos.add("project", None, "Första tanken.", author="anna")
+    edited = study.memos.edit(memo, "Andra tanken.", actor="anna")
+    assert (memo.created_at, edited.created_at) == ("2026-12-01T10:00:00.000+00:00",) * 2
+    assert edited.updated_at == "2026-12-01T10:00:00.001+00:00"
+    again = study.memos.edit(edited, "Tredje tanken.", actor="anna")
+    assert again.updated_at == "2026-12-01T10:00:00.002+00:00"

@@ -12,6 +12,7 @@ one API: `list()` returns every memo, `add`/`edit`/`remove` take any kind.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from ..errors import QualcodeError
@@ -27,6 +28,15 @@ from .redaction import RedactionService
 from .review import ReviewService
 
 MEMO_EXPORTS = (".docx", ".md")
+
+
+def _after(previous: str) -> str:
+    """Now, or a millisecond after `previous` when the clock has not moved on: an edited memo's
+    time differs from its creation's, which is how every face tells it was changed."""
+    at = now()
+    if at > previous:
+        return at
+    return (datetime.fromisoformat(previous) + timedelta(milliseconds=1)).isoformat(timespec="milliseconds")
 
 
 class MemoService:
@@ -70,7 +80,7 @@ class MemoService:
         row = self._own_row(memo, actor)
         if row["text"] != text:
             with self.store.transaction():
-                self.store.update_memo(row["id"], text, now())
+                self.store.update_memo(row["id"], text, _after(row["updated_at"]))
                 self.store.log(actor, "memo.edit", {"uid": row["uid"], "before": row["text"], "after": text})
         return self.get(row["id"])
 
