@@ -135,7 +135,8 @@ def summarize(inp: SummaryInput, lang: str = "en", *, quotes: int = 3, themes: l
         groups=all_groups, coders=_coders(inp, coders), agreement=inp.agreement, themes=results,
         frequencies=_frequencies(inp, counted, pieces, codes, lang),
         saturation=_saturation(inp, counted), consensus=inp.consensus,
-        consensus_documents=len({s.doc_id for s in chosen if s.coder == inp.consensus and s.doc_id in docs}),
+        consensus_documents=len(({s.doc_id for s in chosen if s.coder == inp.consensus}
+                                 | (set() if coders or inp.consensus is None else inp.decided)) & docs.keys()),
     )
 
 
@@ -146,6 +147,7 @@ def _counted_coding(inp: SummaryInput, coders: list[str] | None) -> list[Segment
         return [s for s in inp.segments if s.coder in coders]
     consensus = inp.consensus
     reconciled = {s.doc_id for s in inp.segments if consensus is not None and s.coder == consensus}
+    reconciled |= inp.decided if consensus is not None else set()  # decided, perhaps to keep no code
     return [s for s in inp.segments if (s.coder == consensus) == (s.doc_id in reconciled)]
 
 

@@ -223,3 +223,34 @@ def test_spans_without_participant_speech_are_reported_as_not_counted_in_every_f
     paragraphs = [p.text for p in docx.Document(io.BytesIO(themes_docx.render(s))).paragraphs]
     assert any(p.startswith(note) and p.endswith("Safety 2.") for p in paragraphs)
     assert any("R1–R9" in p for p in paragraphs)  # the method paragraph cites the rules
+
+
+# -- case 9: a reconciliation that kept no code ----------------------------------------------------
+
+def test_a_document_reconciled_to_no_code_counts_nothing_not_everyone(tmp_path):
+    """R2: karin and li disagree on two sentences, the pair decides 'neither' on both. The
+    document is reconciled: it counts the consensus coding (none), not the co-authors' coding it
+    rejected; a second, unreconciled document counts everyone's."""
+    from qualcode.project import Project
+
+    for name, who in (("fg1", "Anna"), ("fg2", "Bo")):
+        (tmp_path / f"{name}.txt").write_text(f"Moderator: Hur var det?\n{who}: Det var tryggt. Det tog tid.\n",
+                                              encoding="utf-8")
+    with Project(tmp_path / "p.qualcode", create=True) as p:
+        p.documents.import_files([tmp_path / "fg1.txt", tmp_path / "fg2.txt"], lang="sv")
+        p.codebook.add_code("Trygghet", actor="karin")
+        p.codebook.add_theme("Känslor", ["Trygghet"], actor="karin")
+        for doc in ("fg1", "fg2"):
+            first, second = p.documents.units(doc)[1:3]
+            p.coding.add_segment(doc, "Trygghet", first.start, first.end, coder="karin")
+            p.coding.add_segment(doc, "Trygghet", second.start, second.end, coder="li")
+        queue = [item for item in p.team.reconcile_queue("karin", "li", docs=["fg1"])]
+        assert len(queue) == 2
+        for item in queue:
+            p.team.decide("karin", "li", item.key, "neither", actor="karin")
+        assert p.coding.segments(coder="consensus") == []
+        summary = p.reports.theme_summary("en")
+    (theme,) = summary.themes
+    assert (theme.segments, theme.documents) == (2, 1)  # fg2's two, fg1's none
+    assert (summary.consensus, summary.consensus_documents) == ("consensus", 1)
+    assert summary.coders == ["karin", "li"]

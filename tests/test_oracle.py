@@ -89,7 +89,9 @@ def projects(draw):
         segments.append(Segment(i + 1, f"s{i}", doc.id, doc.name, code, f"c{code}", coder, a, b, doc.text[a:b],
                                 exemplar=draw(st.integers(0, 4)) == 0,
                                 translation=draw(st.sampled_from([None, "in English"]))))
-    return SummaryInput("Study", docs, people, codes, themes, segments, coders + [consensus], consensus=consensus)
+    decided = draw(st.sets(st.sampled_from([d.id for d in docs])))  # reconciled, some keeping no code
+    return SummaryInput("Study", docs, people, codes, themes, segments, coders + [consensus], consensus=consensus,
+                        decided=decided)
 
 
 # -- R1–R8 read literally ---------------------------------------------------------------------------
@@ -135,7 +137,7 @@ def naive_summary(inp: SummaryInput, groups: list[str] | None, coders: list[str]
         for d in inp.documents:
             mine = [s for s in inp.segments if s.doc_id == d.id]
             reconciled = [s for s in mine if s.coder == inp.consensus]
-            counted += reconciled if reconciled else mine
+            counted += reconciled if reconciled or d.id in inp.decided else mine
     distinct = {(s.doc_id, s.code_id, s.start, s.end) for s in counted}  # R3: twins once
 
     def covered(doc_id, start, end, table):
@@ -175,7 +177,8 @@ def naive_summary(inp: SummaryInput, groups: list[str] | None, coders: list[str]
     named = {s.coder for s in inp.segments if s.doc_id in docs and (not coders or s.coder in coders)}
     return {"themes": themes, "frequencies": frequencies, "saturation": saturation,
             "coders": sorted(named - {inp.consensus}),
-            "consensus_documents": len({s.doc_id for s in counted if s.coder == inp.consensus})}
+            "consensus_documents": len({s.doc_id for s in counted if s.coder == inp.consensus}
+                                       | (set() if coders else inp.decided & docs.keys()))}
 
 
 # -- A1–A6 read literally ---------------------------------------------------------------------------

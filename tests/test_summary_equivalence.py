@@ -58,10 +58,13 @@ def crowded(draw):
         a = draw(st.integers(0, len(doc.text) - 1))
         b = draw(st.integers(a + 1, min(len(doc.text), a + 25)))
         code = draw(st.sampled_from([1, 2, 3]))
-        segments.append(Segment(i + 1, f"s{i}", doc.id, doc.name, code, f"c{code}", draw(st.sampled_from(["a", "b"])),
+        segments.append(Segment(i + 1, f"s{i}", doc.id, doc.name, code, f"c{code}",
+                                draw(st.sampled_from(["a", "b", "b", "consensus"])),
                                 a, b, "", exemplar=draw(st.integers(0, 5)) == 0,
                                 translation=draw(st.sampled_from([None, "in English"]))))
-    return SummaryInput("Study", docs, people, codes, themes, segments, ["a", "b", "consensus"], consensus="consensus")
+    decided = draw(st.sets(st.sampled_from([d.id for d in docs])))  # reconciled, perhaps to no code
+    return SummaryInput("Study", docs, people, codes, themes, segments, ["a", "b", "consensus"], consensus="consensus",
+                        decided=decided)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

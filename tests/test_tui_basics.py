@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import OptionList
 
 from qualcode.project import Project
@@ -54,6 +55,22 @@ async def test_coder_is_asked_once_and_remembered(demo_path, monkeypatch):
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert app.coder == "Åsa" and not isinstance(app.screen, TextPrompt)
+
+
+@pytest.mark.parametrize("keys", [["ctrl+u", "enter"], ["escape"]])
+async def test_a_coder_left_unnamed_is_the_name_offered_not_a_made_up_one(demo_path, monkeypatch, keys):
+    from qualcode.tui.screens import TextPrompt
+
+    monkeypatch.delenv("QUALCODE_CODER", raising=False)
+    monkeypatch.setenv("USER", "gp_lund")
+    monkeypatch.setenv("LOGNAME", "gp_lund")
+    app = make_app(demo_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, TextPrompt) and app.screen.query_one("Input").value == "gp_lund"
+        await pilot.press(*keys)
+        await pilot.pause()
+        assert app.coder == "gp_lund" and "coder: gp_lund" in app.sub_title
 
 
 def test_the_core_never_imports_textual():

@@ -65,6 +65,7 @@ class SummaryInput:
     coders: list[str]
     agreement: dict | None = None
     consensus: str | None = None  # the consensus coder's name (R2); None when the project has none
+    decided: set[int] = field(default_factory=set)  # documents with a reconciliation decision (R2)
     joined: JoinedTexts | None = None  # the documents' texts end to end, when the caller has them already
 
 
@@ -149,7 +150,6 @@ def summarize(inp: SummaryInput, lang: str = "en", *, quotes: int = 3, themes: l
     rows = columns.rows
     in_docs = IdIndex([d.id for d in inp.documents])(rows[:, 1]) >= 0
     chosen = _counted_coding(inp, columns, coders)
-    consensus = columns.coders.index(inp.consensus) if inp.consensus in columns.coders else -1
     counted = _Counted(inp, rows[chosen & in_docs], groups)
     codes = {c.id: c for c in inp.codes}
     redact = _pseudonyms(inp, lang)
@@ -180,7 +180,7 @@ def summarize(inp: SummaryInput, lang: str = "en", *, quotes: int = 3, themes: l
         coders=_coders(inp, columns, in_docs, coders), agreement=inp.agreement, themes=results,
         frequencies=counted.frequencies(lang), saturation=counted.saturation(),
         consensus=inp.consensus,
-        consensus_documents=len(np.unique(rows[chosen & in_docs & (rows[:, 3] == consensus), 1])),
+        consensus_documents=_consensus_documents(inp, columns, chosen & in_docs, coders),
     )
 
 
@@ -194,9 +194,27 @@ def _counted_coding(inp: SummaryInput, columns: SegmentColumns, coders: list[str
     coder = columns.rows[:, 3]
     if coders:
         return np.isin(coder, [i for i, c in enumerate(columns.coders) if c in coders])
-    consensus = columns.coders.index(inp.consensus) if inp.consensus in columns.coders else -1
-    reconciled = np.unique(columns.rows[coder == consensus, 1])
-    return (coder == consensus) == np.isin(columns.rows[:, 1], reconciled)
+    consensus = _consensus_index(inp, columns)
+    return (coder == consensus) == np.isin(columns.rows[:, 1], _reconciled(inp, columns))
+
+
+def _consensus_index(inp: SummaryInput, columns: SegmentColumns) -> int:
+    return columns.coders.index(inp.consensus) if inp.consensus in columns.coders else -1
+
+
+def _reconciled(inp: SummaryInput, columns: SegmentColumns) -> np.ndarray:
+    """R2: the documents reconciled: the consensus coder has a segment there, or a decision was
+    recorded there (a reconciliation that kept no code at all is still one)."""
+    decided = np.fromiter(inp.decided, np.int64, len(inp.decided)) if inp.consensus else np.empty(0, np.int64)
+    return np.union1d(columns.rows[columns.rows[:, 3] == _consensus_index(inp, columns), 1], decided)
+
+
+def _consensus_documents(inp: SummaryInput, columns: SegmentColumns, counted: np.ndarray,
+                         coders: list[str] | None) -> int:
+    """The reported documents counted from the consensus coder (R2)."""
+    if coders:
+        return len(np.unique(columns.rows[counted & (columns.rows[:, 3] == _consensus_index(inp, columns)), 1]))
+    return int(np.isin(_reconciled(inp, columns), [d.id for d in inp.documents]).sum())
 
 
 def _coders(inp: SummaryInput, columns: SegmentColumns, in_docs: np.ndarray, coders: list[str] | None) -> list[str]:

@@ -93,7 +93,8 @@ class ReportService:
         return SummaryInput(
             title=self.store.setting("codebook.title"), documents=docs, people=people, codes=self.codebook.codes(),
             themes=self.codebook.themes(), segments=segments, coders=self.coding.coders(),
-            agreement=agreement, consensus=self.settings.consensus_coder, joined=project.texts,
+            agreement=agreement, consensus=self.settings.consensus_coder,
+            decided=self.store.decided_documents(self.settings.consensus_coder), joined=project.texts,
         )
 
     def theme_summary(self, lang: str | None = None, **options) -> Summary:

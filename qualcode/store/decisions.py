@@ -18,6 +18,10 @@ class DecisionRows:
                 out[r["key"]] = row
         return out
 
+    def decided_documents(self, consensus: str) -> set[int]:
+        """The documents with a reconciliation decision written into `consensus`."""
+        return {r[0] for r in self._q("SELECT DISTINCT doc_id FROM decisions WHERE consensus = ?", (consensus,))}
+
     def decision_count(self) -> int:
         return self._one("SELECT COUNT(*) FROM decisions")[0]
 

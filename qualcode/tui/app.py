@@ -147,7 +147,7 @@ class QualcodeApp(ReviewActions, WorkerActions, UndoAndCodebookActions, LockWait
                                         self.project.default_actor()), self.coder_chosen)
 
     def coder_chosen(self, name: str | None) -> None:
-        name = (name or "").strip() or "coder"
+        name = (name or "").strip() or self.project.default_actor()  # nothing typed: the name offered
         # a read-only project cannot remember the name: it is used all the same
         self.coder = name if self.project.read_only else self.project.settings.set_coder(name)
         self.start()
