@@ -136,7 +136,7 @@ def test_a_step_that_cannot_be_replayed_is_stepped_past_and_the_next_undo_takes_
         assert p.coding.redo_step("anna") is None
 
 
-def test_the_history_read_backwards_in_growing_pages_is_every_event_of_the_actor_newest_first():
+def test_the_history_read_in_growing_pages_is_every_event_of_the_actor_in_order():
     with tempfile.TemporaryDirectory() as tmp, project(tmp) as p:
         sentences = p.documents.units("fg", "sentence")
         for n in range(40):
@@ -148,5 +148,36 @@ def test_the_history_read_backwards_in_growing_pages_is_every_event_of_the_actor
         actions = ("segment.add", "undo", "redo")
         expected = [e for e in reversed(store.events(actor="anna")) if e["action"] in actions]
         assert len(expected) == 26 + 5  # 26 codings, 5 undos (the first of 6 presses found nothing)
+        middle = expected[10]["id"]
         for page in (1, 2, 3, 64):
             assert list(store.events_backwards("anna", actions, page=page)) == expected
+            assert list(store.events_forwards("anna", actions, middle, page=page)) == expected[10::-1]
+
+
+def test_undo_and_redo_in_turn_read_as_few_events_after_a_long_run_of_them(monkeypatch):
+    """ctrl+z and ctrl+y pressed in turn log a marker each; the next press reads the step the
+    newest marker names, not every marker before it."""
+    from qualcode.store.store import Store
+
+    read: list[int] = []
+    for name in ("events_backwards", "events_forwards"):
+        original = getattr(Store, name)
+
+        def counted(self, *args, _original=original, **kwargs):
+            for event in _original(self, *args, **kwargs):
+                read.append(event["id"])
+                yield event
+
+        monkeypatch.setattr(Store, name, counted)
+    with tempfile.TemporaryDirectory() as tmp, project(tmp) as p:
+        first, second = p.documents.units("fg", "sentence")[:2]
+        kept = p.coding.add_segment("fg", "Trygghet", first.start, first.end, coder="anna")
+        last = p.coding.add_segment("fg", "Trygghet", second.start, second.end, coder="anna")
+        reads = []
+        for n in range(300):
+            read.clear()
+            result = (p.coding.undo_step if n % 2 == 0 else p.coding.redo_step)("anna")
+            assert result.events[0]["payload"]["uid"] == last.uid and result.skipped is None
+            reads.append(len(read))
+        assert max(reads) <= 16 and reads[-2:] == reads[2:4]
+        assert sorted(s.uid for s in p.coding.segments(doc="fg")) == sorted([kept.uid, last.uid])  # ends on a redo

@@ -45,6 +45,13 @@ def scope_of(events: list[dict]) -> str:
     return "codebook"
 
 
+def step_key(event: dict) -> str | None:
+    """Which step an event belongs to: its step id; a segment event logged without one is a
+    step by itself; None: not undoable (an older reconciliation's)."""
+    step = event["payload"].get("step")
+    return step or (f"event {event['id']}" if event["action"] in SEGMENT_ACTIONS else None)
+
+
 def reconcile_scope(coders: list[str]) -> str:
     return "reconcile:" + "|".join(sorted(coders))
 
@@ -72,7 +79,7 @@ class History:
                     group, key = [], None
                 yield action, [event]
                 continue
-            step = payload.get("step") or (f"event {event['id']}" if action in SEGMENT_ACTIONS else None)
+            step = step_key(event)
             if step is None:  # logged before it could be undone (an older reconciliation)
                 continue
             if group and step != key:
@@ -83,6 +90,24 @@ class History:
         if group:
             yield "step", group[::-1]
 
+    def _step_from(self, actor: str, scope: str, first: int) -> list[dict] | None:
+        """The step whose first event is `first` (as a marker names it), read forwards."""
+        group: list[dict] = []
+        key = None
+        for event in self.store.events_forwards(actor, (*self.handlers, "undo", "redo"), first):
+            if event["action"] in ("undo", "redo"):
+                if event["payload"].get("scope", "coding") == scope:
+                    break
+                continue
+            step = step_key(event)
+            if step is None:
+                continue
+            if group and step != key:
+                break
+            group.append(event)
+            key = step
+        return group if group and group[0]["id"] == first else None
+
     def _next(self, actor: str, scope: str, undo: bool) -> list[dict] | None:
         """The step undo (or redo) would take: the top of the done (or undone) stack.
 
@@ -90,19 +115,31 @@ class History:
         the history read backwards, without replaying it from the start: a step is undone when
         the last marker naming it is an undo; the done stack is every other step of the scope,
         in order (its top: the newest); the undone stack, the steps undone since the last new
-        step (its top: the one undone last). So each press reads the last few events, whatever
-        the length of the history. A merge is a wall: nothing before it is undone after it."""
+        step (its top: the one undone last). When the newest of the scope is a redo (for undo)
+        or an undo (for redo), its step is the answer, read where it is. So each press reads the
+        last few events, whatever the length of the history or the run of undos and redos before
+        it. A merge is a wall: nothing before it is undone after it."""
         last_marker: dict[int, str] = {}  # step (its first event's id) -> the newest marker naming it
         wanted = None  # redo: the step the newest effective undo marker names
+        newest = True
         for kind, events in self._steps_backwards(actor, scope):
             if kind != "step":
                 named = events[0]["payload"].get("event")
+                if newest and (kind == "redo") == undo:
+                    # the newest of the scope is a redo (undo) of a step: that step is on top of
+                    # the done (undone) stack now; read it where it is, not every marker before
+                    # it (ctrl+z and ctrl+y in turn, a thousand times, log a thousand markers)
+                    step = self._step_from(actor, scope, named)
+                    if step is not None and scope_of(step) == scope:
+                        return None if self.store.merged_after(named) else step
+                newest = False
                 last_marker.setdefault(named, kind)
                 if not undo and wanted is None and kind == "undo" and last_marker[named] == "undo":
                     wanted = named
                 continue
             if scope_of(events) != scope:
                 continue
+            newest = False
             first = events[0]["id"]
             if undo and last_marker.get(first) != "undo":
                 return None if self.store.merged_after(first) else events
