@@ -87,13 +87,20 @@ def _digest(path):
     (["import", "{tmp}/notes.pdf"], "unsupported file type '.pdf'"),
     (["import", "{tmp}/broken.docx"], "not a valid .docx file"),
     (["import", "{tmp}/ok.txt", "{tmp}/empty.txt"], "empty file"),
-    (["text", "nosuchdoc"], "no such document (nosuchdoc)"),
-    (["code", "nosuchdoc", "Trygghet", "--span", "0:5"], "no such document (nosuchdoc)"),
+    (["import", "{tmp}/nothere/"], "the folder does not exist ({tmp}/nothere/)"),
+    (["import", "{tmp}/nothere"], "no such file or folder ({tmp}/nothere)"),
+    (["import", "{tmp}/nothere.txt"], "file not found ({tmp}/nothere.txt)"),
+    (["text", "nosuchdoc"], "no document 'nosuchdoc' (choose from: fg1)"),
+    (["code", "nosuchdoc", "Trygghet", "--span", "0:5"], "no document 'nosuchdoc' (choose from: fg1)"),
+    (["code", "fg", "Trygghet", "--span", "0:5"], "no document 'fg' (did you mean 'fg1'?)"),
+    (["code", "fg1", "Tryghet", "--span", "0:5"], "unknown code 'Tryghet' (did you mean 'Trygghet'?)"),
+    (["code", "fg1", "tryghet", "--span", "0:5"], "unknown code 'tryghet' (did you mean 'Trygghet'?)"),
+    (["code", "fg1", "Trygghet", "--span", "10:5"], "span 10:5 ends before it begins (fg1)"),
     (["code", "fg1", "Trygghet", "--span", "5:100000"], "is outside the text"),
     (["code", "fg1", "Trygghet", "--span=-1:5"], "is outside the text"),
     (["code", "fg1", "Trygghet", "--span", "1-5"], "--span takes two values"),
     (["units", "fg1", "--unit", "word"], "invalid choice"),
-    (["code", "fg1", "Okänd kod", "--span", "0:5"], "unknown code (Okänd kod)"),
+    (["code", "fg1", "Okänd kod", "--span", "0:5"], "unknown code 'Okänd kod' (choose from: Trygghet)"),
     (["code", "fg1", "Trygghet", "--unit", "sentence:99"], "no sentence 99"),
     (["uncode", "999"], "no such segment (999)"),
     (["codebook", "add", "Trygghet"], "a code with this name exists already"),
@@ -146,3 +153,12 @@ def test_tui_takes_unblind_and_segments_help_says_it_shows_everything(capsys):
     assert build_parser().parse_args(["tui"]).unblind is False
     assert main(["segments", "--help"]) == 0
     assert "scripts see everything" in " ".join(capsys.readouterr().out.split())
+
+
+def test_the_coder_may_be_named_before_the_command_as_the_project_is(proj, capsys):
+    """`qualcode --coder li code …` as `qualcode -p P code …`: before the command or after it."""
+    assert run(capsys, "-p", str(proj), "--coder", "li", "code", "fg1", "Trygghet", "--span", "0:10")[0] == 0
+    assert run(capsys, "--coder", "li", "-p", str(proj), "code", "fg1", "Trygghet", "--span", "12:20",
+               "--coder", "bo")[0] == 0  # after the command wins: it is nearer
+    segments = json.loads(run(capsys, "-p", str(proj), "segments", "--json")[1])
+    assert [(s["start"], s["coder"]) for s in segments] == [(0, "li"), (12, "bo")]

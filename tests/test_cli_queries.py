@@ -78,6 +78,8 @@ def test_words_cooccur_matrix_json_shapes(proj, capsys):
     pairs = json.loads(run(capsys, proj, "cooccur", "--unit", "overlap", "--json")[1])
     assert pairs == [{"a": "Skuld", "b": "Tillit", "count": 1, "jaccard": pytest.approx(
         (SV.index("vet.") + 4 - SV.index("säger")) / (SV.index("råd.") + 4 - SV.index("Läkarna")))}]
+    assert run(capsys, proj, "cooccur", "--unit", "overlap")[1].splitlines()[-1] == \
+        "counted by overlap: 1 pair of codes occurs together"
     matrix = json.loads(run(capsys, proj, "matrix", "--rows", "codes", "--cols", "ort", "--json")[1])
     assert {k: matrix[k] for k in ("rows", "cols", "cells", "row_totals", "col_totals")} == {
         "rows": ["Skuld", "Tillit"], "cols": ["Lund", "Malmö"], "cells": [[1, 0], [1, 1]],
@@ -123,7 +125,7 @@ def test_autocode_dry_run_then_for_real(proj, capsys):
     (["matrix", "--cols", "stad"], "no participant attribute 'stad' (use document, participant, group, ort)"),
     (["words", "--by", "group", "--keyness", "GP C"], "no column 'GP C' to compare (columns: GP A, GP B, 护理)"),
     (["autocode", "--speaker", "D9", "Skuld"], "no speaker 'D9' (speakers: "),
-    (["autocode", "--kwic", "läkare", "Okänd"], "unknown code (Okänd)"),
+    (["autocode", "--kwic", "läkare", "Okänd"], "unknown code 'Okänd' (choose from:"),
     (["cooccur", "--coders", "anna,cecilia"], "no coder 'cecilia' (coders: anna)"),
     (["kwic", "läkare", "--out", "hits.pdf"], "unsupported export '.pdf' (use .csv, .xlsx, .docx)"),
 ])

@@ -150,7 +150,7 @@ async def test_the_workbench_imports_a_folder(demo_path, tmp_path):
         documents = app.query_one("#documents", OptionList)
         ids = [documents.get_option_at_index(i).id for i in range(documents.option_count)]
         assert len([i for i in ids if i and i.startswith("doc-")]) == 9
-        assert any(n.message == "imported 2 document(s), skipped 1: notes.csv (not a transcript type (.csv))"
+        assert any(n.message == "imported 2 documents, skipped 1: notes.csv (not a transcript type (.csv))"
                    for n in app._notifications)
 
 

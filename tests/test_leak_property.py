@@ -256,3 +256,23 @@ def test_real_imports_export_nothing_of_a_name_and_the_qdpx_keeps_its_spans(case
                     r.start < s.end and s.start < r.end for r in moved.replacements):
                 a, b = moved.span(s.start, s.end)
                 assert redacted[a:b] == stored[s.start:s.end]  # untouched by any name: the very same words
+
+
+def test_a_theme_named_with_a_hyphenated_chinese_name_leaves_it_out_of_every_theme_export(tmp_path):
+    """Once found by the property above: the theme 'Tema 王-芳' with 王芳 redacted. A Word or Excel
+    line may wrap at the hyphen ('王-' / '芳'), so the hyphen is no disguise: the name goes."""
+    (tmp_path / "fg.txt").write_text("主持人：你好。\n\n护士A：王芳说她很累。\n", encoding="utf-8")
+    with Project(tmp_path / "p.qualcode", create=True) as p:
+        p.documents.import_files([tmp_path / "fg.txt"], lang="zh", actor="anna")
+        p.codebook.add_code("Trötthet", actor="anna")
+        p.codebook.add_theme("Tema 王-芳", ["Trötthet"], actor="anna")
+        (turn,) = [u for u in p.documents.units("fg", "turn") if u.speaker == "护士A"]
+        p.coding.add_segment("fg", "Trötthet", turn.start, turn.end, coder="anna")
+        p.reports.add_redaction("王芳", actor="anna")
+        written = {f"themes{s}": p.reports.export_themes(tmp_path / f"themes{s}", "zh").read_bytes()
+                   for s in (".docx", ".md", ".csv", ".xlsx")}
+    for what, data in written.items():
+        text = "\n".join(export_texts(data, Path(what).suffix))
+        assert "Tema [姓名]" in text, what
+        assert not re.search("王[^\u4e00-\u9fff]{0,3}芳", text), what
+    assert leaks_in(written, ["王芳"]) == {}

@@ -44,6 +44,9 @@ SV = Redactor(["Åsa Öberg", "Kungsbacka", "Per", "Lund", "王芳"], "sv")
     ("Per2: ja", "[namn]2: ja"),
     # Chinese: anywhere, also spread out
     ("我和王芳说过，王 芳，王\n芳，王\u200b芳。", "我和[namn]说过，[namn]，[namn]，[namn]。"),
+    # a Chinese name joined as a label or a romanised name joins it: hyphen, dash, underscore, middle dot
+    ("Tema 王-芳, 王 - 芳, 王－芳, 王–芳, 王_芳, 王·芳, 王・芳",
+     "Tema [namn], [namn], [namn], [namn], [namn], [namn], [namn]"),
     # camel case (file names)
     ("IntervjuKungsbacka, ÅsaÖberg", "Intervju[namn], [namn]-[namn]"),
     ("", ""),
@@ -77,6 +80,9 @@ def test_name_parts_and_particles():
     assert name_forms(["Åsa Öberg", "Bo af Klercker"]) == ["bo af klercker", "åsa öberg", "klercker", "öberg", "åsa",
                                                              "bo"]
     assert Redactor(["Åsa Öberg"], "sv", parts=False)("Åsa och Åsa Öberg") == "Åsa och [namn]"
+    # a part is a name of two letters or more: an initial ("F-", "F.") is no name on its own
+    assert name_forms(["F- i\u2010 lip", "J. Ek"]) == ["f- i\u2010 lip", "j. ek", "ek"]
+    assert find_leaks("GUID DC435640-F25F-4B57", ["F- i\u2010 lip"]) == []
 
 
 def test_offset_map_moves_positions_and_widens_cut_names():
@@ -108,6 +114,7 @@ def test_find_leaks_is_the_plain_search():
     assert find_leaks("Å\u00adsa  Ö\u200bberg", names) == ["åsa öberg", "öberg", "åsa"]
     assert find_leaks("Kungs-\nbacka", names) == ["kungsbacka"]
     assert find_leaks("王 芳", names) == ["王芳"]
+    assert find_leaks("Tema 王-芳", names) == find_leaks("王_芳", names) == find_leaks("王·芳", names) == ["王芳"]
     assert find_leaks("Åsamottagningen, kåsa", names) == []
     assert fold("Ａ\u030aSA\t\n Öberg") == "åsa öberg"
 
@@ -152,13 +159,11 @@ def _sep_latin(text: str, p: int) -> int:
     return _skip(text, q, _invisible)
 
 
+HAN_JOIN = "-\u2010\u2011\u2012\u2013\uff0d_\uff3f\u00b7\u2027\u30fb\uff65"  # hyphens, dashes, "_", middle dots
+
+
 def _sep_han(text: str, p: int) -> int:
-    q = _skip(text, p, lambda c: c.isspace() or _invisible(c))
-    if q < len(text) and text[q] in HY:
-        r = _skip(text, q + 1, lambda c: c in " \t")
-        if r < len(text) and text[r] == "\n":
-            q = _skip(text, r + 1, lambda c: c.isspace() or _invisible(c))
-    return q
+    return _skip(text, p, lambda c: c.isspace() or _invisible(c) or c in HAN_JOIN)
 
 
 def _upper(ch: str) -> bool:
@@ -335,7 +340,7 @@ def latin_form(draw, name: str) -> str:
 def han_form(draw, name: str) -> str:
     form = name[0]
     for ch in name[1:]:
-        form += draw(st.sampled_from(["", "", " ", "\n", "\u200b", "\u3000", "-\n"])) + ch
+        form += draw(st.sampled_from(["", "", " ", "\n", "\u200b", "\u3000", "-\n", "-", " - ", "_", "·"])) + ch
     return form
 
 

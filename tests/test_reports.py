@@ -236,6 +236,51 @@ def test_generic_role_labels_are_not_substituted_and_groups_add_up():
     assert theme.participants == 2
 
 
+def test_agreement_table_in_word_breaks_no_word(demo_path):
+    """Equal columns broke code names and headers inside words ('tillgängli|ghet', 'agreem|ent'):
+    each column is at least as wide as its longest word, and the table fits the page."""
+    import docx
+    from docx.shared import Cm
+
+    from qualcode.reports.agreement_table import agreement_docx, agreement_tables
+    from qualcode.reports.queries_docx import CM_PER_CELL_PT, PADDING_CM
+
+    with Project(demo_path) as p:
+        tables = agreement_tables(p.team.agreement(["karin", "li"]))
+    document = docx.Document(io.BytesIO(agreement_docx(tables)))
+    section = document.sections[0]
+    room = (section.page_width - section.left_margin - section.right_margin) / Cm(1)
+    for table in document.tables:
+        widths = [cell.width / Cm(1) for cell in table.rows[0].cells]
+        assert sum(widths) <= room + 0.01
+        runs = [r for row in table.rows for cell in row.cells for r in cell.paragraphs[0].runs]
+        size = runs[0].font.size.pt if runs[0].font.size else 10.5
+        for c, width in enumerate(widths):
+            # a header's words are bold: a tenth wider
+            longest = max((1.1 if r == 0 else 1.0) * len(word)
+                          for r, row in enumerate(table.rows) for word in row.cells[c].text.split())
+            assert width >= longest * CM_PER_CELL_PT * size + PADDING_CM - 0.01, (table.rows[0].cells[c].text, width)
+
+
+def test_excel_columns_are_as_wide_as_their_names(exported):
+    """Every column of the theme workbook was 16 characters wide: theme and code names were cut
+    at the next column ('Trygghet och sekr'). A column is as wide as its widest value (up to 50)."""
+    from qualcode.text.width import display_width
+
+    _, paths, _, _ = exported
+    book = openpyxl.load_workbook(paths["xlsx"])
+    checked = 0
+    for sheet in book:
+        for column in sheet.iter_cols(min_row=1):
+            if sheet.column_dimensions[column[0].column_letter].width >= 60:  # long texts wrap
+                continue
+            widest = max(display_width(str(c.value)) for c in column if c.value is not None)
+            assert sheet.column_dimensions[column[0].column_letter].width >= min(widest, 50), (
+                sheet.title, column[0].value)
+            checked += 1
+    assert checked >= 10
+
+
 def test_table_rows_built_as_xml_equal_python_docxs():
     """add_rows builds a table's rows as XML directly; they are the rows python-docx makes."""
     from docx import Document

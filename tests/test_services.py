@@ -82,7 +82,7 @@ def test_documents_alone(store, doc):
     assert documents.search("fg", "läkare") == [(start, start + len("läkarna"))]  # by lemma
     with pytest.raises(QualcodeError, match="no sentence 9"):
         documents.unit("fg", "sentence", 9)
-    with pytest.raises(QualcodeError, match="no such document"):
+    with pytest.raises(QualcodeError, match="no document 'nope'"):
         documents.get("nope")
 
 

@@ -81,7 +81,7 @@ def test_participants_csv_problems_are_all_reported_and_change_nothing(imported,
     with pytest.raises(QualcodeError) as info:
         imported.participants.load_csv(csv)
     assert info.value.details == ["line 3: no speaker 'Nobody' in document 'fg'",
-                                  "line 4: no speaker 'Erik' in document 'other'"]
+                                  "line 4: document 'other' is not in the project"]
     assert info.value.message == ("line 3: no speaker 'Nobody' in document 'fg' (and 1 more problem: "
                                   "'qualcode participants check FILE' lists all)")
     assert imported.participants.check_csv(csv) == info.value.details

@@ -37,7 +37,7 @@ def test_nvivo_worked_example_through_the_cli(tmp_path, capsys):
 
 def test_unknown_coder_and_no_common_documents_are_clear_errors(demo_path, capsys):
     assert main(["-p", str(demo_path), "agreement", "--coders", "karin,nobody"]) == 2
-    assert "no such coder (nobody)" in capsys.readouterr().err
+    assert "unknown coder 'nobody' (choose from: demo, karin, li)" in capsys.readouterr().err
     assert main(["-p", str(demo_path), "agreement", "--coders", "karin"]) == 2
     assert "at least two different coders" in capsys.readouterr().err
 
@@ -164,3 +164,11 @@ def test_coders_who_share_no_document_are_told_so(demo_path, capsys):
         p.coding.add_segment("erke_huli_pdf", "Ensam", 0, 5, coder="solo")
     assert main(["-p", str(demo_path), "reconcile", "--coders", "karin,solo"]) == 2
     assert "no document is coded by both" in capsys.readouterr().err
+
+
+def test_an_unknown_decision_id_points_to_where_the_ids_are(demo_path, capsys):
+    """`disagreements` shows no ids; the queue (`reconcile --coders A,B`) does."""
+    assert main(["-p", str(demo_path), "reconcile", "--coders", "karin,li", "--decide", "zzz", "accept-a"]) == 2
+    err = capsys.readouterr().err
+    assert err == ("qualcode: error: no disagreement with the id 'zzz' "
+                   "(the ids are in the queue: qualcode reconcile --coders karin,li)\n")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from textual.geometry import Offset
 from textual.widgets import OptionList
 
 from qualcode.project import Project
@@ -117,3 +118,37 @@ async def test_coding_updates_the_open_documents_progress_line(demo_path):
         await pilot.press("right_square_bracket", "1")
         await pilot.pause()
         assert "  0%" not in line() and "1%" in line()
+
+
+async def test_a_pane_shown_or_hidden_keeps_the_reader_at_the_same_words(demo_path):
+    """Showing the documents pane narrows the transcript and wraps it anew: the line the reader
+    had at the top stays at the top (a scroll position kept in rows moved them elsewhere), and a
+    selected sentence stays on screen."""
+    with Project(demo_path) as p:
+        doc = p.documents.get("fokusgrupp1_allmanlakare")
+        sentence = p.documents.units(doc.id, "sentence")[60]
+    app = make_app(demo_path, coder="karin", doc=doc.id, layer="all", unblind=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        view = app.query_one(TranscriptView)
+        view.scroll_to(y=80, animate=False)  # read on with the wheel, the cursor left at the top
+        await pilot.pause()
+
+        def top_offset() -> int:
+            line, column = view.wrapped_document.offset_to_location(Offset(0, round(view.scroll_y)))
+            return view.index.offset((line, column))
+
+        before = top_offset()
+        for _ in range(2):  # hidden, then shown again
+            await pilot.press("f2")
+            await pilot.pause()
+            await pilot.pause()
+            assert view.index.location(top_offset())[0] == view.index.location(before)[0]  # the same line
+            assert abs(top_offset() - before) < view.scrollable_content_region.width
+        view.select_offsets(sentence.start, sentence.end)
+        await pilot.pause()
+        await pilot.press("f2")
+        await pilot.pause()
+        await pilot.pause()
+        row = view.wrapped_document.location_to_offset(view.cursor_location).y - round(view.scroll_y)
+        assert abs(row - view.scrollable_content_region.height // 2) <= 1  # centred again, as selected

@@ -175,3 +175,35 @@ async def test_ctrl_z_in_a_dialog_undoes_typing_not_coding(demo_path):
         assert area.text == before
     with Project(demo_path) as p:
         assert len(p.coding.segments(coder="anna", doc=doc.id)) == 1
+
+
+def texts_shown(screen) -> str:
+    content = screen.query_one("#editor-texts").content
+    return "\n".join(part.plain for part in getattr(content, "renderables", [content]))
+
+
+async def test_the_texts_shown_are_the_highlighted_codes_after_undo_and_delete(demo_path):
+    """Undoing an added code (or deleting one) takes it away; the texts beside the tree must
+    not go on showing it."""
+    app = make_app(demo_path, coder="anna")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_editor(pilot, app)
+        await find(pilot, screen, "sekretess")
+        await pilot.press("a", *"Tystnad", "enter")
+        await pilot.pause()
+        assert screen.code.name == "Tystnad"
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert "Tystnad" not in names(demo_path)
+        assert screen.code.name == "Gruppen som rum"  # where it was: under Sekretess's category
+        shown = texts_shown(screen)
+        assert screen.code is not None and "Tystnad" not in shown and shown.startswith(f"■ {screen.code.name} ")
+        await pilot.press("a", *"Tystnad", "enter")
+        await pilot.pause()
+        await pilot.press("delete")
+        await pilot.pause()
+        await pilot.press("enter")  # Delete
+        await pilot.pause()
+        assert "Tystnad" not in names(demo_path)
+        shown = texts_shown(screen)
+        assert screen.code is not None and "Tystnad" not in shown and shown.startswith(f"■ {screen.code.name} ")

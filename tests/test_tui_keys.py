@@ -117,6 +117,9 @@ async def test_help_shows_brackets_and_quick_code_marks_as_text(demo_path):
         text = help_text(app)
         assert "] / [" in text and "} / {" in text and "(shown as [n] in the codebook)" in text
         assert "1 … 9" in text and "ctrl+z / ctrl+y" in text and 'preset = "sv"' in text
+        # a key named in a description is the key in effect, never the binding's id in braces
+        assert "Enter opens one, a codes them all" in " ".join(text.split())
+        assert "{" not in text.replace("} / {", "")
 
 
 async def test_a_failing_job_is_one_notification_and_the_bar_goes(demo_path, tmp_path):

@@ -206,3 +206,85 @@ def test_a_segment_in_context_keeps_the_spaces_of_the_text():
     assert in_context("Hon sa: hej där ", "vi", " gick hem.", 80, "bold").plain == "Hon sa: hej där vi gick hem."
     assert in_context("我头", "疼", "，疼得厉害", 80, "bold").plain == "我头疼，疼得厉害"
     assert in_context("", "bara ord", "", 80, "bold").plain == "bara ord"
+
+
+async def test_a_hit_opened_from_kwic_is_on_screen_in_the_middle(demo_path):
+    """The transcript opens at the hit with context above and below: the gutter beside it takes
+    its width after the document opens, the text wraps anew, and the hit was left off screen
+    (rows above or below the view) or on its first row."""
+    with Project(demo_path) as p:
+        hits = list(p.queries.kwic("läkare"))
+    for k in (0, 2, 5, 9, 12):
+        app = make_app(demo_path, coder="karin", unblind=True)  # karin's coding: stripes beside the text
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("K", *"läkare", "enter")
+            await pilot.pause()
+            await pilot.press(*["down"] * k, "enter")
+            await pilot.pause()
+            view = app.query_one(TranscriptView)
+            assert view.selection_offsets() == (hits[k].start, hits[k].end)
+            row = view.wrapped_document.location_to_offset(view.selection.start).y - round(view.scroll_y)
+            height = view.scrollable_content_region.height
+            assert abs(row - height // 2) <= 1, (k, row, height)
+
+
+async def test_a_query_screens_status_line_is_read_whole_at_80_by_24(demo_path):
+    """The line under a query's table says what was counted and which keys do what; at 80
+    columns it was cut ("… · b columns ·", "Chinese ma"): it wraps instead."""
+    app = make_app(demo_path, coder="tester", unblind=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for key in ("K", "W"):
+            await pilot.press(key)
+            await pilot.pause()
+            status = app.screen.query_one("#query-status")
+            said = " ".join(str(status.content).split())
+            shown = " ".join(" ".join(status.render_line(y).text for y in range(status.size.height)).split())
+            assert status.size.width <= 80 and shown == said, (key, shown)
+            await pilot.press("escape")
+            await pilot.pause()
+
+
+async def test_undo_on_a_query_screen_takes_the_coding_back_and_the_screens_count_again(demo_path):
+    """ctrl+z on a query screen undoes the coder's last coding (as on the KWIC screen, whose
+    autocoding it takes back), and every query screen open counts again: no stale numbers."""
+    with Project(demo_path) as p:
+        before = p.queries.matrix("codes", "group")
+        for doc in p.documents.list():  # a participant's sentence in a transcript without consensus
+            p.coding.add_segment(doc.id, "Andrum", *next((u.start, u.end) for u in p.documents.units(doc.id)
+                                                         if u.speaker and u.speaker != "Moderator"), coder="tester")
+            coded = p.queries.matrix("codes", "group")
+            if coded.total != before.total:
+                break
+            p.coding.undo_step("tester")
+        row = coded.rows.index("Andrum")
+        cells = {"before": before.cells[row], "coded": coded.cells[row]}
+        listed_rows = {"before": len(before.segments(row, None)), "coded": len(coded.segments(row, None))}
+        assert cells["before"] != cells["coded"] and listed_rows["before"] == listed_rows["coded"] - 1
+    app = make_app(demo_path, coder="tester", unblind=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("X")
+        await pilot.pause()
+        matrix = app.screen
+        shown = lambda: [str(matrix.query_one(DataTable).get_cell_at((row, c + 1)))  # noqa: E731
+                         for c in range(len(coded.cols))]
+        assert shown() == [str(n) for n in cells["coded"]]
+        matrix.query_one(DataTable).move_cursor(row=row, column=len(coded.cols) + 1)
+        await pilot.press("enter")  # the row's segments, on top of the matrix
+        await pilot.pause()
+        listed = app.screen
+        assert isinstance(listed, SegmentsScreen) and len(listed.segments) == listed_rows["coded"]
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert app.screen is listed and len(listed.segments) == listed_rows["before"]
+        assert listed.query_one(OptionList).option_count == listed_rows["before"]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is matrix and shown() == [str(n) for n in cells["before"]]
+        await pilot.press("B", "ctrl+y")  # redo, from the bars
+        await pilot.pause()
+        assert isinstance(app.screen, ChartScreen) and app.screen.result.cells[row] == cells["coded"]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert shown() == [str(n) for n in cells["coded"]]
+    with Project(demo_path) as p:
+        assert len(p.coding.segments(coder="tester")) == 1

@@ -362,3 +362,65 @@ def test_stripe_index_finds_exactly_the_overlapping_segments(spans, a, width):
     b = a + width
     found = StripeIndex(stripes).overlapping(a, b)
     assert sorted(found, key=repr) == sorted((s for s in stripes if s.start < b and a < s.end), key=repr)
+
+
+async def test_stripes_and_text_keep_their_rows_while_scrolling(demo_path):
+    """Scrolling changes which codes are on screen; the legend under the transcript must not
+    change the transcript's height with them (it did: a code on the last row showed the legend,
+    which pushed that row off screen, which hid the legend…), and the gutter must mark exactly
+    the rows on screen."""
+    from qualcode.tui.widgets.stripes import compute_frame
+
+    with Project(demo_path) as p:
+        doc = p.documents.get("fokusgrupp1_allmanlakare")
+    app = make_app(demo_path, coder="karin", doc=doc.id, layer="all", unblind=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        view, gutter = app.query_one(TranscriptView), app.query_one(StripeGutter)
+        heights, stale = set(), []
+        for top in range(0, view.wrapped_document.height - 10, 7):
+            view.scroll_to(y=top, animate=False)
+            for _ in range(4):
+                await pilot.pause()
+            heights.add(view.scrollable_content_region.height)
+            rows = gutter.visible_rows()
+            assert len(rows) == view.scrollable_content_region.height
+            fresh = compute_frame(rows, gutter.index, gutter.columns, gutter.order, gutter.stripe_width,
+                                  gutter.turn_times)
+            if (fresh.cells, fresh.starts) != (gutter.frame.cells, gutter.frame.starts):
+                stale.append(top)
+        assert len(heights) == 1, f"the transcript's height changed while scrolling: {sorted(heights)}"
+        assert stale == []
+
+
+async def test_reconcile_shows_the_context_in_whole_words(demo_path):
+    """The words before and after a unit in Reconcile are its turn's, cut between words ("…kunde
+    sätta or" was cut inside "ord"), and marked as cut."""
+    from qualcode.tui.reconcile import ReconcileScreen
+
+    app = make_app(demo_path, coder="karin", layer="all", unblind=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.reconcile("karin", "li")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReconcileScreen) and screen.queue
+        latin = lambda c: c.isalnum() and ord(c) < 0x2E80  # noqa: E731 (a letter of a spaced script)
+        checked = 0
+        for index, item in enumerate(screen.queue):
+            screen.index = index
+            screen.show()
+            shown = str(screen.query_one("#reconcile-text").render())
+            text = app.project.documents.get(item.doc_id).text
+            words = " ".join(item.text.split())
+            before, after = (part.strip() for part in shown.split(words))
+            # the unit's own line (its turn) around it
+            following = " ".join(text[item.end:].split("\n")[0].split())
+            preceding = " ".join(text[:item.start].split("\n")[-1].split())
+            tail, head = after.removesuffix("…"), before.removeprefix("…")
+            assert following.startswith(tail) and preceding.endswith(head)
+            if len(tail) < len(following):  # cut: between words, and said to be
+                assert after.endswith("…") and not (latin(tail[-1]) and latin(following[len(tail)]))
+                checked += 1
+            if len(head) < len(preceding):
+                assert before.startswith("…") and not (latin(head[0]) and latin(preceding[-len(head) - 1]))
+        assert checked >= 3

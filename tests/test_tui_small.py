@@ -149,3 +149,19 @@ async def test_language_switches_and_is_remembered_per_coder(demo_path):
         assert app.lang == "sv"  # karin still Swedish
     with Project(demo_path) as p:
         assert p.settings.display_language == "sv"  # exports keep the project's language
+
+
+async def test_the_quick_codes_are_on_screen_at_80_by_24(demo_path):
+    """The codebook pane lists the codes on keys 1–9 first: at 80 × 24 the themes filled it and
+    the codes, with their keys, began below its last row."""
+    from qualcode.tui.widgets.codebook import CodebookTree
+
+    app = make_app(demo_path, coder="tester", unblind=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        tree = app.query_one(CodebookTree)
+        rows = [tree.render_line(y).text.rstrip() for y in range(tree.content_region.height)]
+        quick = app.project.codebook.quick_codes()
+        assert len([c for c in quick if c]) == 9
+        for key, code in enumerate(quick, start=1):  # the key first: a long label is cut at its end
+            assert code is None or any(f"{key} ■ {code.label(app.lang)[:8]}" in row for row in rows), (key, rows)

@@ -70,6 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"qualcode {__version__}")
     parser.add_argument("-p", "--project", help="project file (default: $QUALCODE_PROJECT or ./project.qualcode)")
+    parser.add_argument("--coder", dest="coder_before", metavar="CODER",
+                        help="who is working, for any command (a command's own --coder wins)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
     def command(name: str, help: str, handler, *, writes: bool = False, project: bool = True,
@@ -325,6 +327,8 @@ def main(argv: list[str] | None = None) -> int:
         return int(exc.code or 0)
     if args.command is None:
         args = parser.parse_args([*(argv or sys.argv[1:]), "tui"])
+    if args.coder_before and getattr(args, "coder", None) is None:
+        args.coder = args.coder_before
     path = project_path(args)
     created = False
     if args.command not in ("tui", "demo"):

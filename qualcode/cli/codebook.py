@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import QualcodeError
+from ..model import plural
 from .output import _output_path, code_json, emit_json, emit_table
 
 
@@ -40,8 +41,8 @@ def cmd_codebook_load(args, project) -> None:
         return
     for change in changes:
         print(change)
-    print(f"{len(changes)} change(s); {sum(1 for c in project.codebook.codes() if not c.retired)} codes, "
-          f"{len(project.codebook.themes())} themes")
+    in_use, themes = sum(1 for c in project.codebook.codes() if not c.retired), len(project.codebook.themes())
+    print(f"{plural(len(changes), 'change')}; {plural(in_use, 'code')}, {plural(themes, 'theme')}")
 
 
 def cmd_codebook_check(args, _project_path) -> None:
@@ -56,7 +57,7 @@ def cmd_codebook_check(args, _project_path) -> None:
         raise QualcodeError(f"{len(problems)} problem{'s' * (len(problems) > 1)} in the codebook", args.file) from None
     for note in notes:
         print(f"note: {note}")
-    print(f"{args.file}: no problems ({len(book.codes)} codes, {len(book.themes)} themes)")
+    print(f"{args.file}: no problems ({plural(len(book.codes), 'code')}, {plural(len(book.themes), 'theme')})")
 
 
 def cmd_codebook_export(args, project) -> None:
@@ -100,7 +101,7 @@ def cmd_codebook_merge(args, project) -> None:
     if args.json:
         emit_json({"merged": source.name, "into": target.name, "codings": moved})
     else:
-        print(f"code '{source.name}' merged into '{target.name}': {moved} coding(s) moved")
+        print(f"code '{source.name}' merged into '{target.name}': {plural(moved, 'coding')} moved")
 
 
 def cmd_codebook_move(args, project) -> None:
@@ -136,7 +137,7 @@ def cmd_theme_add(args, project) -> None:
         lang = args.lang or project.settings.display_language or "en"
         definition[lang] = args.definition
     theme = project.codebook.add_theme(args.name, args.code or [], definition=definition, actor=args.coder)
-    print(f"theme {theme.id}: {theme.name} ({len(theme.code_ids)} codes)")
+    print(f"theme {theme.id}: {theme.name} ({plural(len(theme.code_ids), 'code')})")
 
 
 def cmd_theme_show(args, project) -> None:

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from ..errors import QualcodeError
+from ..model import plural
 from .output import _clip, _output_path, _pair, _progress_bar, document_json, emit_json, emit_table, segment_json
 
 
@@ -35,7 +36,8 @@ def cmd_import(args, project) -> None:
         return
     one_file = len(files) == 1 and not files[0].is_dir()
     with _progress_bar(None, "importing", quiet=args.json or one_file) as update:
-        report = project.documents.import_files(files, lang=args.lang, group=args.group, speakers=args.speakers,
+        # as typed: a trailing slash says a folder was meant (a missing one is named as a folder)
+        report = project.documents.import_files(args.files, lang=args.lang, group=args.group, speakers=args.speakers,
                                                 actor=args.coder, progress=update, jobs=args.jobs)
     for name, reason in report.skipped:
         print(f"qualcode: skipped {name}: {reason}", file=sys.stderr)
@@ -43,8 +45,8 @@ def cmd_import(args, project) -> None:
         emit_json([document_json(d) for d in report.imported])
     else:
         for d in report.imported:
-            print(f"imported {d.name}: {d.lang}, {d.chars} characters, {d.turns} turns, "
-                  f"{d.sentences} sentences, {len(d.speakers)} speakers"
+            print(f"imported {d.name}: {d.lang}, {plural(d.chars, 'character')}, {plural(d.turns, 'turn')}, "
+                  f"{plural(d.sentences, 'sentence')}, {plural(len(d.speakers), 'speaker')}"
                   + (f" (encoding {d.encoding})" if d.encoding else ""))
 
 
@@ -176,7 +178,7 @@ def cmd_participants(args, project) -> None:
             raise QualcodeError("participants load needs a CSV file", "participants load")
         participants = project.participants.load_csv(Path(args.file), actor=args.coder)
         if not args.json:
-            print(f"{len(participants)} participants")
+            print(plural(len(participants), "participant"))
     participants = project.participants.list()
     if args.json:
         emit_json([{"id": p.id, "uid": p.uid, "key": p.key, "pseudonym": p.pseudonym,

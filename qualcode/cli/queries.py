@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+from ..model import plural
 from ..text.snippet import clock
 from .output import _clip, _output_path, emit_json, emit_table, right_align
 from .review import segment_rows_json, segments_table
@@ -142,7 +143,8 @@ def cmd_cooccur(args, project) -> None:
         return
     emit_table(["code a", "code b", "count", "jaccard"],
                [[labels.get(p.a, p.a), labels.get(p.b, p.b), p.count, f"{p.jaccard:.3f}"] for p in result.pairs])
-    print(f"counted by {args.unit}: {len(result.pairs)} pairs of codes occur together")
+    n = len(result.pairs)
+    print(f"counted by {args.unit}: {plural(n, 'pair')} of codes {'occurs' if n == 1 else 'occur'} together")
 
 
 def cmd_matrix(args, project) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..errors import QualcodeError
+from ..model import plural
 from .output import _clip, _output_path, emit_json, emit_table
 
 
@@ -49,7 +50,7 @@ def cmd_reconcile(args, project) -> None:
         project.settings.set_consensus_coder(args.consensus, actor=args.coder)
     if args.agreed:
         added = project.team.reconcile_agreed(a, b, args.unit, args.doc, actor=args.coder)
-        print(f"{added} agreed codings written to '{project.settings.consensus_coder}'")
+        print(f"{plural(added, 'agreed coding')} written to '{project.settings.consensus_coder}'")
     if args.decide:
         key, choice = args.decide
         span = None

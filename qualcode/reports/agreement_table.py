@@ -13,7 +13,7 @@ import csv
 import io
 from dataclasses import dataclass
 
-from .docx_common import add_heading, add_paragraph, add_run, new_document, to_bytes
+from .docx_common import add_heading, add_paragraph, new_document, to_bytes
 from .themes_tables import cell
 
 
@@ -85,24 +85,21 @@ def agreement_csv(tables: AgreementTables) -> bytes:
 
 
 def agreement_docx(tables: AgreementTables) -> bytes:
+    from .queries_docx import add_fitted_table, fit_page
+    from .queries_tables import Table
+
+    # columns as wide as their words need, as every table in Word (the page turned if need be)
+    by_code = Table("", tables.headers[:-1], [row[:-1] for row in tables.rows])
+    pairs = Table("", tables.pair_headers, tables.pair_rows)
     document = new_document("Intercoder agreement")
+    room = fit_page(document, [by_code, pairs] if tables.pair_rows else [by_code])
     add_heading(document, "Intercoder agreement", 1)
     add_paragraph(document, tables.subtitle)
-    _table(document, tables.headers[:-1], [row[:-1] for row in tables.rows])
+    add_fitted_table(document, by_code, room)
     notes = [f"{row[0]}: {row[-1]}" for row in tables.rows if row[-1]]
     if notes:
         add_paragraph(document, "Undefined statistics: " + "; ".join(notes), italic=True)
     if tables.pair_rows:
         add_paragraph(document, "Pairs of coders, summed over codes (Cohen's kappa):")
-        _table(document, tables.pair_headers, tables.pair_rows)
+        add_fitted_table(document, pairs, room)
     return to_bytes(document)
-
-
-def _table(document, headers: list[str], rows: list[list]) -> None:
-    table = document.add_table(rows=1, cols=len(headers))
-    table.style = "Table Grid"
-    for header_cell, text in zip(table.rows[0].cells, headers, strict=True):
-        add_run(header_cell.paragraphs[0], text, bold=True)
-    for row in rows:
-        for row_cell, value in zip(table.add_row().cells, row, strict=True):
-            add_run(row_cell.paragraphs[0], "" if value is None else str(value))

@@ -24,29 +24,41 @@ PADDING_CM = 0.5  # a cell's margins
 
 def word_tables(tables: Sequence[Table], title: str | None = None) -> bytes:
     """Each table as a Word table with a bold header and bold totals, its note beneath."""
+    tables = [_without_empty_columns(t) for t in tables if t.in_word]
+    document = new_document(title or (tables[0].title if tables else None))
+    room = fit_page(document, tables)
+    if title:
+        add_heading(document, title, 1)
+    for table in tables:
+        if len(tables) > 1 or not title:
+            add_heading(document, table.title, 2)
+        add_fitted_table(document, table, room)
+        if table.chart:
+            _picture(document, table, min(16.0, room))
+    return to_bytes(document)
+
+
+def fit_page(document, tables: Sequence[Table]) -> float:
+    """The page turned to landscape if a table does not fit it upright; the width (cm) between
+    its margins."""
     from docx.enum.section import WD_ORIENT
     from docx.shared import Cm
 
-    tables = [_without_empty_columns(t) for t in tables if t.in_word]
-    document = new_document(title or (tables[0].title if tables else None))
     section = document.sections[0]
     room = (section.page_width - section.left_margin - section.right_margin) / Cm(1)
     if any(plan(t, room) is None for t in tables):
         section.orientation = WD_ORIENT.LANDSCAPE
         section.page_width, section.page_height = section.page_height, section.page_width
         room = (section.page_width - section.left_margin - section.right_margin) / Cm(1)
-    if title:
-        add_heading(document, title, 1)
-    for table in tables:
-        table, size, widths = plan(table, room) or squeezed(table, room)
-        if len(tables) > 1 or not title:
-            add_heading(document, table.title, 2)
-        _write_table(document, table, size, widths)
-        if table.note:
-            add_paragraph(document, table.note, italic=True, size=9)
-        if table.chart:
-            _picture(document, table, min(16.0, room))
-    return to_bytes(document)
+    return room
+
+
+def add_fitted_table(document, table: Table, room: float) -> None:
+    """The table laid out to fit `room` (its columns as wide as their words need), its note beneath."""
+    table, size, widths = plan(table, room) or squeezed(table, room)
+    _write_table(document, table, size, widths)
+    if table.note:
+        add_paragraph(document, table.note, italic=True, size=9)
 
 
 def _write_table(document, table: Table, size: float, widths: list[float]) -> None:

@@ -13,9 +13,8 @@ import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ..text.width import display_width
 from .docx_common import safe
-from .themes_tables import cell
+from .themes_tables import cell, column_width
 
 NONE = "—"  # a column of "no value" (a participant without the attribute)
 FORMATS = (".csv", ".xlsx", ".docx")
@@ -124,9 +123,8 @@ def to_xlsx(tables: Sequence[Table]) -> bytes:
                 c[0].font = bold
         for i, header in enumerate(table.header, start=1):
             wide = header in ("Left", "Right")
-            cells = max(display_width(text(row[i - 1])) for row in [table.header, *table.rows])
-            # Excel counts a column's width in characters
-            sheet.column_dimensions[sheet.cell(1, i).column_letter].width = 45 if wide else min(max(8, cells + 2), 50)
+            sheet.column_dimensions[sheet.cell(1, i).column_letter].width = 45 if wide else column_width(
+                text(row[i - 1]) for row in [table.header, *table.rows])
             if header == "Left":
                 for c in sheet.iter_rows(min_row=2, min_col=i, max_col=i):
                     c[0].alignment = Alignment(horizontal="right")

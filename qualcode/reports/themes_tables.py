@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 
+from ..text.width import display_width
 from .docx_common import safe
 from .memos import MEMO_WORDS, theme_memos_markdown
 from .summary import Summary
 from .words import method_text, not_counted_text, words
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def column_width(values: Iterable) -> int:
+    """An Excel column's width (Excel counts characters): as wide as its widest value (a Chinese
+    character takes two) and a little, within 8–50."""
+    widest = max((display_width(str(v)) for v in values if v is not None), default=0)
+    return min(max(8, widest + 2), 50)
 
 
 def cell(value):
@@ -81,13 +90,14 @@ def xlsx_bytes(summary: Summary) -> bytes:
         sheet = book.create_sheet(safe(title)[:31])
         sheet.append(columns)
         for c in sheet[1]:
-            c.font = Font(bold=True)
+            c.font = Font(name="Calibri", bold=True)  # a font named, or LibreOffice sets it in a serif
         for row in all_rows:
             if row["table"] == table:
                 sheet.append([cell(row.get(c)) for c in columns])
         for i, column in enumerate(columns, start=1):
             wide = column in ("quote", "translation", "definition", "codes", "memo")
-            sheet.column_dimensions[sheet.cell(1, i).column_letter].width = 60 if wide else 16
+            letter = sheet.cell(1, i).column_letter
+            sheet.column_dimensions[letter].width = 60 if wide else column_width(c.value for c in sheet[letter])
             if wide:
                 for c in sheet.iter_rows(min_row=2, min_col=i, max_col=i):
                     c[0].alignment = Alignment(wrap_text=True, vertical="top")

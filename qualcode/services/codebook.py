@@ -17,7 +17,7 @@ from ..errors import QualcodeError
 from ..files import write_atomically
 from ..model import Code, Theme
 from ..store import Store
-from .common import default_coder
+from .common import default_coder, not_found
 from .participants import ParticipantService
 from .redaction import RedactionService
 from .settings import SettingsService
@@ -66,7 +66,7 @@ class CodebookService:
         """A code by id, uid, name, or a label in any language."""
         code = self.store.find_code(str(ref))
         if code is None:
-            raise QualcodeError("unknown code", ref)
+            raise not_found("unknown code", ref, [c.name for c in self.store.codes()])
         return code
 
     def themes(self) -> list[Theme]:

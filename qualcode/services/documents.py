@@ -14,7 +14,7 @@ from ..store import Store
 from ..text.files import collect_sources
 from ..text.parallel import read_and_analyse
 from ..text.prepare import PreparedDocument, analyze_document, read_document
-from .common import check_span, default_coder
+from .common import check_span, default_coder, not_found
 
 UNIT_KINDS = ("sentence", "turn")
 
@@ -61,7 +61,7 @@ class DocumentService:
             seen[doc.text_sha256] = doc.name
             yield doc
 
-    def import_files(self, paths: Sequence[Path], *, lang: str = "auto", group: str | None = None,
+    def import_files(self, paths: Sequence[Path | str], *, lang: str = "auto", group: str | None = None,
                      speakers: str = "auto", actor: str | None = None,
                      progress: Progress | None = None, jobs: int | None = None) -> ImportReport:
         """Import transcripts in one transaction: one bad file imports nothing. A folder brings
@@ -114,7 +114,7 @@ class DocumentService:
         """A document by id, name or uid."""
         doc = self.store.find_document(str(ref))
         if doc is None:
-            raise QualcodeError("no such document", ref)
+            raise not_found("no document", ref, [d.name for d in self.store.document_refs()])
         return doc
 
     def text(self, ref: str | int, start: int | None = None, end: int | None = None) -> str:

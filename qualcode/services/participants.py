@@ -23,7 +23,9 @@ class ParticipantService:
         A file that cannot be read as one is a QualcodeError."""
         rows = _read_participants_csv(Path(path))
         speakers = {(s["document"], s["label"]) for s in self.store.speakers()}
+        documents = self.store.document_names()
         return [f"line {line}: no speaker '{row['speaker']}' in document '{row['document']}'"
+                if row["document"] in documents else f"line {line}: document '{row['document']}' is not in the project"
                 for line, row in rows if (row["document"], row["speaker"]) not in speakers]
 
     def load_csv(self, path: Path, actor: str | None = None) -> list[Participant]:

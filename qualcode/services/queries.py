@@ -33,6 +33,7 @@ from ..text.kwic import (
     term_keys,
     term_kind,
 )
+from .common import not_found
 from .participants import ParticipantService
 from .redaction import RedactionService
 from .settings import SettingsService
@@ -324,7 +325,7 @@ class QueryService:
             raise QualcodeError("autocode takes a query or a speaker (one of them)", query or speaker or "")
         found = self.store.find_code(str(code))
         if found is None:
-            raise QualcodeError("unknown code", code)
+            raise not_found("unknown code", code, [c.name for c in self.store.codes()])
         hits = self.kwic(query, match=match, docs=docs, fold=fold, groups=groups).spans() if query is not None \
             else self.speaker_turns(speaker, docs)
         units = self.unit_spans(unit, docs)

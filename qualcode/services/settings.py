@@ -4,17 +4,12 @@ from __future__ import annotations
 
 from ..errors import QualcodeError
 from ..store import Store
-from .common import default_coder, env_coder
+from .common import choose_from, default_coder, env_coder
 
 # The one place the consensus coder's default name is written: everything else asks
 # `SettingsService.consensus_coder`.
 DEFAULT_CONSENSUS = "consensus"
 OWN_LANGUAGES = ("sv", "zh", "en")  # the languages qualcode's own words (headings, placeholders) are in
-
-
-def choose_from(known) -> str:
-    """The item part of an error that refuses a value: what it may be instead."""
-    return "choose from: " + ", ".join(known) if known else "there is none yet"
 
 
 class SettingsService:

@@ -20,7 +20,7 @@ from ..store import Store
 from ..store.base import new_uid, now
 from .codebook import CodebookService
 from .coding import CodingService
-from .common import default_coder
+from .common import default_coder, not_found
 from .documents import DocumentService
 from .history import StepResult, reconcile_scope
 from .settings import SettingsService
@@ -33,7 +33,7 @@ if TYPE_CHECKING:  # numpy and friends load only when agreement is asked for
 
 CHOICES = ("accept-a", "accept-b", "both", "neither", "edit")
 _SWAP = {"accept-a": "accept-b", "accept-b": "accept-a"}
-CONTEXT = 120
+CONTEXT = 240  # characters of text around a queue item, for a face to cut at a word boundary
 
 
 class TeamService:
@@ -91,10 +91,10 @@ class TeamService:
         coders = [c.strip() for c in coders if c.strip()]
         if len(coders) < 2 or len(set(coders)) != len(coders):
             raise QualcodeError("compare at least two different coders", ",".join(coders))
-        known = set(self.coding.coders())
+        known = self.coding.coders()
         for coder in coders:
             if coder not in known:
-                raise QualcodeError("no such coder", coder)
+                raise not_found("unknown coder", coder, known)
         return coders
 
     def _coding_documents(self, coders: list[str], unit: str = "sentence", docs: list[str] | None = None,
@@ -246,7 +246,8 @@ class TeamService:
         consensus = self.settings.consensus_coder
         item = next((i for i in self.reconcile_queue(a, b, unit) if i.key == key), None)
         if item is None:
-            raise QualcodeError("no such disagreement (see 'qualcode disagreements')", key)
+            raise QualcodeError(f"no disagreement with the id '{key}'",
+                                f"the ids are in the queue: qualcode reconcile --coders {a},{b}")
         agreed = sorted(set(item.codes_a) & set(item.codes_b))
         keep = {
             "accept-a": [c for c in item.disputed if c in item.codes_a],

@@ -9,6 +9,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..errors import QualcodeError
 from .readers import READABLE_SUFFIXES
 
 PROJECT_SUFFIXES = (".qdpx", ".zip")  # REFI-QDA projects: imported on their own, never from a folder
@@ -21,7 +22,9 @@ def collect_sources(paths: Sequence[Path | str]) -> tuple[list[Path], list[tuple
     recursively in a fixed order (names sorted, a folder's files before its subfolders); its
     transcripts are taken, and every other file is listed with the reason, except hidden files
     and folders (".git", ".DS_Store") and qualcode's own project files, which are passed over
-    silently. A file reached twice is taken once."""
+    silently. A file reached twice is taken once. A path that is not there is refused: as a
+    folder when it was named as one (a trailing slash), as a file or folder when it has no
+    extension (the reader says a missing file with one is not found)."""
     files: list[Path] = []
     skipped: list[tuple[str, str]] = []
     taken: set[Path] = set()
@@ -32,7 +35,13 @@ def collect_sources(paths: Sequence[Path | str]) -> tuple[list[Path], list[tuple
             taken.add(key)
             files.append(path)
 
-    for path in map(Path, paths):
+    for named in paths:
+        path = Path(named)
+        if not path.exists():
+            if str(named).endswith(("/", os.sep)):
+                raise QualcodeError("the folder does not exist", named)
+            if not path.suffix:
+                raise QualcodeError("no such file or folder", named)
         if not path.is_dir():
             take(path)
             continue

@@ -22,8 +22,9 @@ Where a Latin-script name counts (the rule, by the name's length in letters):
   "Nordkungsbackabor"): a name that long inside another word is that name;
 - a word starting after a lower-case letter with a capital ("ÅsaÖberg", "IntervjuKungsbacka")
   starts there.
-A name with a Chinese (Han) character matches anywhere, also across spaces and line breaks
-between its characters: Chinese has no word boundaries. Traditional and simplified forms
+A name with a Chinese (Han) character matches anywhere, also across spaces, line breaks and
+joiners between its characters (hyphens and dashes, "_", middle dots: "王-芳", "王_芳", "王·芳"):
+Chinese has no word boundaries. Traditional and simplified forms
 (陈/陳) are different names: redact both if both occur.
 
 The parts of a name of several words are names too (each by the rule above): redacting
@@ -70,7 +71,10 @@ _WORD_CHAR = f"(?:{_LETTER}|\\d)"  # what a whole-word pseudonym may not touch
 # inside a name: invisibles, and a line break (after a hyphen or not) or a hyphen ending a
 # wrapped line; atomic and possessive, so long runs never backtrack
 _SEP_LATIN = f"(?>{_INV}*+(?:[{_HYPHENS}]?[ \\t]*+(?:\\n[ \\t]*+)++|[{_HYPHENS}][ \\t]*+)?{_INV}*+)"
-_SEP_HAN = f"(?>(?:\\s|{_INV})*+(?:[{_HYPHENS}][ \\t]*+\\n(?:\\s|{_INV})*+)?)"
+# between the characters of a Chinese name: what joins a name's parts in a label, a file name or
+# a romanised or transcribed name ("王-芳", "王_芳", "王·芳"), as well as white space
+HAN_JOINERS = "\\-\u2010-\u2013\uff0d_\uff3f\u00b7\u2027\u30fb\uff65"
+_SEP_HAN = f"(?>(?:\\s|{_INV}|[{HAN_JOINERS}])*+)"
 _SPACE = f"(?>(?:\\s|{_INV})++)"
 
 PREFIX_ANY_CASE = 5  # letters: a name this long is redacted at the start of any word
@@ -93,11 +97,11 @@ def fold(text: str) -> str:
 
 
 _INVISIBLE_RE = re.compile(f"{_INV}+")
-_SQUASH_RE = re.compile(f"[\\s{INVISIBLE}{_HYPHENS}]+")
+_SQUASH_RE = re.compile(f"[\\s{INVISIBLE}{_HYPHENS}{HAN_JOINERS}]+")
 
 
 def _squash(text: str) -> str:
-    """Folded, without white space, hyphens or invisibles: every match of a name, squashed,
+    """Folded, without white space, hyphens, joiners or invisibles: every match of a name, squashed,
     is its name squashed; a text whose squash holds no squashed name holds no name."""
     return _SQUASH_RE.sub("", unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold()))
 
@@ -108,7 +112,7 @@ def _is_han(text: str) -> bool:
 
 def name_forms(names: Iterable[str]) -> list[str]:
     """The folded names a list of redacted names stands for: each name, and the capitalised
-    parts of a name of several words. Longest first."""
+    parts of a name of several words (of two letters or more). Longest first."""
     forms: set[str] = set()
     for name in names:
         folded = fold(name)
@@ -118,7 +122,7 @@ def name_forms(names: Iterable[str]) -> list[str]:
         if " " in folded and not _is_han(folded):
             for part in unicodedata.normalize("NFKC", name).split():
                 part = _INVISIBLE_RE.sub("", part)
-                if len(part) >= 2 and part[0].isupper():
+                if sum(ch.isalpha() for ch in part) >= 2 and part[0].isupper():  # an initial is no name
                     forms.add(fold(part))
     return sorted(forms, key=lambda f: (-len(f), f))
 
@@ -531,6 +535,9 @@ def redactor_for(names: tuple[str, ...], lang: str | None = "en") -> Redactor:
 
 # --- checking exports ------------------------------------------------------------------------
 
+_HAN_SPREAD_RE = re.compile(f"[\\s{HAN_JOINERS}]+")
+
+
 def find_leaks(text: str, names: Iterable[str]) -> list[str]:
     """The names (folded) that `text` still holds by the rule of the module doc, searched
     plainly in `fold(text)`: the check for exported text, independent of the Redactor's regex.
@@ -541,7 +548,7 @@ def find_leaks(text: str, names: Iterable[str]) -> list[str]:
     found = []
     for form in name_forms(names):
         if _is_han(form):
-            if form.replace(" ", "") in haystack.replace(" ", ""):
+            if form.replace(" ", "") in _HAN_SPREAD_RE.sub("", haystack):
                 found.append(form)
             continue
         letters = sum(1 for ch in form if ch.isalpha())

@@ -544,7 +544,8 @@ class QualcodeApp(ReviewActions, WorkerActions, UndoAndCodebookActions, LockWait
         def keys_in(text: str) -> str:
             return re.sub(r"\{([\w.]+)\}", lambda m: self.key_text(m.group(1)), text)
 
-        sections = [(keys_in(title), [(keys_in(keys), text) for keys, text in rows]) for title, rows in KEY_HELP]
+        sections = [(keys_in(title), [(keys_in(keys), keys_in(text)) for keys, text in rows])
+                    for title, rows in KEY_HELP]
         self.push_screen(HelpScreen(sections, describe(self.user_keys)))
 
     def handle_bindings_clash(self, clashed_bindings: set[Binding], node) -> None:

@@ -62,20 +62,28 @@ class CodebookEditor(Screen):
         return self.query_one(CodebookTree).highlighted_code
 
     def refill(self, keep: str | None = None) -> None:
-        """Redraw the tree (its cursor on `keep`, else where it was) and the texts."""
+        """Redraw the tree (its cursor on `keep`, else where it was: on its parent when it is
+        gone) and the texts of the code the cursor is on."""
         tree = self.query_one(CodebookTree)
-        keep = keep or (self.code.uid if self.code else None)
+        was = self.code
+        keep = keep or (was.uid if was else None)
         codes = self.project.codebook.codes()
+        if was is not None and keep == was.uid and all(c.uid != keep for c in codes):  # undone, deleted
+            keep = next((c.uid for c in codes if c.id == was.parent_id), None)
         tree.fill(codes, [], self.project.coding.code_counts(), self.app.lang, [])
         keep = keep or next((c.uid for c in codes), None)  # the first code, when opening
-        if keep:
-            self.call_after_refresh(tree.select_code, keep)
+
+        def settle() -> None:  # the tree moves its cursor once drawn; the texts follow it
+            if keep:
+                tree.select_code(keep)
+            self.show_code(self.code)
+
+        self.call_after_refresh(settle)
         retired = sum(1 for c in codes if c.retired)
         self.query_one("#editor-title", Label).update(Text.assemble(
             ("Codebook", "bold"), f" · {plural(len(codes) - retired, 'code')}"
             + (f" ({retired} retired)" if retired else "") + f" · labels in {self.app.lang or 'the names'}"
             f" · {self.app.key_text('codebook.find')} finds · {self.app.key_text('coding.undo')} undoes"))
-        self.show_code(self.code)
 
     @on(CodebookTree.CodeHighlighted)
     def highlighted(self, event: CodebookTree.CodeHighlighted) -> None:

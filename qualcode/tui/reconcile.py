@@ -10,8 +10,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, Static
 
 from ..model import QueueItem, plural
+from ..text.snippet import clip_words, clip_words_left
 from .listing import snippet, where
 from .screens import ChoicePrompt, TextPrompt, safe_colour
+
+CONTEXT_CELLS = 160  # of what was said before and after the unit (a Chinese character takes two)
 
 
 class ReconcileScreen(Screen):
@@ -87,7 +90,8 @@ class ReconcileScreen(Screen):
         item = self.item
         if item is None:
             self.query_one("#reconcile-text", Static).update(
-                f"All {self.hidden} disagreements lie in documents you have not marked done (blind coding)."
+                (f"All {self.hidden} disagreements lie" if self.hidden > 1 else "The disagreement lies")
+                + " in documents you have not marked done (blind coding)."
                 if self.hidden else "No disagreements: the coders agree everywhere." if self.compared
                 else "Nothing to compare: these coders share no coded document.")
             return
@@ -116,9 +120,13 @@ class ReconcileScreen(Screen):
         self.query_one("#codes-b", Static).update(codes(item.codes_b) + memos(self.b))
         context = review.context(item.doc_id, item.start, item.end)
         self.query_one("#reconcile-where", Label).update(f"{where(context)} · {self.unit} {item.unit_index + 1}")
-        body = Text(item.before[-120:], style="dim")
+        # what was said around the unit in its line (the turn), cut between words (… where cut)
+        line_before, line_after = item.before.split("\n")[-1], item.after.split("\n")[0]
+        before = clip_words_left(line_before, CONTEXT_CELLS) if line_before.strip() else ""
+        after = clip_words(line_after, CONTEXT_CELLS) if line_after.strip() else ""
+        body = Text(before + (" " if before and line_before[-1:].isspace() else ""), style="dim")
         body.append(item.text, style="bold reverse")
-        body.append(item.after[:120], style="dim")
+        body.append((" " if after and line_after[:1].isspace() else "") + after, style="dim")
         self.query_one("#reconcile-text", Static).update(body)
         decision = item.decision
         if decision:

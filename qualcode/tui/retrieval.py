@@ -13,7 +13,7 @@ from textual.widgets import Footer, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from ..errors import QualcodeError
-from ..model import Code, Segment, SpanContext
+from ..model import Code, Segment, SpanContext, plural
 from .listing import in_context, snippet, where
 from .screens import safe_colour
 
@@ -107,7 +107,7 @@ class RetrievalScreen(Screen):
                               f"bold on {colour}")
             listing.add_option(Option(Group(head, body), id=str(i)))
         active = " · ".join(f"{k} {v if not isinstance(v, tuple) else ':'.join(v)}" for k, v in options.items())
-        title = Text(f"{self.code.label(self.lang)} — {len(self.segments)} segments", style="bold")
+        title = Text(f"{self.code.label(self.lang)} — {plural(len(self.segments), 'segment')}", style="bold")
         title.append(f" · by {self.sort}" + (f" · {active}" if active else "") + (
             f" · words: {' '.join(words)}" if words else ""), style="dim")
         self.query_one("#retrieval-title", Label).update(title)

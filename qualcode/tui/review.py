@@ -119,7 +119,9 @@ class ReviewActions:
                                       code.label(self.lang) if code else str(code_id))
         stripes = [Stripe(s.start, s.end, s.code_id, s.coder == self.coder) for s in shown]
         gutter.set_data(stripes, columns, order, self.turn_times(), max_columns=6 if self.size.width < 100 else 10)
-        self.query_one(StripeLegend).display = self.stripes_on and bool(columns)
+        legend = self.query_one(StripeLegend)
+        legend.display = self.stripes_on and bool(columns)
+        legend.reserve(list(columns.values()))
 
     def turn_times(self) -> list[tuple[int, float]]:
         doc_id, times = self._turn_times
@@ -131,7 +133,6 @@ class ReviewActions:
 
     def on_stripe_gutter_columns_changed(self, event: StripeGutter.ColumnsChanged) -> None:
         self.query_one(StripeLegend).show_columns(event.columns, event.overflow)
-        self.query_one(StripeLegend).display = self.stripes_on and bool(event.columns)
 
     def action_toggle_stripes(self) -> None:
         self.stripes_on = not self.stripes_on

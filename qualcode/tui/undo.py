@@ -45,13 +45,19 @@ class UndoAndCodebookActions:
 
     def undo_redo(self, undo: bool) -> None:
         """ctrl+z / ctrl+y belong to the screen in front: Reconcile undoes its decisions, the
-        codebook editor its changes, the workbench this coder's last coding action."""
+        codebook editor its changes, the workbench and the query screens this coder's last
+        coding action."""
         screen_step = getattr(self.screen, "undo_redo", None)
         if screen_step is not None:
             screen_step(undo)
             return
         if isinstance(self.screen, ModalScreen):
             raise SkipAction()  # a dialog: the key goes on to its text field (which undoes typing)
+        self.undo_coding(undo)
+
+    def undo_coding(self, undo: bool) -> None:
+        """This coder's last coding action, from the workbench or a query screen over it (the
+        KWIC's autocoding is one); the screens that count coding count again."""
         coding = self.project.coding
         result = self.guard(coding.undo_step if undo else coding.redo_step, self.coder)
         if not result:
@@ -64,6 +70,10 @@ class UndoAndCodebookActions:
         self.notify(message, severity="warning" if result.skipped else "information")
         self.refresh_coding()
         self.refresh_codebook()
+        for screen in self.screen_stack:  # bottom up: a matrix counts again before its cell's list
+            recount = getattr(screen, "coding_changed", None)
+            if recount is not None:
+                recount()
 
     def action_goto_undo(self) -> None:
         if self.last_undo is None:

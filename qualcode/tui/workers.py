@@ -16,6 +16,7 @@ from textual.widgets import ProgressBar
 from textual.worker import Worker, WorkerState
 
 from ..errors import QualcodeError
+from ..model import plural
 from ..project import Project
 from .screens import ExportChoice, ExportDialog, TextPrompt
 
@@ -76,7 +77,7 @@ class WorkerActions:
             files = [f for f in files if f.suffix.lower() != ".qdpx"]
             if files:
                 report = project.documents.import_files(files, actor=self.coder, progress=progress)
-                message = f"imported {len(report.imported)} document(s)"
+                message = f"imported {plural(len(report.imported), 'document')}"
                 if report.skipped:  # a folder's other files are skipped too, and texts already in the project
                     message += f", skipped {len(report.skipped)}: " + "; ".join(
                         f"{Path(name).name} ({reason})" for name, reason in report.skipped[:3])

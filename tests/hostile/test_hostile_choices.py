@@ -70,7 +70,7 @@ def test_codebook_check_of_a_good_file_and_of_one_problem(tmp_path, capsys):
     good = tmp_path / "good.yaml"
     good.write_text("codes:\n  - name: Trygghet\n  - name: Tid\nthemes:\n  - name: T\n    codes: [Tid]\n",
                     encoding="utf-8")
-    assert run(capsys, "codebook", "check", good) == (0, f"{good}: no problems (2 codes, 1 themes)\n", "")
+    assert run(capsys, "codebook", "check", good) == (0, f"{good}: no problems (2 codes, 1 theme)\n", "")
     broken = tmp_path / "broken.yaml"
     broken.write_text("codes: [\n", encoding="utf-8")
     code, out, err = run(capsys, "codebook", "check", broken)

@@ -53,7 +53,7 @@ class QueryScreen(Screen):
 
     DEFAULT_CSS = """
     QueryScreen .query-title { padding: 0 1; height: 1; text-style: bold; }
-    QueryScreen .query-status { padding: 0 1; height: auto; color: $text-muted; }
+    QueryScreen .query-status { padding: 0 1; width: 1fr; height: auto; color: $text-muted; }
     """
     BINDINGS = [Binding("escape,q", "close", "Back", id="query.close")]
     TITLE_TEXT = ""
@@ -75,6 +75,12 @@ class QueryScreen(Screen):
 
     def action_close(self) -> None:
         self.app.pop_screen()
+
+    def coding_changed(self) -> None:
+        """An undo or redo changed the coding under this screen: what it counts, it counts again."""
+        reload = getattr(self, "reload", None)
+        if reload is not None:
+            reload()
 
     def action_save(self) -> None:
         """The result as .docx, .xlsx or .csv (by the name's suffix), into exports/ by default."""

@@ -3,6 +3,8 @@ cell lists the segments behind it, Enter on one of those opens it in its transcr
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.console import Group
 from rich.text import Text
 from textual import on
@@ -93,11 +95,15 @@ class MatrixScreen(QueryScreen):
             col = n_cols + 1  # the row's label: its total
         row_index = row if row < n_rows else None
         col_index = col - 1 if col - 1 < n_cols else None
-        segments = matrix.segments(row_index, col_index)
         what = " × ".join(name for name in (matrix.rows[row_index] if row_index is not None else None,
                                             label(matrix.cols[col_index]) if col_index is not None else None)
                           if name) or "the whole table"
-        self.app.push_screen(SegmentsScreen(f"{what}: {plural(len(segments), 'segment')}", segments))
+
+        def cell() -> tuple[str, list]:  # asked again after an undo: this screen has counted again by then
+            segments = self.result.segments(row_index, col_index) if self.result is not None else []
+            return f"{what}: {plural(len(segments), 'segment')}", segments
+
+        self.app.push_screen(SegmentsScreen(*cell(), cell=cell))
 
 
 class SegmentsScreen(QueryScreen):
@@ -107,10 +113,17 @@ class SegmentsScreen(QueryScreen):
     BINDINGS = [Binding("enter", "open", "Open in transcript", id="segments.open")]
     FILE_STEM = "segments"
 
-    def __init__(self, title: str, segments: list) -> None:
+    def __init__(self, title: str, segments: list, cell: Callable[[], tuple[str, list]] | None = None) -> None:
         super().__init__()
         self.title_text = title
         self.segments = segments
+        self.cell = cell  # the title and segments of the cell, as the matrix counts them now
+
+    def coding_changed(self) -> None:
+        if self.cell is not None:
+            self.title_text, self.segments = self.cell()
+            self.query_one(OptionList).clear_options()
+            self.on_mount()
 
     def compose(self) -> ComposeResult:
         yield from self.compose_title()

@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable
 
+from ...model import plural
 from .common import SAVE, QueryScreen, blind_note, column_choices, label, next_of
 
 TOP = 500  # words shown (the file saved has them all)
@@ -124,8 +125,8 @@ class CooccurrenceScreen(QueryScreen):
                           number(pair.jaccard, 3))
         counted = {"overlap": "overlapping segments", "sentence": "sentences", "turn": "turns",
                    "document": "documents"}[self.unit]
-        self.say(f"{len(result.pairs)} pairs · counted by {counted} (the consensus where made, else everyone's "
-                 "coding) · u unit · s saves" + blind_note(self.app))
+        self.say(f"{plural(len(result.pairs), 'pair')} · counted by {counted} (the consensus where made, "
+                 "else everyone's coding) · u unit · s saves" + blind_note(self.app))
         table.focus()
 
     def action_cycle_unit(self) -> None:

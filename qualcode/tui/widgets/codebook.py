@@ -27,7 +27,7 @@ class ThemeNode:
 
 
 class CodebookTree(Tree):
-    """Themes → codes, then the code hierarchy; Enter on a code opens its retrieval,
+    """The codes on keys 1–9, themes → codes, then the code hierarchy; Enter on a code opens its retrieval,
     p pins it to a number key, / finds a code by typing (any language; Enter or Escape ends)."""
 
     BINDINGS = [Binding("p", "pin", "Pin to key", id="codebook.pin"),
@@ -63,18 +63,24 @@ class CodebookTree(Tree):
         keys = {c.id: str(i) for i, c in enumerate(quick, start=1) if c}
         by_id = {c.id: c for c in codes}
 
-        def label(code: Code) -> Text:
+        def label(code: Code, key: bool = True) -> Text:
             text = Text()
             text.append("■ ", style=safe_colour(code.color))
             text.append(code.label(lang), style="dim strike" if code.retired else ("" if code.codable else "bold"))
             if code.id in counts:
                 text.append(f"\u00a0{counts[code.id]}", style="dim")  # a plain space gets trimmed
-            if code.id in keys:
+            if key and code.id in keys:
                 text.append(f"\u00a0[{keys[code.id]}]", style="bold cyan")
             return text
 
         self.codes, self.lang = codes, lang
         self.clear()
+        if any(quick) and self.pinnable:
+            # first: at 80 × 24 the themes alone fill the pane; the key leads, a long label is cut at its end
+            key_root = self.root.add("[b]Keys[/b]", expand=True)
+            for key, code in enumerate(quick, start=1):
+                if code is not None:
+                    key_root.add_leaf(Text(f"{key} ", style="bold cyan") + label(code, key=False), data=CodeNode(code))
         if themes:
             theme_root = self.root.add("[b]Themes[/b]", expand=True)
             for theme in themes:

@@ -259,31 +259,49 @@ class StripeGutter(Widget):
 
 class StripeLegend(Static):
     """The codes on screen: label, colour, name — as many as two lines hold (three on a tall
-    terminal), whole entries only, then the key to the marks when there is room for it."""
+    terminal), whole entries only, then the key to the marks when there is room for it.
+
+    Its height is the document's, not the screen's: it keeps the lines the document's codes
+    would take (`reserve`), so that scrolling, which changes the codes on screen, never changes
+    the transcript's height — which would change the rows on screen, and so the codes."""
 
     DEFAULT_CSS = """
     StripeLegend { height: auto; max-height: 3; padding: 0 1; color: $text-muted; }
     """
 
+    columns: list[Column] = []
+    overflow = False
+    reserved: list[Column] = []
+
+    def reserve(self, columns: list[Column]) -> None:
+        """The open document's codes (those the gutter may show): they decide the height."""
+        self.reserved = columns
+        self.refresh_legend()
+
     def show_columns(self, columns: list[Column], overflow: bool) -> None:
         self.columns, self.overflow = columns, overflow
-        self.display = bool(columns)
         self.refresh_legend()
 
     def on_resize(self) -> None:
-        if getattr(self, "columns", None):
+        if self.reserved:
             self.refresh_legend()
 
     def refresh_legend(self) -> None:
         width = max(10, self.size.width - 2 if self.size.width else 78)
+        room = 3 if self.app.size.height >= 36 else 2  # lines: small terminals keep them for the text
+        height = len(self._lines(self.reserved, False, room, width))
+        self.styles.height = height
+        self.update(Text("\n").join(self._lines(self.columns, self.overflow, height, width)))
+
+    @staticmethod
+    def _lines(columns: list[Column], overflow: bool, room: int, width: int) -> list[Text]:
         entries = []
-        for column in self.columns:
+        for column in columns:
             entry = Text()
             entry.append(column.label, style=Style(bold=True, color="#000000", bgcolor=safe_colour(column.colour)))
             entry.append(f" {column.name}")
             entries.append(entry)
         key = Text(f"{MINE} you  {THEIRS} others  {BOTH} both", style="dim")
-        room = 3 if self.app.size.height >= 36 else 2  # lines: small terminals keep them for the text
         lines: list[Text] = [Text()]
         left = 0
         for i, entry in enumerate(entries):
@@ -297,7 +315,7 @@ class StripeLegend(Static):
             lines[-1].append(" " * gap)
             lines[-1].append_text(entry)
         tail = Text(f"+{left} more", style="italic") if left else (
-            Text("+ more in the inspector", style="italic") if self.overflow else None)
+            Text("+ more in the inspector", style="italic") if overflow else None)
         for extra in (tail, key):
             if extra is None:
                 continue
@@ -310,4 +328,4 @@ class StripeLegend(Static):
                 lines[-1].truncate(max(0, width - extra.cell_len - 2), overflow="ellipsis")
                 lines[-1].append("  ")
                 lines[-1].append_text(extra)
-        self.update(Text("\n").join(lines))
+        return lines

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from rich.style import Style
 from rich.text import Text
+from textual.geometry import Offset
 from textual.message import Message
 from textual.widgets import TextArea
 
@@ -67,6 +68,7 @@ class TranscriptView(TextArea):
         self.highlight_cursor_line = False
         self.index = LineIndex("")
         self._by_line: dict[int, list[Paint]] = {}
+        self._centre_on_resize = False
 
     def show(self, text: str) -> None:
         from textual.document._document_navigator import DocumentNavigator
@@ -120,6 +122,23 @@ class TranscriptView(TextArea):
 
         self.selection = Selection(self.index.location(start), self.index.location(end))
         self.scroll_cursor_visible(center=True)
+        self._centre_on_resize = True  # a jump's target: centred again if the layout then changes
+
+    def on_resize(self) -> None:
+        """A new width wraps the text anew (TextArea's own handler runs after this one), and the
+        rows move under a scroll position kept in rows. What the reader was looking at stays on
+        screen: the cursor if it was on screen (centred again after a jump: opening a document
+        at a hit, the gutter's width settles after), else the line at the top."""
+        wrapped, top = self.wrapped_document, round(self.scroll_y)
+        if not self.index.starts or top >= wrapped.height:
+            return
+        cursor_row = wrapped.location_to_offset(self.cursor_location).y
+        if top <= cursor_row < top + self.scrollable_content_region.height:
+            self.call_after_refresh(self.scroll_cursor_visible, center=self._centre_on_resize)
+        else:
+            line, column = wrapped.offset_to_location(Offset(0, top))
+            self.call_after_refresh(lambda: self.scroll_to(
+                y=self.wrapped_document.location_to_offset((line, column)).y, animate=False))
 
     def move_to_offset(self, offset: int) -> None:
         self.move_cursor(self.index.location(offset))
