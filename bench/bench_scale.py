@@ -52,7 +52,7 @@ CACHE = ROOT / "bench" / ".cache"
 CHARS = 20_000
 SMALL_DOCS = 7
 CODERS = ["anna", "wei", "erik"]  # the TUI runs as the first
-ROWS = ("tui", "cli", "export", "agreement", "import")
+ROWS = ("tui", "cli", "export", "agreement", "undo", "import")
 SV_GROUPS = ["GP A", "GP B", "GP C", "ST", "Sjukhus"]
 ZH_GROUPS = ["肿瘤科", "儿科", "ICU", "急诊科", "内科"]
 
@@ -434,6 +434,50 @@ def measure_agreement(small: Path, big: Path, repeat: int, say) -> list[tuple]:
     return rows
 
 
+def undo_project(events: int, say) -> Path:
+    """A transcript coded by hand, one sentence at a time, `events` times (each coding a
+    `segment.add` event of the coder's history, as the workbench logs them); cached."""
+    from qualcode.project import Project
+
+    path = cache_dir() / f"undo-{events}.qualcode"
+    if path.exists():
+        return path
+    say(f"building {path.name} (once; it is cached)")
+    tmp = path.with_name(path.name + ".building")
+    for leftover in tmp.parent.glob(tmp.name + "*"):
+        leftover.unlink()
+    with Project(tmp, create=True) as project:
+        project.documents.import_files(transcripts(1, say), jobs=1)
+        project.codebook.load(ROOT / "codebooks" / "balint.yaml")
+        doc = project.documents.list()[0]
+        units = project.documents.units(doc.id, "sentence")
+        codes = [c for c in project.codebook.codes() if c.codable]
+        with project.transaction():  # one transaction; every coding is still its own undo step
+            for i in range(events):
+                unit = units[i % len(units)]
+                project.coding.add_segment(doc.id, codes[i % len(codes)].uid, unit.start, unit.end,
+                                           coder=CODERS[0])
+    tmp.rename(path)
+    return path
+
+
+def measure_undo(repeat: int, say) -> list[tuple]:
+    """ctrl+z's work (the coder's last coding undone, then redone to leave the project as it
+    was) with a long history against a short one: best of many presses, interleaved."""
+    from qualcode.project import Project
+
+    long, short = undo_project(100_000, say), undo_project(10, say)
+    say("undo with a history of 100,000 codings against one of 10")
+    with Project(long) as many, Project(short) as few:
+        def press(project):
+            assert project.coding.undo(CODERS[0]), "nothing to undo"
+            assert project.coding.redo(CODERS[0]), "nothing to redo"
+
+        best = best_interleaved({"many": lambda: press(many), "few": lambda: press(few)}, max(repeat, 3) * 10)
+    return [("undo (and redo) with 100,000 events in history", best["many"], best["few"], "s", 1.5,
+             "the same with 10")]
+
+
 def spacy_child(pieces_file: str) -> None:
     """Runs in a child process: load the pipelines and run them over the pieces, nothing else."""
     import pickle
@@ -565,6 +609,8 @@ def main() -> None:
                               ("agreement", measure_agreement)):
             if name in only:
                 rows += measure(small, big, args.repeat, say)
+    if "undo" in only:
+        rows += measure_undo(args.repeat, say)
     if "import" in only:
         rows += measure_import(args.import_docs, args.repeat, say)
     print(table(rows, args.docs, args.segments_per_doc))

@@ -100,3 +100,62 @@ def _table_of(sql: str, alias: str) -> str:
         if alias in (table, name):
             return table
     return alias
+
+
+async def coding_statements(path) -> list[str]:
+    """The statements of coding a sentence by key, undoing it and opening another document."""
+    app = make_app(path, coder="anna")
+    statements: list[str] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        store_of(app.project).conn.set_trace_callback(statements.append)
+        await pilot.press("right_square_bracket", "1")
+        await pilot.pause()
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        app.open_document(list(app.summaries)[1])
+        await pilot.pause()
+        store_of(app.project).conn.set_trace_callback(None)
+    return statements
+
+
+async def test_coding_and_switching_documents_read_the_open_document_only(projects):
+    """Applying a code, undoing it and opening another document ask the same questions for 3 or
+    30 documents; none scans a table of the corpus or the documents (not even their listing)."""
+    small, large = projects
+    few, many = await coding_statements(small), await coding_statements(large)
+    assert [_shape(s) for s in few] == [_shape(s) for s in many]
+    assert any(s.startswith("INSERT INTO segments") for s in many)
+    db = sqlite3.connect(large)
+    for sql in many:
+        if not sql.lstrip().upper().startswith(("SELECT", "WITH")):
+            continue
+        for line in [row[3] for row in db.execute("EXPLAIN QUERY PLAN " + sql)]:
+            found = re.match(r"SCAN (\w+)", line)
+            if found:
+                table = _table_of(sql, found.group(1))
+                assert table not in CORPUS_TABLES | {"documents", "document_stats"}, f"{line!r} in {sql}"
+
+
+async def test_the_documents_pane_is_filled_once_at_start_and_never_on_switching(projects, monkeypatch):
+    from qualcode.tui.widgets.documents import DocumentList
+
+    _, large = projects
+    fills = []
+    original = DocumentList.fill
+    monkeypatch.setattr(DocumentList, "fill", lambda self, *a, **k: (fills.append(1), original(self, *a, **k))[1])
+    app = make_app(large, coder="anna")
+    statements: list[str] = []
+    store_of(app.project).conn.set_trace_callback(statements.append)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        listings = [s for s in statements if "documents_listing" in s or "FROM documents d" in s]
+        for doc_id in list(app.summaries)[1:4]:
+            app.open_document(doc_id)
+            await pilot.pause()
+        pane = app.query_one(DocumentList)
+        bold = [i for i in range(pane.option_count)
+                if any(span.style == "bold" for span in pane.get_option_at_index(i).prompt.spans)]
+        assert bold == [pane.get_option_index(f"doc-{list(app.summaries)[3]}")]  # the open document alone
+    assert len(fills) == 1
+    assert len(listings) == 1, listings

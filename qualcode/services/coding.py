@@ -265,8 +265,8 @@ class CodingService:
     def progress(self, coder: str | None = None, doc_id: int | None = None) -> dict[int, tuple[int, int]]:
         """Per document (or for one): (sentences with a segment, sentences), for one coder or all."""
         coder_id = self.store.coder_id(coder, create=False) if coder else None
-        if coder and coder_id is None:
-            return {d.id: (0, d.sentences) for d in self.documents.list() if doc_id in (None, d.id)}
+        if coder and coder_id is None:  # a coder who has coded nothing yet
+            return {d: (0, total) for d, (_, total) in self.store.sentence_coverage(None, doc_id).items()}
         return self.store.sentence_coverage(coder_id, doc_id)
 
     # --- undo and redo ------------------------------------------------------------------------
@@ -308,7 +308,8 @@ class CodingService:
         return None
 
     def _document_name(self, doc_id: int) -> str:
-        return next((d.name for d in self.documents.list() if d.id == doc_id), f"document {doc_id}")
+        doc = self.store.find_document(str(doc_id))  # one row by id, not the listing of a thousand
+        return doc.name if doc is not None else f"document {doc_id}"
 
     def restore_segment(self, row: dict) -> None:
         """Put a segment back as an event recorded it (its code found by uid: a code deleted and

@@ -8,12 +8,14 @@ changes: add, edit, move, merge, delete) or `reconcile:A|B` (one pair's decision
 redo are events too, naming the step's first event and the scope, so the history survives a
 restart and is the same whichever face made the change. Other events of the step (the
 codebook's history lines) are told, not replayed. A merge is a wall: nothing done before it is
-undone after it (it may have given those rows other UUIDs, those decisions other keys).
+undone after it (it may have given those rows other UUIDs, those decisions other keys). The
+step to take is found by reading the history backwards from its end (`History._next`): a press
+of ctrl+z costs the same after ten coding actions or a hundred thousand.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from ..errors import QualcodeError
@@ -43,6 +45,13 @@ def scope_of(events: list[dict]) -> str:
     return "codebook"
 
 
+def step_key(event: dict) -> str | None:
+    """Which step an event belongs to: its step id; a segment event logged without one is a
+    step by itself; None: not undoable (an older reconciliation's)."""
+    step = event["payload"].get("step")
+    return step or (f"event {event['id']}" if event["action"] in SEGMENT_ACTIONS else None)
+
+
 def reconcile_scope(coders: list[str]) -> str:
     return "reconcile:" + "|".join(sorted(coders))
 
@@ -55,48 +64,101 @@ class History:
     def register(self, action: str, handler: Handler) -> None:
         self.handlers[action] = handler
 
-    def state(self, actor: str, scope: str) -> tuple[list[list[dict]], list[list[dict]]]:
-        """(done, undone) steps of `actor` in `scope`, oldest first."""
-        wall = self.store.last_merge_event()
-        events = [e for e in self.store.events_of(actor, (*self.handlers, "undo", "redo")) if e["id"] > wall]
-        items: list[tuple[str, list[dict], str | None]] = []
-        for event in events:
+    def _steps_backwards(self, actor: str, scope: str) -> Iterator[tuple[str, list[dict]]]:
+        """The actor's history in `scope`, newest first: ("step", its events in order) and
+        ("undo" or "redo", [the marker]). Read from the end, a page at a time."""
+        group: list[dict] = []
+        key = None
+        for event in self.store.events_backwards(actor, (*self.handlers, "undo", "redo")):
             action, payload = event["action"], event["payload"]
             if action in ("undo", "redo"):
-                if payload.get("scope", "coding") == scope:
-                    items.append((action, [event], None))
+                if payload.get("scope", "coding") != scope:
+                    continue
+                if group:
+                    yield "step", group[::-1]
+                    group, key = [], None
+                yield action, [event]
                 continue
-            step = payload.get("step") or (f"event {event['id']}" if action in SEGMENT_ACTIONS else None)
+            step = step_key(event)
             if step is None:  # logged before it could be undone (an older reconciliation)
                 continue
-            if items and items[-1][0] == "step" and items[-1][2] == step:
-                items[-1][1].append(event)
-            else:
-                items.append(("step", [event], step))
-        done: list[list[dict]] = []
-        undone: list[list[dict]] = []
-        for kind, group, _ in items:
-            if kind == "step":
-                if scope_of(group) == scope:
-                    done.append(group)
-                    undone.clear()
+            if group and step != key:
+                yield "step", group[::-1]
+                group = []
+            group.append(event)
+            key = step
+        if group:
+            yield "step", group[::-1]
+
+    def _step_from(self, actor: str, scope: str, first: int) -> list[dict] | None:
+        """The step whose first event is `first` (as a marker names it), read forwards."""
+        group: list[dict] = []
+        key = None
+        for event in self.store.events_forwards(actor, (*self.handlers, "undo", "redo"), first):
+            if event["action"] in ("undo", "redo"):
+                if event["payload"].get("scope", "coding") == scope:
+                    break
                 continue
-            source, target = (done, undone) if kind == "undo" else (undone, done)
-            if source and source[-1][0]["id"] == group[0]["payload"].get("event"):
-                target.append(source.pop())
-        return done, undone
+            step = step_key(event)
+            if step is None:
+                continue
+            if group and step != key:
+                break
+            group.append(event)
+            key = step
+        return group if group and group[0]["id"] == first else None
+
+    def _next(self, actor: str, scope: str, undo: bool) -> list[dict] | None:
+        """The step undo (or redo) would take: the top of the done (or undone) stack.
+
+        Undo and redo markers are logged for the top of the stacks, so the stacks follow from
+        the history read backwards, without replaying it from the start: a step is undone when
+        the last marker naming it is an undo; the done stack is every other step of the scope,
+        in order (its top: the newest); the undone stack, the steps undone since the last new
+        step (its top: the one undone last). When the newest of the scope is a redo (for undo)
+        or an undo (for redo), its step is the answer, read where it is. So each press reads the
+        last few events, whatever the length of the history or the run of undos and redos before
+        it. A merge is a wall: nothing before it is undone after it."""
+        last_marker: dict[int, str] = {}  # step (its first event's id) -> the newest marker naming it
+        wanted = None  # redo: the step the newest effective undo marker names
+        newest = True
+        for kind, events in self._steps_backwards(actor, scope):
+            if kind != "step":
+                named = events[0]["payload"].get("event")
+                if newest and (kind == "redo") == undo:
+                    # the newest of the scope is a redo (undo) of a step: that step is on top of
+                    # the done (undone) stack now; read it where it is, not every marker before
+                    # it (ctrl+z and ctrl+y in turn, a thousand times, log a thousand markers)
+                    step = self._step_from(actor, scope, named)
+                    if step is not None and scope_of(step) == scope:
+                        return None if self.store.merged_after(named) else step
+                newest = False
+                last_marker.setdefault(named, kind)
+                if not undo and wanted is None and kind == "undo" and last_marker[named] == "undo":
+                    wanted = named
+                continue
+            if scope_of(events) != scope:
+                continue
+            newest = False
+            first = events[0]["id"]
+            if undo and last_marker.get(first) != "undo":
+                return None if self.store.merged_after(first) else events
+            if not undo:
+                if wanted is None:
+                    return None  # a step done since the last undo: nothing left to redo
+                if first == wanted:
+                    return None if self.store.merged_after(first) else events
+        return None
 
     def can_undo(self, actor: str, scope: str) -> bool:
-        return bool(self.state(actor, scope)[0])
+        return self._next(actor, scope, undo=True) is not None
 
     def step(self, actor: str, scope: str, undo: bool) -> StepResult | None:
         """Undo (or redo) the actor's last step in `scope`; None when there is none. A step that
         can no longer be replayed (someone changed its data meanwhile) is stepped past, told."""
-        done, undone = self.state(actor, scope)
-        stack = done if undo else undone
-        if not stack:
+        events = self._next(actor, scope, undo)
+        if events is None:
             return None
-        events = stack[-1]
         word = "undo" if undo else "redo"
         payload = {"event": events[0]["id"], "scope": scope, "action": events[0]["action"]}
         try:

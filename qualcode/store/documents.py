@@ -116,8 +116,8 @@ class DocumentRows:
             SELECT st.doc_id, st.sentences AS total, COALESCE(t.sentences_coded, 0) AS coded
             FROM document_stats st
             LEFT JOIN document_tallies t ON t.coder_id = :coder AND t.doc_id = st.doc_id
-            WHERE st.sentences > 0 AND (:doc IS NULL OR st.doc_id = :doc)
-            """,
+            WHERE st.sentences > 0
+            """ + ("" if doc_id is None else " AND st.doc_id = :doc"),  # one document: a seek, not a scan
             {"coder": coder_id or 0, "doc": doc_id},
         )
         return {r["doc_id"]: (r["coded"], r["total"]) for r in rows}

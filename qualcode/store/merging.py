@@ -33,10 +33,6 @@ class MergeRows:
         return [r[0] for r in self._q("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE"
                                       " 'sqlite_%' ORDER BY name")]
 
-    def last_merge_event(self) -> int:
-        """The id of the last merge's event (0: none): undo goes no further back."""
-        return self._one("SELECT COALESCE(MAX(id), 0) FROM events WHERE action = 'project.merge'")[0]
-
     def merge_documents(self) -> list[dict]:
         """Every document with its text and where it came from, in the project's order."""
         return [dict(r) for r in self._q(

@@ -212,13 +212,35 @@ class Store(DocumentRows, ParticipantRows, CodebookRows, CodingRows, DecisionRow
             {**dict(r), "payload": json.loads(r["payload"])} for r in self._q(sql + " ORDER BY id", params)
         ]
 
-    def events_of(self, actor: str, actions: tuple[str, ...]) -> list[dict]:
+    def events_backwards(self, actor: str, actions: tuple[str, ...], page: int = 8) -> Iterator[dict]:
+        """The actor's events of these actions, newest first, read a page at a time (undo looks
+        at the last few, whatever the length of the history: the events_actor index); pages
+        grow, so a walk to the start of a long history (nothing to undo in a scope) takes few reads."""
+        return self._events_paged(actor, actions, None, page, backwards=True)
+
+    def events_forwards(self, actor: str, actions: tuple[str, ...], first: int, page: int = 8) -> Iterator[dict]:
+        """The actor's events of these actions from the event `first` on, oldest first, a page at a
+        time (undo reads one step's events from where a marker names it)."""
+        return self._events_paged(actor, actions, first, page, backwards=False)
+
+    def _events_paged(self, actor: str, actions: tuple[str, ...], bound: int | None, page: int, *,
+                      backwards: bool) -> Iterator[dict]:
         marks = ", ".join("?" for _ in actions)
-        return [
-            {**dict(r), "payload": json.loads(r["payload"])}
-            for r in self._q(f"SELECT * FROM events WHERE actor = ? AND action IN ({marks}) ORDER BY id",
-                             (actor, *actions))
-        ]
+        while True:
+            where = "" if bound is None else " AND id < ?" if backwards else " AND id >= ?"
+            rows = self._q(f"SELECT * FROM events WHERE actor = ? AND action IN ({marks}){where}"
+                           f" ORDER BY id{' DESC' if backwards else ''} LIMIT ?",
+                           (actor, *actions, *([] if bound is None else [bound]), page))
+            for r in rows:
+                yield {**dict(r), "payload": json.loads(r["payload"])}
+            if len(rows) < page:
+                return
+            bound, page = rows[-1]["id"] + (0 if backwards else 1), min(page * 4, 16_384)
+
+    def merged_after(self, event_id: int) -> bool:
+        """Whether a merge was logged after this event (undo goes no further back than a merge)."""
+        return self._one("SELECT 1 FROM events WHERE id > ? AND action = 'project.merge' LIMIT 1",
+                         (event_id,)) is not None
 
     # --- settings -----------------------------------------------------------------------------
 

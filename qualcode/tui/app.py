@@ -160,12 +160,12 @@ class QualcodeApp(ReviewActions, WorkerActions, UndoAndCodebookActions, LockWait
         self.layer = self.requested_layer or ("mine" if others else "all")
         self.update_title()
         self.refresh_codebook()
-        docs = self.project.documents.list()
+        self.refresh_documents(full=True)  # the one listing of the documents, the pane filled once
         if self.initial_doc is not None:
             self.open_document(self.initial_doc)
             self.query_one(TranscriptView).focus()
-        elif docs:
-            self.open_document(docs[0].id)
+        elif self.summaries:
+            self.open_document(next(iter(self.summaries)))
             self.query_one(TranscriptView).focus()
         else:
             self.notify("The project has no documents yet: ctrl+p → Import files.", timeout=8)
@@ -204,11 +204,11 @@ class QualcodeApp(ReviewActions, WorkerActions, UndoAndCodebookActions, LockWait
         return segment.coder == (self.coder if self.layer == "mine" else self.layer)
 
     def refresh_documents(self, full: bool = True) -> None:
-        """The documents pane; after coding only the open document's line changes (a project
-        may hold a thousand transcripts)."""
+        """The documents pane: every line (at start, after an import or a change of layer), else
+        only the open document's (after coding it): a project may hold a thousand transcripts."""
         layer_coder = self.layer_coder()
         documents = self.query_one(DocumentList)
-        if full or not self.summaries:
+        if full:
             self.summaries = {d.id: d for d in self.project.documents.list()}
             self.progress = self.project.coding.progress(layer_coder)
             documents.fill(list(self.summaries.values()), self.progress, self.doc_id)
@@ -227,7 +227,7 @@ class QualcodeApp(ReviewActions, WorkerActions, UndoAndCodebookActions, LockWait
         doc = self.guard(self.project.documents.get, doc_id)
         if doc is None:
             return
-        self.doc_id = doc.id
+        previous, self.doc_id = self.doc_id, doc.id
         self.text = doc.text
         self.sentences = self.project.documents.units(doc.id, "sentence")
         self.turns = self.project.documents.units(doc.id, "turn")
@@ -236,8 +236,9 @@ class QualcodeApp(ReviewActions, WorkerActions, UndoAndCodebookActions, LockWait
         view.show(doc.text)
         view.border_title = doc.name
         self.update_title()  # blind coding is per document
-        self.refresh_coding()
-        self.refresh_documents(full=True)  # the open document is shown in bold
+        self.refresh_coding()  # and the open document's line, in bold
+        if previous in self.summaries and previous != doc.id:  # no longer in bold
+            self.query_one(DocumentList).update(self.summaries[previous], self.progress.get(previous), doc.id)
         if select:
             view.select_offsets(*select)
         else:

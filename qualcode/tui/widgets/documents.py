@@ -54,8 +54,16 @@ class DocumentList(OptionList):
         return self.option_count
 
     def update(self, doc: DocumentSummary, progress: tuple[int, int] | None, current: int | None) -> None:
-        """One document's line (after coding it), without rebuilding a list of a thousand."""
-        self.replace_option_prompt(f"doc-{doc.id}", self.prompt(doc, progress, current))
+        """One document's line (after coding it, or opening another), repainted alone: Textual's
+        replace_option_prompt would drop every line's render and repaint the whole pane."""
+        index = self.get_option_index(f"doc-{doc.id}")
+        option = self.get_option_at_index(index)
+        option._set_prompt(self.prompt(doc, progress, current))
+        for key in [key for key in self._option_render_cache.keys() if key[0] is option]:
+            self._option_render_cache.discard(key)
+        self.refresh_line(index)  # every option is one line (_update_lines)
+        if doc.id == current and self.highlighted is None:
+            self.highlighted = index
 
     def prompt(self, doc: DocumentSummary, progress: tuple[int, int] | None, current: int | None) -> Text:
         coded, total = progress or (0, doc.sentences)
