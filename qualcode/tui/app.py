@@ -8,7 +8,6 @@ segments) and reloads it after each action.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
 from functools import cache, partial
 from pathlib import Path
 
@@ -24,9 +23,9 @@ from ..analysis.spans import coded_units, covering
 from ..errors import QualcodeError
 from ..model import Code, Segment, Unit, plural
 from ..project import Project
-from ..text.width import fit_width
 from .keymap import KEY_HELP, Keys, describe, key_label, load_keys
 from .locking import LockWaiting, StillLocked
+from .navigation import NavigationActions
 from .picker import CodePicker, NewCode, NewCodeDialog
 from .queries import QUERY_BINDINGS, QueryActions, query_screens
 from .review import REVIEW_BINDINGS, ReviewActions
@@ -41,7 +40,8 @@ from .workers import WorkerActions
 
 LABEL_STYLE = Style(bold=True, color="#5fafd7")
 HIT_STYLE = Style(bgcolor="#8a7400", color="#ffffff")
-class QualcodeApp(ReviewActions, WorkerActions, UndoAndCodebookActions, LockWaiting, QueryActions, App):
+class QualcodeApp(ReviewActions, WorkerActions, UndoAndCodebookActions, NavigationActions, LockWaiting, QueryActions,
+                  App):
     CSS_PATH = "app.tcss"
     TITLE = "qualcode"
     # every binding has an id, so a keymap file can move it (see tui/keymap.py)
@@ -304,82 +304,6 @@ class QualcodeApp(ReviewActions, WorkerActions, UndoAndCodebookActions, LockWait
 
         self.push_screen(RetrievalScreen(event.code, self.lang))
 
-    # --- selecting units ----------------------------------------------------------------------
-
-    def target(self) -> tuple[int, int] | None:
-        """What a code applies to: the selection (trimmed of white space), else the sentence at
-        the cursor."""
-        view = self.query_one(TranscriptView)
-        start, end = view.selection_offsets()
-        if end > start:
-            while start < end and self.text[start].isspace():
-                start += 1
-            while end > start and self.text[end - 1].isspace():
-                end -= 1
-            return (start, end) if end > start else None
-        unit = self.unit_at(self.sentences, view.cursor_offset)
-        return (unit.start, unit.end) if unit else None
-
-    @staticmethod
-    def unit_at(units: list[Unit], offset: int) -> Unit | None:
-        """The unit holding `offset`, else the next one after it."""
-        starts = [u.start for u in units]
-        i = bisect_right(starts, offset) - 1
-        if i >= 0 and units[i].start <= offset < units[i].end:
-            return units[i]
-        return units[i + 1] if i + 1 < len(units) else None
-
-    def step(self, units: list[Unit], forward: bool) -> None:
-        """Select a unit. With nothing selected: the one at the cursor. With part of one
-        selected (a search hit): the one holding it. With exactly one selected: the next (or
-        previous). With more than one (a turn, stepping by sentence): the first (or last) of them."""
-        view = self.query_one(TranscriptView)
-        start, end = view.selection_offsets()
-        if not units:
-            return
-        if end == start:
-            unit = self.unit_at(units, start)
-        else:
-            i = bisect_right([u.start for u in units], start) - 1  # the last unit starting at or before it
-            holding = units[i] if i >= 0 and end <= units[i].end else None
-            if holding is not None and (holding.start, holding.end) != (start, end):
-                unit = holding
-            elif holding is not None:
-                j = i + (1 if forward else -1)
-                unit = units[j] if 0 <= j < len(units) else None
-            elif forward:
-                j = bisect_right([u.end for u in units], start)  # the first unit ending after the start
-                unit = units[j] if j < len(units) else None
-            else:
-                j = bisect_left([u.start for u in units], end) - 1  # the last unit starting before the end
-                unit = units[j] if j >= 0 else None
-        if unit:
-            view.select_offsets(unit.start, unit.end)
-
-    def action_next_sentence(self) -> None:
-        self.step(self.sentences, True)
-
-    def action_previous_sentence(self) -> None:
-        self.step(self.sentences, False)
-
-    def action_next_turn(self) -> None:
-        if self.no_turns():
-            return
-        self.step(self.turns, True)
-
-    def action_previous_turn(self) -> None:
-        if self.no_turns():
-            return
-        self.step(self.turns, False)
-
-    def no_turns(self) -> bool:
-        """A document without speakers has no turns: say so rather than do nothing."""
-        if self.turns or self.doc_id is None:
-            return False
-        self.notify(f"This document has no speaker turns: {self.key_text('transcript.next_sentence')} and "
-                    f"{self.key_text('transcript.previous_sentence')} select sentences.", severity="warning")
-        return True
-
     # --- coding ---------------------------------------------------------------------------------
 
     def apply(self, code: Code) -> None:
@@ -460,54 +384,11 @@ class QualcodeApp(ReviewActions, WorkerActions, UndoAndCodebookActions, LockWait
 
         self.with_segment("mark as exemplar", toggle)
 
-    # --- search and layers ----------------------------------------------------------------------
-
-    def action_search(self) -> None:
-        search = self.query_one("#search", Input)
-        search.display = True
-        search.focus()
-
     @on(Input.Submitted, "#search")
-    def search_submitted(self, event: Input.Submitted) -> None:
-        if self.doc_id is None:
-            return
-        self.hits = self.guard(self.project.documents.search, self.doc_id, event.value) or []
-        event.input.display = False
-        view = self.query_one(TranscriptView)
-        view.focus()
-        self.refresh_coding()
-        # the query whole when it fits (a toast is 60 cells at most, and half the screen), in
-        # straight quotes: curly ones are of ambiguous width, two cells in a Chinese terminal
-        query = fit_width(event.value, max(10, min(60, self.size.width // 2) - 20))
-        if not self.hits:
-            self.notify(f'"{query}" not found.', severity="warning")
-            return
-        self.notify(f'{plural(len(self.hits), "hit")} for "{query}" · {self.key_text("search.next_hit")} next')
-        self.goto_hit(view.cursor_offset, forward=True, inclusive=True)
+    def on_search(self, event: Input.Submitted) -> None:
+        self.search_submitted(event)
 
-    def on_key(self, event) -> None:
-        search = self.query_one("#search", Input)
-        if event.key == "escape" and search.display:
-            search.display = False
-            self.query_one(TranscriptView).focus()
-
-    def goto_hit(self, offset: int, forward: bool, inclusive: bool = False) -> None:
-        if not self.hits:
-            return
-        starts = [h[0] for h in self.hits]
-        if forward:
-            i = bisect_left(starts, offset) if inclusive else bisect_right(starts, offset)
-            hit = self.hits[i % len(self.hits)]
-        else:
-            i = bisect_left(starts, offset) - 1
-            hit = self.hits[i % len(self.hits)]
-        self.query_one(TranscriptView).select_offsets(*hit)
-
-    def action_next_hit(self) -> None:
-        self.goto_hit(self.query_one(TranscriptView).selection_offsets()[0], forward=True)
-
-    def action_previous_hit(self) -> None:
-        self.goto_hit(self.query_one(TranscriptView).selection_offsets()[0], forward=False)
+    # --- layers ---------------------------------------------------------------------------------
 
     def action_cycle_layer(self) -> None:
         if self.explain_blind():
