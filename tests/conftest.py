@@ -70,3 +70,11 @@ def refi(tmp_path_factory) -> dict[str, Path]:
 def store_of(project):
     """The store beneath a project's facade, for tests that read rows or write as another tool would."""
     return project._store
+
+
+@pytest.fixture(scope="module")
+def schema():
+    """The REFI-QDA Project schema (package data), compiled once a module."""
+    from qualcode.exchange.validate import refi_schema
+
+    return refi_schema("Project")
