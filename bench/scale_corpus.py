@@ -98,7 +98,7 @@ def cache_dir() -> Path:
     from qualcode.store import schema
 
     digest = hashlib.sha256(Path(schema.__file__).read_bytes()).hexdigest()[:8]
-    return CACHE / f"v{GENERATOR_VERSION}-{schema.migrations._migrations[-1].name}-{digest}"
+    return CACHE / f"v{GENERATOR_VERSION}-{schema.migration_names()[-1]}-{digest}"
 
 
 def transcripts(count: int, say) -> list[Path]:

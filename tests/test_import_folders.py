@@ -162,3 +162,38 @@ def test_a_fault_while_analysing_becomes_an_error_naming_the_file(files, monkeyp
     with pytest.raises(QualcodeError) as caught:
         list(parallel.read_and_analyse(files, jobs=1))
     assert str(caught.value) == f"cannot analyse the file: ValueError: no pipeline ({files[0]})"
+
+
+def test_the_server_starts_early_only_for_an_import_that_uses_workers(files, tmp_path, monkeypatch):
+    assert not parallel.start_server([tmp_path / "not-there"])  # the import itself will say so
+    assert not parallel.start_server(files)  # under POOL_MIN_BYTES: analysed in the importing process
+    monkeypatch.setattr(parallel, "POOL_MIN_BYTES", 0)
+    assert not parallel.start_server(files, jobs=1)
+    assert parallel.start_server([files[0].parent])  # a folder: its transcripts
+    here = list(parallel.read_and_analyse(files, jobs=1))
+    there = list(parallel.read_and_analyse(files, jobs=2))  # the server started above serves it
+    assert [(d.text, d.sentences, d.lemmas) for d in there] == [(d.text, d.sentences, d.lemmas) for d in here]
+
+
+def test_a_consumer_that_stops_while_the_workers_start_stops_them(files):
+    analysed = parallel.read_and_analyse(files, jobs=2, min_bytes=0)
+    first = next(analysed)
+    assert first.source_name == files[0].name and first.sentences
+    analysed.close()  # returns once the pool is shut down: no worker left behind
+    import multiprocessing
+
+    assert not [p for p in multiprocessing.active_children() if p.is_alive()]
+
+
+def test_reading_ahead_is_bounded_by_characters(files, monkeypatch):
+    """While the first document is analysed, no more than READ_AHEAD_CHARS are read ahead (beyond
+    the window of documents in flight)."""
+    monkeypatch.setattr(parallel, "READ_AHEAD_CHARS", 1)
+    monkeypatch.setattr(parallel, "IN_FLIGHT_PER_JOB", 1)
+    read = []
+    real = parallel._read_file
+    monkeypatch.setattr(parallel, "_read_file", lambda path, *task: read.append(path) or real(path, *task))
+    analysed = parallel.read_and_analyse(files, jobs=2, min_bytes=0)
+    next(analysed)
+    assert len(read) == 2  # the window of two (unbounded, it reads all six while the workers start)
+    analysed.close()

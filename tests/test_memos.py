@@ -312,7 +312,7 @@ def test_an_older_project_gains_the_memo_tables(tmp_path):
 
     path = tmp_path / "old.qualcode"
     db = Database(sqlite3.connect(path))
-    migrations.apply(db, stop_before="m004_memos")
+    migrations().apply(db, stop_before="m004_memos")
     db.conn.close()
     with Project(path) as p:
         assert store_of(p).schema_version == "m004_memos"

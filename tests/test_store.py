@@ -106,7 +106,7 @@ def test_an_older_project_is_migrated_after_a_backup(tmp_path):
 
     path = tmp_path / "old.qualcode"
     db = sqlite_utils.Database(path)
-    migrations.apply(db, stop_before="m002_decisions")
+    migrations().apply(db, stop_before="m002_decisions")
     db.execute("INSERT INTO coders (uid, name) VALUES ('u', 'anna')")
     db.conn.commit()
     db.close()

@@ -46,6 +46,7 @@ from .commands import (
     cmd_tui,
     cmd_uncode,
     cmd_units,
+    start_analysis,
 )
 from .merge import cmd_merge
 from .output import protect_terminal
@@ -108,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=_positive, metavar="N",
                    help="analyse in up to N processes (default: all cores; small imports use one)")
     p.add_argument("--json", action="store_true")
+    p.set_defaults(before_project=start_analysis)
 
     p = command("docs", "list documents", cmd_docs)
     p.add_argument("--json", action="store_true")
@@ -337,6 +339,8 @@ def main(argv: list[str] | None = None) -> int:
         if not args.needs_project:
             args.handler(args, path)
             return 0
+        if hasattr(args, "before_project"):
+            args.before_project(args)
         from ..project import Project
 
         created = args.writes and not path.exists()

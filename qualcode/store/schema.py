@@ -3,10 +3,33 @@
 from __future__ import annotations
 
 import sqlite3
+from functools import cache
 
-from sqlite_utils import Migrations
+MIGRATION_SET = "qualcode"  # the migration_set of our rows in _sqlite_migrations
+_STEPS: list = []
 
-migrations = Migrations("qualcode")
+
+def migration(step):
+    """A step of the schema, in the order written (sqlite-utils applies them: `migrations()`)."""
+    _STEPS.append(step)
+    return step
+
+
+def migration_names() -> list[str]:
+    return [step.__name__ for step in _STEPS]
+
+
+@cache
+def migrations():
+    """The steps as sqlite-utils' Migrations. Imported only to create or update a project:
+    importing sqlite_utils imports pandas where it is installed (a quarter of a second on
+    every command)."""
+    from sqlite_utils import Migrations
+
+    steps = Migrations(MIGRATION_SET)
+    for step in _STEPS:
+        steps()(step)
+    return steps
 
 
 def run_script(db, script: str) -> None:
@@ -19,7 +42,7 @@ def run_script(db, script: str) -> None:
             statement = ""
 
 
-@migrations()
+@migration
 def m001_initial(db) -> None:
     run_script(
         db,
@@ -178,7 +201,7 @@ def m001_initial(db) -> None:
     )
 
 
-@migrations()
+@migration
 def m002_decisions(db) -> None:
     run_script(
         db,
@@ -266,7 +289,7 @@ def _count_out(row: str) -> str:
             SELECT s.doc_id, s.idx FROM sentences s WHERE {_touched_sentences(row)});"""
 
 
-@migrations()
+@migration
 def m003_scale(db) -> None:
     """What opening, listing and coding read stays small however large the project grows.
 
@@ -363,7 +386,7 @@ def m003_scale(db) -> None:
     )
 
 
-@migrations()
+@migration
 def m004_memos(db) -> None:
     run_script(
         db,

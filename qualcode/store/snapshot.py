@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import QualcodeError
-from .schema import migrations
+from .schema import MIGRATION_SET, migration_names
 from .store import Store
 
 _HEADER = b"SQLite format 3\x00"
@@ -97,14 +97,14 @@ def _check_schema(copy: Path, shown: Path) -> None:
     try:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         applied = [r[0] for r in conn.execute(
-            "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid", (migrations.name,))
+            "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid", (MIGRATION_SET,))
         ] if "_sqlite_migrations" in tables else []
     finally:
         conn.close()
     if not applied:
         raise QualcodeError("not a qualcode project (an SQLite database of something else)" if tables
                             else "not a qualcode project (empty)", shown)
-    known = [m.name for m in migrations._migrations]
+    known = migration_names()
     if applied != known[: len(applied)]:
         theirs = next((name for name in applied if name not in known), applied[-1])
         raise QualcodeError(f"made by a newer qualcode (its schema has {theirs}; this qualcode knows up to "

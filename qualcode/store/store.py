@@ -12,8 +12,6 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import sqlite_utils
-
 from ..errors import QualcodeError
 from .base import check_name, new_uid, now  # noqa: F401  (re-exported: callers import them from here)
 from .codebook import CodebookRows
@@ -25,7 +23,7 @@ from .opening import WAITING, busy_timeout, check_project_file, is_locked, lock_
 from .people import ParticipantRows
 from .queries import QueryRows
 from .review import ReviewRows
-from .schema import migrations
+from .schema import MIGRATION_SET, migration_names, migrations
 
 
 class Store(DocumentRows, ParticipantRows, CodebookRows, CodingRows, DecisionRows, QueryRows, MergeRows,
@@ -50,7 +48,6 @@ class Store(DocumentRows, ParticipantRows, CodebookRows, CodingRows, DecisionRow
         try:
             self.conn.execute(f"PRAGMA busy_timeout = {busy_timeout()}")
             self.conn.execute("PRAGMA foreign_keys = ON")
-            self.db = sqlite_utils.Database(self.conn)
             self._check_is_ours(read_only)
             if not opened_read_only and self.read_only_reason is None:
                 if self.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
@@ -72,10 +69,10 @@ class Store(DocumentRows, ParticipantRows, CodebookRows, CodingRows, DecisionRow
         """Never turn someone else's SQLite database into a project, nor read one as ours; a
         project of a newer qualcode is read, never written."""
         tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        applied = [m.name for m in migrations.applied(self.db)] if "_sqlite_migrations" in tables else []
+        applied = self._applied_migrations() if "_sqlite_migrations" in tables else []
         if tables and not applied:
             raise QualcodeError("not a qualcode project (an SQLite database of something else)", self.path)
-        known = [m.name for m in migrations._migrations]
+        known = migration_names()
         if applied != known[: len(applied)] or len(applied) > len(known):
             newer = f"made by a newer qualcode (project schema {applied[-1]}; this qualcode knows up to {known[-1]})"
             if read_only:
@@ -89,16 +86,25 @@ class Store(DocumentRows, ParticipantRows, CodebookRows, CodingRows, DecisionRow
                 raise QualcodeError(f"made by an older qualcode: open it once with this version, where it can be "
                                     f"written, to update it{how}", self.path)
 
+    def _applied_migrations(self) -> list[str]:
+        """Our steps of the schema this project has had, in order (sqlite-utils' record of them)."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid", (MIGRATION_SET,))]
+
     def _migrate(self) -> None:
-        pending = migrations.pending(self.db)
-        if not pending:
+        tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        applied = self._applied_migrations() if "_sqlite_migrations" in tables else []
+        known = migration_names()
+        if applied == known:
             return
-        if migrations.applied(self.db):
+        import sqlite_utils
+
+        if applied:
             # an existing project: keep a copy from before the migration
-            backup = self.path.with_name(f"{self.path.name}.before-{pending[0].name}.bak")
+            backup = self.path.with_name(f"{self.path.name}.before-{known[len(applied)]}.bak")
             with sqlite3.connect(backup) as target:
                 self.conn.backup(target)
-        migrations.apply(self.db)
+        migrations().apply(sqlite_utils.Database(self.conn))
 
     def _waiting_for_lock(self, action: Callable[[], object]) -> object:
         """Run `action`; when another process holds the write lock, say so once (`on_wait`: the
@@ -129,8 +135,8 @@ class Store(DocumentRows, ParticipantRows, CodebookRows, CodingRows, DecisionRow
 
     @property
     def schema_version(self) -> str:
-        applied = migrations.applied(self.db)
-        return applied[-1].name if applied else ""
+        applied = self._applied_migrations()
+        return applied[-1] if applied else ""
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

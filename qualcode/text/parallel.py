@@ -8,7 +8,9 @@ worker starts at once; the server stays for the next import of this process. At 
 documents per worker are in flight, so memory stays flat however many files there are.
 
 Starting the server and loading spaCy in it costs about 1.5 s, so small imports (under
-POOL_MIN_BYTES of files) are analysed in this process instead.
+POOL_MIN_BYTES of files) are analysed in this process instead. A face that knows an import is
+coming calls `start_server` first (the command line does, before it opens the project): the
+loading then overlaps opening the project and reading the files, on the other core.
 """
 
 from __future__ import annotations
@@ -20,13 +22,17 @@ from pathlib import Path
 
 from ..errors import QualcodeError
 from ..model import Unit
+from .files import collect_sources
 from .prepare import PreparedDocument, analyze_document, read_document
 
 Progress = Callable[[str, int, int], None]  # (what, done, total)
 
 POOL_MIN_BYTES = 1_000_000  # about 1 s of spaCy on one core: below it, workers cost more than they save
 IN_FLIGHT_PER_JOB = 4
-READ_AHEAD = 64  # documents read while the workers are still starting
+# Characters read ahead while the workers are still starting (or busy): the server's 1.5 s of
+# loading is time to read about ten million characters, and memory stays bounded (4 bytes a
+# character at worst) however many files there are.
+READ_AHEAD_CHARS = 16_000_000
 
 
 def default_jobs() -> int:
@@ -47,9 +53,9 @@ def read_and_analyse(paths: Sequence[Path], lang: str = "auto", speakers: str = 
     `jobs`: at most this many worker processes (default: all cores); 1 analyses here, and so
     does a batch under `min_bytes` (default POOL_MIN_BYTES)."""
     paths = [Path(p) for p in paths]
-    jobs = min(jobs or default_jobs(), len(paths))
+    jobs = _jobs_for(paths, jobs, min_bytes)
     task = (lang, speakers)
-    if jobs > 1 and _total_bytes(paths) >= (POOL_MIN_BYTES if min_bytes is None else min_bytes):
+    if jobs > 1:
         results = _in_workers(paths, task, jobs)
     else:
         results = (_analyse_file(path, *task) for path in paths)
@@ -62,6 +68,31 @@ def read_and_analyse(paths: Sequence[Path], lang: str = "auto", speakers: str = 
             yield outcome
     finally:
         results.close()  # stops the workers at once when the caller gives up or a file fails
+
+
+def start_server(named: Sequence[Path | str], jobs: int | None = None) -> bool:
+    """Start the analysis server (and its loading of spaCy) now, if an import of `named` (files
+    and folders, as typed) will use worker processes. Returns whether it started; a path that
+    is not there starts nothing (the import itself says what is wrong)."""
+    try:
+        paths, _ = collect_sources(named)
+    except QualcodeError:
+        return False
+    if _jobs_for(paths, jobs, None) <= 1:
+        return False
+    from multiprocessing import forkserver
+
+    _forkserver()  # the preload is set before the server starts
+    forkserver.ensure_running()
+    return True
+
+
+def _jobs_for(paths: list[Path], jobs: int | None, min_bytes: int | None) -> int:
+    """How many worker processes an import of `paths` uses (1: none, analysed in this process)."""
+    jobs = min(jobs or default_jobs(), len(paths))
+    if jobs > 1 and _total_bytes(paths) < (POOL_MIN_BYTES if min_bytes is None else min_bytes):
+        return 1
+    return jobs
 
 
 def _analyse_file(path: Path, lang: str, speakers: str) -> PreparedDocument | QualcodeError:
@@ -107,41 +138,94 @@ def _received(doc: PreparedDocument, outcome: tuple[list[tuple], dict[str, str]]
 
 def _in_workers(paths: list[Path], task: tuple[str, str], jobs: int) -> Iterator[PreparedDocument | QualcodeError]:
     """Results of `_analyse_file` in input order: files are read here and analysed by `jobs`
-    worker processes. While the workers start, this process reads ahead."""
+    worker processes. While the workers start (or are busy), this process reads ahead, up to
+    READ_AHEAD_CHARS of text.
+
+    Starting a worker waits for the server to finish loading spaCy, so a thread starts them
+    while this one reads: documents are handed to the pool once it has its workers."""
+    import threading
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     pool = ProcessPoolExecutor(jobs, mp_context=_forkserver(), initializer=_ignore_interrupts)
-    pending: deque = deque()  # (path, the document read or the error, the worker's future)
+    starting = threading.Thread(target=_start_workers, args=(pool, jobs), name="qualcode-workers", daemon=True)
+    starting.start()
+    pending: deque[_Pending] = deque()  # in input order
+    unsent: deque[_Pending] = deque()  # read, not yet handed to the pool (it is starting)
     queue = iter(paths)
     window = jobs * IN_FLIGHT_PER_JOB
+    chars = 0  # of the documents in `pending`
     try:
         while True:
-            while len(pending) < window or (len(pending) < READ_AHEAD and not _ready(pending[0][2])):
+            while len(pending) < window or (chars < READ_AHEAD_CHARS and not pending[0].ready()):
                 path = next(queue, None)
                 if path is None:
                     break
-                doc = _read_file(path, *task)
-                future = pool.submit(_analyse, doc) if isinstance(doc, PreparedDocument) else None
-                pending.append((path, doc, future))
+                entry = _Pending(path, _read_file(path, *task))
+                pending.append(entry)
+                chars += entry.size
+                if entry.readable:
+                    unsent.append(entry)
+                if not starting.is_alive():
+                    _send(pool, unsent)
             if not pending:
                 return
-            path, doc, future = pending.popleft()
-            if future is None:  # it could not be read: the error
-                yield doc
+            starting.join()  # nothing more to read for now: the workers are needed
+            _send(pool, unsent)
+            entry = pending.popleft()
+            chars -= entry.size
+            if not entry.readable:  # the error
+                yield entry.doc
                 continue
             try:
-                outcome = future.result()
+                outcome = entry.future.result()
             except BrokenProcessPool:
                 raise QualcodeError("a worker process died while analysing the file (out of memory?)",
-                                    path) from None
+                                    entry.path) from None
             if isinstance(outcome, str):
-                yield QualcodeError(outcome, path)
+                yield QualcodeError(outcome, entry.path)
                 continue
-            yield _received(doc, outcome)
+            yield _received(entry.doc, outcome)
     finally:
         # an error, Ctrl-C or a consumer that stopped early: drop what is queued, wait for the rest
+        starting.join()
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+class _Pending:
+    """A file read (or the error reading it) and, once sent, the worker's future."""
+
+    __slots__ = ("path", "doc", "future")
+
+    def __init__(self, path: Path, doc: PreparedDocument | QualcodeError) -> None:
+        self.path, self.doc, self.future = path, doc, None
+
+    @property
+    def readable(self) -> bool:
+        return isinstance(self.doc, PreparedDocument)
+
+    @property
+    def size(self) -> int:
+        return len(self.doc.text) if self.readable else 0
+
+    def ready(self) -> bool:
+        """Its outcome can be had without waiting (an unreadable file's error can)."""
+        return not self.readable or (self.future is not None and self.future.done())
+
+
+def _send(pool, unsent: deque[_Pending]) -> None:
+    while unsent:
+        entry = unsent.popleft()
+        entry.future = pool.submit(_analyse, entry.doc)
+
+
+def _start_workers(pool, jobs: int) -> None:
+    """Start the pool's processes (each waits for the server to have loaded spaCy)."""
+    try:
+        for future in [pool.submit(os.getpid) for _ in range(jobs)]:
+            future.result()
+    except Exception:  # noqa: S110 - a pool that cannot start says so to the documents sent to it
+        pass
 
 
 def _forkserver():
@@ -151,10 +235,6 @@ def _forkserver():
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["qualcode.text.warm"])
     return context
-
-
-def _ready(future) -> bool:
-    return future is None or future.done()
 
 
 def _ignore_interrupts() -> None:
