@@ -104,31 +104,28 @@ class WordIndex:
         """word -> its spans as a flat JSON array "[start,end,start,end,...]"."""
         import numpy as np
 
-        words: list[str] = []
         word_ids: dict[str, int] = {}
         all_ids, all_starts, all_ends = [], [], []
         for lang, parts in self.parts.items():
             keys = np.concatenate([p[0] for p in parts])
             if not len(keys):
                 continue
-            _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-            ids = np.empty(len(first), dtype=np.int64)
-            for i, key in enumerate(keys[first].tolist()):
-                word = _resolve(lang, key)
-                ids[i] = word_ids.setdefault(word, len(word_ids))
-                if ids[i] == len(words):
-                    words.append(word)
+            distinct, inverse = np.unique(keys, return_inverse=True)
+            ids = np.fromiter((word_ids.setdefault(_resolve(lang, key), len(word_ids)) for key in distinct.tolist()),
+                              dtype=np.int64, count=len(distinct))
             all_ids.append(ids[inverse.reshape(-1)])
             all_starts.append(np.concatenate([p[1] for p in parts]))
             all_ends.append(np.concatenate([p[2] for p in parts]))
         if not all_ids:
             return {}
+        words = list(word_ids)
         ids, starts, ends = np.concatenate(all_ids), np.concatenate(all_starts), np.concatenate(all_ends)
         order = np.lexsort((starts, ids))
         ids = ids[order]
-        text = list(map(str, np.stack([starts[order], ends[order]], axis=1).reshape(-1).tolist()))
+        flat = np.stack([starts[order], ends[order]], axis=1).reshape(-1).tolist()
         cuts = [0, *(np.flatnonzero(np.diff(ids)) + 1).tolist(), len(ids)]
-        return {words[ids[a]]: "[" + ",".join(text[2 * a:2 * b]) + "]" for a, b in pairwise(cuts)}
+        # a list of ints printed by Python is JSON once its spaces go (in C, not a str() per number)
+        return {words[ids[a]]: repr(flat[2 * a:2 * b]).replace(" ", "") for a, b in pairwise(cuts)}
 
 
 _words: dict[tuple[str, int], str] = {}
@@ -174,24 +171,25 @@ def split_long(pieces: Sequence[str], bases: Sequence[int], limit: int = MAX_PIE
     return out_pieces, out_bases
 
 
-def analyze(lang: str, pieces: Sequence[str], bases: Sequence[int], index: WordIndex) -> list[tuple[int, int]]:
-    """The sentences of all `pieces` as document offsets (each piece's offset is its base), and
-    their words added to `index`. A sentence never crosses a piece. Everything after spaCy is
-    done on its arrays for all pieces at once: per-token (or per-piece) Python costs as much
-    as the tokenizer itself."""
+def analyze(lang: str, pieces: Sequence[str], bases: Sequence[int], index: WordIndex):
+    """The sentences of all `pieces` as document offsets (each piece's offset is its base): two
+    arrays, starts and ends, in order; their words are added to `index`. A sentence never
+    crosses a piece. Everything after spaCy is done on its arrays for all pieces at once:
+    per-token (or per-piece) Python costs as much as the tokenizer itself."""
     import numpy as np
     from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, LOWER, ORTH, SENT_START
 
     nlp = pipeline(lang)
     pieces, bases = split_long(pieces, bases)
-    columns = [IDX, LENGTH, SENT_START, IS_PUNCT, IS_SPACE, LOWER, ORTH]
+    # Chinese words as they are (lower-cased Latin inside); others by their form, lemmatised once each
+    columns = [IDX, LENGTH, SENT_START, IS_PUNCT, IS_SPACE, LOWER if lang == "zh" else ORTH]
     arrays, offsets = [], []
     for base, doc in zip(bases, nlp.pipe(pieces, batch_size=256 if len(pieces) > 1 else 1), strict=True):
         if len(doc):
             arrays.append(doc.to_array(columns))
             offsets.append(base)
     if not arrays:
-        return []
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     sizes = [len(x) for x in arrays]
     a = np.concatenate(arrays)
     starts = a[:, 0].astype(np.int64) + np.repeat(np.array(offsets, dtype=np.int64), sizes)
@@ -200,17 +198,16 @@ def analyze(lang: str, pieces: Sequence[str], bases: Sequence[int], index: WordI
     new_sentence[np.cumsum([0, *sizes[:-1]])] = True  # every piece starts afresh
     solid = a[:, 4] == 0
     kept = np.flatnonzero(solid)
-    sentences: list[tuple[int, int]] = []
     if len(kept):
         ids = np.cumsum(new_sentence)[kept]
         change = np.flatnonzero(np.diff(ids))
         firsts, lasts = kept[np.r_[0, change + 1]], kept[np.r_[change, len(kept) - 1]]
-        sentences = list(zip(starts[firsts].tolist(), ends[lasts].tolist(), strict=True))
+        sentence_starts, sentence_ends = starts[firsts], ends[lasts]
+    else:
+        sentence_starts = sentence_ends = np.zeros(0, dtype=np.int64)
     words = solid & (a[:, 3] == 0)
-    # Chinese words as they are (lower-cased Latin inside); others by their form, lemmatised once each
-    keys = a[words, 5] if lang == "zh" else a[words, 6]
-    index.add(lang, keys, starts[words], ends[words])
-    return sentences
+    index.add(lang, a[words, 5], starts[words], ends[words])
+    return sentence_starts, sentence_ends
 
 
 def lemma_table(lang: str) -> dict[str, str]:
