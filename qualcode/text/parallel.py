@@ -221,11 +221,12 @@ def _send(pool, unsent: deque[_Pending]) -> None:
 
 def _start_workers(pool, jobs: int) -> None:
     """Start the pool's processes (each waits for the server to have loaded spaCy)."""
-    try:
+    from contextlib import suppress
+
+    # a pool that cannot start says so to the documents sent to it, naming the file
+    with suppress(Exception):
         for future in [pool.submit(os.getpid) for _ in range(jobs)]:
             future.result()
-    except Exception:  # noqa: S110 - a pool that cannot start says so to the documents sent to it
-        pass
 
 
 def _forkserver():
