@@ -181,3 +181,33 @@ def test_undo_and_redo_in_turn_read_as_few_events_after_a_long_run_of_them(monke
             reads.append(len(read))
         assert max(reads) <= 16 and reads[-2:] == reads[2:4]
         assert sorted(s.uid for s in p.coding.segments(doc="fg")) == sorted([kept.uid, last.uid])  # ends on a redo
+
+
+def test_undo_in_the_codebook_reads_no_codings(monkeypatch):
+    """ctrl+z in the codebook editor after many codings reads the codebook's steps (and a step
+    that also codes, whole), not the codings: its cost does not grow with them."""
+    from qualcode.store.store import Store
+
+    read: list[str] = []
+    for name in ("events_backwards", "events_forwards"):
+        original = getattr(Store, name)
+
+        def counted(self, *args, _original=original, **kwargs):
+            for event in _original(self, *args, **kwargs):
+                read.append(event["action"])
+                yield event
+
+        monkeypatch.setattr(Store, name, counted)
+    with tempfile.TemporaryDirectory() as tmp, project(tmp) as p:
+        sentences = p.documents.units("fg", "sentence")
+        p.codebook.add_code("Oro", actor="anna")
+        p.coding.create_and_apply("Ny", None, "fg", sentences[0].start, sentences[0].end, coder="anna")
+        for n in range(120):
+            unit = sentences[n % len(sentences)]
+            p.coding.add_segment("fg", "Trygghet", unit.start, unit.end, coder="anna")
+        read.clear()
+        result = p.coding.undo_step("anna", "codebook")
+        assert result.skipped is None and len(result.events) == 1
+        assert sorted(c.name for c in p.codebook.codes()) == ["Ny", "Trygghet"]  # Oro; "Ny"'s step coded too
+        assert read.count("segment.add") <= 2, read  # the created-and-applied step read whole (and where it ends)
+        assert len(read) <= 10, read

@@ -218,11 +218,13 @@ class Store(DocumentRows, ParticipantRows, CodebookRows, CodingRows, DecisionRow
             {**dict(r), "payload": json.loads(r["payload"])} for r in self._q(sql + " ORDER BY id", params)
         ]
 
-    def events_backwards(self, actor: str, actions: tuple[str, ...], page: int = 8) -> Iterator[dict]:
-        """The actor's events of these actions, newest first, read a page at a time (undo looks
-        at the last few, whatever the length of the history: the events_actor index); pages
-        grow, so a walk to the start of a long history (nothing to undo in a scope) takes few reads."""
-        return self._events_paged(actor, actions, None, page, backwards=True)
+    def events_backwards(self, actor: str, actions: tuple[str, ...], page: int = 8,
+                         before: int | None = None) -> Iterator[dict]:
+        """The actor's events of these actions (before the event `before`, if given), newest
+        first, read a page at a time (undo looks at the last few, whatever the length of the
+        history: the events_actor index); pages grow, so a walk to the start of a long history
+        (nothing to undo in a scope) takes few reads."""
+        return self._events_paged(actor, actions, before, page, backwards=True)
 
     def events_forwards(self, actor: str, actions: tuple[str, ...], first: int, page: int = 8) -> Iterator[dict]:
         """The actor's events of these actions from the event `first` on, oldest first, a page at a
