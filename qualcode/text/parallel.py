@@ -83,7 +83,10 @@ def start_server(named: Sequence[Path | str], jobs: int | None = None) -> bool:
     from multiprocessing import forkserver
 
     _forkserver()  # the preload is set before the server starts
-    forkserver.ensure_running()
+    try:
+        forkserver.ensure_running()
+    except OSError:  # no server here: the import starts its workers itself, or says why it cannot
+        return False
     return True
 
 
