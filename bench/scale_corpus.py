@@ -41,9 +41,10 @@ class Generator:
 
     @staticmethod
     def _swedish_words() -> list[str]:
-        from qualcode.text.nlp import lemma_table
+        from qualcode.text.lemmas import table
 
-        return sorted({w for w in lemma_table("sv").values() if re.fullmatch(r"[a-zåäö]{5,12}", w)})
+        lemmas = (lemma.decode("utf-8") for lemma in table("sv").lemmas.tolist())
+        return sorted({w for w in lemmas if re.fullmatch(r"[a-zåäö]{5,12}", w)})
 
     @staticmethod
     def _chinese_words() -> list[str]:

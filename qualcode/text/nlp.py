@@ -11,10 +11,11 @@ import threading
 from collections.abc import Sequence
 from itertools import pairwise
 
+from . import lemmas
+
 _ABBREVIATIONS_ENDING_SENTENCES = {"osv.", "etc.", "m.m.", "o.s.v.", "m.fl.", "o.d.", "e.d."}
 _lock = threading.Lock()
 _pipelines: dict[str, object] = {}
-_lemma_tables: dict[str, dict[str, str]] = {}
 
 
 def pipeline(lang: str):
@@ -41,7 +42,8 @@ def _build(lang: str):
         return nlp
     # No lemmatizer pipe: spaCy's runs Python per token and builds a hashed table of 660,000
     # entries at load (2.5 s). The word index looks up each distinct word once instead
-    # (`lemma_table`), with exactly the lookup lemmatizer's rule.
+    # (`word_keys`, in text/lemmas.py's memory-mapped table), with exactly the lookup
+    # lemmatizer's rule.
     nlp = spacy.blank(lang)
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("qualcode_sentence_fixes")
@@ -111,7 +113,7 @@ class WordIndex:
             if not len(keys):
                 continue
             distinct, inverse = np.unique(keys, return_inverse=True)
-            ids = np.fromiter((word_ids.setdefault(_resolve(lang, key), len(word_ids)) for key in distinct.tolist()),
+            ids = np.fromiter((word_ids.setdefault(word, len(word_ids)) for word in _resolve(lang, distinct.tolist())),
                               dtype=np.int64, count=len(distinct))
             all_ids.append(ids[inverse.reshape(-1)])
             all_starts.append(np.concatenate([p[1] for p in parts]))
@@ -131,12 +133,15 @@ class WordIndex:
 _words: dict[tuple[str, int], str] = {}
 
 
-def _resolve(lang: str, key: int) -> str:
-    """The index word of a token text (by its hash): `word_key`, once per distinct text."""
-    found = _words.get((lang, key))
-    if found is None:
-        found = _words[(lang, key)] = word_key(lang, pipeline(lang).vocab.strings[key])
-    return found
+def _resolve(lang: str, keys: list[int]) -> list[str]:
+    """The index words of token texts (by their hashes): `word_keys`, once per distinct text in
+    this process."""
+    new = [key for key in keys if (lang, key) not in _words]
+    if new:
+        strings = pipeline(lang).vocab.strings
+        for key, word in zip(new, word_keys(lang, [strings[key] for key in new]), strict=True):
+            _words[(lang, key)] = word
+    return [_words[(lang, key)] for key in keys]
 
 
 MAX_PIECE = 100_000  # characters given to spaCy at once (its own limit, nlp.max_length, is 1,000,000)
@@ -210,26 +215,28 @@ def analyze(lang: str, pieces: Sequence[str], bases: Sequence[int], index: WordI
     return sentence_starts, sentence_ends
 
 
-def lemma_table(lang: str) -> dict[str, str]:
-    """The lookup lemmatizer's table (form -> lemma) for 'sv' or 'en' as a plain dict: 0.3 s to
-    load, where spaCy's lemmatizer pipe takes 2.5 s (and runs Python per token)."""
-    with _lock:
-        if lang not in _lemma_tables:
-            from spacy.util import load_language_data, registry
-
-            _lemma_tables[lang] = load_language_data(registry.lookups.get(lang)["lemma_lookup"])
-        return _lemma_tables[lang]
-
-
 def word_key(lang: str, word: str) -> str:
     """The key under which the word index holds `word`: what `analyze` stores for it as a token
     (Swedish/English: its lower-cased lookup lemma, the lower-cased form looked up when the table
     lacks a capitalised one; Chinese: the word, lower-cased)."""
+    return word_keys(lang, [word])[0]
+
+
+def word_keys(lang: str, words: Sequence[str]) -> list[str]:
+    """`word_key` of each word, the lemma table searched once for all of them."""
     if lang == "zh":
-        return word.lower()
-    table = lemma_table(lang)
-    lemma = table.get(word, word)
-    if lemma == word and word.lower() != word:
-        lower = word.lower()
-        return table.get(lower, lower).lower()
-    return lemma.lower()
+        return [word.lower() for word in words]
+    table = lemmas.table(lang)
+    keys: list[str] = []
+    capitalised: list[int] = []  # lacking from the table (or their own lemma): looked up lower-cased
+    for i, (word, lemma) in enumerate(zip(words, table.lookup(words, None), strict=True)):
+        if lemma is None:
+            lemma = word
+        if lemma == word and word.lower() != word:
+            capitalised.append(i)
+        keys.append(lemma.lower())
+    if capitalised:
+        lowers = [words[i].lower() for i in capitalised]
+        for i, lower, lemma in zip(capitalised, lowers, table.lookup(lowers, None), strict=True):
+            keys[i] = (lower if lemma is None else lemma).lower()
+    return keys

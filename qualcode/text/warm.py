@@ -4,8 +4,8 @@ Only text/parallel.py's forkserver imports this module: the pipelines are loaded
 server, and every worker forked from it starts with them (instead of each loading them, about
 1.5 s of CPU apiece, on a machine with a core or two to give)."""
 
-from . import nlp
+from . import lemmas, nlp
 
 for _lang in ("sv", "zh"):
     nlp.pipeline(_lang)
-nlp.lemma_table("sv")
+lemmas.table("sv")  # memory-mapped (built once per machine): the workers share its pages

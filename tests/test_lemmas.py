@@ -1,0 +1,57 @@
+"""The lemma tables kept memory-mapped (text/lemmas.py) answer as the dict spaCy's lookup
+lemmatizer loads from spacy-lookups-data, for every form and for text that is in no table."""
+
+from __future__ import annotations
+
+import functools
+import subprocess
+import sys
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from qualcode.text import lemmas
+
+
+@functools.cache
+def reference(lang: str) -> dict[str, str]:
+    from spacy.util import load_language_data, registry
+
+    return load_language_data(registry.lookups.get(lang)["lemma_lookup"])
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_every_form_of_the_table_finds_its_lemma(lang):
+    data = reference(lang)
+    forms = list(data)
+    assert lemmas.table(lang).lookup(forms) == [data[f] for f in forms]
+
+
+@settings(max_examples=300, deadline=None)
+@given(words=st.lists(st.one_of(st.sampled_from(["läkare", "Läkarna", "läkarens", "är", "Är", "gick"]),
+                                st.text(max_size=50)), max_size=20))
+@example(words=["", "\0", "läkare\0", "a" * 36, "å" * 18, "\ud7ff", "🙂"])
+def test_text_in_no_table_is_not_found_and_forms_are_found(words):
+    data = reference("sv")
+    assert lemmas.table("sv").lookup(words, "-") == [data.get(w, "-") for w in words]
+
+
+def test_a_cache_folder_that_cannot_be_written_builds_the_table_in_memory(tmp_path):
+    blocked = tmp_path / "a file"
+    blocked.write_text("not a folder")
+    found = subprocess.run(
+        [sys.executable, "-c", "from qualcode.text import lemmas; print(lemmas.table('sv').get('läkarna'))"],
+        env={"QUALCODE_CACHE_DIR": str(blocked), "PATH": ""}, capture_output=True, text=True, check=True)
+    assert found.stdout == "läkare\n" and found.stderr == ""
+
+
+def test_a_damaged_cache_is_built_again(tmp_path, monkeypatch):
+    monkeypatch.setenv("QUALCODE_CACHE_DIR", str(tmp_path))
+    first = lemmas._open("en")
+    assert first.get("went") == "go"
+    [folder] = (tmp_path / "lemmas").iterdir()
+    (folder / "forms.npy").write_bytes(b"damaged")
+    again = lemmas._open("en")
+    assert again.get("went") == "go" and str(again.forms.filename).startswith(str(folder))
+    assert sorted(p.name for p in (tmp_path / "lemmas").iterdir()) == [folder.name]  # no drafts left
