@@ -8,6 +8,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import event as note_event
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -154,21 +155,27 @@ def test_the_history_read_in_growing_pages_is_every_event_of_the_actor_in_order(
             assert list(store.events_forwards("anna", actions, middle, page=page)) == expected[10::-1]
 
 
-def test_undo_and_redo_in_turn_read_as_few_events_after_a_long_run_of_them(monkeypatch):
-    """ctrl+z and ctrl+y pressed in turn log a marker each; the next press reads the step the
-    newest marker names, not every marker before it."""
+@pytest.fixture
+def read(monkeypatch) -> list[dict]:
+    """The events the history reads from the store, as it reads them."""
     from qualcode.store.store import Store
 
-    read: list[int] = []
+    seen: list[dict] = []
     for name in ("events_backwards", "events_forwards"):
         original = getattr(Store, name)
 
         def counted(self, *args, _original=original, **kwargs):
             for event in _original(self, *args, **kwargs):
-                read.append(event["id"])
+                seen.append(event)
                 yield event
 
         monkeypatch.setattr(Store, name, counted)
+    return seen
+
+
+def test_undo_and_redo_in_turn_read_as_few_events_after_a_long_run_of_them(read):
+    """ctrl+z and ctrl+y pressed in turn log a marker each; the next press reads the step the
+    newest marker names, not every marker before it."""
     with tempfile.TemporaryDirectory() as tmp, project(tmp) as p:
         first, second = p.documents.units("fg", "sentence")[:2]
         kept = p.coding.add_segment("fg", "Trygghet", first.start, first.end, coder="anna")
@@ -183,21 +190,9 @@ def test_undo_and_redo_in_turn_read_as_few_events_after_a_long_run_of_them(monke
         assert sorted(s.uid for s in p.coding.segments(doc="fg")) == sorted([kept.uid, last.uid])  # ends on a redo
 
 
-def test_undo_in_the_codebook_reads_no_codings(monkeypatch):
+def test_undo_in_the_codebook_reads_no_codings(read):
     """ctrl+z in the codebook editor after many codings reads the codebook's steps (and a step
     that also codes, whole), not the codings: its cost does not grow with them."""
-    from qualcode.store.store import Store
-
-    read: list[str] = []
-    for name in ("events_backwards", "events_forwards"):
-        original = getattr(Store, name)
-
-        def counted(self, *args, _original=original, **kwargs):
-            for event in _original(self, *args, **kwargs):
-                read.append(event["action"])
-                yield event
-
-        monkeypatch.setattr(Store, name, counted)
     with tempfile.TemporaryDirectory() as tmp, project(tmp) as p:
         sentences = p.documents.units("fg", "sentence")
         p.codebook.add_code("Oro", actor="anna")
@@ -209,5 +204,6 @@ def test_undo_in_the_codebook_reads_no_codings(monkeypatch):
         result = p.coding.undo_step("anna", "codebook")
         assert result.skipped is None and len(result.events) == 1
         assert sorted(c.name for c in p.codebook.codes()) == ["Ny", "Trygghet"]  # Oro; "Ny"'s step coded too
-        assert read.count("segment.add") <= 2, read  # the created-and-applied step read whole (and where it ends)
-        assert len(read) <= 10, read
+        actions = [e["action"] for e in read]
+        assert actions.count("segment.add") <= 2, actions  # the created-and-applied step read whole (and where it ends)
+        assert len(actions) <= 10, actions

@@ -15,7 +15,7 @@ of ctrl+z costs the same after ten coding actions or a hundred thousand.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from ..errors import QualcodeError
@@ -56,6 +56,25 @@ def reconcile_scope(coders: list[str]) -> str:
     return "reconcile:" + "|".join(sorted(coders))
 
 
+def _one_step(events: Iterable[dict], scope: str) -> Iterator[dict]:
+    """The events of one step: the step of the first undoable event of `events`, up to another
+    step's event or a marker of `scope` (other scopes' markers, and events that cannot be
+    undone, are passed over, as the history groups them)."""
+    key = None
+    for event in events:
+        if event["action"] in ("undo", "redo"):
+            if event["payload"].get("scope", "coding") == scope:
+                return
+            continue
+        step = step_key(event)
+        if step is None:
+            continue
+        if key is not None and step != key:
+            return
+        key = step
+        yield event
+
+
 class History:
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -73,9 +92,8 @@ class History:
         at all: ctrl+z in the codebook editor costs the same after 100,000 codings as after ten.
         A step seen that way is read whole (`_whole_step`), so one that also codes (a code
         created and applied) is still a coding step."""
-        handled = (*self.handlers, "undo", "redo")
         partial = scope != "coding"
-        actions = tuple(a for a in handled if a not in SEGMENT_ACTIONS) if partial else handled
+        actions = tuple(a for a in self._read if a not in SEGMENT_ACTIONS) if partial else self._read
         group: list[dict] = []
         key = None
 
@@ -105,46 +123,22 @@ class History:
 
     def _whole_step(self, actor: str, scope: str, seen: dict) -> list[dict]:
         """Every event of the step `seen` belongs to, in order, as the full history groups them
-        (a step is one transaction, so its events are neighbours): from its first event back
-        from `seen`, then forwards to its last."""
-        handled = (*self.handlers, "undo", "redo")
-        key = step_key(seen)
-
-        def same_step(events: Iterator[dict]) -> Iterator[dict]:
-            for event in events:
-                if event["action"] in ("undo", "redo"):
-                    if event["payload"].get("scope", "coding") == scope:
-                        return
-                    continue
-                step = step_key(event)
-                if step is None:
-                    continue
-                if step != key:
-                    return
-                yield event
-
+        (a step is one transaction, so its events are neighbours): back from `seen` to the
+        step's first event, then forwards from there."""
         first = seen["id"]
-        for event in same_step(self.store.events_backwards(actor, handled, before=first)):
+        for event in _one_step(self.store.events_backwards(actor, self._read, before=first + 1), scope):
             first = event["id"]
-        return list(same_step(self.store.events_forwards(actor, handled, first)))
+        return self._step_from(actor, scope, first) or [seen]
 
     def _step_from(self, actor: str, scope: str, first: int) -> list[dict] | None:
         """The step whose first event is `first` (as a marker names it), read forwards."""
-        group: list[dict] = []
-        key = None
-        for event in self.store.events_forwards(actor, (*self.handlers, "undo", "redo"), first):
-            if event["action"] in ("undo", "redo"):
-                if event["payload"].get("scope", "coding") == scope:
-                    break
-                continue
-            step = step_key(event)
-            if step is None:
-                continue
-            if group and step != key:
-                break
-            group.append(event)
-            key = step
+        group = list(_one_step(self.store.events_forwards(actor, self._read, first), scope))
         return group if group and group[0]["id"] == first else None
+
+    @property
+    def _read(self) -> tuple[str, ...]:
+        """The actions the history is made of: the undoable ones and the markers."""
+        return (*self.handlers, "undo", "redo")
 
     def _next(self, actor: str, scope: str, undo: bool) -> list[dict] | None:
         """The step undo (or redo) would take: the top of the done (or undone) stack.
