@@ -69,7 +69,7 @@ class Store(DocumentRows, ParticipantRows, CodebookRows, CodingRows, DecisionRow
         """Never turn someone else's SQLite database into a project, nor read one as ours; a
         project of a newer qualcode is read, never written."""
         tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        applied = self._applied_migrations() if "_sqlite_migrations" in tables else []
+        applied = self._applied_migrations()
         if tables and not applied:
             raise QualcodeError("not a qualcode project (an SQLite database of something else)", self.path)
         known = migration_names()
@@ -88,12 +88,13 @@ class Store(DocumentRows, ParticipantRows, CodebookRows, CodingRows, DecisionRow
 
     def _applied_migrations(self) -> list[str]:
         """Our steps of the schema this project has had, in order (sqlite-utils' record of them)."""
+        if self._one("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlite_migrations'") is None:
+            return []
         return [r[0] for r in self.conn.execute(
             "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid", (MIGRATION_SET,))]
 
     def _migrate(self) -> None:
-        tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        applied = self._applied_migrations() if "_sqlite_migrations" in tables else []
+        applied = self._applied_migrations()
         known = migration_names()
         if applied == known:
             return
