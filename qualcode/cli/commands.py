@@ -20,18 +20,21 @@ def cmd_init(args, project_path: Path) -> None:
     print(f"created {path}")
 
 
+REFI_QDA_SUFFIXES = (".qdpx", ".zip")  # MAXQDA's may be a .zip
+
+
 def start_analysis(args) -> None:
     """Before the project opens: a large import starts loading spaCy in its analysis server now
     (about 1.5 s, on the other core, while the project opens and the files are read)."""
     from ..text.parallel import start_server
 
-    if not any(Path(f).suffix.lower() in (".qdpx", ".zip") for f in args.files):
+    if not any(Path(f).suffix.lower() in REFI_QDA_SUFFIXES for f in args.files):
         start_server(args.files, args.jobs)
 
 
 def cmd_import(args, project) -> None:
     files = [Path(f) for f in args.files]  # files or folders (the project walks folders)
-    qdpx = [f for f in files if f.suffix.lower() in (".qdpx", ".zip")]  # MAXQDA's may be a .zip
+    qdpx = [f for f in files if f.suffix.lower() in REFI_QDA_SUFFIXES]
     if qdpx:
         if len(files) > 1:
             raise QualcodeError("import a REFI-QDA project on its own", qdpx[0])
