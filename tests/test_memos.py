@@ -315,7 +315,7 @@ def test_an_older_project_gains_the_memo_tables(tmp_path):
     migrations().apply(db, stop_before="m004_memos")
     db.conn.close()
     with Project(path) as p:
-        assert store_of(p).schema_version == "m004_memos"
+        assert store_of(p).schema_version == "m005_word_index_by_document"
         assert p.memos.list() == [] and p.review.done_documents("anna") == set()
     assert (tmp_path / "old.qualcode.before-m004_memos.bak").exists()
 

@@ -272,5 +272,5 @@ def test_media_without_a_link_says_so(project, fg, capsys):
 
 def test_project_has_the_review_services(tmp_path):
     with Project(tmp_path / "p.qualcode", create=True) as p:
-        assert store_of(p).schema_version == "m004_memos"
+        assert store_of(p).schema_version == "m005_word_index_by_document"
         assert p.review and p.memos and p.media

@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from conftest import store_of
+from conftest import ROOT, store_of
 from qualcode.errors import QualcodeError
 from qualcode.project import Project
 
@@ -26,7 +26,7 @@ def test_pragmas_and_schema_version(project):
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
-    assert store_of(project).schema_version == "m004_memos"  # the latest migration
+    assert store_of(project).schema_version == "m005_word_index_by_document"  # the latest migration
     indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert {"segments_doc", "segments_code", "segments_coder"} <= indexes
 
@@ -38,6 +38,69 @@ def test_lemma_index_finds_inflected_forms(imported, tmp_path):
     doc = imported.documents.get("lakare")
     hits = store_of(imported).lemma_spans("läkare", doc.id)
     assert [doc.text[s:e] for _, s, e in hits] == ["Läkarna", "läkare", "läkaren"]
+
+
+def test_the_word_index_is_kept_by_document_and_searched_not_scanned(imported, tmp_path):
+    """m005: rows in (document, word) order, so an import appends; a word across the project is
+    one seek per document."""
+    src = tmp_path / "lakare.txt"
+    src.write_text("Moderator: Läkarna pratade.\nD1: En läkare pratar om läkaren.\n", encoding="utf-8")
+    imported.documents.import_files([src])
+    store = store_of(imported)
+    assert [(d, s, e) for d, s, e in store.lemma_spans("läkare")] == [
+        (2, 11, 18), (2, 35, 41), (2, 52, 59)]  # Läkarna, läkare, läkaren
+    plans = []
+    store.conn.set_trace_callback(lambda sql: plans.extend(
+        r[3] for r in store.conn.execute("EXPLAIN QUERY PLAN " + sql)) if sql.startswith("SELECT") else None)
+    try:
+        store.lemma_spans("läkare")
+        store.lemma_postings(["läkare", "prata"])
+    finally:
+        store.conn.set_trace_callback(None)
+    assert plans and not [p for p in plans if p.startswith("SCAN lemmas")], plans
+    assert any("SEARCH lemmas USING PRIMARY KEY (doc_id=? AND lemma=?)" in p for p in plans), plans
+
+
+def test_the_schema_documents_examples_run_and_find_words_by_seeking(imported, tmp_path):
+    """docs/schema.md's queries, as a reader would paste them."""
+    src = tmp_path / "lakare.txt"
+    src.write_text("Moderator: Läkarna pratade.\nD1: En läkare pratar om läkaren.\n", encoding="utf-8")
+    imported.documents.import_files([src])
+    conn = store_of(imported).conn
+    block = (ROOT / "docs" / "schema.md").read_text(encoding="utf-8").split("```sql\n")[1].split("```")[0]
+    queries = [q.strip() for q in block.split(";") if q.strip()]
+    assert len(queries) == 5
+    for query in queries:
+        conn.execute(query).fetchall()
+    word = next(q for q in queries if "läkare" in q)
+    assert [tuple(r) for r in conn.execute(word)] == [("lakare", 11), ("lakare", 35), ("lakare", 52)]
+    plan = [r[3] for r in conn.execute("EXPLAIN QUERY PLAN " + word)]
+    assert any(p.startswith("SEARCH l USING PRIMARY KEY (doc_id=? AND lemma=?)") for p in plan), plan
+
+
+def test_an_older_word_index_is_rebuilt_in_document_order(tmp_path):
+    import sqlite_utils
+
+    from qualcode.store.schema import migrations
+
+    path = tmp_path / "old.qualcode"
+    db = sqlite_utils.Database(path)
+    migrations().apply(db, stop_before="m005_word_index_by_document")
+    db.execute("INSERT INTO documents (id, uid, name, source_name, format, lang, text, raw_sha256, text_sha256,"
+               " position, imported_at, imported_by) VALUES (1, 'u1', 'a', 'a.txt', 'txt', 'sv', 'En läkare.',"
+               " 'r', 't', 1, 'then', 'anna'), (2, 'u2', 'b', 'b.txt', 'txt', 'sv', 'Läkare, en.', 'r', 't', 2,"
+               " 'then', 'anna')")
+    old = [("läkare", 2, "[0,6]"), ("en", 1, "[0,2]"), ("läkare", 1, "[3,9]"), ("en", 2, "[8,10]")]
+    db.conn.executemany("INSERT INTO lemmas VALUES (?, ?, ?)", old)
+    db.conn.commit()
+    db.close()
+    with Project(path) as p:
+        store = store_of(p)
+        assert [tuple(r) for r in store.conn.execute("SELECT * FROM lemmas")] == sorted(old, key=lambda r: (r[1], r[0]))
+        assert store.lemma_spans("läkare") == [(1, 3, 9), (2, 0, 6)]
+        assert "PRIMARY KEY (doc_id, lemma)" in store.conn.execute(
+            "SELECT sql FROM sqlite_master WHERE name = 'lemmas'").fetchone()[0]
+    assert (tmp_path / "old.qualcode.before-m005_word_index_by_document.bak").exists()
 
 
 def test_document_text_is_immutable_and_events_append_only(imported):
@@ -111,7 +174,7 @@ def test_an_older_project_is_migrated_after_a_backup(tmp_path):
     db.conn.commit()
     db.close()
     with Project(path) as p:
-        assert store_of(p).schema_version == "m004_memos"  # brought up to the latest
+        assert store_of(p).schema_version == "m005_word_index_by_document"  # brought up to the latest
         assert p.coding.coders() == ["anna"]
     backup = tmp_path / "old.qualcode.before-m002_decisions.bak"
     assert backup.exists()

@@ -54,7 +54,7 @@ class DocumentRows:
             "INSERT INTO sentences VALUES (?, ?, ?, ?, ?)",
             [(doc_id, s.index, s.start, s.end, s.turn) for s in doc.sentences],
         )
-        self.conn.executemany(
+        self.conn.executemany(  # in the index's order (the analysis sorts them): appended at its end
             "INSERT INTO lemmas VALUES (?, ?, ?)",
             [(lemma, doc_id, spans) for lemma, spans in doc.lemmas.items()],
         )
@@ -158,10 +158,10 @@ class DocumentRows:
 
     def lemma_spans(self, lemma: str, doc_id: int | None = None) -> list[tuple[int, int, int]]:
         """(doc_id, start, end) of every occurrence of a lemma, in document order."""
-        sql, params = "SELECT doc_id, spans FROM lemmas WHERE lemma = ?", [lemma]
-        if doc_id is not None:
-            sql += " AND doc_id = ?"
-            params.append(doc_id)
+        sql, params = "SELECT doc_id, spans FROM lemmas WHERE doc_id = ? AND lemma = ?", [doc_id, lemma]
+        if doc_id is None:  # the index is kept by document (m005): one seek per document, not a scan
+            sql, params = "SELECT doc_id, spans FROM lemmas WHERE doc_id IN (SELECT id FROM documents) AND lemma = ?", [
+                lemma]
         hits = []
         for r in self._q(sql, params):
             flat = json.loads(r["spans"])

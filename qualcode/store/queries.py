@@ -19,10 +19,13 @@ def _ids(doc_ids: Collection[int] | None) -> str | None:
     return None if doc_ids is None else json.dumps(sorted(doc_ids))
 
 
-def _in(column: str, values: Collection | None, name: str = "docs") -> str:
+def _in(column: str, values: Collection | None, name: str = "docs", every: str | None = None) -> str:
     """A condition on `column` for the JSON parameter :name; none when values is None (an `x IS
-    NULL OR …` would keep SQLite from using the index)."""
-    return "1" if values is None else f"{column} IN (SELECT value FROM json_each(:{name}))"
+    NULL OR …` would keep SQLite from using the index), or every id of the table `every` (so
+    that a key led by `column`, the word index's, is searched once per id instead of scanned)."""
+    if values is None:
+        return "1" if every is None else f"{column} IN (SELECT id FROM {every})"
+    return f"{column} IN (SELECT value FROM json_each(:{name}))"
 
 
 class QueryRows:
@@ -56,7 +59,7 @@ class QueryRows:
         postings: dict[str, dict[int, str]] = {}
         rows = self._tuples(
             "SELECT lemma, doc_id, spans FROM lemmas WHERE lemma IN (SELECT value FROM json_each(:keys)) AND "
-            + _in("doc_id", doc_ids),
+            + _in("doc_id", doc_ids, every="documents"),
             {"keys": json.dumps(sorted(set(keys)), ensure_ascii=False), "docs": _ids(doc_ids)})
         for lemma, doc_id, spans in rows:
             postings.setdefault(lemma, {})[doc_id] = spans

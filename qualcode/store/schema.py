@@ -425,3 +425,25 @@ def m004_memos(db) -> None:
         );
         """,
     )
+
+
+@migration
+def m005_word_index_by_document(db) -> None:
+    run_script(
+        db,
+        """
+        -- the word index kept in document order, each document's words in order: an import
+        -- appends its rows at the end (it used to insert each of them among every other
+        -- document's rows, costing more the larger the project), and a document's words are read
+        -- together; a word is found in every document by one seek per document
+        CREATE TABLE lemmas_by_document (
+            lemma TEXT NOT NULL,
+            doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            spans TEXT NOT NULL,
+            PRIMARY KEY (doc_id, lemma)
+        ) WITHOUT ROWID;
+        INSERT INTO lemmas_by_document SELECT lemma, doc_id, spans FROM lemmas ORDER BY doc_id, lemma;
+        DROP TABLE lemmas;
+        ALTER TABLE lemmas_by_document RENAME TO lemmas;
+        """,
+    )

@@ -103,7 +103,7 @@ class WordIndex:
         self.parts.setdefault(lang, []).append((keys, starts, ends))
 
     def postings(self) -> dict[str, str]:
-        """word -> its spans as a flat JSON array "[start,end,start,end,...]"."""
+        """word -> its spans as a flat JSON array "[start,end,start,end,...]", the words sorted."""
         import numpy as np
 
         word_ids: dict[str, int] = {}
@@ -120,8 +120,11 @@ class WordIndex:
             all_ends.append(np.concatenate([p[2] for p in parts]))
         if not all_ids:
             return {}
-        words = list(word_ids)
-        ids, starts, ends = np.concatenate(all_ids), np.concatenate(all_starts), np.concatenate(all_ends)
+        # in sorted order (Python's is SQLite's for UTF-8): the store appends them as they come (m005)
+        words = sorted(word_ids)
+        rank = np.empty(len(words), dtype=np.int64)
+        rank[np.fromiter((word_ids[word] for word in words), dtype=np.int64, count=len(words))] = np.arange(len(words))
+        ids, starts, ends = rank[np.concatenate(all_ids)], np.concatenate(all_starts), np.concatenate(all_ends)
         order = np.lexsort((starts, ids))
         ids = ids[order]
         flat = np.stack([starts[order], ends[order]], axis=1).reshape(-1).tolist()

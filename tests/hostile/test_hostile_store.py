@@ -68,8 +68,8 @@ def test_a_project_from_a_newer_qualcode_is_read_but_never_written(project, caps
     for argv in (["codebook", "add", "Ny"], ["code", "intervju_Kungsbacka", "Tid", "--unit", "turn:2"],
                  ["settings", "display_language", "sv"]):
         assert_clean_failure(run(capsys, "-p", project, *argv), before, project,
-                             says="cannot change the project: made by a newer qualcode (project schema "
-                                  "m099_future; this qualcode knows up to m004_memos): update qualcode")
+                             says="cannot change the project: made by a newer qualcode (project schema m099_future;"
+                                  " this qualcode knows up to m005_word_index_by_document): update qualcode")
 
 
 @pytest.mark.slow
