@@ -55,3 +55,18 @@ def test_a_damaged_cache_is_built_again(tmp_path, monkeypatch):
     again = lemmas._open("en")
     assert again.get("went") == "go" and str(again.forms.filename).startswith(str(folder))
     assert sorted(p.name for p in (tmp_path / "lemmas").iterdir()) == [folder.name]  # no drafts left
+
+
+@given(st.lists(st.lists(st.integers(0, 10**12), min_size=1), min_size=1))
+@example([[0], [9, 10], [99, 100, 101], [0, 0]])
+def test_postings_are_printed_as_the_json_arrays_of_their_runs(runs):
+    """The word index's spans, printed by numpy for a whole document at once."""
+    import json
+
+    from qualcode.text.nlp import json_arrays
+
+    numbers = [n for run in runs for n in run]
+    firsts = [sum(map(len, runs[:i])) for i in range(len(runs))]
+    text, lows, highs = json_arrays(numbers, firsts)
+    assert [text[a:b] for a, b in zip(lows, highs, strict=True)] == [json.dumps(r, separators=(",", ":")) for r in runs]
+    assert text == "".join(json.dumps(r, separators=(",", ":")) for r in runs)

@@ -52,7 +52,7 @@ class DocumentRows:
         )
         self.conn.executemany(
             "INSERT INTO sentences VALUES (?, ?, ?, ?, ?)",
-            [(doc_id, s.index, s.start, s.end, s.turn) for s in doc.sentences],
+            [(doc_id, i, start, end, turn) for i, (start, end, turn) in enumerate(doc.sentences)],
         )
         self.conn.executemany(  # in the index's order (the analysis sorts them): appended at its end
             "INSERT INTO lemmas VALUES (?, ?, ?)",

@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Sequence
-from itertools import pairwise
 
 from . import lemmas
 
@@ -127,10 +126,44 @@ class WordIndex:
         ids, starts, ends = rank[np.concatenate(all_ids)], np.concatenate(all_starts), np.concatenate(all_ends)
         order = np.lexsort((starts, ids))
         ids = ids[order]
-        flat = np.stack([starts[order], ends[order]], axis=1).reshape(-1).tolist()
-        cuts = [0, *(np.flatnonzero(np.diff(ids)) + 1).tolist(), len(ids)]
-        # a list of ints printed by Python is JSON once its spaces go (in C, not a str() per number)
-        return {words[ids[a]]: repr(flat[2 * a:2 * b]).replace(" ", "") for a, b in pairwise(cuts)}
+        firsts = np.r_[0, np.flatnonzero(np.diff(ids)) + 1]  # each word's first token
+        text, lows, highs = json_arrays(np.stack([starts[order], ends[order]], axis=1).reshape(-1), 2 * firsts)
+        return {words[w]: text[a:b] for w, a, b in zip(ids[firsts].tolist(), lows, highs, strict=True)}
+
+
+_POWERS = None
+
+
+def json_arrays(numbers, firsts) -> tuple[str, list[int], list[int]]:
+    """The runs of `numbers` (non-negative integers; a run begins at each index in `firsts`, the
+    first at 0) printed as JSON arrays "[a,b,...]" one after another in one text, with each
+    array's bounds in it. Printed by numpy for all runs at once: a string per number, or per run,
+    made in Python costs more than the rest of the word index together."""
+    import numpy as np
+
+    global _POWERS
+    if _POWERS is None:
+        _POWERS = 10 ** np.arange(1, 19, dtype=np.int64)
+    numbers = np.asarray(numbers, dtype=np.int64)
+    if not len(numbers):
+        return "", [], []
+    firsts = np.asarray(firsts, dtype=np.int64)
+    digits = np.searchsorted(_POWERS, numbers, side="right") + 1
+    opens = np.zeros(len(numbers), dtype=np.int64)
+    opens[firsts] = 1
+    width = opens + digits + 1  # "[" where a run opens, the digits, then "," or "]"
+    ends = np.cumsum(width)
+    begins = ends - width
+    out = np.full(int(ends[-1]), ord(","), dtype=np.uint8)
+    lasts = np.r_[firsts[1:], len(numbers)] - 1
+    out[begins[firsts]] = ord("[")
+    out[ends[lasts] - 1] = ord("]")
+    first_digits, rest = begins + opens, numbers.copy()
+    for d in range(int(digits.max()) - 1, -1, -1):  # a number's last digit is its d-th when it has d + 1
+        live = digits > d
+        out[first_digits[live] + d] = ord("0") + rest[live] % 10
+        rest[live] //= 10
+    return out.tobytes().decode("ascii"), begins[firsts].tolist(), ends[lasts].tolist()
 
 
 _words: dict[tuple[str, int], str] = {}

@@ -21,7 +21,6 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from ..errors import QualcodeError
-from ..model import Unit
 from .files import collect_sources
 from .prepare import PreparedDocument, analyze_document, read_document
 
@@ -120,13 +119,12 @@ def _read_file(path: Path, lang: str, speakers: str) -> PreparedDocument | Qualc
 
 
 def _analyse(doc: PreparedDocument) -> tuple[list[tuple], dict[str, str]] | str:
-    """spaCy's part (in a worker): the sentences, as plain tuples (cheaper to send back than
-    objects), and the word index; or what went wrong."""
+    """spaCy's part (in a worker): the sentences and the word index; or what went wrong."""
     try:
         analyze_document(doc)
     except Exception as exc:
         return _failure(exc)
-    return [(u.index, u.start, u.end, u.speaker, u.turn) for u in doc.sentences], doc.lemmas
+    return doc.sentences, doc.lemmas
 
 
 def _failure(exc: Exception) -> str:
@@ -134,8 +132,7 @@ def _failure(exc: Exception) -> str:
 
 
 def _received(doc: PreparedDocument, outcome: tuple[list[tuple], dict[str, str]]) -> PreparedDocument:
-    sentences, doc.lemmas = outcome
-    doc.sentences = [Unit(*sentence) for sentence in sentences]
+    doc.sentences, doc.lemmas = outcome
     return doc
 
 

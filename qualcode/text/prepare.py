@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import QualcodeError
-from ..model import Turn, Unit
+from ..model import Turn
 from ..names import clean_name
 from . import nlp
 from .lang import LANGUAGES, detect_language
@@ -27,7 +27,8 @@ class PreparedDocument:
     text: str
     raw_sha256: str
     turns: list[Turn]
-    sentences: list[Unit] = field(default_factory=list)
+    # (start, end, turn index or None), in order: plain tuples, cheap to send from a worker and to store
+    sentences: list[tuple[int, int, int | None]] = field(default_factory=list)
     # the word index: lemma -> its spans as a flat JSON array "[start,end,...]"
     lemmas: dict[str, str] = field(default_factory=dict)
 
@@ -155,10 +156,7 @@ def analyze_document(doc: PreparedDocument) -> None:
     starts, ends = starts[order].tolist(), ends[order].tolist()
     # each sentence lies in one piece: the last piece starting at or before it
     piece_of = np.searchsorted(np.array([s for s, _, _ in pieces], dtype=np.int64), starts, side="right") - 1
-    turns = [pieces[i][2] for i in piece_of.tolist()]
-    speakers = {t.index: t.speaker for t in doc.turns}
-    doc.sentences = [Unit(i, start, end, speakers.get(turn), turn)
-                     for i, (start, end, turn) in enumerate(zip(starts, ends, turns, strict=True))]
+    doc.sentences = list(zip(starts, ends, [pieces[i][2] for i in piece_of.tolist()], strict=True))
     doc.lemmas = index.postings()
 
 
