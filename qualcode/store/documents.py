@@ -158,10 +158,10 @@ class DocumentRows:
 
     def lemma_spans(self, lemma: str, doc_id: int | None = None) -> list[tuple[int, int, int]]:
         """(doc_id, start, end) of every occurrence of a lemma, in document order."""
-        sql, params = "SELECT doc_id, spans FROM lemmas WHERE doc_id = ? AND lemma = ?", [doc_id, lemma]
-        if doc_id is None:  # the index is kept by document (m005): one seek per document, not a scan
-            sql, params = "SELECT doc_id, spans FROM lemmas WHERE doc_id IN (SELECT id FROM documents) AND lemma = ?", [
-                lemma]
+        # the index is kept by document (m005): one seek per document, not a scan
+        docs = "(SELECT id FROM documents)" if doc_id is None else "(?)"
+        params = [lemma] if doc_id is None else [doc_id, lemma]
+        sql = f"SELECT doc_id, spans FROM lemmas WHERE doc_id IN {docs} AND lemma = ?"
         hits = []
         for r in self._q(sql, params):
             flat = json.loads(r["spans"])

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Sequence
+from functools import cache
 
 from . import lemmas
 
@@ -131,7 +132,11 @@ class WordIndex:
         return {words[w]: text[a:b] for w, a, b in zip(ids[firsts].tolist(), lows, highs, strict=True)}
 
 
-_POWERS = None
+@cache
+def _powers_of_ten():
+    import numpy as np
+
+    return 10 ** np.arange(1, 19, dtype=np.int64)
 
 
 def json_arrays(numbers, firsts) -> tuple[str, list[int], list[int]]:
@@ -141,14 +146,11 @@ def json_arrays(numbers, firsts) -> tuple[str, list[int], list[int]]:
     made in Python costs more than the rest of the word index together."""
     import numpy as np
 
-    global _POWERS
-    if _POWERS is None:
-        _POWERS = 10 ** np.arange(1, 19, dtype=np.int64)
     numbers = np.asarray(numbers, dtype=np.int64)
     if not len(numbers):
         return "", [], []
     firsts = np.asarray(firsts, dtype=np.int64)
-    digits = np.searchsorted(_POWERS, numbers, side="right") + 1
+    digits = np.searchsorted(_powers_of_ten(), numbers, side="right") + 1
     opens = np.zeros(len(numbers), dtype=np.int64)
     opens[firsts] = 1
     width = opens + digits + 1  # "[" where a run opens, the digits, then "," or "]"
