@@ -21,15 +21,28 @@ def migration_names() -> list[str]:
 
 @cache
 def migrations():
-    """The steps as sqlite-utils' Migrations. Imported only to create or update a project:
-    importing sqlite_utils imports pandas where it is installed (a quarter of a second on
-    every command)."""
-    from sqlite_utils import Migrations
-
-    steps = Migrations(MIGRATION_SET)
+    """The steps as sqlite-utils' Migrations. Imported only to create or update a project."""
+    steps = sqlite_utils().Migrations(MIGRATION_SET)
     for step in _STEPS:
         steps()(step)
     return steps
+
+
+def sqlite_utils():
+    """The sqlite_utils module, imported without pandas. Where pandas is installed, sqlite-utils
+    imports it (0.3 s, as long as creating a project) only to accept pandas' values, which we
+    never give it."""
+    import sys
+
+    if "sqlite_utils" not in sys.modules and "pandas" not in sys.modules:
+        sys.modules["pandas"] = None  # `import pandas` raises ImportError while this is here
+        try:
+            import sqlite_utils
+        finally:
+            del sys.modules["pandas"]
+    import sqlite_utils
+
+    return sqlite_utils
 
 
 def run_script(db, script: str) -> None:

@@ -23,7 +23,7 @@ from .opening import WAITING, busy_timeout, check_project_file, is_locked, lock_
 from .people import ParticipantRows
 from .queries import QueryRows
 from .review import ReviewRows
-from .schema import MIGRATION_SET, migration_names, migrations
+from .schema import MIGRATION_SET, migration_names, migrations, sqlite_utils
 
 
 class Store(DocumentRows, ParticipantRows, CodebookRows, CodingRows, DecisionRows, QueryRows, MergeRows,
@@ -98,14 +98,12 @@ class Store(DocumentRows, ParticipantRows, CodebookRows, CodingRows, DecisionRow
         known = migration_names()
         if applied == known:
             return
-        import sqlite_utils
-
         if applied:
             # an existing project: keep a copy from before the migration
             backup = self.path.with_name(f"{self.path.name}.before-{known[len(applied)]}.bak")
             with sqlite3.connect(backup) as target:
                 self.conn.backup(target)
-        migrations().apply(sqlite_utils.Database(self.conn))
+        migrations().apply(sqlite_utils().Database(self.conn))
 
     def _waiting_for_lock(self, action: Callable[[], object]) -> object:
         """Run `action`; when another process holds the write lock, say so once (`on_wait`: the

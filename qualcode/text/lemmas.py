@@ -11,12 +11,10 @@ written, the arrays are built in memory instead.
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 import threading
 from collections.abc import Sequence
-from pathlib import Path
+
+from . import cached
 
 FORMAT = 1  # bump when the files change
 _lock = threading.Lock()
@@ -59,35 +57,11 @@ def table(lang: str) -> LemmaTable:
         return _tables[lang]
 
 
-def cache_root() -> Path:
-    """Where the tables are kept: $QUALCODE_CACHE_DIR, else the user's cache folder."""
-    configured = os.environ.get("QUALCODE_CACHE_DIR")
-    if configured:
-        return Path(configured)
-    import platformdirs
-
-    return platformdirs.user_cache_path("qualcode")
-
-
 def _open(lang: str) -> LemmaTable:
-    import numpy as np
     import spacy_lookups_data
 
-    folder = cache_root() / "lemmas" / f"{lang}-{spacy_lookups_data.__version__}-{FORMAT}"
-
-    def mapped() -> LemmaTable:
-        return LemmaTable(*(np.load(folder / f"{name}.npy", mmap_mode="r") for name in _NAMES))
-
-    try:
-        return mapped()
-    except (OSError, ValueError):
-        pass  # not built yet (or damaged): build it
-    arrays = _build(lang)
-    try:
-        _keep(folder, arrays, mapped)
-        return mapped()
-    except (OSError, ValueError):  # a cache folder we cannot write: this process keeps them
-        return LemmaTable(*arrays)
+    folder = cached.cache_root() / "lemmas" / f"{lang}-{spacy_lookups_data.__version__}-{FORMAT}"
+    return LemmaTable(*cached.arrays(folder, _NAMES, lambda: _build(lang)))
 
 
 _NAMES = ("forms", "lemma_ids", "lemmas")
@@ -108,27 +82,3 @@ def _build(lang: str):
     lemma_bytes = [lemma.encode("utf-8") for lemma in lemmas]
     return (forms[order], lemma_ids,
             np.array(lemma_bytes, dtype=f"S{max(map(len, lemma_bytes), default=1)}"))
-
-
-def _keep(folder: Path, arrays, mapped) -> None:
-    """Write the arrays to `folder`, whole or not at all (another process may be doing the same;
-    a damaged folder is replaced: processes that have its files open keep reading them)."""
-    import numpy as np
-
-    if folder.exists():
-        try:
-            mapped()
-            return  # another process has just built it
-        except (OSError, ValueError):
-            shutil.rmtree(folder, ignore_errors=True)
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    draft = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
-    try:
-        for name, array in zip(_NAMES, arrays, strict=True):
-            np.save(draft / f"{name}.npy", array)
-        os.rename(draft, folder)
-    except OSError:
-        if not folder.exists():
-            raise
-    finally:
-        shutil.rmtree(draft, ignore_errors=True)

@@ -35,7 +35,10 @@ def _build(lang: str):
     if lang == "zh":
         import jieba
 
+        from . import jieba_dict
+
         jieba.setLogLevel(logging.WARNING)
+        jieba_dict.prepare()
         nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
         nlp.add_pipe("sentencizer")
         nlp.add_pipe("qualcode_sentence_fixes")
