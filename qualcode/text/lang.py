@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import re
+from functools import cache
+
+from .width import code_points
 
 LANGUAGES = ("sv", "zh", "en")
-_HAN = re.compile(r"[\u3400-\u9fff]")
-_LATIN_WORD = re.compile(r"[A-Za-zÅÄÖåäöÉé]+")
+_HAN = (0x3400, 0x9FFF)
+_LATIN_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyzÅÄÖåäöÉé"
+_LATIN_WORD = re.compile(f"[{_LATIN_LETTERS}]+")
 _SV = {"och", "att", "det", "som", "är", "jag", "inte", "på", "med", "för", "en", "av", "har", "vi",
        "man", "till", "kan", "om", "så", "var", "den", "där", "också", "när", "mycket"}
 _EN = {"the", "and", "to", "of", "is", "that", "it", "in", "we", "was", "you", "for", "with",
@@ -14,11 +18,32 @@ _EN = {"the", "and", "to", "of", "is", "that", "it", "in", "we", "was", "you", "
 
 
 def detect_language(text: str) -> str:
+    """Chinese when at least three in ten of the letters (Han characters and Latin letters) of
+    the first 20,000 characters are Han; otherwise English when more of its words are common
+    English words than common Swedish ones; otherwise Swedish."""
+    import numpy as np
+
     sample = text[:20_000]
-    han = len(_HAN.findall(sample))
-    words = [w.lower() for w in _LATIN_WORD.findall(sample)]
-    if han and han >= 0.3 * (han + sum(len(w) for w in words)):
-        return "zh"
-    sv = sum(1 for w in words if w in _SV)
-    en = sum(1 for w in words if w in _EN)
+    codes = code_points(sample)  # counted by numpy: a regex over Chinese text costs a millisecond
+    han = int(np.count_nonzero((codes >= _HAN[0]) & (codes <= _HAN[1])))
+    if han:
+        table = _latin_table()
+        latin = int(np.count_nonzero(table[np.minimum(codes, len(table) - 1)]))
+        if han >= 0.3 * (han + latin):
+            return "zh"
+    words = " ".join(_LATIN_WORD.findall(sample)).lower().split(" ")  # these letters lower-case alone
+    sv = sum(map(_SV.__contains__, words))
+    en = sum(map(_EN.__contains__, words))
     return "en" if en > sv else "sv"
+
+
+@cache
+def _latin_table():
+    """Whether each code point up to the last Latin letter is one; the entry after it stands
+    for every code point above."""
+    import numpy as np
+
+    codes = [ord(ch) for ch in _LATIN_LETTERS]
+    table = np.zeros(max(codes) + 2, dtype=bool)
+    table[codes] = True
+    return table

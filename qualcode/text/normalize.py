@@ -11,7 +11,7 @@ import statistics
 import unicodedata
 
 from .speakers import LABEL_LINE, accepted_labels
-from .width import WIDE, display_width, fit_width, is_cjk  # noqa: F401  (fit_width re-exported)
+from .width import WIDE, display_width, fit_width, is_cjk, line_widths  # noqa: F401  (fit_width re-exported)
 
 # Characters XML 1.0 forbids (REFI-QDA and .docx are XML): C0 controls but tab and newline.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -130,7 +130,7 @@ def reflow(text: str) -> str:
     if len(content) < 4:
         return text
     stripped = [lines[i].strip() for i in content]
-    width = _wrap_width([display_width(s) for s in stripped])
+    width = _wrap_width(line_widths(stripped))
     if width is None:
         return text
     cut = _fixed_cut(stripped)

@@ -110,8 +110,9 @@ def _may_speak(name: str, count: int) -> bool:
 def accepted_labels(text: str) -> list[Label]:
     candidates = candidate_labels(text)
     counts = Counter(label.name for label in candidates)
-    candidates = [label for label in candidates if _may_speak(label.name, counts[label.name])]
-    strong = {n for n, c in counts.items() if _may_speak(n, c) and (c >= 2 or is_role(n))}
+    may_speak = {name: _may_speak(name, count) for name, count in counts.items()}
+    candidates = [label for label in candidates if may_speak[label.name]]
+    strong = {n for n, c in counts.items() if may_speak[n] and (c >= 2 or is_role(n))}
     strong |= {label.name for label in candidates if label.time is not None}
     if not candidates or (len(strong) < 2 and not any(counts[n] >= 2 for n in strong)):
         return []
