@@ -51,6 +51,14 @@ def test_collect_sources_walks_folders_in_a_fixed_order_and_says_why_it_skips(tm
     ]
 
 
+def test_a_file_reached_by_a_link_or_a_linked_folder_is_taken_once(tmp_path):
+    root = tree(tmp_path / "study", {"a.txt": SV, "sub/b.txt": ZH})
+    (root / "z-link.txt").symlink_to(root / "a.txt")  # a link to a file beside it
+    (tmp_path / "alias").symlink_to(root)  # the folder named by another path
+    files, _ = collect_sources([root, tmp_path / "alias" / "sub" / "b.txt", tmp_path / "alias"])
+    assert [f.relative_to(root).as_posix() for f in files] == ["a.txt", "sub/b.txt"]
+
+
 def test_collect_sources_takes_a_named_file_as_it_is(tmp_path):
     files, skipped = collect_sources([tmp_path / "README.md", tmp_path / "missing.csv"])
     assert files == [tmp_path / "README.md", tmp_path / "missing.csv"] and skipped == []

@@ -29,8 +29,8 @@ def collect_sources(paths: Sequence[Path | str]) -> tuple[list[Path], list[tuple
     skipped: list[tuple[str, str]] = []
     taken: set[Path] = set()
 
-    def take(path: Path) -> None:
-        key = path.resolve()
+    def take(path: Path, key: Path | None = None) -> None:
+        key = key or path.resolve()
         if key not in taken:
             taken.add(key)
             files.append(path)
@@ -47,10 +47,12 @@ def collect_sources(paths: Sequence[Path | str]) -> tuple[list[Path], list[tuple
             continue
         for folder, subfolders, names in os.walk(path):
             subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+            real_folder = Path(folder).resolve()  # once a folder: resolving each file costs a syscall a step
             for name in sorted(names):
                 reason = _not_a_transcript(name)
                 if reason is None:
-                    take(Path(folder, name))
+                    real = real_folder / name
+                    take(Path(folder, name), real.resolve() if real.is_symlink() else real)
                 elif reason:
                     skipped.append((str(Path(folder, name)), reason))
     return files, skipped
