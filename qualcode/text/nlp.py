@@ -109,30 +109,30 @@ class WordIndex:
         """word -> its spans as a flat JSON array "[start,end,start,end,...]", the words sorted."""
         import numpy as np
 
-        word_ids: dict[str, int] = {}
-        all_ids, all_starts, all_ends = [], [], []
+        words: list[str] = []  # of each language's distinct keys, one after another
+        inverses, all_starts, all_ends = [], [], []
         for lang, parts in self.parts.items():
             keys = np.concatenate([p[0] for p in parts])
             if not len(keys):
                 continue
             distinct, inverse = np.unique(keys, return_inverse=True)
-            ids = np.fromiter((word_ids.setdefault(word, len(word_ids)) for word in _resolve(lang, distinct.tolist())),
-                              dtype=np.int64, count=len(distinct))
-            all_ids.append(ids[inverse.reshape(-1)])
+            inverses.append(inverse.reshape(-1) + len(words))
+            words += _resolve(lang, distinct.tolist())
             all_starts.append(np.concatenate([p[1] for p in parts]))
             all_ends.append(np.concatenate([p[2] for p in parts]))
-        if not all_ids:
+        if not words:
             return {}
-        # in sorted order (Python's is SQLite's for UTF-8): the store appends them as they come (m005)
-        words = sorted(word_ids)
-        rank = np.empty(len(words), dtype=np.int64)
-        rank[np.fromiter((word_ids[word] for word in words), dtype=np.int64, count=len(words))] = np.arange(len(words))
-        ids, starts, ends = rank[np.concatenate(all_ids)], np.concatenate(all_starts), np.concatenate(all_ends)
-        order = np.lexsort((starts, ids))
+        # a word's rank among this document's words, sorted (Python's order is SQLite's for UTF-8:
+        # the store appends them as they come, m005); keys of one word (Läkare, läkare) share it
+        ranked = sorted(set(words))
+        place = {word: i for i, word in enumerate(ranked)}
+        rank = np.fromiter(map(place.__getitem__, words), dtype=np.int64, count=len(words))
+        ids, starts, ends = rank[np.concatenate(inverses)], np.concatenate(all_starts), np.concatenate(all_ends)
+        order = np.argsort(ids << 32 | starts)  # by word, then place: starts are below 2**30 (SQLite's longest text)
         ids = ids[order]
-        firsts = np.r_[0, np.flatnonzero(np.diff(ids)) + 1]  # each word's first token
+        firsts = np.r_[0, np.flatnonzero(np.diff(ids)) + 1]  # each word's first token, in rank order
         text, lows, highs = json_arrays(np.stack([starts[order], ends[order]], axis=1).reshape(-1), 2 * firsts)
-        return {words[w]: text[a:b] for w, a, b in zip(ids[firsts].tolist(), lows, highs, strict=True)}
+        return dict(zip(ranked, map(text.__getitem__, map(slice, lows, highs)), strict=True))
 
 
 @cache
@@ -171,18 +171,20 @@ def json_arrays(numbers, firsts) -> tuple[str, list[int], list[int]]:
     return out.tobytes().decode("ascii"), begins[firsts].tolist(), ends[lasts].tolist()
 
 
-_words: dict[tuple[str, int], str] = {}
+_words: dict[str, dict[int, str]] = {}  # language -> token text's hash -> its index word
 
 
 def _resolve(lang: str, keys: list[int]) -> list[str]:
     """The index words of token texts (by their hashes): `word_keys`, once per distinct text in
     this process."""
-    new = [key for key in keys if (lang, key) not in _words]
+    from itertools import filterfalse
+
+    known = _words.setdefault(lang, {})
+    new = list(filterfalse(known.__contains__, keys))
     if new:
         strings = pipeline(lang).vocab.strings
-        for key, word in zip(new, word_keys(lang, [strings[key] for key in new]), strict=True):
-            _words[(lang, key)] = word
-    return [_words[(lang, key)] for key in keys]
+        known.update(zip(new, word_keys(lang, [strings[key] for key in new]), strict=True))
+    return list(map(known.__getitem__, keys))
 
 
 MAX_PIECE = 100_000  # characters given to spaCy at once (its own limit, nlp.max_length, is 1,000,000)
