@@ -11,7 +11,7 @@ import pytest
 from conftest import CORPORA
 from qualcode.cli import main
 from qualcode.errors import QualcodeError
-from qualcode.text import parallel
+from qualcode.text import parallel, prepare
 from qualcode.text.files import collect_sources
 
 SV = "Moderator: Hur har det varit att delta i gruppen?\n\nD1: Tryggt, faktiskt. Vi pratar om svåra möten.\n"
@@ -167,7 +167,7 @@ def test_a_fault_while_analysing_becomes_an_error_naming_the_file(files, monkeyp
     def broken(doc):
         raise ValueError("no pipeline")
 
-    monkeypatch.setattr(parallel, "analyze_document", broken)
+    monkeypatch.setattr(prepare, "analyze_document", broken)
     with pytest.raises(QualcodeError) as caught:
         list(parallel.read_and_analyse(files, jobs=1))
     assert str(caught.value) == f"cannot analyse the file: ValueError: no pipeline ({files[0]})"

@@ -19,10 +19,13 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import QualcodeError
 from .files import collect_sources
-from .prepare import PreparedDocument, analyze_document, read_document
+
+if TYPE_CHECKING:  # reading and analysing are imported when used: `start_server` comes first
+    from .prepare import PreparedDocument
 
 Progress = Callable[[str, int, int], None]  # (what, done, total)
 
@@ -99,6 +102,8 @@ def _jobs_for(paths: list[Path], jobs: int | None, min_bytes: int | None) -> int
 
 def _analyse_file(path: Path, lang: str, speakers: str) -> PreparedDocument | QualcodeError:
     """One file read and analysed here; errors come back as values naming the file."""
+    from .prepare import analyze_document
+
     doc = _read_file(path, lang, speakers)
     if isinstance(doc, QualcodeError):
         return doc
@@ -110,6 +115,8 @@ def _analyse_file(path: Path, lang: str, speakers: str) -> PreparedDocument | Qu
 
 
 def _read_file(path: Path, lang: str, speakers: str) -> PreparedDocument | QualcodeError:
+    from .prepare import read_document
+
     try:
         return read_document(path, lang, speakers)
     except QualcodeError as exc:
@@ -120,6 +127,8 @@ def _read_file(path: Path, lang: str, speakers: str) -> PreparedDocument | Qualc
 
 def _analyse(doc: PreparedDocument) -> tuple[list[tuple], dict[str, str]] | str:
     """spaCy's part (in a worker): the sentences and the word index; or what went wrong."""
+    from .prepare import analyze_document
+
     try:
         analyze_document(doc)
     except Exception as exc:
@@ -202,7 +211,7 @@ class _Pending:
 
     @property
     def readable(self) -> bool:
-        return isinstance(self.doc, PreparedDocument)
+        return not isinstance(self.doc, QualcodeError)
 
     @property
     def size(self) -> int:
