@@ -70,3 +70,26 @@ def test_postings_are_printed_as_the_json_arrays_of_their_runs(runs):
     text, lows, highs = json_arrays(numbers, firsts)
     assert [text[a:b] for a, b in zip(lows, highs, strict=True)] == [json.dumps(r, separators=(",", ":")) for r in runs]
     assert text == "".join(json.dumps(r, separators=(",", ":")) for r in runs)
+
+
+AWKWARD = st.sampled_from('"\\\n\x00\x1f\x7f\u2028')  # quoted, escaped, cut by SQLite, or let be
+
+
+@given(st.dictionaries(st.text(st.one_of(st.characters(blacklist_categories=["Cs"]), AWKWARD), max_size=8),
+                       st.lists(st.integers(0, 10**9), max_size=4), max_size=12))
+@example({"läkare": [0, 6], 'sa "hej"': [7, 15], "a\\b": [1, 2], "护士": [3, 5], "\t": [9, 9]})
+def test_the_word_index_is_the_json_object_of_its_words(index):
+    """Keys quoted as JSON quotes them, in the order given, values as they are: SQLite's
+    json_each reads back each word and its spans."""
+    import json
+    import sqlite3
+
+    from qualcode.text.nlp import json_object
+
+    words = sorted(index)
+    arrays = [json.dumps(index[w], separators=(",", ":")) for w in words]
+    text = json_object(words, iter(arrays))
+    assert json.loads(text, object_pairs_hook=list) == [(w, index[w]) for w in words]
+    if "\\u0000" not in text:  # json_each cuts a key at a NUL: the store inserts those itself
+        rows = sqlite3.connect(":memory:").execute("SELECT key, value FROM json_each(?)", (text,)).fetchall()
+        assert rows == list(zip(words, arrays, strict=True))

@@ -208,3 +208,19 @@ def test_undo_steps_past_a_segment_someone_else_removed(imported):
     assert imported.coding.undo("anna") is None
     assert imported.coding.redo("anna").startswith("redo: coding added")
     assert [s.uid for s in imported.coding.segments(coder="anna")] == [first.uid]
+
+
+def test_the_word_index_of_a_document_is_stored_as_given(project):
+    """From the JSON object the analysis hands over, in its order, a key with a NUL too (which
+    SQLite's json_each would cut)."""
+    from qualcode.text.nlp import json_object
+    from qualcode.text.prepare import PreparedDocument
+
+    words = {"a\\b": "[0,1]", "läkare": "[2,8,20,26]", "x\x00y": "[9,10]", "护士": "[11,13]"}
+    for index in (dict(list(words.items())[:2]), words):
+        doc = PreparedDocument(f"d{len(index)}", "d.txt", "txt", "utf-8", "sv", "läkare " * 5, "0" * 64, [],
+                               lemmas=json_object(list(index), index.values()))
+        doc_id, _ = store_of(project).insert_document(doc, None, "tester")
+        rows = store_of(project).conn.execute("SELECT lemma, spans FROM lemmas WHERE doc_id = ? ORDER BY lemma",
+                                              (doc_id,)).fetchall()
+        assert [tuple(row) for row in rows] == list(index.items())

@@ -6,7 +6,9 @@ the lemma tables come from the spacy-lookups-data package.
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 import threading
 from collections.abc import Sequence
 from functools import cache
@@ -105,8 +107,10 @@ class WordIndex:
     def add(self, lang: str, keys, starts, ends) -> None:
         self.parts.setdefault(lang, []).append((keys, starts, ends))
 
-    def postings(self) -> dict[str, str]:
-        """word -> its spans as a flat JSON array "[start,end,start,end,...]", the words sorted."""
+    def postings(self) -> str:
+        """The word index as one JSON object, {"word": [start, end, start, end, ...], ...}, the
+        words sorted: the store inserts its entries as they come (`json_each`), appended to the
+        index (m005); Python's order of words is SQLite's for UTF-8."""
         import numpy as np
 
         words: list[str] = []  # of each language's distinct keys, one after another
@@ -121,10 +125,8 @@ class WordIndex:
             all_starts.append(np.concatenate([p[1] for p in parts]))
             all_ends.append(np.concatenate([p[2] for p in parts]))
         if not words:
-            return {}
-        # a word's rank among this document's words, sorted (Python's order is SQLite's for UTF-8:
-        # the store appends them as they come, m005); keys of one word (Läkare, läkare) share it
-        ranked = sorted(set(words))
+            return "{}"
+        ranked = sorted(set(words))  # keys of one word (Läkare, läkare) share its rank
         place = {word: i for i, word in enumerate(ranked)}
         rank = np.fromiter(map(place.__getitem__, words), dtype=np.int64, count=len(words))
         ids, starts, ends = rank[np.concatenate(inverses)], np.concatenate(all_starts), np.concatenate(all_ends)
@@ -132,7 +134,25 @@ class WordIndex:
         ids = ids[order]
         firsts = np.r_[0, np.flatnonzero(np.diff(ids)) + 1]  # each word's first token, in rank order
         text, lows, highs = json_arrays(np.stack([starts[order], ends[order]], axis=1).reshape(-1), 2 * firsts)
-        return dict(zip(ranked, map(text.__getitem__, map(slice, lows, highs)), strict=True))
+        return json_object(ranked, map(text.__getitem__, map(slice, lows, highs)))
+
+
+_JSON_ESCAPED = re.compile(r'["\\\x00-\x1f]')
+
+
+def json_object(keys: list[str], values) -> str:
+    """The JSON object of `keys` (strings, in this order) and `values` (JSON texts), put
+    together without a Python step per entry (json.dumps would parse nothing but quote each key
+    with a call of its own)."""
+    keys = keys if not _JSON_ESCAPED.search("".join(keys)) else [json.dumps(k, ensure_ascii=False)[1:-1] for k in keys]
+    if not keys:
+        return "{}"
+    parts = [',"', None, '":', None] * len(keys)
+    parts[0] = '{"'
+    parts[1::4] = keys
+    parts[3::4] = values
+    parts.append("}")
+    return "".join(parts)
 
 
 @cache

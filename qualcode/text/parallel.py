@@ -125,7 +125,7 @@ def _read_file(path: Path, lang: str, speakers: str) -> PreparedDocument | Qualc
         return QualcodeError(f"cannot read the file: {type(exc).__name__}: {exc}", path)
 
 
-def _analyse(doc: PreparedDocument) -> tuple[list[tuple], dict[str, str]] | str:
+def _analyse(doc: PreparedDocument) -> tuple[list[tuple], str] | str:
     """spaCy's part (in a worker): the sentences and the word index; or what went wrong."""
     from .prepare import analyze_document
 
@@ -140,7 +140,7 @@ def _failure(exc: Exception) -> str:
     return f"cannot analyse the file: {type(exc).__name__}: {exc}"
 
 
-def _received(doc: PreparedDocument, outcome: tuple[list[tuple], dict[str, str]]) -> PreparedDocument:
+def _received(doc: PreparedDocument, outcome: tuple[list[tuple], str]) -> PreparedDocument:
     doc.sentences, doc.lemmas = outcome
     return doc
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from ..errors import QualcodeError
@@ -29,10 +30,11 @@ class PreparedDocument:
     turns: list[Turn]
     # (start, end, turn index or None), in order: plain tuples, cheap to send from a worker and to store
     sentences: list[tuple[int, int, int | None]] = field(default_factory=list)
-    # the word index: lemma -> its spans as a flat JSON array "[start,end,...]"
-    lemmas: dict[str, str] = field(default_factory=dict)
+    # the word index as one JSON object, lemma -> its spans as a flat array [start, end, ...],
+    # the lemmas sorted (text/nlp.py: WordIndex.postings)
+    lemmas: str = "{}"
 
-    @property
+    @cached_property
     def text_sha256(self) -> str:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
