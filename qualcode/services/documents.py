@@ -95,7 +95,7 @@ class DocumentService:
                 doc.name = unique_name(doc.name, names)
                 names.add(doc.name)
                 doc_id, speaker_ids = self.store.insert_document(doc, group, actor)
-                doc.lemmas, doc.sentences = "{}", []  # stored: let them go (memory stays flat)
+                doc.lemmas, doc.sentences, doc.pieces = "{}", [], None  # stored: let them go (memory stays flat)
                 for label, speaker_id in speaker_ids.items():
                     # each speaker is a case of its own until a participants CSV says otherwise
                     attributes = {"group": group} if group else {}

@@ -30,6 +30,9 @@ class PreparedDocument:
     turns: list[Turn]
     # (start, end, turn index or None), in order: plain tuples, cheap to send from a worker and to store
     sentences: list[tuple[int, int, int | None]] = field(default_factory=list)
+    # what spaCy is given, (start, end, turn index or None, language): found where the file is
+    # read, so a worker process only analyses
+    pieces: list[tuple[int, int, int | None, str]] | None = None
     # the word index as one JSON object, lemma -> its spans as a flat array [start, end, ...],
     # the lemmas sorted (text/nlp.py: WordIndex.postings)
     lemmas: str = "{}"
@@ -51,7 +54,7 @@ def read_document(path: Path, lang: str = "auto", speakers: str = "auto") -> Pre
         turns = find_turns(text, speakers)
     if not text.strip():
         raise QualcodeError("empty file (no text after normalisation)", path)
-    return PreparedDocument(
+    doc = PreparedDocument(
         name=clean_name(path.stem) or "document",  # a file name may hold control characters
         source_name=clean_name(path.name),
         format=source.format,
@@ -61,6 +64,8 @@ def read_document(path: Path, lang: str = "auto", speakers: str = "auto") -> Pre
         raw_sha256=source.raw_sha256,
         turns=turns,
     )
+    doc.pieces = pieces(doc)
+    return doc
 
 
 def prepare_text(name: str, text: str, *, lang: str = "auto", speakers: str = "auto",
@@ -140,25 +145,30 @@ def regions(text: str, turns: list[Turn]) -> list[tuple[int, int, int | None]]:
     return pieces
 
 
+def pieces(doc: PreparedDocument) -> list[tuple[int, int, int | None, str]]:
+    """The document's `regions`, each with the language spaCy segments it in."""
+    return [(s, e, turn, _piece_language(doc.lang, doc.text[s:e])) for s, e, turn in regions(doc.text, doc.turns)]
+
+
 def analyze_document(doc: PreparedDocument) -> None:
     """Fill in sentences (never crossing a turn or a line break) and the word index."""
     import numpy as np
 
-    pieces = regions(doc.text, doc.turns)
-    texts = [doc.text[s:e] for s, e, _ in pieces]
-    langs = [_piece_language(doc.lang, t) for t in texts]
+    spans = doc.pieces if doc.pieces is not None else pieces(doc)
+    texts = [doc.text[s:e] for s, e, _, _ in spans]
+    langs = [lang for _, _, _, lang in spans]
     index = nlp.WordIndex()
     found = []
     for lang in sorted(set(langs)):
         positions = [i for i, x in enumerate(langs) if x == lang]
-        found.append(nlp.analyze(lang, [texts[i] for i in positions], [pieces[i][0] for i in positions], index))
+        found.append(nlp.analyze(lang, [texts[i] for i in positions], [spans[i][0] for i in positions], index))
     starts = np.concatenate([f[0] for f in found]) if found else np.zeros(0, dtype=np.int64)
     ends = np.concatenate([f[1] for f in found]) if found else np.zeros(0, dtype=np.int64)
     order = np.argsort(starts, kind="stable")
     starts, ends = starts[order].tolist(), ends[order].tolist()
     # each sentence lies in one piece: the last piece starting at or before it
-    piece_of = np.searchsorted(np.array([s for s, _, _ in pieces], dtype=np.int64), starts, side="right") - 1
-    doc.sentences = list(zip(starts, ends, [pieces[i][2] for i in piece_of.tolist()], strict=True))
+    piece_of = np.searchsorted(np.array([s for s, _, _, _ in spans], dtype=np.int64), starts, side="right") - 1
+    doc.sentences = list(zip(starts, ends, [spans[i][2] for i in piece_of.tolist()], strict=True))
     doc.lemmas = index.postings()
 
 
