@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from .width import code_points
+from .width import code_point_table, code_points, members
 
 LANGUAGES = ("sv", "zh", "en")
 _HAN = (0x3400, 0x9FFF)
@@ -27,8 +27,7 @@ def detect_language(text: str) -> str:
     codes = code_points(sample)  # counted by numpy: a regex over Chinese text costs a millisecond
     han = int(np.count_nonzero((codes >= _HAN[0]) & (codes <= _HAN[1])))
     if han:
-        table = _latin_table()
-        latin = int(np.count_nonzero(table[np.minimum(codes, len(table) - 1)]))
+        latin = int(np.count_nonzero(members(_latin_table(), codes)))
         if han >= 0.3 * (han + latin):
             return "zh"
     words = " ".join(_LATIN_WORD.findall(sample)).lower().split(" ")  # these letters lower-case alone
@@ -39,11 +38,4 @@ def detect_language(text: str) -> str:
 
 @cache
 def _latin_table():
-    """Whether each code point up to the last Latin letter is one; the entry after it stands
-    for every code point above."""
-    import numpy as np
-
-    codes = [ord(ch) for ch in _LATIN_LETTERS]
-    table = np.zeros(max(codes) + 2, dtype=bool)
-    table[codes] = True
-    return table
+    return code_point_table((ord(ch), ord(ch)) for ch in _LATIN_LETTERS)

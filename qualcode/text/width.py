@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import cache
 
 
@@ -35,8 +35,7 @@ def line_widths(lines: Sequence[str]) -> list[int]:
 
     if not lines:
         return []
-    table = _wide_table()
-    wide = table[np.minimum(code_points("".join(lines)), len(table) - 1)]
+    wide = members(_wide_table(), code_points("".join(lines)))
     before = np.concatenate(([0], np.cumsum(wide, dtype=np.int64)))  # wide characters before each
     lengths = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
     ends = np.cumsum(lengths)
@@ -50,16 +49,28 @@ def code_points(text: str):
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
 
-@cache
-def _wide_table():
-    """Whether each code point up to the last wide one is wide; the entry after it stands for
-    every code point above."""
+def code_point_table(ranges: Iterable[tuple[int, int]]):
+    """Whether each code point up to the highest of `ranges` (first and last, inclusive) is in
+    one of them; the entry after it stands for every code point above (`members`)."""
     import numpy as np
 
-    table = np.zeros(WIDE_RANGES[-1][1] + 2, dtype=bool)
-    for low, high in WIDE_RANGES:
+    ranges = list(ranges)
+    table = np.zeros(max(high for _, high in ranges) + 2, dtype=bool)
+    for low, high in ranges:
         table[low:high + 1] = True
     return table
+
+
+def members(table, codes):
+    """For each of `codes` (`code_points`), whether `table` (`code_point_table`) holds it."""
+    import numpy as np
+
+    return table[np.minimum(codes, len(table) - 1)]
+
+
+@cache
+def _wide_table():
+    return code_point_table(WIDE_RANGES)
 
 
 def fit_width(text: str, cells: int) -> str:
